@@ -1,0 +1,221 @@
+/**
+ * Compiles the C shim (`ffi/*.c`) into a shared library with the user's
+ * `CC` and `CFLAGS`, once: the file name carries a hash of the sources, the
+ * compiler and the flags, so an unchanged build is found and reused.
+ *
+ * @module
+ */
+
+import { resolve } from "node:path";
+import { UsageError } from "../src/errors.ts";
+import { chownToInvokingUser } from "../src/ownership.ts";
+
+/** Flags added to every build: a shared library needs them. */
+export const ALWAYS_FLAGS: readonly string[] = ["-fPIC", "-shared"];
+/** Flags used when `CFLAGS` is unset. */
+export const DEFAULT_CFLAGS = "-O3";
+
+/** Where the shim's sources live. */
+export const SOURCE_DIR: string = import.meta.dirname!;
+/** The default, git-ignored build folder at the project root. */
+export const DEFAULT_BUILD_DIR: string = resolve(import.meta.dirname!, "..", ".build");
+
+/** What to build with; every field falls back to the environment, then to a default. */
+export interface BuildOptions {
+  /** The compiler command, split on spaces (`$CC`, default `cc`). */
+  cc?: string;
+  /** Compiler flags, split on spaces (`$CFLAGS`, default {@link DEFAULT_CFLAGS}). */
+  cflags?: string;
+  /** Where the library goes (default {@link DEFAULT_BUILD_DIR}). */
+  buildDir?: string;
+}
+
+/** The compiler that built the shim, as the report records it. */
+export interface CompilerInfo {
+  /** The command as given (`CC`). */
+  command: string;
+  /** The compiler's absolute path, when found on `PATH`. */
+  path: string | null;
+  /** First line of `CC --version`. */
+  version: string;
+  /** The flags the user chose (`CFLAGS`). */
+  cflags: string[];
+  /** The full compiler arguments, {@link ALWAYS_FLAGS} included. */
+  arguments: string[];
+}
+
+/** A built (or found) shim. */
+export interface BuildResult {
+  /** Absolute path of the shared library. */
+  libraryPath: string;
+  /** The hash that keys the file name. */
+  key: string;
+  /** True when this call ran the compiler; false when the library was already there. */
+  compiled: boolean;
+  /** The compiler and flags. */
+  compiler: CompilerInfo;
+}
+
+/**
+ * Builds the shim unless a library for the same sources, compiler and flags exists.
+ *
+ * @example
+ * ```ts ignore
+ * import { buildShim } from "./build.ts";
+ * const { libraryPath, compiled } = await buildShim();
+ * console.log(libraryPath, compiled ? "compiled" : "cached");
+ * ```
+ */
+export async function buildShim(options: BuildOptions = {}): Promise<BuildResult> {
+  const command = (options.cc ?? Deno.env.get("CC") ?? "").trim() || "cc";
+  const cflags = splitWords(options.cflags ?? Deno.env.get("CFLAGS") ?? DEFAULT_CFLAGS);
+  const buildDir = options.buildDir ?? DEFAULT_BUILD_DIR;
+  const [program, ...programArgs] = splitWords(command);
+
+  const version = await compilerVersion(command, program, programArgs);
+  const sources = await listSources();
+  const key = await buildKey(sources, command, version.full, cflags);
+  const libraryPath = `${buildDir}/libringpipe-${key}.so`;
+  const args = [...programArgs, ...cflags, ...ALWAYS_FLAGS];
+  const compiler: CompilerInfo = {
+    command,
+    path: resolveOnPath(program),
+    version: version.firstLine,
+    cflags,
+    arguments: args,
+  };
+
+  if (await exists(libraryPath)) return { libraryPath, key, compiled: false, compiler };
+
+  await Deno.mkdir(buildDir, { recursive: true });
+  await chownToInvokingUser(buildDir);
+  // Compile beside the target and rename, so a reader never sees half a library.
+  const partial = `${libraryPath}.${Deno.pid}.partial`;
+  const result = await new Deno.Command(program, {
+    args: [...args, "-o", partial, ...sources.map((s) => s.path)],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!result.success) {
+    await Deno.remove(partial).catch(() => {});
+    const detail = new TextDecoder().decode(result.stderr).trim().split("\n").slice(0, 12)
+      .join("\n");
+    throw new UsageError(
+      `${command} failed to compile the shim with CFLAGS="${cflags.join(" ")}":\n${detail}`,
+    );
+  }
+  await Deno.rename(partial, libraryPath);
+  await chownToInvokingUser(libraryPath);
+  return { libraryPath, key, compiled: true, compiler };
+}
+
+/**
+ * Splits a `CC` or `CFLAGS` value on white space (no shell quoting, as `make` does by default).
+ *
+ * @example
+ * ```ts
+ * import { splitWords } from "./build.ts";
+ * console.log(splitWords("  -O3 -flto  -DNDEBUG ")); // ["-O3", "-flto", "-DNDEBUG"]
+ * ```
+ */
+export function splitWords(value: string): string[] {
+  return value.split(/\s+/).filter((word) => word.length > 0);
+}
+
+/**
+ * Finds an executable on `PATH` the way a shell would; a name with a slash is taken as a path.
+ *
+ * @example
+ * ```ts
+ * import { resolveOnPath } from "./build.ts";
+ * console.log(resolveOnPath("sh")); // "/usr/bin/sh" or similar
+ * ```
+ */
+export function resolveOnPath(program: string): string | null {
+  const candidates = program.includes("/")
+    ? [program]
+    : (Deno.env.get("PATH") ?? "").split(":").filter(Boolean).map((dir) => `${dir}/${program}`);
+  for (const candidate of candidates) {
+    try {
+      const info = Deno.statSync(candidate);
+      if (info.isFile && ((info.mode ?? 0) & 0o111) !== 0) return Deno.realPathSync(candidate);
+    } catch {
+      // not here; try the next directory
+    }
+  }
+  return null;
+}
+
+async function compilerVersion(
+  command: string,
+  program: string,
+  programArgs: string[],
+): Promise<{ full: string; firstLine: string }> {
+  const missing = () =>
+    new UsageError(
+      `no C compiler: \`${command}\` was not found; install gcc or clang, or set CC to a compiler`,
+    );
+  if (resolveOnPath(program) === null) throw missing();
+  let output: Deno.CommandOutput;
+  try {
+    output = await new Deno.Command(program, {
+      args: [...programArgs, "--version"],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+  } catch (error) {
+    throw new UsageError(missing().message, { cause: error });
+  }
+  const full = new TextDecoder().decode(output.stdout).trim();
+  if (!output.success || full === "") {
+    throw new UsageError(`\`${command} --version\` failed; is CC set to a C compiler?`);
+  }
+  return { full, firstLine: full.split("\n")[0] };
+}
+
+interface Source {
+  name: string;
+  path: string;
+  bytes: Uint8Array;
+}
+
+async function listSources(): Promise<Source[]> {
+  const names: string[] = [];
+  for await (const entry of Deno.readDir(SOURCE_DIR)) {
+    if (entry.isFile && /\.[ch]$/.test(entry.name)) names.push(entry.name);
+  }
+  names.sort();
+  return await Promise.all(names.map(async (name) => {
+    const path = `${SOURCE_DIR}/${name}`;
+    return { name, path, bytes: await Deno.readFile(path) };
+  }));
+}
+
+async function buildKey(
+  sources: Source[],
+  command: string,
+  version: string,
+  cflags: string[],
+): Promise<string> {
+  const encoder = new TextEncoder();
+  const parts: Uint8Array[] = [encoder.encode(JSON.stringify({ command, version, cflags }))];
+  for (const source of sources) parts.push(encoder.encode(`\0${source.name}\0`), source.bytes);
+  const all = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    all.set(part, offset);
+    offset += part.length;
+  }
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", all));
+  return Array.from(digest.slice(0, 8), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Loads the built shim and wraps the calls that can fail, so callers get
+ * `ShimError`s with the C error text instead of bare numbers.
+ *
+ * @module
+ */
+
+import { ABI_VERSION, ResultField, Status, symbols } from "./symbols.ts";
+import type { ShimSymbols } from "./symbols.ts";
+
+const encoder = new TextEncoder();
+
+/**
+ * A failed call into the shim, with the `errno` (or shim status) it returned.
+ *
+ * @example
+ * ```ts
+ * import { ShimError } from "./library.ts";
+ * const error = new ShimError("shm_open /ringpipe-1: File exists", 17);
+ * console.log(error.code); // 17
+ * ```
+ */
+export class ShimError extends Error {
+  /** The positive `errno`, or a shim status from {@link Status}. */
+  readonly code: number;
+  /** Creates an error for a failed shim call. */
+  constructor(message: string, code: number, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "ShimError";
+    this.code = code;
+  }
+}
+
+/**
+ * Encodes a string as a NUL-terminated C string for a `buffer` parameter.
+ *
+ * @example
+ * ```ts
+ * import { cString } from "./library.ts";
+ * console.log(cString("ab")); // Uint8Array(3) [ 97, 98, 0 ]
+ * ```
+ */
+export function cString(value: string): Uint8Array<ArrayBuffer> {
+  return encoder.encode(`${value}\0`);
+}
+
+/**
+ * The loaded shim: its raw symbols plus the few helpers every caller needs.
+ *
+ * @example
+ * ```ts ignore
+ * import { buildShim } from "./build.ts";
+ * import { Shim } from "./library.ts";
+ * using shim = Shim.open((await buildShim()).libraryPath);
+ * console.log(shim.controlBytes);
+ * ```
+ */
+export class Shim implements Disposable {
+  /** The raw FFI symbols; see `symbols.ts` for their C signatures. */
+  readonly symbols: ShimSymbols;
+  /** Size of the control block at the start of every trial segment. */
+  readonly controlBytes: number;
+  readonly #library: Deno.DynamicLibrary<typeof symbols>;
+
+  private constructor(library: Deno.DynamicLibrary<typeof symbols>) {
+    this.#library = library;
+    this.symbols = library.symbols;
+    this.controlBytes = Number(library.symbols.rp_control_bytes());
+  }
+
+  /** Loads the library at `path` and checks that it speaks this ABI. */
+  static open(path: string): Shim {
+    let library: Deno.DynamicLibrary<typeof symbols>;
+    try {
+      library = Deno.dlopen(path, symbols);
+    } catch (error) {
+      throw new ShimError(`cannot load the shim ${path}`, 0, { cause: error });
+    }
+    const abi = library.symbols.rp_abi_version();
+    const fields = library.symbols.rp_result_fields();
+    if (abi !== ABI_VERSION || fields !== ResultField.FIELDS) {
+      library.close();
+      throw new ShimError(
+        `the shim ${path} has ABI ${abi} with ${fields} result fields; ` +
+          `expected ABI ${ABI_VERSION} with ${ResultField.FIELDS}: rebuild it`,
+        0,
+      );
+    }
+    return new Shim(library);
+  }
+
+  /** The C library's text for a positive `errno`. */
+  errorText(errno: number): string {
+    const pointer = this.symbols.rp_strerror(errno);
+    return pointer === null ? `errno ${errno}` : Deno.UnsafePointerView.getCString(pointer);
+  }
+
+  /** Describes a loop's return code: a shim status or a negative `errno`. */
+  statusText(code: number): string {
+    switch (code) {
+      case Status.OK:
+        return "ok";
+      case Status.ABORTED:
+        return "aborted by the supervisor";
+      case Status.BAD_DATA:
+        return "an item did not check out";
+      case Status.PEER_CLOSED:
+        return "the peer closed its end before the last item";
+      case Status.BAD_SEGMENT:
+        return "the shared segment was not set up for this ABI";
+      default:
+        return code < 0 ? this.errorText(-code) : `unknown status ${code}`;
+    }
+  }
+
+  /** Throws a {@link ShimError} for a negative `-errno` return, naming what was tried. */
+  check(result: number, what: string): number {
+    if (result < 0) throw new ShimError(`${what}: ${this.errorText(-result)}`, -result);
+    return result;
+  }
+
+  /** Unloads the library. Nothing from it may be used afterwards. */
+  close(): void {
+    this.#library.close();
+  }
+
+  /** Same as {@link Shim.close}, for `using`. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * The symbol table of the C shim (`ffi/ringpipe.c`), one entry per exported
+ * function, with its C signature beside each parameter.
+ *
+ * The loop functions (`rp_*_send`, `rp_*_recv`) run a whole timed run in one
+ * call, so their `buffer` arguments cost nothing that matters.
+ *
+ * @module
+ */
+
+/** The ABI version this table matches; `rp_abi_version()` must return it. */
+export const ABI_VERSION = 1;
+
+/**
+ * Slots of the `uint64_t` result array each loop fills (C `enum rp_field`).
+ *
+ * @example
+ * ```ts
+ * import { ResultField } from "./symbols.ts";
+ * const out = new BigUint64Array(ResultField.FIELDS);
+ * console.log(out[ResultField.T_START]);
+ * ```
+ */
+export const ResultField = {
+  T_START: 0,
+  T_END: 1,
+  ITEMS: 2,
+  CHECKSUM: 3,
+  BAD_INDEX: 4,
+  BAD_EXPECTED: 5,
+  BAD_GOT: 6,
+  UTIME_NS: 7,
+  STIME_NS: 8,
+  NVCSW: 9,
+  NIVCSW: 10,
+  CPU_START: 11,
+  CPU_END: 12,
+  FIELDS: 13,
+} as const;
+
+/**
+ * Positive return codes of the loops (C `enum rp_status`); negative codes are `-errno`.
+ *
+ * @example
+ * ```ts
+ * import { Status } from "./symbols.ts";
+ * console.log(Status.ABORTED); // 1
+ * ```
+ */
+export const Status = {
+  OK: 0,
+  ABORTED: 1,
+  BAD_DATA: 2,
+  PEER_CLOSED: 3,
+  BAD_SEGMENT: 4,
+} as const;
+
+/**
+ * Every symbol `Deno.dlopen` loads from the shim.
+ *
+ * @example
+ * ```ts ignore
+ * import { symbols } from "./symbols.ts";
+ * const lib = Deno.dlopen(".build/libringpipe-0123abcd.so", symbols);
+ * console.log(lib.symbols.rp_abi_version());
+ * ```
+ */
+export const symbols = {
+  /** uint32_t rp_abi_version(void) */
+  rp_abi_version: { parameters: [], result: "u32" },
+  /** uint32_t rp_result_fields(void) */
+  rp_result_fields: { parameters: [], result: "u32" },
+  /** uint64_t rp_control_bytes(void) */
+  rp_control_bytes: { parameters: [], result: "u64" },
+  /** uint64_t rp_ring_bytes(uint64_t slots) */
+  rp_ring_bytes: { parameters: ["u64" /* uint64_t slots */], result: "u64" },
+  /** const char *rp_strerror(int32_t errnum) */
+  rp_strerror: { parameters: ["i32" /* int32_t errnum */], result: "pointer" },
+  /** void *rp_shm_map(const char *name, uint64_t bytes, int32_t create, int32_t *err) */
+  rp_shm_map: {
+    parameters: [
+      "buffer", /* const char *name (NUL-terminated) */
+      "u64", /* uint64_t bytes */
+      "i32", /* int32_t create */
+      "buffer", /* int32_t *err */
+    ],
+    result: "pointer",
+  },
+  /** int32_t rp_shm_unmap(void *p, uint64_t bytes) */
+  rp_shm_unmap: {
+    parameters: [
+      "pointer", /* void *p */
+      "u64", /* uint64_t bytes */
+    ],
+    result: "i32",
+  },
+  /** int32_t rp_shm_unlink(const char *name) */
+  rp_shm_unlink: { parameters: ["buffer" /* const char *name */], result: "i32" },
+  /** void rp_segment_init(void *segment, uint64_t ring_slots) */
+  rp_segment_init: {
+    parameters: [
+      "pointer", /* void *segment */
+      "u64", /* uint64_t ring_slots */
+    ],
+    result: "void",
+  },
+  /** void rp_segment_abort(void *segment) */
+  rp_segment_abort: { parameters: ["pointer" /* void *segment */], result: "void" },
+  /** int32_t rp_fifo_make(const char *path) */
+  rp_fifo_make: { parameters: ["buffer" /* const char *path */], result: "i32" },
+  /** int32_t rp_fifo_open(const char *path, int32_t for_writing) */
+  rp_fifo_open: {
+    parameters: [
+      "buffer", /* const char *path */
+      "i32", /* int32_t for_writing */
+    ],
+    result: "i32",
+  },
+  /** int32_t rp_close(int32_t fd) */
+  rp_close: { parameters: ["i32" /* int32_t fd */], result: "i32" },
+  /** int32_t rp_nice_set(int32_t nice) */
+  rp_nice_set: { parameters: ["i32" /* int32_t nice */], result: "i32" },
+  /** int32_t rp_nice_get(void) */
+  rp_nice_get: { parameters: [], result: "i32" },
+  /** int32_t rp_thread_id(void) */
+  rp_thread_id: { parameters: [], result: "i32" },
+  /** int32_t rp_ring_send(void *segment, uint64_t count, uint64_t *out) */
+  rp_ring_send: {
+    parameters: [
+      "pointer", /* void *segment */
+      "u64", /* uint64_t count */
+      "buffer", /* uint64_t *out (RP_FIELDS slots) */
+    ],
+    result: "i32",
+  },
+  /** int32_t rp_ring_recv(void *segment, uint64_t count, uint64_t *out) */
+  rp_ring_recv: {
+    parameters: [
+      "pointer", /* void *segment */
+      "u64", /* uint64_t count */
+      "buffer", /* uint64_t *out (RP_FIELDS slots) */
+    ],
+    result: "i32",
+  },
+  /** int32_t rp_pipe_send(void *segment, int32_t fd, uint64_t count, uint64_t *out) */
+  rp_pipe_send: {
+    parameters: [
+      "pointer", /* void *segment */
+      "i32", /* int32_t fd */
+      "u64", /* uint64_t count */
+      "buffer", /* uint64_t *out (RP_FIELDS slots) */
+    ],
+    result: "i32",
+  },
+  /** int32_t rp_pipe_recv(void *segment, int32_t fd, uint64_t count, uint64_t *out) */
+  rp_pipe_recv: {
+    parameters: [
+      "pointer", /* void *segment */
+      "i32", /* int32_t fd */
+      "u64", /* uint64_t count */
+      "buffer", /* uint64_t *out (RP_FIELDS slots) */
+    ],
+    result: "i32",
+  },
+} as const satisfies Deno.ForeignLibraryInterface;
+
+/** The loaded shim's symbols, typed from {@link symbols}. */
+export type ShimSymbols = Deno.DynamicLibrary<typeof symbols>["symbols"];

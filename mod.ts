@@ -1,0 +1,76 @@
+/**
+ * ringpipe: how much faster is a ring buffer in shared memory than a Unix
+ * pipe for passing data between two processes on Linux, and why.
+ *
+ * The usual entry point is the task, `deno task bench`; this module exposes
+ * the same pipeline for programs that want to drive it: build the C shim, run
+ * trials between two worker processes, summarise, report and archive.
+ *
+ * @example Run a short bench and print the original experiment's lines
+ * ```ts ignore
+ * import {
+ *   buildReport, buildShim, collectSamples, originalLines, parseBenchOptions, readEnvironment,
+ *   Shim, transportNamed,
+ * } from "./mod.ts";
+ *
+ * const options = parseBenchOptions(["--quick"]);
+ * const build = await buildShim();
+ * using shim = Shim.open(build.libraryPath);
+ * const privateDir = await Deno.makeTempDir();
+ * const samples = await collectSamples(
+ *   { shim, libraryPath: build.libraryPath, privateDir },
+ *   { ...options, transports: options.transports.map((n) => transportNamed(n)!) },
+ * );
+ * const report = buildReport(samples, {
+ *   options, environment: await readEnvironment(build.compiler),
+ *   git: { commit: null, dirty: null }, command: "example", createdAt: new Date(), supervisorNice: 0,
+ * });
+ * console.log(originalLines(report).join("\n"));
+ * ```
+ *
+ * @module
+ */
+
+export { ALWAYS_FLAGS, buildShim, DEFAULT_CFLAGS, splitWords } from "./ffi/build.ts";
+export type { BuildOptions, BuildResult, CompilerInfo } from "./ffi/build.ts";
+export { cString, Shim, ShimError } from "./ffi/library.ts";
+export { ABI_VERSION, ResultField, Status, symbols } from "./ffi/symbols.ts";
+export type { ShimSymbols } from "./ffi/symbols.ts";
+export { DEFAULTS, helpText, parseBenchOptions, QUICK } from "./src/options.ts";
+export type { BenchOptions } from "./src/options.ts";
+export { Segment, SEGMENT_PREFIX, segmentName } from "./src/segment.ts";
+export { ROLES, transportNamed, TRANSPORTS } from "./src/transports/mod.ts";
+export type {
+  Endpoint,
+  PrepareContext,
+  Role,
+  SideContext,
+  Transport,
+} from "./src/transports/mod.ts";
+export { runTrial } from "./src/trial.ts";
+export type { TrialContext, TrialPlan, TrialResult } from "./src/trial.ts";
+export { runWorker } from "./src/worker.ts";
+export type { SideReport, WorkerSpec } from "./src/worker.ts";
+export { collectSamples, roundIterations } from "./src/sampling.ts";
+export type { MeasuredTrial, SamplingPlan, TransportSamples, TrialEvent } from "./src/sampling.ts";
+export { median, quantile, QUANTILE_METHOD, summarize } from "./src/statistics.ts";
+export type { Summary } from "./src/statistics.ts";
+export { cpuModel, gitState, readEnvironment } from "./src/environment.ts";
+export type { Environment } from "./src/environment.ts";
+export { buildReport, KIT_VERSION, SCHEMA_VERSION, toSample } from "./src/report.ts";
+export type {
+  Comparison,
+  ProcessEntry,
+  Report,
+  ReportContext,
+  ResultEntry,
+  Sample,
+  SideFigures,
+} from "./src/report.ts";
+export { markdownTable, renderMarkdown } from "./src/markdown.ts";
+export { renderSummary } from "./src/terminal.ts";
+export { formatNs, originalLine, originalLines, secondsWith18Decimals } from "./src/format.ts";
+export { ORIGINAL } from "./src/original.ts";
+export { ensureWritableDir, reportStem, saveReport } from "./src/archive.ts";
+export type { SavedReport } from "./src/archive.ts";
+export { RunError, UsageError } from "./src/errors.ts";

@@ -1,0 +1,174 @@
+/**
+ * Small formatting helpers shared by the terminal summary and the Markdown
+ * report: the original experiment's lines, numbers, plain-text tables and colour.
+ *
+ * @module
+ */
+
+import type { Report, ResultEntry } from "./report.ts";
+import { transportNamed } from "./transports/mod.ts";
+
+/**
+ * Seconds as the original printed them: a fixed 18 decimals (attosecond steps).
+ *
+ * @example
+ * ```ts
+ * import { secondsWith18Decimals } from "./format.ts";
+ * console.log(secondsWith18Decimals(7.089606793)); // "0.000000007089606793"
+ * ```
+ */
+export function secondsWith18Decimals(nanoseconds: number): string {
+  const attoseconds = BigInt(Math.round(nanoseconds * 1e9));
+  const digits = attoseconds.toString().padStart(19, "0");
+  return `${digits.slice(0, -18)}.${digits.slice(-18)}`;
+}
+
+/**
+ * The original experiment's line for a result, e.g. `SHMEM Time:  0.000000007089606793`,
+ * or null for a transport the original did not have.
+ *
+ * @example
+ * ```ts
+ * import { originalLine } from "./format.ts";
+ * console.log(originalLine("pipe", 441.069553283)); // "KERNEL Time: 0.000000441069553283"
+ * ```
+ */
+export function originalLine(transport: string, nsPerItem: number): string | null {
+  const label = transportNamed(transport)?.originalLabel;
+  if (label === undefined) return null;
+  // "SHMEM Time:  " and "KERNEL Time: " line their numbers up, as the original did.
+  return `${`${label} Time:`.padEnd(13)}${secondsWith18Decimals(nsPerItem)}`;
+}
+
+/**
+ * The original experiment's lines for a report, from each result's median.
+ *
+ * @example
+ * ```ts ignore
+ * import { originalLines } from "./format.ts";
+ * console.log(originalLines(report).join("\n"));
+ * ```
+ */
+export function originalLines(report: Report): string[] {
+  return headlineResults(report)
+    .map((r) => originalLine(r.transport, r.nsPerItem.median))
+    .filter((line): line is string => line !== null);
+}
+
+/**
+ * The results the original experiment had (8-byte stream), in report order.
+ *
+ * @example
+ * ```ts ignore
+ * import { headlineResults } from "./format.ts";
+ * console.log(headlineResults(report).map((r) => r.transport)); // ["shm", "pipe"]
+ * ```
+ */
+export function headlineResults(report: Report): ResultEntry[] {
+  return report.results.filter((r) =>
+    r.mode === "stream" && r.sizeBytes === 8 && r.engine === "native"
+  );
+}
+
+const nsFormat = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 4 });
+const countFormat = new Intl.NumberFormat("en-US");
+const ratioFormat = new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 });
+const percentFormat = new Intl.NumberFormat("en-US", {
+  style: "percent",
+  maximumFractionDigits: 1,
+});
+
+/**
+ * Nanoseconds with four significant digits: `3.215`, `381.2`, `1,234`.
+ *
+ * @example
+ * ```ts
+ * import { formatNs } from "./format.ts";
+ * console.log(formatNs(381.23456)); // "381.2"
+ * ```
+ */
+export function formatNs(ns: number): string {
+  return nsFormat.format(ns);
+}
+
+/**
+ * A whole count with thousands separators.
+ *
+ * @example
+ * ```ts
+ * import { formatCount } from "./format.ts";
+ * console.log(formatCount(12000000)); // "12,000,000"
+ * ```
+ */
+export function formatCount(n: number): string {
+  return countFormat.format(n);
+}
+
+/**
+ * A ratio with at most one decimal: `118.6`.
+ *
+ * @example
+ * ```ts
+ * import { formatRatio } from "./format.ts";
+ * console.log(formatRatio(118.64)); // "118.6"
+ * ```
+ */
+export function formatRatio(ratio: number): string {
+  return ratioFormat.format(ratio);
+}
+
+/**
+ * A fraction as a percentage: `0.0123` gives `1.2%`.
+ *
+ * @example
+ * ```ts
+ * import { formatPercent } from "./format.ts";
+ * console.log(formatPercent(0.0123)); // "1.2%"
+ * ```
+ */
+export function formatPercent(fraction: number): string {
+  return percentFormat.format(fraction);
+}
+
+/**
+ * Lays rows out as aligned plain-text columns; numbers (right-aligned) are
+ * told apart from text by `alignRight`.
+ *
+ * @example
+ * ```ts
+ * import { textTable } from "./format.ts";
+ * console.log(textTable(["name", "ns"], [["shm", "3.2"], ["pipe", "381"]], [false, true]));
+ * ```
+ */
+export function textTable(header: string[], rows: string[][], alignRight: boolean[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => alignRight[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])).join("  ")
+      .trimEnd();
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+/** ANSI styles, active only on a terminal that has not asked for no colour. */
+export interface Colors {
+  bold(text: string): string;
+  dim(text: string): string;
+  yellow(text: string): string;
+  red(text: string): string;
+}
+
+/**
+ * Colour helpers for a stream: plain text when `NO_COLOR` is set or the stream is not a terminal.
+ *
+ * @example
+ * ```ts
+ * import { colorsFor } from "./format.ts";
+ * const c = colorsFor(Deno.stdout);
+ * console.log(c.bold("ringpipe"));
+ * ```
+ */
+export function colorsFor(stream: { isTerminal(): boolean }): Colors {
+  const on = !Deno.noColor && stream.isTerminal();
+  const style = (open: number, close: number) => (text: string) =>
+    on ? `\x1b[${open}m${text}\x1b[${close}m` : text;
+  return { bold: style(1, 22), dim: style(2, 22), yellow: style(33, 39), red: style(31, 39) };
+}

@@ -1,0 +1,36 @@
+/**
+ * The registry of transports: adding one is a new file here and one line below.
+ *
+ * @module
+ */
+
+import { pipe } from "./pipe.ts";
+import { shm } from "./shm.ts";
+import type { Transport } from "./types.ts";
+
+export type { Endpoint, PrepareContext, Role, SideContext, Transport } from "./types.ts";
+export { ROLES } from "./types.ts";
+
+/**
+ * Every transport the kit knows, by CLI name, in the order reports list them.
+ *
+ * @example
+ * ```ts
+ * import { TRANSPORTS } from "./mod.ts";
+ * console.log(Object.keys(TRANSPORTS)); // ["shm", "pipe"]
+ * ```
+ */
+export const TRANSPORTS: Readonly<Record<string, Transport>> = { shm, pipe };
+
+/**
+ * Looks a transport up by name.
+ *
+ * @example
+ * ```ts
+ * import { transportNamed } from "./mod.ts";
+ * console.log(transportNamed("pipe")?.description);
+ * ```
+ */
+export function transportNamed(name: string): Transport | undefined {
+  return Object.hasOwn(TRANSPORTS, name) ? TRANSPORTS[name] : undefined;
+}

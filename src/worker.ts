@@ -1,0 +1,150 @@
+/**
+ * One side of one trial, as its own process: the supervisor starts two of
+ * these (producer and consumer) per trial. Each sets its loop thread's nice,
+ * attaches to the trial segment, runs the transport's C loop once, and prints
+ * one JSON line ({@link SideReport}) on stdout.
+ *
+ * Usage (by the supervisor only): `deno run -A src/worker.ts '<WorkerSpec JSON>'`
+ *
+ * @module
+ */
+
+import { Shim } from "../ffi/library.ts";
+import { ResultField, Status } from "../ffi/symbols.ts";
+import { Segment } from "./segment.ts";
+import { transportNamed } from "./transports/mod.ts";
+import type { Endpoint, Role } from "./transports/mod.ts";
+
+/** Path of this file, for spawning it. */
+export const WORKER_PATH: string = import.meta.filename!;
+
+/** Exit code of a worker whose loop ran but did not succeed (the report says why). */
+export const WORKER_LOOP_FAILED = 1;
+/** Exit code of a worker that could not set up (the message is on stderr). */
+export const WORKER_SETUP_FAILED = 2;
+
+/** Everything a worker needs, passed as its only argument. */
+export interface WorkerSpec {
+  /** The built shim to load. */
+  library: string;
+  /** The trial segment's name and size. */
+  segmentName: string;
+  segmentBytes: number;
+  /** Transport name and this worker's side of it. */
+  transport: string;
+  role: Role;
+  /** Items to move. */
+  iterations: number;
+  /** The nice value to request for the loop thread, or null to leave it. */
+  nice: number | null;
+  /** What the transport's `prepare` returned. */
+  endpoint: Endpoint;
+}
+
+/** What one side reports after its loop; 64-bit counters travel as decimal strings. */
+export interface SideReport {
+  role: Role;
+  /** Process and thread that ran the loop. */
+  pid: number;
+  tid: number;
+  /** The nice value asked for (null: none asked), what the thread had afterwards, and why not, if it failed. */
+  niceRequested: number | null;
+  niceAchieved: number | null;
+  niceError: string | null;
+  /** The loop's return code (0 is success) and its meaning. */
+  status: number;
+  statusText: string;
+  /** CLOCK_MONOTONIC ns at the first item moved and after the last (decimal strings). */
+  startNs: string;
+  endNs: string;
+  /** Items moved and their sum modulo 2^64 (decimal strings). */
+  items: string;
+  checksum: string;
+  /** For a failed check: the first bad item, what was expected and what arrived. */
+  badItem: { index: string; expected: string; got: string } | null;
+  /** CPUs the loop started and ended on. */
+  cpuStart: number;
+  cpuEnd: number;
+  /** CPU time and context switches of the loop thread during the loop. */
+  userNs: number;
+  systemNs: number;
+  voluntarySwitches: number;
+  involuntarySwitches: number;
+}
+
+/**
+ * Runs one side of a trial in this process and returns what it measured.
+ *
+ * @example
+ * ```ts ignore
+ * import { runWorker } from "./worker.ts";
+ * const report = runWorker(JSON.parse(Deno.args[0]));
+ * console.log(report.status === 0 ? "ok" : report.statusText);
+ * ```
+ */
+export function runWorker(spec: WorkerSpec): SideReport {
+  const transport = transportNamed(spec.transport);
+  if (transport === undefined) throw new Error(`unknown transport ${spec.transport}`);
+  using shim = Shim.open(spec.library);
+  const segment = Segment.attach(shim, spec.segmentName, spec.segmentBytes);
+  try {
+    // Nice is per thread on Linux: this is the thread that will run the loop.
+    let niceError: string | null = null;
+    if (spec.nice !== null) {
+      const result = shim.symbols.rp_nice_set(spec.nice);
+      if (result < 0) niceError = shim.errorText(-result);
+    }
+    const niceRead = shim.symbols.rp_nice_get();
+    const out = new BigUint64Array(ResultField.FIELDS);
+    const status = transport.runSide({
+      shim,
+      segment,
+      role: spec.role,
+      endpoint: spec.endpoint,
+      iterations: spec.iterations,
+      out,
+    });
+    const field = (slot: number) => out[slot].toString();
+    return {
+      role: spec.role,
+      pid: Deno.pid,
+      tid: shim.symbols.rp_thread_id(),
+      niceRequested: spec.nice,
+      niceAchieved: niceRead === -2147483648 ? null : niceRead,
+      niceError,
+      status,
+      statusText: shim.statusText(status),
+      startNs: field(ResultField.T_START),
+      endNs: field(ResultField.T_END),
+      items: field(ResultField.ITEMS),
+      checksum: field(ResultField.CHECKSUM),
+      badItem: status === Status.BAD_DATA
+        ? {
+          index: field(ResultField.BAD_INDEX),
+          expected: field(ResultField.BAD_EXPECTED),
+          got: field(ResultField.BAD_GOT),
+        }
+        : null,
+      cpuStart: Number(out[ResultField.CPU_START]),
+      cpuEnd: Number(out[ResultField.CPU_END]),
+      userNs: Number(out[ResultField.UTIME_NS]),
+      systemNs: Number(out[ResultField.STIME_NS]),
+      voluntarySwitches: Number(out[ResultField.NVCSW]),
+      involuntarySwitches: Number(out[ResultField.NIVCSW]),
+    };
+  } finally {
+    segment.unmap();
+  }
+}
+
+if (import.meta.main) {
+  let report: SideReport;
+  try {
+    report = runWorker(JSON.parse(Deno.args[0] ?? "null") as WorkerSpec);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    Deno.exit(WORKER_SETUP_FAILED);
+  }
+  console.log(JSON.stringify(report));
+  Deno.exit(report.status === Status.OK ? 0 : WORKER_LOOP_FAILED);
+}

@@ -1,0 +1,129 @@
+/**
+ * `deno task bench`: options → build → trials in two processes → samples →
+ * statistics → report → archive. Prints the original experiment's lines, the
+ * ratio and a table; writes a JSON and a Markdown report into `--out`.
+ *
+ * @module
+ */
+
+import { buildShim } from "../ffi/build.ts";
+import { Shim } from "../ffi/library.ts";
+import { ensureWritableDir, saveReport } from "../src/archive.ts";
+import { exitCleanlyOnSignals, onInterrupt } from "../src/cleanup.ts";
+import { gitState, readEnvironment } from "../src/environment.ts";
+import { runMain, UsageError } from "../src/errors.ts";
+import { colorsFor } from "../src/format.ts";
+import { helpText, parseBenchOptions } from "../src/options.ts";
+import { buildReport } from "../src/report.ts";
+import { collectSamples } from "../src/sampling.ts";
+import type { TrialEvent } from "../src/sampling.ts";
+import { renderSummary } from "../src/terminal.ts";
+import { transportNamed } from "../src/transports/mod.ts";
+import type { Transport } from "../src/transports/mod.ts";
+
+const PROJECT_DIR = new URL("..", import.meta.url);
+
+async function main(): Promise<void> {
+  const options = parseBenchOptions(Deno.args);
+  if (options.help) {
+    console.log(helpText());
+    return;
+  }
+  if (Deno.build.os !== "linux") {
+    throw new UsageError(`ringpipe measures Linux IPC and needs Linux; this is ${Deno.build.os}`);
+  }
+  if (options.save) await ensureWritableDir(options.out);
+  const stderrColors = colorsFor(Deno.stderr);
+  exitCleanlyOnSignals((signal) => console.error(`\nringpipe bench: interrupted by ${signal}`));
+
+  const build = await buildShim();
+  console.error(
+    stderrColors.dim(`${build.compiled ? "built" : "using"} ${build.libraryPath}`),
+  );
+  using shim = Shim.open(build.libraryPath);
+  const createdAt = new Date();
+  const progress = progressReporter(options.nice);
+
+  const privateDir = await Deno.makeTempDir({ prefix: "ringpipe-" }); // mode 0700
+  let samples;
+  {
+    using _undo = onInterrupt(() => Deno.removeSync(privateDir, { recursive: true }));
+    try {
+      samples = await collectSamples(
+        { shim, libraryPath: build.libraryPath, privateDir },
+        {
+          transports: options.transports.map((name) => transportNamed(name) as Transport),
+          iterations: options.iterations,
+          runs: options.runs,
+          runSeconds: options.runSeconds,
+          nice: options.nice,
+          ringSlots: options.ringSlots,
+        },
+        progress.onTrial,
+      );
+    } finally {
+      progress.clear();
+      await Deno.remove(privateDir, { recursive: true });
+    }
+  }
+
+  const supervisorNice = shim.symbols.rp_nice_get();
+  const report = buildReport(samples, {
+    options,
+    environment: await readEnvironment(build.compiler),
+    git: await gitState(PROJECT_DIR.pathname),
+    command: rerunCommand(Deno.args),
+    createdAt,
+    supervisorNice: supervisorNice === -2147483648 ? null : supervisorNice,
+  });
+  console.log(renderSummary(report, colorsFor(Deno.stdout)));
+  if (options.save) {
+    const saved = await saveReport(report, options.out);
+    console.log(`\nreport: ${saved.jsonPath}\n        ${saved.markdownPath}`);
+  }
+}
+
+/** The command line that reruns this experiment, quoted for a POSIX shell. */
+function rerunCommand(args: string[]): string {
+  const quote = (arg: string) =>
+    /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
+  const sudo = Deno.env.get("SUDO_UID") !== undefined && Deno.uid() === 0;
+  return [sudo ? 'sudo "$(command -v deno)" task bench' : "deno task bench", ...args.map(quote)]
+    .join(" ");
+}
+
+/** One live line on a terminal's stderr; nothing when stderr is not a terminal. */
+function progressReporter(nice: number) {
+  const live = Deno.stderr.isTerminal();
+  const encoder = new TextEncoder();
+  const c = colorsFor(Deno.stderr);
+  let warnedNice = false;
+  const write = (text: string) => Deno.stderr.writeSync(encoder.encode(text));
+  return {
+    onTrial(event: TrialEvent) {
+      const side = [event.result.producer, event.result.consumer].find((s) => s.niceError);
+      if (side && !warnedNice) {
+        warnedNice = true;
+        if (live) write("\r\x1b[K");
+        console.error(c.yellow(
+          `warning: cannot set nice ${nice} (${side.niceError}); running at nice ${side.niceAchieved}. ` +
+            `Run under sudo to lower it.`,
+        ));
+      }
+      if (!live) return;
+      const what = event.kind === "run"
+        ? `run ${event.index}/${event.of}`
+        : `warm-up ${event.index}`;
+      write(
+        `\r\x1b[K${
+          c.dim(`${event.transport} ${what}: ${event.result.nsPerItem.toFixed(2)} ns/item`)
+        }`,
+      );
+    },
+    clear() {
+      if (live) write("\r\x1b[K");
+    },
+  };
+}
+
+if (import.meta.main) await runMain("bench", main);

@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import { buildShim } from "../ffi/build.ts";
+import { Shim } from "../ffi/library.ts";
+import { RunError } from "../src/errors.ts";
+import { runTrial } from "../src/trial.ts";
+import type { TrialContext } from "../src/trial.ts";
+import { TRANSPORTS } from "../src/transports/mod.ts";
+import { ourSegments } from "./shm_leaks.ts";
+
+async function withContext(body: (context: TrialContext) => Promise<void>): Promise<void> {
+  const build = await buildShim();
+  using shim = Shim.open(build.libraryPath);
+  const privateDir = await Deno.makeTempDir({ prefix: "ringpipe-test-" });
+  try {
+    await body({ shim, libraryPath: build.libraryPath, privateDir });
+  } finally {
+    await Deno.remove(privateDir, { recursive: true });
+  }
+  assert.deepEqual(await ourSegments(Deno.pid), [], "no segment left in /dev/shm");
+}
+
+for (const name of ["shm", "pipe"]) {
+  Deno.test(`${name}: two real processes move and verify every item`, async () => {
+    await withContext(async (context) => {
+      // 10,007 items: more than the ring holds (wrap-around) and not a multiple of it.
+      const result = await runTrial(context, {
+        transport: TRANSPORTS[name],
+        iterations: 10_007,
+        nice: 0,
+        ringSlots: 64,
+        timeoutMs: 30_000,
+      }, `test-${name}`);
+      assert.equal(result.transport, name);
+      assert.equal(result.iterations, 10_007);
+      assert.equal(result.producer.items, "10007");
+      assert.equal(result.consumer.items, "10007");
+      assert.equal(result.consumer.checksum, String((10_007 * 10_006) / 2));
+      assert.ok(result.elapsedNs > 0);
+      assert.equal(result.nsPerItem, result.elapsedNs / 10_007);
+      assert.notEqual(result.producer.pid, result.consumer.pid);
+      assert.notEqual(result.producer.pid, Deno.pid);
+      assert.equal(result.producer.niceAchieved, 0);
+      assert.ok(result.consumer.userNs + result.consumer.systemNs >= 0);
+    });
+  });
+}
+
+Deno.test("a trial past its timeout kills both workers and cleans up", async () => {
+  await withContext(async (context) => {
+    const started = performance.now();
+    await assert.rejects(
+      () =>
+        runTrial(context, {
+          transport: TRANSPORTS.pipe,
+          iterations: 1e11, // hours of work
+          nice: null,
+          ringSlots: 64,
+          timeoutMs: 1500,
+        }, "test-timeout"),
+      (error: unknown) => {
+        assert.ok(error instanceof RunError);
+        assert.match(error.message, /^pipe trial test-timeout timed out after 1.5 s/);
+        return true;
+      },
+    );
+    assert.ok(performance.now() - started < 10_000, "returned promptly");
+  });
+});
+
+Deno.test("a worker that cannot start fails the trial with its reason, and the peer is stopped", async () => {
+  await withContext(async (context) => {
+    await assert.rejects(
+      () =>
+        runTrial({ ...context, libraryPath: "/nonexistent/libringpipe.so" }, {
+          transport: TRANSPORTS.shm,
+          iterations: 1000,
+          nice: null,
+          ringSlots: 64,
+          timeoutMs: 30_000,
+        }, "test-badlib"),
+      (error: unknown) => {
+        assert.ok(error instanceof RunError);
+        assert.match(
+          error.message,
+          /^shm trial test-badlib failed: producer exited with code 2: cannot load the shim/,
+        );
+        return true;
+      },
+    );
+  });
+});

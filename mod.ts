@@ -17,12 +17,13 @@
  * const build = await buildShim();
  * using shim = Shim.open(build.libraryPath);
  * const privateDir = await Deno.makeTempDir();
- * const samples = await collectSamples(
+ * const outcome = await collectSamples(
  *   { shim, libraryPath: build.libraryPath, privateDir },
- *   { ...options, transports: options.transports.map((n) => transportNamed(n)!) },
+ *   { ...options, transports: options.transports.map((n) => transportNamed(n)!), cpus: null },
  * );
- * const report = buildReport(samples, {
- *   options, environment: await readEnvironment(build.compiler),
+ * const report = buildReport(outcome, {
+ *   options, environment: readEnvironment(build.compiler, shim),
+ *   placement: { request: "none", cpus: null, relation: "unpinned" },
  *   git: { commit: null, dirty: null }, command: "example", createdAt: new Date(), supervisorNice: 0,
  * });
  * console.log(originalLines(report).join("\n"));
@@ -31,13 +32,13 @@
  * @module
  */
 
-export { ALWAYS_FLAGS, buildShim, DEFAULT_CFLAGS, splitWords } from "./ffi/build.ts";
-export type { BuildOptions, BuildResult, CompilerInfo } from "./ffi/build.ts";
-export { cString, Shim, ShimError } from "./ffi/library.ts";
+export { ALWAYS_FLAGS, buildShim, DEFAULT_CFLAGS, planBuild, splitWords } from "./ffi/build.ts";
+export type { BuildOptions, BuildPlan, BuildResult, CompilerInfo } from "./ffi/build.ts";
+export { cString, schedPolicyName, Shim, ShimError } from "./ffi/library.ts";
 export { ABI_VERSION, ResultField, Status, symbols } from "./ffi/symbols.ts";
 export type { ShimSymbols } from "./ffi/symbols.ts";
 export { DEFAULTS, helpText, parseBenchOptions, QUICK } from "./src/options.ts";
-export type { BenchOptions } from "./src/options.ts";
+export type { BenchOptions, PinRequest } from "./src/options.ts";
 export { Segment, SEGMENT_PREFIX, segmentName } from "./src/segment.ts";
 export { ROLES, transportNamed, TRANSPORTS } from "./src/transports/mod.ts";
 export type {
@@ -51,13 +52,56 @@ export { runTrial } from "./src/trial.ts";
 export type { TrialContext, TrialPlan, TrialResult } from "./src/trial.ts";
 export { runWorker } from "./src/worker.ts";
 export type { SideReport, WorkerSpec } from "./src/worker.ts";
-export { collectSamples, roundIterations } from "./src/sampling.ts";
-export type { MeasuredTrial, SamplingPlan, TransportSamples, TrialEvent } from "./src/sampling.ts";
-export { median, quantile, QUANTILE_METHOD, summarize } from "./src/statistics.ts";
-export type { Summary } from "./src/statistics.ts";
-export { cpuModel, gitState, readEnvironment } from "./src/environment.ts";
-export type { Environment } from "./src/environment.ts";
-export { buildReport, KIT_VERSION, SCHEMA_VERSION, toSample } from "./src/report.ts";
+export {
+  collectSamples,
+  MAX_TRIALS,
+  medianHalfWidth,
+  roundIterations,
+  stoppingDecision,
+} from "./src/sampling.ts";
+export type {
+  MeasuredTrial,
+  SamplingOutcome,
+  SamplingPlan,
+  StoppingState,
+  StopReason,
+  TransportSamples,
+  TrialEvent,
+} from "./src/sampling.ts";
+export {
+  bootstrapRatio,
+  bootstrapRatios,
+  median,
+  medianInterval,
+  METHODS,
+  mulberry32,
+  quantile,
+  relativeHalfWidth,
+  summarize,
+  tukeyOutliers,
+} from "./src/statistics.ts";
+export type { BootstrapOptions, Interval, Outliers, Summary } from "./src/statistics.ts";
+export {
+  chooseCpuPair,
+  cpuRelation,
+  parseCpuList,
+  readTopology,
+  resolvePlacement,
+} from "./src/topology.ts";
+export type { CpuPlace, CpuRelation, Placement } from "./src/topology.ts";
+export { doctorChecks } from "./src/doctor.ts";
+export type { Check } from "./src/doctor.ts";
+export { progressLine, progressReporter } from "./src/progress.ts";
+export type { ProgressReporter } from "./src/progress.ts";
+export {
+  cpuModel,
+  gitState,
+  loadAverage,
+  measureClock,
+  readEnvironment,
+} from "./src/environment.ts";
+export type { CacheInfo, Environment } from "./src/environment.ts";
+export { buildReport, halfWidth, KIT_VERSION, SCHEMA_VERSION, toSample } from "./src/report.ts";
 export type {
   Comparison,
   ProcessEntry,

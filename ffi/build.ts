@@ -56,6 +56,65 @@ export interface BuildResult {
   compiler: CompilerInfo;
 }
 
+/** What a build would produce, worked out without compiling. */
+export interface BuildPlan {
+  /** Where the library for these sources, compiler and flags lives (or would). */
+  libraryPath: string;
+  key: string;
+  compiler: CompilerInfo;
+  /** True when that library is already there. */
+  built: boolean;
+}
+
+interface PlanDetails extends BuildPlan {
+  buildDir: string;
+  program: string;
+  sources: Source[];
+}
+
+async function plan(options: BuildOptions): Promise<PlanDetails> {
+  const command = (options.cc ?? Deno.env.get("CC") ?? "").trim() || "cc";
+  const cflags = splitWords(options.cflags ?? Deno.env.get("CFLAGS") ?? DEFAULT_CFLAGS);
+  const buildDir = options.buildDir ?? DEFAULT_BUILD_DIR;
+  const [program, ...programArgs] = splitWords(command);
+  const version = await compilerVersion(command, program, programArgs);
+  const sources = await listSources();
+  const key = await buildKey(sources, command, version.full, cflags);
+  const libraryPath = `${buildDir}/libringpipe-${key}.so`;
+  return {
+    libraryPath,
+    key,
+    compiler: {
+      command,
+      path: resolveOnPath(program),
+      version: version.firstLine,
+      cflags,
+      arguments: [...programArgs, ...cflags, ...ALWAYS_FLAGS],
+    },
+    built: await exists(libraryPath),
+    buildDir,
+    program,
+    sources,
+  };
+}
+
+/**
+ * Works out the build without compiling: which compiler, which flags, and
+ * whether the library for them is already built. Throws {@link UsageError}
+ * when there is no working compiler.
+ *
+ * @example
+ * ```ts ignore
+ * import { planBuild } from "./build.ts";
+ * const { built, libraryPath } = await planBuild();
+ * console.log(built ? libraryPath : "not built yet");
+ * ```
+ */
+export async function planBuild(options: BuildOptions = {}): Promise<BuildPlan> {
+  const { libraryPath, key, compiler, built } = await plan(options);
+  return { libraryPath, key, compiler, built };
+}
+
 /**
  * Builds the shim unless a library for the same sources, compiler and flags exists.
  *
@@ -67,41 +126,26 @@ export interface BuildResult {
  * ```
  */
 export async function buildShim(options: BuildOptions = {}): Promise<BuildResult> {
-  const command = (options.cc ?? Deno.env.get("CC") ?? "").trim() || "cc";
-  const cflags = splitWords(options.cflags ?? Deno.env.get("CFLAGS") ?? DEFAULT_CFLAGS);
-  const buildDir = options.buildDir ?? DEFAULT_BUILD_DIR;
-  const [program, ...programArgs] = splitWords(command);
-
-  const version = await compilerVersion(command, program, programArgs);
-  const sources = await listSources();
-  const key = await buildKey(sources, command, version.full, cflags);
-  const libraryPath = `${buildDir}/libringpipe-${key}.so`;
-  const args = [...programArgs, ...cflags, ...ALWAYS_FLAGS];
-  const compiler: CompilerInfo = {
-    command,
-    path: resolveOnPath(program),
-    version: version.firstLine,
-    cflags,
-    arguments: args,
-  };
-
-  if (await exists(libraryPath)) return { libraryPath, key, compiled: false, compiler };
+  const { libraryPath, key, compiler, built, buildDir, program, sources } = await plan(options);
+  if (built) return { libraryPath, key, compiled: false, compiler };
 
   await Deno.mkdir(buildDir, { recursive: true });
   await chownToInvokingUser(buildDir);
   // Compile beside the target and rename, so a reader never sees half a library.
   const partial = `${libraryPath}.${Deno.pid}.partial`;
   const result = await new Deno.Command(program, {
-    args: [...args, "-o", partial, ...sources.map((s) => s.path)],
+    args: [...compiler.arguments, "-o", partial, ...sources.map((s) => s.path)],
     stdout: "piped",
     stderr: "piped",
   }).output();
   if (!result.success) {
     await Deno.remove(partial).catch(() => {});
-    const detail = new TextDecoder().decode(result.stderr).trim().split("\n").slice(0, 12)
-      .join("\n");
+    const lines = new TextDecoder().decode(result.stderr).trim().split("\n");
+    const reason = lines.find((line) => /error/i.test(line)) ?? lines[0] ?? "no message";
     throw new UsageError(
-      `${command} failed to compile the shim with CFLAGS="${cflags.join(" ")}":\n${detail}`,
+      `${compiler.command} failed to compile the shim with CFLAGS="${
+        compiler.cflags.join(" ")
+      }": ${reason.trim()}`,
     );
   }
   await Deno.rename(partial, libraryPath);

@@ -45,6 +45,27 @@ export function cString(value: string): Uint8Array<ArrayBuffer> {
 }
 
 /**
+ * The name of a Linux scheduling policy number (`sched_getscheduler`).
+ *
+ * @example
+ * ```ts
+ * import { schedPolicyName } from "./library.ts";
+ * console.log(schedPolicyName(0)); // "SCHED_OTHER"
+ * ```
+ */
+export function schedPolicyName(policy: number): string {
+  const names: Record<number, string> = {
+    0: "SCHED_OTHER",
+    1: "SCHED_FIFO",
+    2: "SCHED_RR",
+    3: "SCHED_BATCH",
+    5: "SCHED_IDLE",
+    6: "SCHED_DEADLINE",
+  };
+  return names[policy & 0xff] ?? `policy ${policy}`;
+}
+
+/**
  * The loaded shim: its raw symbols plus the few helpers every caller needs.
  *
  * @example
@@ -117,6 +138,23 @@ export class Shim implements Disposable {
   check(result: number, what: string): number {
     if (result < 0) throw new ShimError(`${what}: ${this.errorText(-result)}`, -result);
     return result;
+  }
+
+  /** The CPUs the calling thread may run on, ascending. */
+  allowedCpus(): number[] {
+    const mask = new Uint8Array(128); // CPU_SETSIZE (1024) bits
+    this.check(this.symbols.rp_affinity_get(mask, mask.length), "sched_getaffinity");
+    const cpus: number[] = [];
+    mask.forEach((byte, i) => {
+      for (let bit = 0; bit < 8; bit++) if (byte & (1 << bit)) cpus.push(i * 8 + bit);
+    });
+    return cpus;
+  }
+
+  /** The calling thread's scheduling policy by name (`SCHED_OTHER`, ...). */
+  schedPolicy(): string {
+    const policy = this.symbols.rp_sched_policy();
+    return policy < 0 ? `unknown (${this.errorText(-policy)})` : schedPolicyName(policy);
   }
 
   /** Unloads the library. Nothing from it may be used afterwards. */

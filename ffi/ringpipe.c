@@ -32,7 +32,7 @@
 #include <unistd.h>
 
 /* Bump whenever a signature, the layout or enum rp_field changes. */
-#define RP_ABI_VERSION 1u
+#define RP_ABI_VERSION 2u
 #define RP_MAGIC 0x52504950u /* "RPIP" */
 #define RP_CACHE_LINE 64
 #define RP_CONTROL_BYTES 256
@@ -184,6 +184,48 @@ int32_t rp_nice_get(void) {
 }
 
 int32_t rp_thread_id(void) { return (int32_t)syscall(SYS_gettid); }
+
+/* Affinity, like nice, is per thread: these act on the calling thread. */
+int32_t rp_affinity_set(int32_t cpu) {
+  cpu_set_t set;
+  if (cpu < 0 || cpu >= CPU_SETSIZE) return -EINVAL;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  return sched_setaffinity(0, sizeof set, &set) == 0 ? 0 : -errno;
+}
+
+/* Writes the calling thread's allowed CPUs as a bitmask (bit i of byte i/8); returns how many, or -errno. */
+int32_t rp_affinity_get(uint8_t *mask, uint32_t bytes) {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return -errno;
+  memset(mask, 0, bytes);
+  for (int cpu = 0; cpu < CPU_SETSIZE && cpu / 8 < (int)bytes; cpu++)
+    if (CPU_ISSET(cpu, &set)) mask[cpu / 8] |= (uint8_t)(1u << (cpu % 8));
+  return CPU_COUNT(&set);
+}
+
+/* The calling thread's scheduling policy (SCHED_OTHER = 0, SCHED_FIFO = 1, ...), or -errno. */
+int32_t rp_sched_policy(void) {
+  int policy = sched_getscheduler(0);
+  return policy >= 0 ? policy : -errno;
+}
+
+/* ---- the clock the loops use: its resolution and the cost of reading it ---- */
+
+uint64_t rp_clock_resolution_ns(void) {
+  struct timespec ts;
+  clock_getres(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Reads CLOCK_MONOTONIC `calls` times in a row; returns the ns that took. */
+uint64_t rp_clock_cost_ns(uint64_t calls) {
+  uint64_t start = now_ns(), sink = 0;
+  for (uint64_t i = 0; i < calls; i++) sink += now_ns();
+  uint64_t end = now_ns();
+  __asm__ __volatile__("" : : "r"(sink));
+  return end - start;
+}
 
 /* ---- the parts every loop shares ---- */
 

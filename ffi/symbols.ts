@@ -9,7 +9,7 @@
  */
 
 /** The ABI version this table matches; `rp_abi_version()` must return it. */
-export const ABI_VERSION = 1;
+export const ABI_VERSION = 2;
 
 /**
  * Slots of the `uint64_t` result array each loop fills (C `enum rp_field`).
@@ -124,6 +124,22 @@ export const symbols = {
   rp_nice_get: { parameters: [], result: "i32" },
   /** int32_t rp_thread_id(void) */
   rp_thread_id: { parameters: [], result: "i32" },
+  /** int32_t rp_affinity_set(int32_t cpu) */
+  rp_affinity_set: { parameters: ["i32" /* int32_t cpu */], result: "i32" },
+  /** int32_t rp_affinity_get(uint8_t *mask, uint32_t bytes) */
+  rp_affinity_get: {
+    parameters: [
+      "buffer", /* uint8_t *mask */
+      "u32", /* uint32_t bytes */
+    ],
+    result: "i32",
+  },
+  /** int32_t rp_sched_policy(void) */
+  rp_sched_policy: { parameters: [], result: "i32" },
+  /** uint64_t rp_clock_resolution_ns(void) */
+  rp_clock_resolution_ns: { parameters: [], result: "u64" },
+  /** uint64_t rp_clock_cost_ns(uint64_t calls) */
+  rp_clock_cost_ns: { parameters: ["u64" /* uint64_t calls */], result: "u64" },
   /** int32_t rp_ring_send(void *segment, uint64_t count, uint64_t *out) */
   rp_ring_send: {
     parameters: [

@@ -3,31 +3,64 @@
  * the facts a reader needs to trust (or doubt) a figure.
  *
  * Reading `/proc` and `/sys` needs Deno's `--allow-all` (a scoped
- * `--allow-read` is refused for them); every task runs with it.
+ * `--allow-read` is refused for them); every task runs with it. Anything the
+ * kernel does not expose here is recorded as null, never guessed.
  *
  * @module
  */
 
 import type { CompilerInfo } from "../ffi/build.ts";
+import type { Shim } from "../ffi/library.ts";
 import { invokingUser } from "./ownership.ts";
+import { parseCpuList } from "./topology.ts";
+
+/** One CPU cache, as `/sys/devices/system/cpu/cpu0/cache/index*` describes it. */
+export interface CacheInfo {
+  level: number;
+  type: string;
+  size: string;
+  sharedCpus: number[];
+}
 
 /** The environment section of a report. */
 export interface Environment {
   hostname: string;
   os: string;
   arch: string;
-  /** `uname -r`. */
+  /** `uname -r`, and the kernel command line (`/proc/cmdline`). */
   kernel: string;
+  kernelCommandLine: string | null;
   cpu: {
     /** `model name` from `/proc/cpuinfo`, when there is one. */
     model: string | null;
     /** Logical CPUs this process may use. */
     count: number;
+    /** CPUs online (`/sys/devices/system/cpu/online`). */
+    online: number[] | null;
+    /** CPUs isolated from the scheduler (`isolcpus=`), usually none. */
+    isolated: number[] | null;
+    /** The first CPU's current frequency in MHz (`/proc/cpuinfo`). */
+    frequencyMHz: number | null;
+    /** cpufreq scaling driver and governor of CPU 0; null without cpufreq (common in VMs). */
+    scalingDriver: string | null;
+    governor: string | null;
+    /** Turbo/boost enabled, when the driver says. */
+    turbo: boolean | null;
+    /** Simultaneous multithreading active. */
+    smt: boolean | null;
+    caches: CacheInfo[];
+    numaNodes: number | null;
     /** True when `/proc/cpuinfo` has the `hypervisor` flag (a virtual machine). */
     virtualMachine: boolean | null;
+    /** The hypervisor or VM vendor, when the guest can tell. */
+    hypervisor: string | null;
+    /** What the kernel says about Meltdown: "Mitigation: PTI" makes every system call dearer. */
+    meltdown: string | null;
   };
-  /** The kernel's clock source (`tsc`, `kvm-clock`, ...). */
-  clockSource: string | null;
+  /** The clock the loops time with: kernel clock source, resolution and cost of one read. */
+  clock: { source: string | null; resolutionNs: number | null; readCostNs: number | null };
+  /** 1-, 5- and 15-minute load averages before and after the run. */
+  load: { before: number[] | null; after: number[] | null };
   deno: string;
   v8: string;
   typescript: string;
@@ -36,42 +69,30 @@ export interface Environment {
   user: { uid: number | null; root: boolean; sudo: boolean };
 }
 
-/**
- * Reads the environment section of a report.
- *
- * @example
- * ```ts ignore
- * import { readEnvironment } from "./environment.ts";
- * const environment = await readEnvironment(build.compiler);
- * console.log(environment.cpu.model, environment.kernel);
- * ```
- */
-export async function readEnvironment(compiler: CompilerInfo): Promise<Environment> {
-  const cpuinfo = await readText("/proc/cpuinfo");
-  const uid = Deno.uid();
-  return {
-    hostname: Deno.hostname(),
-    os: Deno.build.os,
-    arch: Deno.build.arch,
-    kernel: Deno.osRelease(),
-    cpu: {
-      model: cpuinfo === null ? null : cpuModel(cpuinfo),
-      count: navigator.hardwareConcurrency,
-      virtualMachine: cpuinfo === null ? null : /^flags\s*:.*\bhypervisor\b/m.test(cpuinfo),
-    },
-    clockSource:
-      (await readText("/sys/devices/system/clocksource/clocksource0/current_clocksource"))
-        ?.trim() ?? null,
-    deno: Deno.version.deno,
-    v8: Deno.version.v8,
-    typescript: Deno.version.typescript,
-    compiler,
-    user: { uid, root: uid === 0, sudo: invokingUser() !== null },
-  };
+function readText(path: string): string | null {
+  try {
+    return Deno.readTextFileSync(path).trim();
+  } catch {
+    return null;
+  }
 }
 
 /**
- * The CPU model from `/proc/cpuinfo` text (x86 `model name`, or Arm's `CPU part`-less fallbacks).
+ * The 1-, 5- and 15-minute load averages, or null when `/proc/loadavg` cannot be read.
+ *
+ * @example
+ * ```ts
+ * import { loadAverage } from "./environment.ts";
+ * console.log(loadAverage()); // [0.35, 0.53, 0.33]
+ * ```
+ */
+export function loadAverage(): number[] | null {
+  const text = readText("/proc/loadavg");
+  return text === null ? null : text.split(/\s+/).slice(0, 3).map(Number);
+}
+
+/**
+ * The CPU model from `/proc/cpuinfo` text (x86 `model name`, or the fields other architectures use).
  *
  * @example
  * ```ts
@@ -84,12 +105,118 @@ export function cpuModel(cpuinfo: string): string | null {
   return match ? match[1].trim() : null;
 }
 
-async function readText(path: string): Promise<string | null> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch {
-    return null;
+function readCaches(sys: string): CacheInfo[] {
+  const caches: CacheInfo[] = [];
+  for (let index = 0; index < 8; index++) {
+    const base = `${sys}/cpu0/cache/index${index}`;
+    const level = readText(`${base}/level`);
+    if (level === null) continue;
+    caches.push({
+      level: Number(level),
+      type: readText(`${base}/type`) ?? "unknown",
+      size: readText(`${base}/size`) ?? "unknown",
+      sharedCpus: parseCpuList(readText(`${base}/shared_cpu_list`) ?? ""),
+    });
   }
+  return caches;
+}
+
+function readTurbo(sys: string): boolean | null {
+  const noTurbo = readText(`${sys}/intel_pstate/no_turbo`);
+  if (noTurbo !== null) return noTurbo === "0";
+  const boost = readText(`${sys}/cpufreq/boost`);
+  return boost === null ? null : boost === "1";
+}
+
+function countNodes(): number | null {
+  const online = readText("/sys/devices/system/node/online");
+  return online === null ? null : parseCpuList(online).length;
+}
+
+function hypervisorName(cpuinfo: string | null): string | null {
+  const fromSys = readText("/sys/hypervisor/type") ?? readText("/sys/class/dmi/id/sys_vendor");
+  if (fromSys) return fromSys;
+  return cpuinfo !== null && /^flags\s*:.*\bhypervisor\b/m.test(cpuinfo)
+    ? "unknown hypervisor"
+    : null;
+}
+
+/**
+ * Measures the loop clock (`CLOCK_MONOTONIC` in C): its resolution and the cost of one read.
+ *
+ * @example
+ * ```ts ignore
+ * import { measureClock } from "./environment.ts";
+ * console.log(measureClock(shim)); // { resolutionNs: 1, readCostNs: 21.4 }
+ * ```
+ */
+export function measureClock(shim: Shim): { resolutionNs: number; readCostNs: number } {
+  const calls = 200_000;
+  shim.symbols.rp_clock_cost_ns(10_000n); // warm up
+  let best = Infinity;
+  for (let i = 0; i < 3; i++) {
+    best = Math.min(best, Number(shim.symbols.rp_clock_cost_ns(BigInt(calls))));
+  }
+  return { resolutionNs: Number(shim.symbols.rp_clock_resolution_ns()), readCostNs: best / calls };
+}
+
+/**
+ * Reads the environment section of a report. `shim` (optional) measures the clock;
+ * `loadBefore` is the load average read before the run started.
+ *
+ * @example
+ * ```ts ignore
+ * import { readEnvironment } from "./environment.ts";
+ * const environment = readEnvironment(build.compiler, shim, loadBefore);
+ * console.log(environment.cpu.model, environment.kernel);
+ * ```
+ */
+export function readEnvironment(
+  compiler: CompilerInfo,
+  shim: Shim | null = null,
+  loadBefore: number[] | null = null,
+): Environment {
+  const sys = "/sys/devices/system/cpu";
+  const cpuinfo = readText("/proc/cpuinfo");
+  const isolated = readText(`${sys}/isolated`);
+  const online = readText(`${sys}/online`);
+  const mhz = cpuinfo === null ? null : /^cpu MHz\s*:\s*([\d.]+)/m.exec(cpuinfo);
+  const smt = readText(`${sys}/smt/active`);
+  const clock = shim === null ? { resolutionNs: null, readCostNs: null } : measureClock(shim);
+  const uid = Deno.uid();
+  return {
+    hostname: Deno.hostname(),
+    os: Deno.build.os,
+    arch: Deno.build.arch,
+    kernel: Deno.osRelease(),
+    kernelCommandLine: readText("/proc/cmdline"),
+    cpu: {
+      model: cpuinfo === null ? null : cpuModel(cpuinfo),
+      count: navigator.hardwareConcurrency,
+      online: online === null ? null : parseCpuList(online),
+      isolated: isolated === null ? null : parseCpuList(isolated),
+      frequencyMHz: mhz ? Number(mhz[1]) : null,
+      scalingDriver: readText(`${sys}/cpu0/cpufreq/scaling_driver`),
+      governor: readText(`${sys}/cpu0/cpufreq/scaling_governor`),
+      turbo: readTurbo(sys),
+      smt: smt === null ? null : smt === "1",
+      caches: readCaches(sys),
+      numaNodes: countNodes(),
+      virtualMachine: cpuinfo === null ? null : /^flags\s*:.*\bhypervisor\b/m.test(cpuinfo),
+      hypervisor: hypervisorName(cpuinfo),
+      meltdown: readText(`${sys}/vulnerabilities/meltdown`),
+    },
+    clock: {
+      source: readText("/sys/devices/system/clocksource/clocksource0/current_clocksource"),
+      ...clock,
+    },
+    load: { before: loadBefore, after: loadAverage() },
+    deno: Deno.version.deno,
+    v8: Deno.version.v8,
+    typescript: Deno.version.typescript,
+    compiler,
+    user: { uid, root: uid === 0, sudo: invokingUser() !== null },
+  };
 }
 
 /**

@@ -7,7 +7,8 @@
 
 import { formatCount, formatNs, formatPercent, formatRatio, originalLines } from "./format.ts";
 import { ORIGINAL } from "./original.ts";
-import type { ProcessEntry, Report, ResultEntry, Sample } from "./report.ts";
+import type { Comparison, Report, ResultEntry, Sample } from "./report.ts";
+import type { Placement } from "./topology.ts";
 
 /**
  * The Markdown report.
@@ -26,9 +27,10 @@ export function renderMarkdown(report: Report): string {
     summaryParagraph(report),
     originalSection(report),
     resultsSection(report),
-    processesSection(report.processes),
+    processesSection(report),
     warningsSection(report.warnings),
     environmentSection(report),
+    methodsSection(report),
     rerunSection(report),
     samplesSection(report.results),
   ];
@@ -37,13 +39,51 @@ export function renderMarkdown(report: Report): string {
 
 function summaryParagraph(report: Report): string {
   const p = report.parameters;
+  const sampling = report.sampling;
   const sizing = p.iterations === null
-    ? `each transport's run length calibrated to about ${p.runSeconds} s`
-    : `${formatCount(p.iterations)} items per run`;
+    ? `each transport's trials calibrated to about ${p.trialSeconds} s`
+    : `${formatCount(p.iterations)} items per trial`;
+  const stopping = p.runs !== null
+    ? `a fixed ${p.runs} timed trials per transport`
+    : `timed trials until every median's 95% CI was within ±${formatPercent(p.targetCi)} ` +
+      `(at least ${p.minTrials} each, budget ${p.budgetSeconds} s): ${stopText(report)}`;
   return `Two processes pass 8-byte sequence numbers one way, producer to consumer; the consumer ` +
-    `checks every item. Each figure is the median of ${p.runs} timed runs per transport ` +
-    `(${sizing}; runs interleaved across transports, each between a fresh pair of processes), ` +
-    `timed with CLOCK_MONOTONIC from the first item sent to the last item received.`;
+    `checks every item. A trial is one timed run between a fresh pair of processes (${sizing}), ` +
+    `timed with CLOCK_MONOTONIC from the first item sent to the last item received. After ` +
+    `${sampling.warmupTrials} warm-up trials, the transports' trials were interleaved ` +
+    `(A B, B A, ...): ${stopping}. ${sampling.timedTrials} timed trials took ` +
+    `${sampling.elapsedSeconds.toFixed(1)} s in all.`;
+}
+
+/**
+ * Why the sampling stopped, in words.
+ *
+ * @example
+ * ```ts ignore
+ * import { stopText } from "./markdown.ts";
+ * console.log(stopText(report)); // "the target was reached"
+ * ```
+ */
+export function stopText(report: Report): string {
+  switch (report.sampling.stopReason) {
+    case "target-reached":
+      return "the target was reached";
+    case "budget-spent":
+      return report.sampling.targetReached
+        ? "the budget was spent, with the target reached"
+        : "**the budget was spent before the target was reached**";
+    case "trial-limit":
+      return "the trial limit was hit";
+    case "fixed-count":
+      return "the fixed count was run";
+  }
+}
+
+function ratioText(comparison: Comparison): string {
+  return `${formatRatio(comparison.ratioOfMedians)}× (95% CI ${
+    formatRatio(comparison.ci.low)
+  } to ` +
+    `${formatRatio(comparison.ci.high)})`;
 }
 
 function originalSection(report: Report): string {
@@ -52,11 +92,11 @@ function originalSection(report: Report): string {
   const pipeRatio = report.comparisons.find((c) => c.name === "pipe/shm");
   const ratio = pipeRatio === undefined
     ? ""
-    : `\n\nThe ring was **${formatRatio(pipeRatio.ratioOfMedians)}×** faster than the pipe ` +
+    : `\n\nThe ring was **${ratioText(pipeRatio)}** faster than the pipe ` +
       `(median ns per item of pipe over shm).`;
   return `## The original experiment's lines
 
-Seconds per iteration, median run:
+Seconds per iteration, median trial:
 
 \`\`\`
 ${lines.join("\n")}
@@ -68,21 +108,39 @@ For reference, the essay printed \`${ORIGINAL.lines[0]}\` and \`${ORIGINAL.lines
     }× over its runs) on ${ORIGINAL.machine}.`;
 }
 
+function outlierText(r: ResultEntry): string {
+  const o = r.nsPerItem.outliers;
+  const total = o.lowSevere + o.lowMild + o.highMild + o.highSevere;
+  return total === 0
+    ? "0"
+    : `${total} (${o.lowSevere + o.lowMild} low, ${o.highMild + o.highSevere} high)`;
+}
+
 function resultsSection(report: Report): string {
   const rows = report.results.map((r) => {
     const versus = report.comparisons.find((c) => c.numerator === r.transport);
+    const ci = r.nsPerItem.medianCi;
     return [
       `\`${r.transport}\``,
-      r.mode,
-      String(r.sizeBytes),
+      r.placement,
       formatCount(r.iterations),
       String(r.samples.length),
       `**${formatNs(r.nsPerItem.median)}**`,
-      formatNs(r.nsPerItem.min),
-      formatNs(r.nsPerItem.max),
+      `${formatNs(ci.low)} to ${formatNs(ci.high)}${
+        ci.level < 0.95 ? ` (${formatPercent(ci.level)})` : ""
+      }`,
       formatPercent(r.nsPerItem.cv),
+      outlierText(r),
       formatNs(r.cpuNsPerItem.median),
-      versus === undefined ? "1" : formatRatio(versus.ratioOfMedians),
+      formatNs(r.switchesPerItem),
+      versus === undefined ? "1" : ratioText(versus),
+    ];
+  });
+  const spread = report.results.map((r) => {
+    const s = r.nsPerItem;
+    return [
+      `\`${r.transport}\``,
+      ...[s.min, s.p5, s.p25, s.median, s.p75, s.p95, s.max, s.mad].map(formatNs),
     ];
   });
   return `## Results
@@ -91,15 +149,15 @@ ${
     markdownTable(
       [
         "transport",
-        "mode",
-        "bytes",
-        "items/run",
-        "runs",
+        "placement",
+        "items/trial",
+        "trials",
         "median ns/item",
-        "min",
-        "max",
+        "95% CI",
         "CV",
+        "outliers",
         "CPU ns/item",
+        "switches/item",
         "× shm",
       ],
       rows,
@@ -108,25 +166,69 @@ ${
   }
 
 CPU ns/item is the user + system time of both loop threads (getrusage) per item: a spinning ` +
-    `side is charged for its waiting, a sleeping side is not.`;
+    `side is charged for its waiting, a sleeping side is not. Switches are voluntary + ` +
+    `involuntary context switches of both loop threads. Outliers are counted, never dropped.
+
+Spread of ns/item over the timed trials:
+
+${
+      markdownTable(
+        ["transport", "min", "p5", "p25", "median", "p75", "p95", "max", "MAD"],
+        spread,
+        [false, true, true, true, true, true, true, true, true],
+      )
+    }`;
 }
 
-function processesSection(processes: ProcessEntry[]): string {
-  const rows = processes.map((p) => [
+function placementText(placement: Placement): string {
+  if (placement.cpus === null) {
+    return placement.request === "none"
+      ? "Not pinned (`--pin none`): the scheduler placed the loops."
+      : "Not pinned: fewer than two CPUs are available.";
+  }
+  const relation: Record<string, string> = {
+    "same-cpu": "the same CPU",
+    "smt-siblings": "SMT siblings of one core",
+    "shared-llc": "separate cores sharing the last-level cache",
+    "separate-llc": "separate cores with separate last-level caches",
+    "unknown": "CPUs whose relation /sys does not describe",
+  };
+  return `Producer pinned to CPU ${placement.cpus[0]}, consumer to CPU ${placement.cpus[1]} ` +
+    `(\`--pin ${
+      Array.isArray(placement.request) ? placement.request.join(",") : placement.request
+    }\`): ` +
+    `${relation[placement.relation]}.`;
+}
+
+function processesSection(report: Report): string {
+  const list = (cpus: number[] | null) => cpus === null ? "—" : cpus.join(", ");
+  const rows = report.processes.map((p) => [
     p.role,
     p.niceRequested === null ? "—" : String(p.niceRequested),
     p.niceAchieved === null ? "—" : String(p.niceAchieved),
-    p.niceError ?? "",
+    p.schedPolicies.join(", ") || "—",
+    list(p.affinityRequested),
+    list(p.cpusSeen.length > 0 ? p.cpusSeen : null),
+    [p.niceError, p.affinityError].filter((e) => e !== null).join("; "),
   ]);
-  return `## Priority
+  return `## What each process got
+
+${placementText(report.placement)}
 
 ${
-    markdownTable(["process", "nice requested", "nice achieved", "error"], rows, [
-      false,
-      true,
-      true,
-      false,
-    ])
+    markdownTable(
+      [
+        "process",
+        "nice requested",
+        "nice achieved",
+        "policy",
+        "CPU requested",
+        "CPUs seen",
+        "errors",
+      ],
+      rows,
+      [false, true, true, false, true, true, false],
+    )
   }`;
 }
 
@@ -138,18 +240,54 @@ function warningsSection(warnings: string[]): string {
 function environmentSection(report: Report): string {
   const env = report.environment;
   const kit = report.kit;
+  const known = <T>(value: T | null, show: (v: T) => string = String) =>
+    value === null ? "unknown" : show(value);
+  const yesNo = (value: boolean | null) => known(value, (v) => (v ? "yes" : "no"));
   const commit = kit.commit === null
     ? "not in a git checkout"
     : `${kit.commit.slice(0, 12)}${kit.dirty ? " (with uncommitted changes)" : ""}`;
+  const load = (l: number[] | null) => known(l, (v) => v.join(" "));
   const rows: [string, string][] = [
     ["host", env.hostname],
-    ["CPU", `${env.cpu.model ?? "unknown"}, ${env.cpu.count} logical CPUs`],
+    [
+      "CPU",
+      `${env.cpu.model ?? "unknown"}, ${env.cpu.count} logical CPUs (online ${
+        known(env.cpu.online, (v) => v.join(","))
+      })`,
+    ],
+    ["frequency", known(env.cpu.frequencyMHz, (v) => `${v} MHz`)],
+    [
+      "scaling driver / governor",
+      `${env.cpu.scalingDriver ?? "none"} / ${env.cpu.governor ?? "none"}`,
+    ],
+    ["turbo", yesNo(env.cpu.turbo)],
+    ["SMT", yesNo(env.cpu.smt)],
+    ["isolated CPUs", known(env.cpu.isolated, (v) => (v.length === 0 ? "none" : v.join(",")))],
+    [
+      "caches",
+      env.cpu.caches.length === 0
+        ? "unknown"
+        : env.cpu.caches.map((c) => `L${c.level} ${c.type} ${c.size}`).join(", "),
+    ],
+    ["NUMA nodes", known(env.cpu.numaNodes)],
     [
       "virtual machine",
-      env.cpu.virtualMachine === null ? "unknown" : env.cpu.virtualMachine ? "yes" : "no",
+      env.cpu.virtualMachine === null
+        ? "unknown"
+        : env.cpu.virtualMachine
+        ? `yes (${env.cpu.hypervisor})`
+        : "no",
     ],
+    ["Meltdown", env.cpu.meltdown ?? "unknown"],
     ["kernel", `${env.os} ${env.kernel} (${env.arch})`],
-    ["clock source", env.clockSource ?? "unknown"],
+    ["kernel command line", known(env.kernelCommandLine, (v) => `\`${v}\``)],
+    [
+      "clock",
+      `${env.clock.source ?? "unknown"}; resolution ${
+        known(env.clock.resolutionNs, (v) => `${v} ns`)
+      }, one read ${known(env.clock.readCostNs, (v) => `${formatNs(v)} ns`)}`,
+    ],
+    ["load before / after", `${load(env.load.before)} / ${load(env.load.after)}`],
     ["compiler", `\`${env.compiler.command}\`: ${env.compiler.version}`],
     ["flags", `\`${env.compiler.arguments.join(" ")}\``],
     ["Deno", `${env.deno} (V8 ${env.v8}, TypeScript ${env.typescript})`],
@@ -159,11 +297,20 @@ function environmentSection(report: Report): string {
   ];
   return `## Environment
 
-${markdownTable(["", ""], rows.map(([k, v]) => [k, v]), [false, false])}`;
+${markdownTable(["", ""], rows, [false, false])}`;
+}
+
+function methodsSection(report: Report): string {
+  const m = report.methods;
+  return `## Methods
+
+- Quantiles: ${m.quantiles}.
+- Median CI: ${m.medianCi}.
+- Ratio CI: ${m.ratioCi}.
+- Outliers: ${m.outliers}.`;
 }
 
 function rerunSection(report: Report): string {
-  const p = report.parameters;
   const sizes = report.results.map((r) => `${r.transport} ${formatCount(r.iterations)}`).join(", ");
   return `## Rerun
 
@@ -171,14 +318,13 @@ function rerunSection(report: Report): string {
 ${report.command}
 \`\`\`
 
-Items per run: ${sizes}. Ring capacity: ${formatCount(p.ringSlots)} items. ` +
-    `Quantiles: ${p.statistics}.`;
+Items per trial: ${sizes}. Ring capacity: ${formatCount(report.parameters.ringSlots)} items.`;
 }
 
 function samplesSection(results: ResultEntry[]): string {
   const all = results.flatMap((r) => [
     ...r.warmup.map((s) => ({ r, s, kind: "warm-up" })),
-    ...r.samples.map((s) => ({ r, s, kind: "run" })),
+    ...r.samples.map((s) => ({ r, s, kind: "timed" })),
   ]).sort((a, b) => a.s.order - b.s.order);
   const cpu = (s: Sample) =>
     `${s.producer.cpuStart}→${s.producer.cpuEnd} / ${s.consumer.cpuStart}→${s.consumer.cpuEnd}`;

@@ -9,14 +9,25 @@ import { parseArgs } from "node:util";
 import { UsageError } from "./errors.ts";
 import { TRANSPORTS } from "./transports/mod.ts";
 
+/** Where the two loops run: chosen by the kit, left to the scheduler, or two given CPUs. */
+export type PinRequest = "auto" | "none" | [number, number];
+
 /** Everything a bench run is asked to do. */
 export interface BenchOptions {
-  /** Items per run; `null` sizes each transport's runs by calibration to {@link BenchOptions.runSeconds}. */
+  /** Items per trial; `null` sizes each transport's trials by calibration to {@link BenchOptions.trialSeconds}. */
   iterations: number | null;
-  /** Timed runs per transport (after one warm-up run each). */
-  runs: number;
-  /** With calibration: how long one run should last, in seconds. */
-  runSeconds: number;
+  /** A fixed number of timed trials per transport, or `null` to stop adaptively. */
+  runs: number | null;
+  /** Adaptive stopping: at least this many timed trials per transport. */
+  minTrials: number;
+  /** Adaptive stopping: stop once every headline median's 95% CI half-width is within this fraction. */
+  targetCi: number;
+  /** Adaptive stopping: stop starting new rounds once the run has taken this many seconds. */
+  budgetSeconds: number;
+  /** With calibration: how long one trial should last, in seconds. */
+  trialSeconds: number;
+  /** Where the two loops run. */
+  pin: PinRequest;
   /** Transport names, in the order given. */
   transports: string[];
   /** Nice value the workers request for their loop threads. */
@@ -35,8 +46,10 @@ export interface BenchOptions {
 
 /** The defaults of a full run. */
 export const DEFAULTS = {
-  runs: 10,
-  runSeconds: 1,
+  minTrials: 10,
+  targetCi: 0.02,
+  budgetSeconds: 60,
+  trialSeconds: 0.1,
   transports: ["shm", "pipe"],
   nice: -20,
   ringSlots: 4096,
@@ -44,11 +57,12 @@ export const DEFAULTS = {
 } as const;
 
 /** What `--quick` changes: a smoke run that still exercises every part. */
-export const QUICK = { runs: 3, runSeconds: 0.05 } as const;
+export const QUICK = { minTrials: 3, budgetSeconds: 8, trialSeconds: 0.02 } as const;
 
 const LIMITS = {
   iterations: [1, 1e12],
   runs: [1, 10_000],
+  budgetSeconds: [1, 86_400],
   ringSlots: [2, 1 << 26],
 } as const;
 
@@ -73,11 +87,25 @@ prints the original experiment's lines, the ratio and a table; writes a JSON and
 a Markdown report into --out.
 
 Options:
-  --iterations N   items per run, for every transport (default: calibrated so a
-                   run lasts about --run-seconds)
-  --runs R         timed runs per transport, interleaved, after one warm-up run
-                   each; medians are reported (default ${DEFAULTS.runs}; --quick: ${QUICK.runs})
-  --run-seconds S  target length of one calibrated run (default ${DEFAULTS.runSeconds}; --quick: ${QUICK.runSeconds})
+Trials: each trial is one timed run between a fresh pair of processes. After
+warm-up, trials of all transports are interleaved (A B, B A, ...) until every
+headline median's 95% CI is within --target-ci, or the --budget is spent, but
+never fewer than --min-trials.
+
+  --iterations N    items per trial, for every transport (default: calibrated
+                    so a trial lasts about --trial-seconds)
+  --trial-seconds S target length of one calibrated trial (default ${DEFAULTS.trialSeconds};
+                    --quick: ${QUICK.trialSeconds})
+  --min-trials N    at least N timed trials per transport (default ${DEFAULTS.minTrials}; --quick: ${QUICK.minTrials})
+  --target-ci P     stop when every median's CI half-width is within P, as 2%
+                    or 0.02 (default ${DEFAULTS.targetCi * 100}%)
+  --budget S        stop starting new trials after S seconds (default ${DEFAULTS.budgetSeconds};
+                    --quick: ${QUICK.budgetSeconds})
+  --runs R          exactly R timed trials per transport instead (no adaptive
+                    stopping; not with --min-trials, --target-ci or --budget)
+  --pin P           auto: the two loops on two distinct CPUs, not SMT siblings
+                    when avoidable (default); none: leave it to the scheduler;
+                    A,B: producer on CPU A, consumer on CPU B
   --transports L   comma-separated list (default ${DEFAULTS.transports.join(",")}):
 ${transports}
   --nice=N         nice value for both loop threads, -20..19 (default ${DEFAULTS.nice});
@@ -111,7 +139,11 @@ export function parseBenchOptions(args: string[]): BenchOptions {
       options: {
         iterations: { type: "string" },
         runs: { type: "string" },
-        "run-seconds": { type: "string" },
+        "min-trials": { type: "string" },
+        "target-ci": { type: "string" },
+        budget: { type: "string" },
+        "trial-seconds": { type: "string" },
+        pin: { type: "string" },
         transports: { type: "string" },
         nice: { type: "string" },
         "ring-slots": { type: "string" },
@@ -130,12 +162,20 @@ export function parseBenchOptions(args: string[]): BenchOptions {
     iterations: v.iterations === undefined
       ? null
       : wholeNumber("--iterations", v.iterations, ...LIMITS.iterations),
-    runs: v.runs === undefined
-      ? (quick ? QUICK.runs : DEFAULTS.runs)
-      : wholeNumber("--runs", v.runs, ...LIMITS.runs),
-    runSeconds: v["run-seconds"] === undefined
-      ? (quick ? QUICK.runSeconds : DEFAULTS.runSeconds)
-      : seconds("--run-seconds", v["run-seconds"]),
+    runs: v.runs === undefined ? null : wholeNumber("--runs", v.runs, ...LIMITS.runs),
+    minTrials: v["min-trials"] === undefined
+      ? (quick ? QUICK.minTrials : DEFAULTS.minTrials)
+      : wholeNumber("--min-trials", v["min-trials"], ...LIMITS.runs),
+    targetCi: v["target-ci"] === undefined
+      ? DEFAULTS.targetCi
+      : fraction("--target-ci", v["target-ci"]),
+    budgetSeconds: v.budget === undefined
+      ? (quick ? QUICK.budgetSeconds : DEFAULTS.budgetSeconds)
+      : seconds("--budget", v.budget, ...LIMITS.budgetSeconds),
+    trialSeconds: v["trial-seconds"] === undefined
+      ? (quick ? QUICK.trialSeconds : DEFAULTS.trialSeconds)
+      : seconds("--trial-seconds", v["trial-seconds"], 0.001, 600),
+    pin: v.pin === undefined ? "auto" : pinRequest(v.pin),
     transports: v.transports === undefined ? [...DEFAULTS.transports] : transportList(v.transports),
     nice: v.nice === undefined ? DEFAULTS.nice : wholeNumber("--nice", v.nice, -20, 19),
     ringSlots: v["ring-slots"] === undefined
@@ -147,6 +187,14 @@ export function parseBenchOptions(args: string[]): BenchOptions {
     help: v.help ?? false,
   };
   if (options.out.trim() === "") throw new UsageError("--out needs a directory");
+  if (options.runs !== null) {
+    const adaptive = ["min-trials", "target-ci", "budget"].filter((name) => name in v);
+    if (adaptive.length > 0) {
+      throw new UsageError(
+        `--runs fixes the number of trials; it cannot be combined with --${adaptive[0]}`,
+      );
+    }
+  }
   return options;
 }
 
@@ -175,12 +223,36 @@ function wholeNumber(name: string, text: string, min: number, max: number): numb
   return value;
 }
 
-function seconds(name: string, text: string): number {
+function seconds(name: string, text: string, min: number, max: number): number {
   const value = /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : NaN;
-  if (!(value >= 0.001 && value <= 600)) {
-    throw new UsageError(`${name} must be a number of seconds from 0.001 to 600, got '${text}'`);
+  if (!(value >= min && value <= max)) {
+    throw new UsageError(
+      `${name} must be a number of seconds from ${min} to ${max}, got '${text}'`,
+    );
   }
   return value;
+}
+
+function fraction(name: string, text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(%?)$/.exec(text.trim());
+  const value = match === null ? NaN : Number(match[1]) / (match[2] === "%" ? 100 : 1);
+  if (!(value > 0 && value < 1) || (match?.[2] === "" && Number(match[1]) >= 1)) {
+    throw new UsageError(`${name} must be a fraction such as 2% or 0.02, got '${text}'`);
+  }
+  return value;
+}
+
+function pinRequest(text: string): PinRequest {
+  if (text === "auto" || text === "none") return text;
+  const match = /^(\d+),(\d+)$/.exec(text.trim());
+  if (match === null) {
+    throw new UsageError(`--pin must be auto, none or two CPUs as A,B (e.g. 0,1), got '${text}'`);
+  }
+  const [a, b] = [Number(match[1]), Number(match[2])];
+  if (a === b) {
+    throw new UsageError(`--pin ${text}: the two loops need two different CPUs`);
+  }
+  return [a, b];
 }
 
 function powerOfTwo(name: string, text: string, min: number, max: number): number {

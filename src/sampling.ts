@@ -1,12 +1,15 @@
 /**
- * Collects the samples of a bench run: sizes each transport's runs (by
- * calibration unless the user fixed `--iterations`), warms each up once, then
- * runs the timed trials interleaved, so slow drift of the machine hits every
- * transport alike.
+ * Collects the samples of a bench run. Each transport is sized by calibration
+ * (unless `--iterations` fixes it) and warmed up; then the timed trials run in
+ * rounds, one trial per transport, alternating the order (A B, B A, ...) so
+ * slow drift of the machine hits every transport alike. Rounds go on until
+ * every median is known well enough, or the time budget is spent, but never
+ * stop before the minimum count.
  *
  * @module
  */
 
+import { median, medianInterval, relativeHalfWidth } from "./statistics.ts";
 import { runTrial } from "./trial.ts";
 import type { TrialContext, TrialResult } from "./trial.ts";
 import type { Transport } from "./transports/mod.ts";
@@ -14,16 +17,24 @@ import type { Transport } from "./transports/mod.ts";
 /** What to sample. */
 export interface SamplingPlan {
   transports: Transport[];
-  /** Items per run for every transport, or null to calibrate each to `runSeconds`. */
+  /** Items per trial for every transport, or null to calibrate each to `trialSeconds`. */
   iterations: number | null;
-  /** Timed runs per transport. */
-  runs: number;
-  /** Target length of a calibrated run. */
-  runSeconds: number;
+  /** Target length of a calibrated trial. */
+  trialSeconds: number;
+  /** A fixed number of timed trials per transport, or null to stop adaptively. */
+  runs: number | null;
+  /** Adaptive: at least this many timed trials per transport. */
+  minTrials: number;
+  /** Adaptive: stop once every median's 95% CI half-width is within this fraction. */
+  targetCi: number;
+  /** Adaptive: start no round that would end past this many seconds from the start. */
+  budgetSeconds: number;
   /** Nice value the workers request. */
   nice: number | null;
   /** Ring capacity in items. */
   ringSlots: number;
+  /** Producer and consumer CPUs, or null to leave placement to the scheduler. */
+  cpus: [number, number] | null;
 }
 
 /** A trial with its position among all the trials of the run, from 1. */
@@ -34,7 +45,7 @@ export interface MeasuredTrial extends TrialResult {
 /** Every trial of one transport, in the order each was measured. */
 export interface TransportSamples {
   transport: Transport;
-  /** Items per timed run. */
+  /** Items per timed trial. */
   iterations: number;
   /** Calibration and warm-up trials: measured, kept apart, never summarised. */
   warmup: MeasuredTrial[];
@@ -42,83 +53,160 @@ export interface TransportSamples {
   runs: MeasuredTrial[];
 }
 
-/** One finished trial, for progress display; `order` counts every trial of the run from 1. */
+/** Why the timed trials stopped. */
+export type StopReason = "fixed-count" | "target-reached" | "budget-spent" | "trial-limit";
+
+/** The samples and how the sampling went. */
+export interface SamplingOutcome {
+  samples: TransportSamples[];
+  stopReason: StopReason;
+  /** Seconds from the first warm-up to the end of the last trial. */
+  elapsedSeconds: number;
+}
+
+/** One finished trial, for progress display. */
 export interface TrialEvent {
+  /** Counts every trial of the run from 1. */
   order: number;
   kind: "warm-up" | "run";
   transport: string;
-  /** 1-based index of this kind for this transport, and how many there will be (runs only). */
+  /** 1-based index of this kind for this transport. */
   index: number;
-  of: number | null;
   result: MeasuredTrial;
+  /** Current relative CI half-width of each transport's median (Infinity until known). */
+  halfWidths: Record<string, number>;
+  /** Seconds since the start, and the budget (null for a fixed count). */
+  elapsedSeconds: number;
+  budgetSeconds: number | null;
 }
 
 /** Calibration starts here and grows tenfold while a trial is shorter than this fraction of the target. */
 const CALIBRATION_START = 10_000;
 const CALIBRATION_MIN_FRACTION = 0.05;
-/** Bounds of a calibrated run. */
+/** Bounds of a calibrated trial. */
 const MIN_ITERATIONS = 1_000;
 const MAX_ITERATIONS = 1e11;
+/** No transport gets more timed trials than this, whatever the budget. */
+export const MAX_TRIALS = 10_000;
 /** A trial may take this many times its expected length, plus the fixed allowance, before it is killed. */
 const TIMEOUT_FACTOR = 20;
 const TIMEOUT_ALLOWANCE_MS = 30_000;
 
+/** What the stopping rule looks at after each round. */
+export interface StoppingState {
+  /** Timed trials each transport has (rounds completed). */
+  trials: number;
+  runs: number | null;
+  minTrials: number;
+  targetCi: number;
+  /** Each transport's relative CI half-width of the median (Infinity when below 95% coverage). */
+  halfWidths: number[];
+  elapsedMs: number;
+  /** How long the next round is expected to take. */
+  nextRoundMs: number;
+  budgetMs: number;
+}
+
+/**
+ * The stopping rule: a reason to stop after this round, or null to run another.
+ * A fixed count stops at that count; otherwise the minimum comes first, then
+ * the target, then the budget.
+ *
+ * @example
+ * ```ts
+ * import { stoppingDecision } from "./sampling.ts";
+ * console.log(stoppingDecision({
+ *   trials: 12, runs: null, minTrials: 10, targetCi: 0.02, halfWidths: [0.01, 0.015],
+ *   elapsedMs: 5_000, nextRoundMs: 500, budgetMs: 60_000,
+ * })); // "target-reached"
+ * ```
+ */
+export function stoppingDecision(state: StoppingState): StopReason | null {
+  if (state.runs !== null) return state.trials >= state.runs ? "fixed-count" : null;
+  if (state.trials >= MAX_TRIALS) return "trial-limit";
+  if (state.trials < state.minTrials) return null;
+  if (state.halfWidths.every((w) => w <= state.targetCi)) return "target-reached";
+  if (state.elapsedMs + state.nextRoundMs > state.budgetMs) return "budget-spent";
+  return null;
+}
+
+/**
+ * The relative half-width of the 95% CI of the median of `values`; Infinity
+ * while there are too few values for 95% coverage.
+ *
+ * @example
+ * ```ts
+ * import { medianHalfWidth } from "./sampling.ts";
+ * console.log(medianHalfWidth([100, 101, 99, 100, 102, 98, 100, 101, 99, 100]));
+ * ```
+ */
+export function medianHalfWidth(values: readonly number[]): number {
+  if (values.length === 0) return Infinity;
+  const interval = medianInterval(values);
+  return interval.level < 0.95 ? Infinity : relativeHalfWidth(interval, median(values));
+}
+
 /**
  * Runs every trial of the plan: warm-ups (with calibration) first, then the
- * timed runs in rounds that alternate the transport order (A B, B A, A B, ...).
+ * timed rounds until the stopping rule says enough.
  *
  * @example
  * ```ts ignore
  * import { collectSamples } from "./sampling.ts";
- * const samples = await collectSamples(context, {
- *   transports: [shm, pipe], iterations: null, runs: 10, runSeconds: 0.5, nice: -20, ringSlots: 4096,
- * });
- * console.log(samples.map((s) => `${s.transport.name}: ${s.runs.length} runs`));
+ * const { samples, stopReason } = await collectSamples(context, plan);
+ * console.log(stopReason, samples.map((s) => `${s.transport.name}: ${s.runs.length} trials`));
  * ```
  */
 export async function collectSamples(
   context: TrialContext,
   plan: SamplingPlan,
   onTrial: (event: TrialEvent) => void = () => {},
-): Promise<TransportSamples[]> {
+): Promise<SamplingOutcome> {
+  const started = performance.now();
+  const samples: TransportSamples[] = [];
   let order = 0;
+  const halfWidths = () =>
+    Object.fromEntries(
+      samples.map((s) => [s.transport.name, medianHalfWidth(s.runs.map((r) => r.nsPerItem))]),
+    );
   const trial = async (
     transport: Transport,
     iterations: number,
     expectedNs: number,
     kind: TrialEvent["kind"],
     index: number,
-    of: number | null,
   ): Promise<MeasuredTrial> => {
-    order++;
-    const timeoutMs = TIMEOUT_ALLOWANCE_MS + (TIMEOUT_FACTOR * expectedNs) / 1e6;
     const id = `${transport.name}-${kind === "run" ? "r" : "w"}${index}`;
     const result = await runTrial(context, {
       transport,
       iterations,
       nice: plan.nice,
       ringSlots: plan.ringSlots,
-      timeoutMs,
+      cpus: plan.cpus,
+      timeoutMs: TIMEOUT_ALLOWANCE_MS + (TIMEOUT_FACTOR * expectedNs) / 1e6,
     }, id);
-    const measured = { ...result, order };
-    onTrial({ order, kind, transport: transport.name, index, of, result: measured });
+    const measured = { ...result, order: ++order };
+    const sample = samples.find((s) => s.transport === transport);
+    if (sample !== undefined && kind === "run") sample.runs.push(measured);
+    onTrial({
+      order,
+      kind,
+      transport: transport.name,
+      index,
+      result: measured,
+      halfWidths: halfWidths(),
+      elapsedSeconds: (performance.now() - started) / 1000,
+      budgetSeconds: plan.runs === null ? plan.budgetSeconds : null,
+    });
     return measured;
   };
 
-  const targetNs = plan.runSeconds * 1e9;
-  const samples: TransportSamples[] = [];
+  const targetNs = plan.trialSeconds * 1e9;
   for (const transport of plan.transports) {
     const warmup: MeasuredTrial[] = [];
     let iterations = plan.iterations ?? CALIBRATION_START;
     for (;;) {
-      const result = await trial(
-        transport,
-        iterations,
-        targetNs,
-        "warm-up",
-        warmup.length + 1,
-        null,
-      );
+      const result = await trial(transport, iterations, targetNs, "warm-up", warmup.length + 1);
       warmup.push(result);
       if (plan.iterations !== null) break;
       if (result.elapsedNs >= targetNs * CALIBRATION_MIN_FRACTION || iterations >= MAX_ITERATIONS) {
@@ -130,16 +218,29 @@ export async function collectSamples(
     samples.push({ transport, iterations, warmup, runs: [] });
   }
 
-  for (let round = 0; round < plan.runs; round++) {
+  let lastRoundMs = 0;
+  for (let round = 0;; round++) {
+    const stopReason = stoppingDecision({
+      trials: round,
+      runs: plan.runs,
+      minTrials: plan.minTrials,
+      targetCi: plan.targetCi,
+      halfWidths: Object.values(halfWidths()),
+      elapsedMs: performance.now() - started,
+      nextRoundMs: lastRoundMs,
+      budgetMs: plan.budgetSeconds * 1000,
+    });
+    if (stopReason !== null) {
+      return { samples, stopReason, elapsedSeconds: (performance.now() - started) / 1000 };
+    }
+    const roundStarted = performance.now();
     const ordered = round % 2 === 0 ? samples : [...samples].reverse();
     for (const sample of ordered) {
       const expectedNs = (sample.warmup.at(-1)?.nsPerItem ?? 0) * sample.iterations;
-      sample.runs.push(
-        await trial(sample.transport, sample.iterations, expectedNs, "run", round + 1, plan.runs),
-      );
+      await trial(sample.transport, sample.iterations, expectedNs, "run", round + 1);
     }
+    lastRoundMs = performance.now() - roundStarted;
   }
-  return samples;
 }
 
 /**

@@ -1,15 +1,44 @@
 /**
- * Summaries of samples: the few order statistics the reports quote.
+ * Statistics of samples, with every method named so a report can say how its
+ * figures were computed.
  *
- * Quantiles use linear interpolation between closest ranks (Hyndman & Fan
- * type 7, the default of R and NumPy), so the median of an even count is the
- * mean of the middle two.
+ * - Quantiles: linear interpolation between closest ranks (Hyndman & Fan type
+ *   7, the default of R and NumPy); the median of an even count is the mean of
+ *   the middle two.
+ * - Confidence interval of a median: distribution-free, from order statistics
+ *   (the binomial distribution of ranks), with the coverage actually achieved.
+ * - Confidence interval of a ratio of medians: percentile bootstrap, resampling
+ *   both sides with a fixed-seed generator (mulberry32), so the same samples
+ *   always give the same interval.
+ * - Outliers: Tukey's fences on the quartiles (1.5 and 3 interquartile ranges),
+ *   counted, never dropped.
  *
  * @module
  */
 
-/** The method name the reports record next to every summary. */
-export const QUANTILE_METHOD = "linear interpolation between closest ranks (Hyndman-Fan type 7)";
+/** How each figure is computed, for the report. */
+export const METHODS = {
+  quantiles: "linear interpolation between closest ranks (Hyndman-Fan type 7)",
+  medianCi: "95% distribution-free interval from order statistics (binomial ranks)",
+  ratioCi: "95% percentile bootstrap, 2000 resamples of both sides, mulberry32 seed 1",
+  outliers: "Tukey fences: mild beyond 1.5 IQR, severe beyond 3 IQR; counted, never dropped",
+} as const;
+
+/** A confidence interval and the coverage it really has (below the target for tiny samples). */
+export interface Interval {
+  low: number;
+  high: number;
+  /** The interval's coverage, e.g. 0.95 (or the best reachable, e.g. 0.9375 for five samples). */
+  level: number;
+}
+
+/** Outliers by Tukey's fences. */
+export interface Outliers {
+  lowSevere: number;
+  lowMild: number;
+  highMild: number;
+  highSevere: number;
+}
 
 /** A summary of one set of samples. */
 export interface Summary {
@@ -18,13 +47,34 @@ export interface Summary {
   mean: number;
   min: number;
   max: number;
-  /** 25th and 75th percentiles. */
+  p5: number;
   p25: number;
   p75: number;
+  p95: number;
   /** Sample standard deviation (n - 1), 0 for a single sample. */
   stddev: number;
   /** Coefficient of variation: `stddev / mean`. */
   cv: number;
+  /** Median absolute deviation from the median (not scaled). */
+  mad: number;
+  /** 95% confidence interval of the median. */
+  medianCi: Interval;
+  outliers: Outliers;
+}
+
+function sortedCopy(values: readonly number[]): Float64Array {
+  return Float64Array.from(values).sort();
+}
+
+function quantileOfSorted(sorted: ArrayLike<number>, q: number): number {
+  const position = (sorted.length - 1) * q;
+  const below = Math.floor(position);
+  const above = Math.ceil(position);
+  return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
+}
+
+function nonEmpty(values: readonly number[], what: string): void {
+  if (values.length === 0) throw new RangeError(`${what} of no values`);
 }
 
 /**
@@ -37,13 +87,9 @@ export interface Summary {
  * ```
  */
 export function quantile(values: readonly number[], q: number): number {
-  if (values.length === 0) throw new RangeError("quantile of no values");
+  nonEmpty(values, "quantile");
   if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile ${q} is outside 0..1`);
-  const sorted = [...values].sort((a, b) => a - b);
-  const position = (sorted.length - 1) * q;
-  const below = Math.floor(position);
-  const above = Math.ceil(position);
-  return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
+  return quantileOfSorted(sortedCopy(values), q);
 }
 
 /**
@@ -60,32 +106,202 @@ export function median(values: readonly number[]): number {
 }
 
 /**
+ * A distribution-free confidence interval of the median from order statistics:
+ * `[x(j), x(n+1-j)]` with the largest `j` whose coverage reaches `level`;
+ * with too few samples for that, `[min, max]` and its lower coverage.
+ *
+ * @example
+ * ```ts
+ * import { medianInterval } from "./statistics.ts";
+ * // Ten samples: [x(2), x(9)] covers 97.9%.
+ * console.log(medianInterval([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
+ * ```
+ */
+export function medianInterval(values: readonly number[], level = 0.95): Interval {
+  nonEmpty(values, "median interval");
+  const sorted = sortedCopy(values);
+  const n = sorted.length;
+  // P(B <= k) for B ~ Binomial(n, 1/2), accumulated in log space so large n does not underflow.
+  let logPmf = -n * Math.LN2;
+  let below = 0; // P(B <= j - 2): the mass outside [x(j), x(n+1-j)] on one side, before adding
+  let j = 1;
+  let coverage = 1 - 2 * Math.exp(logPmf);
+  for (let k = 0; k < Math.floor((n - 1) / 2); k++) {
+    const next = below + Math.exp(logPmf); // P(B <= k)
+    logPmf += Math.log((n - k) / (k + 1));
+    const nextCoverage = 1 - 2 * (next + Math.exp(logPmf));
+    if (nextCoverage < level) break;
+    below = next;
+    j = k + 2;
+    coverage = nextCoverage;
+  }
+  return { low: sorted[j - 1], high: sorted[n - j], level: coverage };
+}
+
+/**
+ * Counts outliers by Tukey's fences on the type-7 quartiles.
+ *
+ * @example
+ * ```ts
+ * import { tukeyOutliers } from "./statistics.ts";
+ * console.log(tukeyOutliers([10, 11, 12, 13, 14, 30])); // one high severe outlier
+ * ```
+ */
+export function tukeyOutliers(values: readonly number[]): Outliers {
+  nonEmpty(values, "outliers");
+  const sorted = sortedCopy(values);
+  const q1 = quantileOfSorted(sorted, 0.25);
+  const q3 = quantileOfSorted(sorted, 0.75);
+  const iqr = q3 - q1;
+  const outliers: Outliers = { lowSevere: 0, lowMild: 0, highMild: 0, highSevere: 0 };
+  for (const v of sorted) {
+    if (v < q1 - 3 * iqr) outliers.lowSevere++;
+    else if (v < q1 - 1.5 * iqr) outliers.lowMild++;
+    else if (v > q3 + 3 * iqr) outliers.highSevere++;
+    else if (v > q3 + 1.5 * iqr) outliers.highMild++;
+  }
+  return outliers;
+}
+
+/**
  * Summarises `values`, which must not be empty.
  *
  * @example
  * ```ts
  * import { summarize } from "./statistics.ts";
  * const s = summarize([10, 12, 11, 13]);
- * console.log(s.median, s.min, s.max); // 11.5 10 13
+ * console.log(s.median, s.min, s.max, s.mad); // 11.5 10 13 1
  * ```
  */
 export function summarize(values: readonly number[]): Summary {
-  if (values.length === 0) throw new RangeError("summary of no values");
-  const count = values.length;
-  const mean = values.reduce((sum, v) => sum + v, 0) / count;
+  nonEmpty(values, "summary");
+  const sorted = sortedCopy(values);
+  const count = sorted.length;
+  const mean = sorted.reduce((sum, v) => sum + v, 0) / count;
   const variance = count > 1
-    ? values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (count - 1)
+    ? sorted.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (count - 1)
     : 0;
   const stddev = Math.sqrt(variance);
+  const mid = quantileOfSorted(sorted, 0.5);
   return {
     count,
-    median: median(values),
+    median: mid,
     mean,
-    min: Math.min(...values),
-    max: Math.max(...values),
-    p25: quantile(values, 0.25),
-    p75: quantile(values, 0.75),
+    min: sorted[0],
+    max: sorted[count - 1],
+    p5: quantileOfSorted(sorted, 0.05),
+    p25: quantileOfSorted(sorted, 0.25),
+    p75: quantileOfSorted(sorted, 0.75),
+    p95: quantileOfSorted(sorted, 0.95),
     stddev,
     cv: mean === 0 ? 0 : stddev / mean,
+    mad: quantileOfSorted(sortedCopy(Array.from(sorted, (v) => Math.abs(v - mid))), 0.5),
+    medianCi: medianInterval(values),
+    outliers: tukeyOutliers(values),
   };
+}
+
+/**
+ * The mulberry32 generator: 32-bit state, uniform floats in [0, 1). Small,
+ * fast and deterministic, which is all a reproducible bootstrap needs.
+ *
+ * @example
+ * ```ts
+ * import { mulberry32 } from "./statistics.ts";
+ * const next = mulberry32(1);
+ * console.log(next() === mulberry32(1)()); // true
+ * ```
+ */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Options of {@link bootstrapRatio}. */
+export interface BootstrapOptions {
+  /** Resamples (default 2000). */
+  resamples?: number;
+  /** Generator seed (default 1). */
+  seed?: number;
+  /** Interval coverage (default 0.95). */
+  level?: number;
+}
+
+/**
+ * The bootstrap distribution of `median(numerator) / median(denominator)`:
+ * each resample draws `numerator.length` values from the numerator, then
+ * `denominator.length` from the denominator, with replacement, indices from
+ * `floor(next() * length)`.
+ *
+ * @example
+ * ```ts
+ * import { bootstrapRatios } from "./statistics.ts";
+ * console.log(bootstrapRatios([4, 4], [2, 2], 3, 1)); // Float64Array [2, 2, 2]
+ * ```
+ */
+export function bootstrapRatios(
+  numerator: readonly number[],
+  denominator: readonly number[],
+  resamples: number,
+  seed: number,
+): Float64Array {
+  nonEmpty(numerator, "bootstrap");
+  nonEmpty(denominator, "bootstrap");
+  const next = mulberry32(seed);
+  const a = new Float64Array(numerator.length);
+  const b = new Float64Array(denominator.length);
+  const ratios = new Float64Array(resamples);
+  for (let r = 0; r < resamples; r++) {
+    for (let i = 0; i < a.length; i++) a[i] = numerator[Math.floor(next() * numerator.length)];
+    for (let i = 0; i < b.length; i++) b[i] = denominator[Math.floor(next() * denominator.length)];
+    ratios[r] = quantileOfSorted(a.sort(), 0.5) / quantileOfSorted(b.sort(), 0.5);
+  }
+  return ratios;
+}
+
+/**
+ * The ratio of medians with a percentile-bootstrap confidence interval.
+ *
+ * @example
+ * ```ts
+ * import { bootstrapRatio } from "./statistics.ts";
+ * const { estimate, interval } = bootstrapRatio([400, 410, 390], [3.1, 3.2, 3.3]);
+ * console.log(estimate.toFixed(1), interval.low <= estimate && estimate <= interval.high);
+ * ```
+ */
+export function bootstrapRatio(
+  numerator: readonly number[],
+  denominator: readonly number[],
+  options: BootstrapOptions = {},
+): { estimate: number; interval: Interval } {
+  const { resamples = 2000, seed = 1, level = 0.95 } = options;
+  const ratios = bootstrapRatios(numerator, denominator, resamples, seed).sort();
+  const tail = (1 - level) / 2;
+  return {
+    estimate: median(numerator) / median(denominator),
+    interval: {
+      low: quantileOfSorted(ratios, tail),
+      high: quantileOfSorted(ratios, 1 - tail),
+      level,
+    },
+  };
+}
+
+/**
+ * Half the width of an interval relative to a centre: the "±x%" of a median.
+ *
+ * @example
+ * ```ts
+ * import { relativeHalfWidth } from "./statistics.ts";
+ * console.log(relativeHalfWidth({ low: 98, high: 102, level: 0.95 }, 100)); // 0.02
+ * ```
+ */
+export function relativeHalfWidth(interval: Interval, centre: number): number {
+  return centre === 0 ? Infinity : (interval.high - interval.low) / 2 / Math.abs(centre);
 }

@@ -1,6 +1,6 @@
 /**
  * The short summary a bench run prints: the original experiment's lines, the
- * ratio, one table, and the warnings.
+ * ratio with its CI, one table, how the sampling ended, and the warnings.
  *
  * @module
  */
@@ -14,7 +14,9 @@ import {
   originalLines,
   textTable,
 } from "./format.ts";
+import { stopText } from "./markdown.ts";
 import { ORIGINAL } from "./original.ts";
+import { halfWidth } from "./report.ts";
 import type { Report } from "./report.ts";
 
 /**
@@ -34,29 +36,39 @@ export function renderSummary(report: Report, c: Colors): string {
   if (ratio !== undefined) {
     out.push(
       c.bold(`The ring was ${formatRatio(ratio.ratioOfMedians)}x faster than the pipe`) +
+        ` (95% CI ${formatRatio(ratio.ci.low)}-${formatRatio(ratio.ci.high)}x; ` +
         c.dim(
-          ` (the essay: ${ORIGINAL.ratioRange[0]}-${
-            ORIGINAL.ratioRange[1]
-          }x on ${ORIGINAL.machine})`,
+          `the essay: ${ORIGINAL.ratioRange[0]}-${ORIGINAL.ratioRange[1]}x on ${ORIGINAL.machine})`,
         ),
     );
   }
   out.push("");
-  const rows = report.results.map((r) => [
-    r.transport,
-    formatCount(r.iterations),
-    String(r.samples.length),
-    formatNs(r.nsPerItem.median),
-    formatNs(r.nsPerItem.min),
-    formatNs(r.nsPerItem.max),
-    formatPercent(r.nsPerItem.cv),
-    formatNs(r.cpuNsPerItem.median),
-  ]);
+  const rows = report.results.map((r) => {
+    const w = halfWidth(r);
+    return [
+      r.transport,
+      formatCount(r.iterations),
+      String(r.samples.length),
+      formatNs(r.nsPerItem.median),
+      Number.isFinite(w) ? `±${formatPercent(w)}` : "n/a",
+      formatPercent(r.nsPerItem.cv),
+      formatNs(r.cpuNsPerItem.median),
+    ];
+  });
   out.push(
     textTable(
-      ["transport", "items/run", "runs", "median ns/item", "min", "max", "CV", "CPU ns/item"],
+      ["transport", "items/trial", "trials", "median ns/item", "95% CI", "CV", "CPU ns/item"],
       rows,
-      [false, true, true, true, true, true, true, true],
+      [false, true, true, true, true, true, true],
+    ),
+  );
+  const s = report.sampling;
+  out.push(
+    c.dim(
+      `${s.timedTrials} timed trials after ${s.warmupTrials} warm-ups in ${
+        s.elapsedSeconds.toFixed(1)
+      } s; ` +
+        stopText(report).replaceAll("**", ""),
     ),
   );
   if (report.warnings.length > 0) {

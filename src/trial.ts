@@ -39,6 +39,8 @@ export interface TrialPlan {
   nice: number | null;
   /** Ring capacity in items, for transports with a ring. */
   ringSlots: number;
+  /** Producer and consumer CPUs, or null to leave placement to the scheduler. */
+  cpus: [number, number] | null;
   /** How long the whole trial (both processes) may take before both are killed. */
   timeoutMs: number;
 }
@@ -75,7 +77,8 @@ interface WorkerOutcome {
  * import { runTrial } from "./trial.ts";
  * import { shm } from "./transports/shm.ts";
  * const result = await runTrial(context, {
- *   transport: shm, iterations: 1_000_000, nice: -20, ringSlots: 4096, timeoutMs: 60_000,
+ *   transport: shm, iterations: 1_000_000, nice: -20, ringSlots: 4096, cpus: [0, 1],
+ *   timeoutMs: 60_000,
  * }, "t1");
  * console.log(result.nsPerItem);
  * ```
@@ -102,7 +105,7 @@ export async function runTrial(
       trialId,
     });
     const outcomes = await supervise(
-      ROLES.map((role) => {
+      ROLES.map((role, i) => {
         const spec: WorkerSpec = {
           library: context.libraryPath,
           segmentName: segment.name,
@@ -111,6 +114,7 @@ export async function runTrial(
           role,
           iterations: plan.iterations,
           nice: plan.nice,
+          cpu: plan.cpus === null ? null : plan.cpus[i],
           endpoint,
         };
         const child = spawnWorker(spec);

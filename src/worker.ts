@@ -37,6 +37,8 @@ export interface WorkerSpec {
   iterations: number;
   /** The nice value to request for the loop thread, or null to leave it. */
   nice: number | null;
+  /** The CPU to pin the loop thread to, or null to leave it to the scheduler. */
+  cpu: number | null;
   /** What the transport's `prepare` returned. */
   endpoint: Endpoint;
 }
@@ -51,6 +53,12 @@ export interface SideReport {
   niceRequested: number | null;
   niceAchieved: number | null;
   niceError: string | null;
+  /** The loop thread's scheduling policy (`SCHED_OTHER`, ...). */
+  schedPolicy: string;
+  /** The CPUs asked for (null: none asked), the CPUs allowed afterwards, and why pinning failed, if it did. */
+  affinityRequested: number[] | null;
+  affinityActual: number[];
+  affinityError: string | null;
   /** The loop's return code (0 is success) and its meaning. */
   status: number;
   statusText: string;
@@ -95,6 +103,13 @@ export function runWorker(spec: WorkerSpec): SideReport {
       if (result < 0) niceError = shim.errorText(-result);
     }
     const niceRead = shim.symbols.rp_nice_get();
+    let affinityError: string | null = null;
+    if (spec.cpu !== null) {
+      const result = shim.symbols.rp_affinity_set(spec.cpu);
+      if (result < 0) affinityError = shim.errorText(-result);
+    }
+    const affinityActual = shim.allowedCpus();
+    const schedPolicy = shim.schedPolicy();
     const out = new BigUint64Array(ResultField.FIELDS);
     const status = transport.runSide({
       shim,
@@ -112,6 +127,10 @@ export function runWorker(spec: WorkerSpec): SideReport {
       niceRequested: spec.nice,
       niceAchieved: niceRead === -2147483648 ? null : niceRead,
       niceError,
+      schedPolicy,
+      affinityRequested: spec.cpu === null ? null : [spec.cpu],
+      affinityActual,
+      affinityError,
       status,
       statusText: shim.statusText(status),
       startNs: field(ResultField.T_START),

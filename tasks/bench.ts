@@ -10,14 +10,15 @@ import { buildShim } from "../ffi/build.ts";
 import { Shim } from "../ffi/library.ts";
 import { ensureWritableDir, saveReport } from "../src/archive.ts";
 import { exitCleanlyOnSignals, onInterrupt } from "../src/cleanup.ts";
-import { gitState, readEnvironment } from "../src/environment.ts";
+import { gitState, loadAverage, readEnvironment } from "../src/environment.ts";
 import { runMain, UsageError } from "../src/errors.ts";
 import { colorsFor } from "../src/format.ts";
 import { helpText, parseBenchOptions } from "../src/options.ts";
+import { progressReporter } from "../src/progress.ts";
 import { buildReport } from "../src/report.ts";
 import { collectSamples } from "../src/sampling.ts";
-import type { TrialEvent } from "../src/sampling.ts";
 import { renderSummary } from "../src/terminal.ts";
+import { readTopology, resolvePlacement } from "../src/topology.ts";
 import { transportNamed } from "../src/transports/mod.ts";
 import type { Transport } from "../src/transports/mod.ts";
 
@@ -33,31 +34,36 @@ async function main(): Promise<void> {
     throw new UsageError(`ringpipe measures Linux IPC and needs Linux; this is ${Deno.build.os}`);
   }
   if (options.save) await ensureWritableDir(options.out);
-  const stderrColors = colorsFor(Deno.stderr);
   exitCleanlyOnSignals((signal) => console.error(`\nringpipe bench: interrupted by ${signal}`));
+  const loadBefore = loadAverage();
 
   const build = await buildShim();
   console.error(
-    stderrColors.dim(`${build.compiled ? "built" : "using"} ${build.libraryPath}`),
+    colorsFor(Deno.stderr).dim(`${build.compiled ? "built" : "using"} ${build.libraryPath}`),
   );
   using shim = Shim.open(build.libraryPath);
+  const placement = resolvePlacement(options.pin, readTopology(shim.allowedCpus()));
   const createdAt = new Date();
-  const progress = progressReporter(options.nice);
+  const progress = progressReporter(options);
 
   const privateDir = await Deno.makeTempDir({ prefix: "ringpipe-" }); // mode 0700
-  let samples;
+  let outcome;
   {
     using _undo = onInterrupt(() => Deno.removeSync(privateDir, { recursive: true }));
     try {
-      samples = await collectSamples(
+      outcome = await collectSamples(
         { shim, libraryPath: build.libraryPath, privateDir },
         {
           transports: options.transports.map((name) => transportNamed(name) as Transport),
           iterations: options.iterations,
+          trialSeconds: options.trialSeconds,
           runs: options.runs,
-          runSeconds: options.runSeconds,
+          minTrials: options.minTrials,
+          targetCi: options.targetCi,
+          budgetSeconds: options.budgetSeconds,
           nice: options.nice,
           ringSlots: options.ringSlots,
+          cpus: placement.cpus,
         },
         progress.onTrial,
       );
@@ -68,9 +74,10 @@ async function main(): Promise<void> {
   }
 
   const supervisorNice = shim.symbols.rp_nice_get();
-  const report = buildReport(samples, {
+  const report = buildReport(outcome, {
     options,
-    environment: await readEnvironment(build.compiler),
+    environment: readEnvironment(build.compiler, shim, loadBefore),
+    placement,
     git: await gitState(PROJECT_DIR.pathname),
     command: rerunCommand(Deno.args),
     createdAt,
@@ -90,40 +97,6 @@ function rerunCommand(args: string[]): string {
   const sudo = Deno.env.get("SUDO_UID") !== undefined && Deno.uid() === 0;
   return [sudo ? 'sudo "$(command -v deno)" task bench' : "deno task bench", ...args.map(quote)]
     .join(" ");
-}
-
-/** One live line on a terminal's stderr; nothing when stderr is not a terminal. */
-function progressReporter(nice: number) {
-  const live = Deno.stderr.isTerminal();
-  const encoder = new TextEncoder();
-  const c = colorsFor(Deno.stderr);
-  let warnedNice = false;
-  const write = (text: string) => Deno.stderr.writeSync(encoder.encode(text));
-  return {
-    onTrial(event: TrialEvent) {
-      const side = [event.result.producer, event.result.consumer].find((s) => s.niceError);
-      if (side && !warnedNice) {
-        warnedNice = true;
-        if (live) write("\r\x1b[K");
-        console.error(c.yellow(
-          `warning: cannot set nice ${nice} (${side.niceError}); running at nice ${side.niceAchieved}. ` +
-            `Run under sudo to lower it.`,
-        ));
-      }
-      if (!live) return;
-      const what = event.kind === "run"
-        ? `run ${event.index}/${event.of}`
-        : `warm-up ${event.index}`;
-      write(
-        `\r\x1b[K${
-          c.dim(`${event.transport} ${what}: ${event.result.nsPerItem.toFixed(2)} ns/item`)
-        }`,
-      );
-    },
-    clear() {
-      if (live) write("\r\x1b[K");
-    },
-  };
 }
 
 if (import.meta.main) await runMain("bench", main);

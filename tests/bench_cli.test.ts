@@ -37,7 +37,7 @@ Deno.test("deno task bench: both transports for real, the original lines, two re
     const jsonName = files.find((f) => f.endsWith(".json"))!;
     assert.ok(files.includes(jsonName.replace(/\.json$/, ".md")));
     const report = JSON.parse(await Deno.readTextFile(`${out}/${jsonName}`)) as Report;
-    assert.equal(report.schemaVersion, 1);
+    assert.equal(report.schemaVersion, 2);
     assert.equal(report.parameters.iterations, 20000);
     assert.deepEqual(report.results.map((r) => r.transport), ["shm", "pipe"]);
     for (const result of report.results) {

@@ -2,11 +2,15 @@ import assert from "node:assert/strict";
 import { UsageError } from "../src/errors.ts";
 import { DEFAULTS, helpText, parseBenchOptions, QUICK } from "../src/options.ts";
 
-Deno.test("defaults reproduce the original pair at nice -20, calibrated", () => {
+Deno.test("defaults reproduce the original pair at nice -20, calibrated and adaptive", () => {
   const options = parseBenchOptions([]);
   assert.equal(options.iterations, null);
-  assert.equal(options.runs, DEFAULTS.runs);
-  assert.equal(options.runSeconds, DEFAULTS.runSeconds);
+  assert.equal(options.runs, null);
+  assert.equal(options.minTrials, 10);
+  assert.equal(options.targetCi, 0.02);
+  assert.equal(options.budgetSeconds, 60);
+  assert.equal(options.trialSeconds, DEFAULTS.trialSeconds);
+  assert.equal(options.pin, "auto");
   assert.deepEqual(options.transports, ["shm", "pipe"]);
   assert.equal(options.nice, -20);
   assert.equal(options.ringSlots, 4096);
@@ -15,13 +19,22 @@ Deno.test("defaults reproduce the original pair at nice -20, calibrated", () => 
   assert.equal(options.quick, false);
 });
 
-Deno.test("--quick shortens runs; explicit values still win", () => {
+Deno.test("--quick shortens the run; explicit values still win", () => {
   const quick = parseBenchOptions(["--quick"]);
-  assert.equal(quick.runs, QUICK.runs);
-  assert.equal(quick.runSeconds, QUICK.runSeconds);
-  const both = parseBenchOptions(["--quick", "--runs", "7", "--run-seconds=0.2"]);
-  assert.equal(both.runs, 7);
-  assert.equal(both.runSeconds, 0.2);
+  assert.equal(quick.minTrials, QUICK.minTrials);
+  assert.equal(quick.budgetSeconds, QUICK.budgetSeconds);
+  assert.equal(quick.trialSeconds, QUICK.trialSeconds);
+  const both = parseBenchOptions(["--quick", "--min-trials", "7", "--trial-seconds=0.2"]);
+  assert.equal(both.minTrials, 7);
+  assert.equal(both.trialSeconds, 0.2);
+});
+
+Deno.test("--target-ci takes a percentage or a fraction; --pin takes auto, none or A,B", () => {
+  assert.equal(parseBenchOptions(["--target-ci", "2.5%"]).targetCi, 0.025);
+  assert.equal(parseBenchOptions(["--target-ci", "0.01"]).targetCi, 0.01);
+  assert.equal(parseBenchOptions(["--pin", "none"]).pin, "none");
+  assert.deepEqual(parseBenchOptions(["--pin", "1,0"]).pin, [1, 0]);
+  assert.equal(parseBenchOptions(["--budget", "120"]).budgetSeconds, 120);
 });
 
 Deno.test("every option is read", () => {
@@ -29,6 +42,7 @@ Deno.test("every option is read", () => {
     "--iterations",
     "5000",
     "--runs=4",
+    "--pin=none",
     "--transports",
     "pipe,shm",
     "--nice=-5",
@@ -40,6 +54,7 @@ Deno.test("every option is read", () => {
   ]);
   assert.equal(options.iterations, 5000);
   assert.equal(options.runs, 4);
+  assert.equal(options.pin, "none");
   assert.deepEqual(options.transports, ["pipe", "shm"]);
   assert.equal(options.nice, -5);
   assert.equal(options.ringSlots, 256);
@@ -64,8 +79,20 @@ const refused: [string[], RegExp][] = [
   [["--transports", "pipe,pipe"], /names 'pipe' twice/],
   [["--ring-slots", "1000"], /--ring-slots must be a power of two/],
   [["--ring-slots", "1"], /--ring-slots must be a whole number from 2/],
-  [["--run-seconds", "0"], /--run-seconds must be a number of seconds/],
-  [["--run-seconds", "fast"], /--run-seconds must be a number of seconds/],
+  [["--trial-seconds", "0"], /--trial-seconds must be a number of seconds from 0.001 to 600/],
+  [["--trial-seconds", "fast"], /--trial-seconds must be a number of seconds/],
+  [["--budget", "0"], /--budget must be a number of seconds from 1 to 86400/],
+  [["--min-trials", "0"], /--min-trials must be a whole number from 1/],
+  [["--target-ci", "2"], /--target-ci must be a fraction such as 2% or 0.02, got '2'/],
+  [["--target-ci", "0%"], /--target-ci must be a fraction/],
+  [["--target-ci", "150%"], /--target-ci must be a fraction/],
+  [["--pin", "fast"], /--pin must be auto, none or two CPUs as A,B/],
+  [["--pin", "0,0"], /--pin 0,0: the two loops need two different CPUs/],
+  [["--pin", "0"], /--pin must be auto, none or two CPUs/],
+  [
+    ["--runs", "5", "--budget", "10"],
+    /--runs fixes the number of trials; it cannot be combined with --budget/,
+  ],
   [["--out", " "], /--out needs a directory/],
   [["--bogus"], /unknown option --bogus/],
   [["--runs"], /--runs needs a value/],
@@ -89,7 +116,11 @@ Deno.test("help lists every option and transport", () => {
     const word of [
       "--iterations",
       "--runs",
-      "--run-seconds",
+      "--trial-seconds",
+      "--min-trials",
+      "--target-ci",
+      "--budget",
+      "--pin",
       "--transports",
       "--nice=N",
       "--ring-slots",

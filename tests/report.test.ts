@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
+import { colorsFor } from "../src/format.ts";
 import { renderMarkdown } from "../src/markdown.ts";
 import { SCHEMA_VERSION } from "../src/report.ts";
 import { renderSummary } from "../src/terminal.ts";
-import { colorsFor } from "../src/format.ts";
-import { fakeReport } from "./fixtures.ts";
+import { fakeEnvironment, fakeReport, STEADY } from "./fixtures.ts";
 
 Deno.test("the report has every documented field", () => {
   const report = fakeReport();
@@ -13,45 +13,114 @@ Deno.test("the report has every documented field", () => {
   assert.equal(report.createdAt, "2026-11-27T15:46:17.123Z");
   assert.equal(report.environment.cpu.model, "Test CPU @ 3.0GHz");
   assert.deepEqual(report.processes.map((p) => p.role), ["supervisor", "producer", "consumer"]);
-  assert.equal(report.parameters.runs, 5);
+  assert.equal(report.parameters.runs, 10);
+  assert.deepEqual(report.sampling, {
+    stopReason: "fixed-count",
+    targetReached: null,
+    elapsedSeconds: 12.5,
+    warmupTrials: 2,
+    timedTrials: 20,
+  });
+  assert.deepEqual(report.placement, { request: "auto", cpus: [0, 1], relation: "shared-llc" });
+  assert.match(report.methods.medianCi, /order statistics/);
   for (const result of report.results) {
     assert.equal(result.verified, true);
     assert.equal(result.engine, "native");
     assert.equal(result.mode, "stream");
     assert.equal(result.sizeBytes, 8);
-    assert.equal(result.samples.length, 5);
+    assert.equal(result.placement, "cross");
+    assert.equal(result.samples.length, 10);
     assert.equal(result.warmup.length, 1);
+    assert.equal(result.switchesPerItem, 6 / 1000);
   }
+  const producer = report.processes[1];
+  assert.deepEqual(producer.schedPolicies, ["SCHED_OTHER"]);
+  assert.deepEqual(producer.cpusSeen, [0]);
+  assert.deepEqual(report.processes[2].cpusSeen, [1]);
 });
 
-Deno.test("medians, raw figures in measured order, and the ratio", () => {
+Deno.test("medians, CIs, raw figures in measured order, and the ratio with its CI", () => {
   const report = fakeReport();
   const [shm, pipe] = report.results;
   assert.equal(shm.transport, "shm");
   assert.equal(shm.nsPerItem.median, 3.2);
-  assert.equal(shm.nsPerItem.min, 3.0);
-  assert.equal(shm.nsPerItem.max, 3.6);
-  assert.deepEqual(shm.samples.map((s) => s.nsPerItem), [3.1, 3.3, 3.2, 3.6, 3.0]);
-  assert.deepEqual(shm.samples.map((s) => s.order), [3, 5, 7, 9, 11]);
+  assert.equal(shm.nsPerItem.min, 3.17);
+  assert.equal(shm.nsPerItem.max, 3.23);
+  // Ten trials: the order-statistics interval is [x(2), x(9)], coverage 1 - 2 * 11/1024.
+  assert.deepEqual(shm.nsPerItem.medianCi, { low: 3.18, high: 3.22, level: 1 - 22 / 1024 });
+  assert.deepEqual(shm.samples.map((s) => s.nsPerItem), STEADY.shm);
+  assert.deepEqual(shm.samples.map((s) => s.order).slice(0, 4), [3, 6, 7, 10]);
+  assert.deepEqual(pipe.samples.map((s) => s.order).slice(0, 4), [4, 5, 8, 9]);
   assert.equal(pipe.nsPerItem.median, 405);
   // Both sides burn nsPerItem each: CPU ns per item is twice the wall figure.
   assert.equal(pipe.cpuNsPerItem.median, 810);
-  assert.deepEqual(report.comparisons, [{
-    name: "pipe/shm",
-    numerator: "pipe",
-    denominator: "shm",
-    ratioOfMedians: 405 / 3.2,
-  }]);
+  const [ratio] = report.comparisons;
+  assert.equal(ratio.name, "pipe/shm");
+  assert.equal(ratio.ratioOfMedians, 405 / 3.2);
+  assert.ok(ratio.ci.low <= ratio.ratioOfMedians && ratio.ratioOfMedians <= ratio.ci.high);
+  assert.ok(ratio.ci.low >= 403 / 3.22 && ratio.ci.high <= 407 / 3.18, JSON.stringify(ratio.ci));
+  assert.equal(fakeReport().warnings.length, 0, fakeReport().warnings.join("\n"));
 });
 
-Deno.test("a nice that was not achieved becomes a warning with its reason", () => {
-  const report = fakeReport(0);
-  const producer = report.processes.find((p) => p.role === "producer")!;
-  assert.equal(producer.niceRequested, -20);
-  assert.equal(producer.niceAchieved, 0);
-  assert.equal(producer.niceError, "Permission denied");
-  assert.ok(report.warnings.some((w) => /producer asked for nice -20 and ran at 0/.test(w)));
-  assert.equal(fakeReport(-20).warnings.length, 0);
+const warningCases: [string, Parameters<typeof fakeReport>, RegExp][] = [
+  [
+    "nice not achieved",
+    [{ nice: 0 }],
+    /^producer asked for nice -20 and ran at 0 \(Permission denied\); run under sudo/,
+  ],
+  [
+    "noisy trials",
+    [{ shm: [3, 4, 3, 4, 3, 4, 3, 4, 3, 4] }],
+    /^shm: the trials vary a lot \(CV 15\.\d%, above 5\.0%\)/,
+  ],
+  [
+    "too few trials",
+    [{ shm: [3.2, 3.2, 3.2], pipe: [405, 405, 405] }],
+    /^shm: only 3 timed trials \(fewer than 10\)/,
+  ],
+  [
+    "slow first trial",
+    [{ shm: [4.5, ...STEADY.shm.slice(1)] }],
+    /^shm: the first timed trial was 1\.41x the median \(slow start\)/,
+  ],
+  [
+    "both loops on one CPU",
+    [{ sameCpu: true }],
+    /^shm: in 10 of 10 trials both loops ran on one CPU/,
+  ],
+  [
+    "busy machine",
+    [{}, { load: { before: [2.5, 1, 1], after: null } }],
+    /^machine busy: load average 2\.5 before the run/,
+  ],
+  [
+    "governor",
+    [{}, { cpu: { ...fakeEnvironment.cpu, governor: "powersave" } }],
+    /^CPU frequency governor is 'powersave', not 'performance'/,
+  ],
+  [
+    "virtual machine",
+    [{}, { cpu: { ...fakeEnvironment.cpu, virtualMachine: true } }],
+    /^virtual machine: other guests share the CPUs/,
+  ],
+  [
+    "target not reached",
+    [{ shm: [3, 4, 3, 4, 3, 4, 3, 4, 3, 4] }, {}, [], "budget-spent"],
+    /^the CI target ±2\.0% was not reached \(shm ±\d+\.\d%, pipe ±0\.\d%\); stopped because the time budget was spent/,
+  ],
+];
+
+for (const [what, args, expected] of warningCases) {
+  Deno.test(`warning: ${what}`, () => {
+    const report = fakeReport(...args);
+    assert.ok(report.warnings.some((w) => expected.test(w)), report.warnings.join("\n"));
+  });
+}
+
+Deno.test("the target counts as reached only when every median's CI is within it", () => {
+  assert.equal(fakeReport({}, {}, [], "target-reached").sampling.targetReached, true);
+  const noisy = fakeReport({ shm: [3, 4, 3, 4, 3, 4, 3, 4, 3, 4] }, {}, [], "budget-spent");
+  assert.equal(noisy.sampling.targetReached, false);
 });
 
 Deno.test("markdown is deterministic and carries the essentials", () => {
@@ -61,14 +130,17 @@ Deno.test("markdown is deterministic and carries the essentials", () => {
   assert.equal(renderMarkdown(JSON.parse(JSON.stringify(report))), markdown);
   assert.ok(markdown.includes("SHMEM Time:  0.000000003200000000"));
   assert.ok(markdown.includes("KERNEL Time: 0.000000405000000000"));
-  assert.ok(markdown.includes("**126.6×** faster"));
-  assert.ok(markdown.includes("deno task bench --runs 5"));
+  assert.match(markdown, /\*\*126\.6× \(95% CI [\d.]+ to [\d.]+\)\*\* faster/);
+  assert.ok(markdown.includes("deno task bench --runs 10"));
   assert.ok(markdown.includes("Test CPU @ 3.0GHz"));
+  assert.ok(markdown.includes("Producer pinned to CPU 0, consumer to CPU 1"));
+  assert.ok(markdown.includes("separate cores sharing the last-level cache"));
+  assert.ok(markdown.includes("| `shm` | cross | 1,000 | 10 | **3.2** | 3.18 to 3.22 |"));
   // "|" in a cell is escaped so the table keeps its columns.
   assert.ok(markdown.includes("test\\|host"));
   assert.ok(markdown.endsWith("</details>\n"));
-  // Every table row has the same number of cells as its header.
   const tables = markdown.split("\n\n").filter((block) => block.startsWith("| "));
+  assert.ok(tables.length >= 4);
   for (const table of tables) {
     const widths = table.split("\n").map((row) => row.replaceAll("\\|", "").split("|").length);
     assert.ok(widths.every((w) => w === widths[0]), table);
@@ -80,7 +152,12 @@ Deno.test("terminal summary: the original lines first, then ratio and table", ()
   const lines = renderSummary(fakeReport(), colorsFor(plain)).split("\n");
   assert.equal(lines[0], "SHMEM Time:  0.000000003200000000");
   assert.equal(lines[1], "KERNEL Time: 0.000000405000000000");
-  assert.match(lines[2], /^The ring was 126\.6x faster than the pipe/);
-  assert.ok(lines.some((l) => /^shm\s+1,000\s+5\s+3\.2\s/.test(l)));
+  assert.match(lines[2], /^The ring was 126\.6x faster than the pipe \(95% CI [\d.]+-[\d.]+x;/);
+  assert.ok(lines.some((l) => /^shm\s+1,000\s+10\s+3\.2\s+±0\.6%/.test(l)), lines.join("\n"));
+  assert.ok(
+    lines.some((l) =>
+      /^20 timed trials after 2 warm-ups in 12\.5 s; the fixed count was run$/.test(l)
+    ),
+  );
   assert.ok(!lines.join("\n").includes("\x1b["), "no colour when not a terminal");
 });

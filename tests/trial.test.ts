@@ -28,6 +28,7 @@ for (const name of ["shm", "pipe"]) {
         iterations: 10_007,
         nice: 0,
         ringSlots: 64,
+        cpus: name === "shm" ? [0, 1] : null,
         timeoutMs: 30_000,
       }, `test-${name}`);
       assert.equal(result.transport, name);
@@ -40,6 +41,16 @@ for (const name of ["shm", "pipe"]) {
       assert.notEqual(result.producer.pid, result.consumer.pid);
       assert.notEqual(result.producer.pid, Deno.pid);
       assert.equal(result.producer.niceAchieved, 0);
+      assert.equal(result.producer.schedPolicy, "SCHED_OTHER");
+      if (name === "shm") {
+        // Pinned: each loop ran where it was asked to.
+        assert.deepEqual(result.producer.affinityActual, [0]);
+        assert.deepEqual(result.consumer.affinityActual, [1]);
+        assert.equal(result.producer.cpuStart, 0);
+        assert.equal(result.consumer.cpuEnd, 1);
+      } else {
+        assert.equal(result.producer.affinityRequested, null);
+      }
       assert.ok(result.consumer.userNs + result.consumer.systemNs >= 0);
     });
   });
@@ -55,6 +66,7 @@ Deno.test("a trial past its timeout kills both workers and cleans up", async () 
           iterations: 1e11, // hours of work
           nice: null,
           ringSlots: 64,
+          cpus: null,
           timeoutMs: 1500,
         }, "test-timeout"),
       (error: unknown) => {
@@ -76,6 +88,7 @@ Deno.test("a worker that cannot start fails the trial with its reason, and the p
           iterations: 1000,
           nice: null,
           ringSlots: 64,
+          cpus: null,
           timeoutMs: 30_000,
         }, "test-badlib"),
       (error: unknown) => {

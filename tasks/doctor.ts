@@ -1,0 +1,67 @@
+/**
+ * `deno task doctor`: read-only checks of this machine for quiet IPC figures,
+ * each with advice. Changes nothing; measures the clock with the shim only if
+ * it is already built.
+ *
+ * @module
+ */
+
+import { planBuild } from "../ffi/build.ts";
+import type { CompilerInfo } from "../ffi/build.ts";
+import { Shim } from "../ffi/library.ts";
+import type { Check } from "../src/doctor.ts";
+import { doctorChecks } from "../src/doctor.ts";
+import { loadAverage, readEnvironment } from "../src/environment.ts";
+import { runMain, UsageError } from "../src/errors.ts";
+import { colorsFor } from "../src/format.ts";
+
+async function main(): Promise<void> {
+  if (Deno.build.os !== "linux") {
+    throw new UsageError(`ringpipe measures Linux IPC and needs Linux; this is ${Deno.build.os}`);
+  }
+  const loadBefore = loadAverage();
+  const extra: Check[] = [];
+  let compiler: CompilerInfo = {
+    command: "cc",
+    path: null,
+    version: "none",
+    cflags: [],
+    arguments: [],
+  };
+  let shim: Shim | null = null;
+  try {
+    const plan = await planBuild();
+    compiler = plan.compiler;
+    extra.push({
+      status: "ok",
+      topic: "compiler",
+      finding: `${compiler.command}: ${compiler.version}`,
+      advice: null,
+    });
+    if (plan.built) shim = Shim.open(plan.libraryPath);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    extra.push({
+      status: "warn",
+      topic: "compiler",
+      finding: error.message,
+      advice: "apt-get install gcc, or set CC",
+    });
+  }
+  try {
+    const checks = [...extra, ...doctorChecks(readEnvironment(compiler, shim, loadBefore))];
+    const c = colorsFor(Deno.stdout);
+    const label = { ok: c.dim("ok  "), warn: c.yellow("warn"), info: "info" };
+    console.log("ringpipe doctor: read-only checks; nothing was changed\n");
+    for (const check of checks) {
+      console.log(`${label[check.status]}  ${check.topic}: ${check.finding}`);
+      if (check.advice !== null) console.log(`      ${c.dim(`-> ${check.advice}`)}`);
+    }
+    const warnings = checks.filter((check) => check.status === "warn").length;
+    console.log(`\n${checks.length} checks, ${warnings} warning${warnings === 1 ? "" : "s"}`);
+  } finally {
+    shim?.close();
+  }
+}
+
+if (import.meta.main) await runMain("doctor", main);

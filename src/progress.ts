@@ -75,8 +75,6 @@ export function progressLine(event: TrialEvent, targetCi: number): string {
   const left = event.budgetSeconds === null
     ? ""
     : ` | ${Math.max(0, Math.round(event.budgetSeconds - event.elapsedSeconds))} s left`;
-  return `${event.transport} ${what}: ${
-    event.result.nsPerItem.toFixed(2)
-  } ns/item | CI ${widths} ` +
-    `(target ±${(targetCi * 100).toFixed(1)}%)${left}`;
+  const ci = widths === "" ? "" : ` | CI ${widths} (target ±${(targetCi * 100).toFixed(1)}%)`;
+  return `${event.transport} ${what}: ${event.result.nsPerItem.toFixed(2)} ns/item${ci}${left}`;
 }

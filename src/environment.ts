@@ -61,12 +61,91 @@ export interface Environment {
   clock: { source: string | null; resolutionNs: number | null; readCostNs: number | null };
   /** 1-, 5- and 15-minute load averages before and after the run. */
   load: { before: number[] | null; after: number[] | null };
+  /**
+   * Where CPU time went (`/proc/stat`, all CPUs): in a quiet half second just
+   * before the run (`idleCheck`: anything busy is someone else's load), and
+   * during the run (`run`: busy includes our own loops; steal is time the
+   * hypervisor gave to other guests).
+   */
+  cpuActivity: { idleCheck: CpuActivity | null; run: CpuActivity | null };
   deno: string;
   v8: string;
   typescript: string;
   compiler: CompilerInfo;
   /** Who ran the bench: root (able to lower nice) and whether through sudo. */
   user: { uid: number | null; root: boolean; sudo: boolean };
+}
+
+/** Shares of CPU time between two `/proc/stat` readings. */
+export interface CpuActivity {
+  seconds: number;
+  /** Fraction of CPU time not idle (user, system, irq, steal, ...). */
+  busy: number;
+  /** Fraction of CPU time stolen by the hypervisor. */
+  steal: number;
+}
+
+/** The aggregate `cpu` line of `/proc/stat`, in clock ticks, with the time it was read. */
+export interface CpuTimes {
+  at: number;
+  total: number;
+  idle: number;
+  steal: number;
+}
+
+/**
+ * Reads the aggregate CPU times from `/proc/stat`, or null where it cannot.
+ *
+ * @example
+ * ```ts
+ * import { readCpuTimes } from "./environment.ts";
+ * console.log(readCpuTimes()?.total);
+ * ```
+ */
+export function readCpuTimes(): CpuTimes | null {
+  const line = readText("/proc/stat")?.split("\n").find((l) => l.startsWith("cpu "));
+  if (line === undefined) return null;
+  const ticks = line.split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal (guest time is already inside user)
+  const [, , , idle = 0, iowait = 0, , , steal = 0] = ticks;
+  const total = ticks.slice(0, 8).reduce((sum, t) => sum + t, 0);
+  return { at: performance.now(), total, idle: idle + iowait, steal };
+}
+
+/**
+ * Shares of CPU time between two readings of {@link readCpuTimes}.
+ *
+ * @example
+ * ```ts
+ * import { cpuActivity } from "./environment.ts";
+ * const a = { at: 0, total: 1000, idle: 800, steal: 0 };
+ * const b = { at: 500, total: 1100, idle: 850, steal: 10 };
+ * console.log(cpuActivity(a, b)); // { seconds: 0.5, busy: 0.5, steal: 0.1 }
+ * ```
+ */
+export function cpuActivity(before: CpuTimes | null, after: CpuTimes | null): CpuActivity | null {
+  if (before === null || after === null || after.total <= before.total) return null;
+  const total = after.total - before.total;
+  return {
+    seconds: (after.at - before.at) / 1000,
+    busy: 1 - (after.idle - before.idle) / total,
+    steal: (after.steal - before.steal) / total,
+  };
+}
+
+/**
+ * Watches the machine for `ms` milliseconds doing nothing, to see how busy it is without us.
+ *
+ * @example
+ * ```ts ignore
+ * import { idleCheck } from "./environment.ts";
+ * console.log(await idleCheck(500)); // { seconds: 0.5, busy: 0.02, steal: 0 }
+ * ```
+ */
+export async function idleCheck(ms: number): Promise<CpuActivity | null> {
+  const before = readCpuTimes();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return cpuActivity(before, readCpuTimes());
 }
 
 function readText(path: string): string | null {
@@ -160,21 +239,31 @@ export function measureClock(shim: Shim): { resolutionNs: number; readCostNs: nu
   return { resolutionNs: Number(shim.symbols.rp_clock_resolution_ns()), readCostNs: best / calls };
 }
 
+/** What was observed before and during the run, for {@link readEnvironment}. */
+export interface RunObservations {
+  /** Load average read before the run. */
+  loadBefore: number[] | null;
+  /** Activity in a quiet moment before the run. */
+  idleCheck: CpuActivity | null;
+  /** CPU times read when the run started (the end is read now). */
+  runStart: CpuTimes | null;
+}
+
 /**
- * Reads the environment section of a report. `shim` (optional) measures the clock;
- * `loadBefore` is the load average read before the run started.
+ * Reads the environment section of a report. `shim` (optional) measures the
+ * clock; `observed` carries what was read before the run started.
  *
  * @example
  * ```ts ignore
  * import { readEnvironment } from "./environment.ts";
- * const environment = readEnvironment(build.compiler, shim, loadBefore);
+ * const environment = readEnvironment(build.compiler, shim, observed);
  * console.log(environment.cpu.model, environment.kernel);
  * ```
  */
 export function readEnvironment(
   compiler: CompilerInfo,
   shim: Shim | null = null,
-  loadBefore: number[] | null = null,
+  observed: RunObservations = { loadBefore: null, idleCheck: null, runStart: null },
 ): Environment {
   const sys = "/sys/devices/system/cpu";
   const cpuinfo = readText("/proc/cpuinfo");
@@ -210,7 +299,11 @@ export function readEnvironment(
       source: readText("/sys/devices/system/clocksource/clocksource0/current_clocksource"),
       ...clock,
     },
-    load: { before: loadBefore, after: loadAverage() },
+    load: { before: observed.loadBefore, after: loadAverage() },
+    cpuActivity: {
+      idleCheck: observed.idleCheck,
+      run: cpuActivity(observed.runStart, readCpuTimes()),
+    },
     deno: Deno.version.deno,
     v8: Deno.version.v8,
     typescript: Deno.version.typescript,

@@ -86,35 +86,34 @@ Passes 8-byte items from one process to another through each transport, and
 prints the original experiment's lines, the ratio and a table; writes a JSON and
 a Markdown report into --out.
 
-Options:
-Trials: each trial is one timed run between a fresh pair of processes. After
-warm-up, trials of all transports are interleaved (A B, B A, ...) until every
-headline median's 95% CI is within --target-ci, or the --budget is spent, but
-never fewer than --min-trials.
+Each trial is one timed run between a fresh pair of processes. After warm-up,
+the transports' trials are interleaved (A B, B A, ...) until every median's 95%
+CI is within --target-ci or the --budget is spent, but never fewer than
+--min-trials.
 
+Options:
+  --transports L    comma-separated list (default ${DEFAULTS.transports.join(",")}):
+${transports}
   --iterations N    items per trial, for every transport (default: calibrated
                     so a trial lasts about --trial-seconds)
-  --trial-seconds S target length of one calibrated trial (default ${DEFAULTS.trialSeconds};
-                    --quick: ${QUICK.trialSeconds})
+  --trial-seconds S target length of a calibrated trial (default ${DEFAULTS.trialSeconds}; --quick: ${QUICK.trialSeconds})
   --min-trials N    at least N timed trials per transport (default ${DEFAULTS.minTrials}; --quick: ${QUICK.minTrials})
-  --target-ci P     stop when every median's CI half-width is within P, as 2%
-                    or 0.02 (default ${DEFAULTS.targetCi * 100}%)
-  --budget S        stop starting new trials after S seconds (default ${DEFAULTS.budgetSeconds};
-                    --quick: ${QUICK.budgetSeconds})
+  --target-ci P     stop when every median's CI half-width is within P, written
+                    2% or 0.02 (default ${DEFAULTS.targetCi * 100}%)
+  --budget S        start no trial round that would end after S seconds
+                    (default ${DEFAULTS.budgetSeconds}; --quick: ${QUICK.budgetSeconds})
   --runs R          exactly R timed trials per transport instead (no adaptive
                     stopping; not with --min-trials, --target-ci or --budget)
   --pin P           auto: the two loops on two distinct CPUs, not SMT siblings
                     when avoidable (default); none: leave it to the scheduler;
                     A,B: producer on CPU A, consumer on CPU B
-  --transports L   comma-separated list (default ${DEFAULTS.transports.join(",")}):
-${transports}
-  --nice=N         nice value for both loop threads, -20..19 (default ${DEFAULTS.nice});
-                   below 0 needs root: run under sudo, or accept a warning
-  --ring-slots N   ring capacity in items, a power of two (default ${DEFAULTS.ringSlots})
-  --out DIR        where reports go (default ${DEFAULTS.out}/)
-  --no-save        print only; write no report
-  --quick          a smoke run of a few seconds
-  -h, --help       this text
+  --nice=N          nice value for both loop threads, -20..19 (default ${DEFAULTS.nice});
+                    below 0 needs root: run under sudo, or accept a warning
+  --ring-slots N    ring capacity in items, a power of two (default ${DEFAULTS.ringSlots})
+  --out DIR         where reports go (default ${DEFAULTS.out}/)
+  --no-save         print only; write no report
+  --quick           a smoke run of a few seconds
+  -h, --help        this text
 
 Environment: CC (default cc) and CFLAGS (default -O3) choose how the C shim is built.`;
 }

@@ -13,7 +13,8 @@ import denoJson from "../deno.json" with { type: "json" };
 import type { Environment } from "./environment.ts";
 import type { BenchOptions } from "./options.ts";
 import type { MeasuredTrial, SamplingOutcome, StopReason } from "./sampling.ts";
-import { bootstrapRatio, METHODS, relativeHalfWidth, summarize } from "./statistics.ts";
+import { formatNs } from "./format.ts";
+import { bootstrapRatio, METHODS, relativeHalfWidth, summarize, twoModes } from "./statistics.ts";
 import type { Interval, Summary } from "./statistics.ts";
 import type { Placement } from "./topology.ts";
 import type { Role } from "./transports/mod.ts";
@@ -31,6 +32,10 @@ export const CV_WARNING = 0.05;
 export const FEW_TRIALS = 10;
 /** A first timed trial slower than this multiple of the median earns a warning. */
 export const SLOW_FIRST_TRIAL = 1.25;
+/** CPUs busier than this in the quiet moment before the run earn a warning. */
+export const BUSY_WARNING = 0.2;
+/** More hypervisor steal than this during the run earns a warning. */
+export const STEAL_WARNING = 0.02;
 
 /** One side of one trial: what the process asked for and really got. */
 export interface SideFigures {
@@ -365,9 +370,22 @@ const percent = (fraction: number) =>
 function warnings(report: Report): string[] {
   const list: string[] = [];
   const env = report.environment;
+  const quiet = env.cpuActivity.idleCheck;
   const load = env.load.before?.[0];
-  if (load !== undefined && load >= Math.max(1, env.cpu.count / 4)) {
+  if (quiet !== null) {
+    if (quiet.busy > BUSY_WARNING) {
+      list.push(
+        `machine busy: the CPUs were ${percent(quiet.busy)} busy in the ${
+          quiet.seconds.toFixed(1)
+        } s before the run`,
+      );
+    }
+  } else if (load !== undefined && load >= Math.max(1, env.cpu.count / 4)) {
     list.push(`machine busy: load average ${load} before the run`);
+  }
+  const run = env.cpuActivity.run;
+  if (run !== null && run.steal > STEAL_WARNING) {
+    list.push(`the hypervisor took ${percent(run.steal)} of CPU time during the run (steal)`);
   }
   if (env.cpu.governor !== null && env.cpu.governor !== "performance") {
     list.push(`CPU frequency governor is '${env.cpu.governor}', not 'performance'`);
@@ -403,6 +421,19 @@ function warnings(report: Report): string[] {
         `${r.transport}: the trials vary a lot (CV ${percent(r.nsPerItem.cv)}, above ${
           percent(CV_WARNING)
         })`,
+      );
+    }
+    const modes = twoModes(r.samples.map((s) =>
+      s.nsPerItem
+    ));
+    if (modes !== null) {
+      list.push(
+        `${r.transport}: the trials fall into two groups (${modes.low.count} near ${
+          formatNs(modes.low.median)
+        } ns, ` +
+          `${modes.high.count} near ${
+            formatNs(modes.high.median)
+          } ns): the machine changed state during the run`,
       );
     }
     if (r.samples.length < FEW_TRIALS) {

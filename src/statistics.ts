@@ -305,3 +305,49 @@ export function bootstrapRatio(
 export function relativeHalfWidth(interval: Interval, centre: number): number {
   return centre === 0 ? Infinity : (interval.high - interval.low) / 2 / Math.abs(centre);
 }
+
+/** One of two groups found by {@link twoModes}. */
+export interface Mode {
+  count: number;
+  median: number;
+}
+
+/**
+ * Looks for two well-separated groups in `values`: the widest gap between
+ * neighbours (as a ratio, `values` being positive) when it is at least
+ * `minRatio` and each side holds at least `minShare` of the values. Null when
+ * the values form one group. A bimodal ring figure usually means the machine
+ * (or the hypervisor's placement of the CPUs) changed state during the run.
+ *
+ * @example
+ * ```ts
+ * import { twoModes } from "./statistics.ts";
+ * console.log(twoModes([2.4, 2.5, 2.6, 33, 34, 35, 36]));
+ * // { low: { count: 3, median: 2.5 }, high: { count: 4, median: 34.5 } }
+ * ```
+ */
+export function twoModes(
+  values: readonly number[],
+  minRatio = 2,
+  minShare = 0.1,
+): { low: Mode; high: Mode } | null {
+  const sorted = sortedCopy(values);
+  const n = sorted.length;
+  let best = -1;
+  let bestRatio = minRatio;
+  for (let i = 1; i < n; i++) {
+    if (sorted[i - 1] <= 0) continue;
+    const ratio = sorted[i] / sorted[i - 1];
+    if (ratio >= bestRatio && Math.min(i, n - i) >= Math.max(1, minShare * n)) {
+      best = i;
+      bestRatio = ratio;
+    }
+  }
+  if (best < 0) return null;
+  const low = sorted.subarray(0, best);
+  const high = sorted.subarray(best);
+  return {
+    low: { count: low.length, median: quantileOfSorted(low, 0.5) },
+    high: { count: high.length, median: quantileOfSorted(high, 0.5) },
+  };
+}

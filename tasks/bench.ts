@@ -10,7 +10,13 @@ import { buildShim } from "../ffi/build.ts";
 import { Shim } from "../ffi/library.ts";
 import { ensureWritableDir, saveReport } from "../src/archive.ts";
 import { exitCleanlyOnSignals, onInterrupt } from "../src/cleanup.ts";
-import { gitState, loadAverage, readEnvironment } from "../src/environment.ts";
+import {
+  gitState,
+  idleCheck,
+  loadAverage,
+  readCpuTimes,
+  readEnvironment,
+} from "../src/environment.ts";
 import { runMain, UsageError } from "../src/errors.ts";
 import { colorsFor } from "../src/format.ts";
 import { helpText, parseBenchOptions } from "../src/options.ts";
@@ -43,7 +49,10 @@ async function main(): Promise<void> {
   );
   using shim = Shim.open(build.libraryPath);
   const placement = resolvePlacement(options.pin, readTopology(shim.allowedCpus()));
+  // Half a second of doing nothing: whatever is busy now is someone else's load.
+  const quiet = await idleCheck(500);
   const createdAt = new Date();
+  const runStart = readCpuTimes();
   const progress = progressReporter(options);
 
   const privateDir = await Deno.makeTempDir({ prefix: "ringpipe-" }); // mode 0700
@@ -76,7 +85,7 @@ async function main(): Promise<void> {
   const supervisorNice = shim.symbols.rp_nice_get();
   const report = buildReport(outcome, {
     options,
-    environment: readEnvironment(build.compiler, shim, loadBefore),
+    environment: readEnvironment(build.compiler, shim, { loadBefore, idleCheck: quiet, runStart }),
     placement,
     git: await gitState(PROJECT_DIR.pathname),
     command: rerunCommand(Deno.args),

@@ -11,7 +11,7 @@ import type { CompilerInfo } from "../ffi/build.ts";
 import { Shim } from "../ffi/library.ts";
 import type { Check } from "../src/doctor.ts";
 import { doctorChecks } from "../src/doctor.ts";
-import { loadAverage, readEnvironment } from "../src/environment.ts";
+import { idleCheck, loadAverage, readEnvironment } from "../src/environment.ts";
 import { runMain, UsageError } from "../src/errors.ts";
 import { colorsFor } from "../src/format.ts";
 
@@ -49,7 +49,8 @@ async function main(): Promise<void> {
     });
   }
   try {
-    const checks = [...extra, ...doctorChecks(readEnvironment(compiler, shim, loadBefore))];
+    const observed = { loadBefore, idleCheck: await idleCheck(500), runStart: null };
+    const checks = [...extra, ...doctorChecks(readEnvironment(compiler, shim, observed))];
     const c = colorsFor(Deno.stdout);
     const label = { ok: c.dim("ok  "), warn: c.yellow("warn"), info: "info" };
     console.log("ringpipe doctor: read-only checks; nothing was changed\n");

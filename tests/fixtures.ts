@@ -132,6 +132,10 @@ export const fakeEnvironment: Environment = {
   },
   clock: { source: "tsc", resolutionNs: 1, readCostNs: 20 },
   load: { before: [0.1, 0.2, 0.3], after: [1.9, 1.0, 0.5] },
+  cpuActivity: {
+    idleCheck: { seconds: 0.5, busy: 0.01, steal: 0 },
+    run: { seconds: 12.5, busy: 1, steal: 0.001 },
+  },
   deno: "2.9.6",
   v8: "15.0",
   typescript: "6.0",

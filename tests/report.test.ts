@@ -90,8 +90,26 @@ const warningCases: [string, Parameters<typeof fakeReport>, RegExp][] = [
   ],
   [
     "busy machine",
-    [{}, { load: { before: [2.5, 1, 1], after: null } }],
+    [{}, { cpuActivity: { idleCheck: { seconds: 0.5, busy: 0.6, steal: 0 }, run: null } }],
+    /^machine busy: the CPUs were 60\.0% busy in the 0\.5 s before the run/,
+  ],
+  [
+    "busy machine, from the load average when /proc/stat was not read",
+    [{}, {
+      load: { before: [2.5, 1, 1], after: null },
+      cpuActivity: { idleCheck: null, run: null },
+    }],
     /^machine busy: load average 2\.5 before the run/,
+  ],
+  [
+    "steal",
+    [{}, { cpuActivity: { idleCheck: null, run: { seconds: 60, busy: 1, steal: 0.07 } } }],
+    /^the hypervisor took 7\.0% of CPU time during the run \(steal\)/,
+  ],
+  [
+    "two groups",
+    [{ shm: [2.4, 2.5, 2.6, 2.5, 33, 34, 35, 36, 34, 33] }],
+    /^shm: the trials fall into two groups \(4 near 2\.5 ns, 6 near 34 ns\): the machine changed state/,
   ],
   [
     "governor",

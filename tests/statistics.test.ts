@@ -11,6 +11,7 @@ import {
   relativeHalfWidth,
   summarize,
   tukeyOutliers,
+  twoModes,
 } from "../src/statistics.ts";
 
 Deno.test("median of odd and even counts", () => {
@@ -134,6 +135,20 @@ Deno.test("bootstrap is reproducible and brackets the estimate", () => {
   assert.notDeepEqual(bootstrapRatio(a, b, { seed: 2 }).interval, first.interval);
   // Constant samples give a degenerate interval.
   assert.deepEqual(bootstrapRatio([4, 4, 4], [2, 2]).interval, { low: 2, high: 2, level: 0.95 });
+});
+
+Deno.test("two groups are found only when well separated and both sizeable", () => {
+  assert.deepEqual(twoModes([2.4, 2.5, 2.6, 33, 34, 35, 36]), {
+    low: { count: 3, median: 2.5 },
+    high: { count: 4, median: 34.5 },
+  });
+  assert.equal(twoModes([10, 11, 12, 13, 14, 15]), null, "one group");
+  assert.equal(
+    twoModes([10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 100]),
+    null,
+    "one outlier is not a group",
+  );
+  assert.equal(twoModes([10, 11, 19]), null, "a ratio below 2 is not a gap");
 });
 
 Deno.test("relative half-width", () => {

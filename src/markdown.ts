@@ -132,7 +132,7 @@ function resultsSection(report: Report): string {
       formatPercent(r.nsPerItem.cv),
       outlierText(r),
       formatNs(r.cpuNsPerItem.median),
-      formatNs(r.switchesPerItem),
+      formatNs(r.switchesPerItem * 1000),
       versus === undefined ? "1" : ratioText(versus),
     ];
   });
@@ -157,7 +157,7 @@ ${
         "CV",
         "outliers",
         "CPU ns/item",
-        "switches/item",
+        "switches/1k items",
         "× shm",
       ],
       rows,

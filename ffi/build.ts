@@ -8,6 +8,7 @@
 
 import { resolve } from "node:path";
 import { UsageError } from "../src/errors.ts";
+import { Shim } from "./library.ts";
 import { chownToInvokingUser } from "../src/ownership.ts";
 
 /** Flags added to every build: a shared library needs them. */
@@ -146,6 +147,22 @@ export async function buildShim(options: BuildOptions = {}): Promise<BuildResult
       `${compiler.command} failed to compile the shim with CFLAGS="${
         compiler.cflags.join(" ")
       }": ${reason.trim()}`,
+    );
+  }
+  // A "compiler" that exits 0 without writing a loadable library (CC=true, a cross compiler)
+  // must not leave a file under the final name.
+  try {
+    Shim.open(partial).close();
+  } catch (error) {
+    await Deno.remove(partial).catch(() => {});
+    const why = error instanceof Error && error.cause instanceof Error
+      ? error.cause.message.replace(/^(Could not open library: )+/, "")
+      : String(error);
+    throw new UsageError(
+      `${compiler.command} did not produce a loadable shim (${
+        why.split("\n")[0]
+      }); is CC a C compiler for this machine?`,
+      { cause: error },
     );
   }
   await Deno.rename(partial, libraryPath);

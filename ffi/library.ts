@@ -129,6 +129,8 @@ export class Shim implements Disposable {
         return "the peer closed its end before the last item";
       case Status.BAD_SEGMENT:
         return "the shared segment was not set up for this ABI";
+      case Status.ORPHANED:
+        return "the supervisor went away";
       default:
         return code < 0 ? this.errorText(-code) : `unknown status ${code}`;
     }

@@ -9,7 +9,7 @@
  */
 
 /** The ABI version this table matches; `rp_abi_version()` must return it. */
-export const ABI_VERSION = 2;
+export const ABI_VERSION = 3;
 
 /**
  * Slots of the `uint64_t` result array each loop fills (C `enum rp_field`).
@@ -53,6 +53,7 @@ export const Status = {
   BAD_DATA: 2,
   PEER_CLOSED: 3,
   BAD_SEGMENT: 4,
+  ORPHANED: 5,
 } as const;
 
 /**
@@ -96,11 +97,12 @@ export const symbols = {
   },
   /** int32_t rp_shm_unlink(const char *name) */
   rp_shm_unlink: { parameters: ["buffer" /* const char *name */], result: "i32" },
-  /** void rp_segment_init(void *segment, uint64_t ring_slots) */
+  /** void rp_segment_init(void *segment, uint64_t ring_slots, int32_t supervisor_pid) */
   rp_segment_init: {
     parameters: [
       "pointer", /* void *segment */
       "u64", /* uint64_t ring_slots */
+      "i32", /* int32_t supervisor_pid */
     ],
     result: "void",
   },
@@ -108,14 +110,17 @@ export const symbols = {
   rp_segment_abort: { parameters: ["pointer" /* void *segment */], result: "void" },
   /** int32_t rp_fifo_make(const char *path) */
   rp_fifo_make: { parameters: ["buffer" /* const char *path */], result: "i32" },
-  /** int32_t rp_fifo_open(const char *path, int32_t for_writing) */
+  /** int32_t rp_fifo_open(void *segment, const char *path, int32_t for_writing) */
   rp_fifo_open: {
     parameters: [
+      "pointer", /* void *segment (for the abort word and the supervisor's pid) */
       "buffer", /* const char *path */
       "i32", /* int32_t for_writing */
     ],
     result: "i32",
   },
+  /** uint64_t rp_fs_available(const char *path) */
+  rp_fs_available: { parameters: ["buffer" /* const char *path */], result: "u64" },
   /** int32_t rp_close(int32_t fd) */
   rp_close: { parameters: ["i32" /* int32_t fd */], result: "i32" },
   /** int32_t rp_nice_set(int32_t nice) */

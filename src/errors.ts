@@ -51,6 +51,25 @@ export class RunError extends Error {
 }
 
 /**
+ * Refuses to go on anywhere but Linux: the kit measures Linux IPC.
+ *
+ * @example
+ * ```ts
+ * import { requireLinux, UsageError } from "./errors.ts";
+ * try {
+ *   requireLinux("darwin");
+ * } catch (error) {
+ *   console.log(error instanceof UsageError); // true
+ * }
+ * ```
+ */
+export function requireLinux(os: string = Deno.build.os): void {
+  if (os !== "linux") {
+    throw new UsageError(`ringpipe measures Linux IPC and needs Linux; this is ${os}`);
+  }
+}
+
+/**
  * Runs a task's `main`, turning the kit's own errors into one line on stderr
  * and an exit code, so a person never sees a stack trace for bad input.
  *

@@ -28,6 +28,8 @@ export interface BenchOptions {
   trialSeconds: number;
   /** Where the two loops run. */
   pin: PinRequest;
+  /** Seconds one trial may take before both workers are killed, or null for automatic. */
+  timeoutSeconds: number | null;
   /** Transport names, in the order given. */
   transports: string[];
   /** Nice value the workers request for their loop threads. */
@@ -107,6 +109,8 @@ ${transports}
   --pin P           auto: the two loops on two distinct CPUs, not SMT siblings
                     when avoidable (default); none: leave it to the scheduler;
                     A,B: producer on CPU A, consumer on CPU B
+  --timeout S       kill both workers of a trial that takes longer than S seconds
+                    (default: 30 s plus 20 times the trial's expected length)
   --nice=N          nice value for both loop threads, -20..19 (default ${DEFAULTS.nice});
                     below 0 needs root: run under sudo, or accept a warning
   --ring-slots N    ring capacity in items, a power of two (default ${DEFAULTS.ringSlots})
@@ -143,6 +147,7 @@ export function parseBenchOptions(args: string[]): BenchOptions {
         budget: { type: "string" },
         "trial-seconds": { type: "string" },
         pin: { type: "string" },
+        timeout: { type: "string" },
         transports: { type: "string" },
         nice: { type: "string" },
         "ring-slots": { type: "string" },
@@ -175,6 +180,7 @@ export function parseBenchOptions(args: string[]): BenchOptions {
       ? (quick ? QUICK.trialSeconds : DEFAULTS.trialSeconds)
       : seconds("--trial-seconds", v["trial-seconds"], 0.001, 600),
     pin: v.pin === undefined ? "auto" : pinRequest(v.pin),
+    timeoutSeconds: v.timeout === undefined ? null : seconds("--timeout", v.timeout, 0.1, 86_400),
     transports: v.transports === undefined ? [...DEFAULTS.transports] : transportList(v.transports),
     nice: v.nice === undefined ? DEFAULTS.nice : wholeNumber("--nice", v.nice, -20, 19),
     ringSlots: v["ring-slots"] === undefined

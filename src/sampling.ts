@@ -35,6 +35,8 @@ export interface SamplingPlan {
   ringSlots: number;
   /** Producer and consumer CPUs, or null to leave placement to the scheduler. */
   cpus: [number, number] | null;
+  /** Seconds a trial may take, or null for {@link TIMEOUT_ALLOWANCE_MS} plus 20 times its expected length. */
+  timeoutSeconds: number | null;
 }
 
 /** A trial with its position among all the trials of the run, from 1. */
@@ -90,7 +92,7 @@ const MAX_ITERATIONS = 1e11;
 export const MAX_TRIALS = 10_000;
 /** A trial may take this many times its expected length, plus the fixed allowance, before it is killed. */
 const TIMEOUT_FACTOR = 20;
-const TIMEOUT_ALLOWANCE_MS = 30_000;
+export const TIMEOUT_ALLOWANCE_MS = 30_000;
 
 /** What the stopping rule looks at after each round. */
 export interface StoppingState {
@@ -183,7 +185,9 @@ export async function collectSamples(
       nice: plan.nice,
       ringSlots: plan.ringSlots,
       cpus: plan.cpus,
-      timeoutMs: TIMEOUT_ALLOWANCE_MS + (TIMEOUT_FACTOR * expectedNs) / 1e6,
+      timeoutMs: plan.timeoutSeconds !== null
+        ? plan.timeoutSeconds * 1000
+        : TIMEOUT_ALLOWANCE_MS + (TIMEOUT_FACTOR * expectedNs) / 1e6,
     }, id);
     const measured = { ...result, order: ++order };
     const sample = samples.find((s) => s.transport === transport);

@@ -67,7 +67,7 @@ export class Segment {
   static create(shim: Shim, bytes: number, ringSlots: number): Segment {
     const name = segmentName();
     const segment = new Segment(shim, name, bytes, map(shim, name, bytes, true));
-    shim.symbols.rp_segment_init(segment.pointer, BigInt(ringSlots));
+    shim.symbols.rp_segment_init(segment.pointer, BigInt(ringSlots), Deno.pid);
     return segment;
   }
 

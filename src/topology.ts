@@ -40,6 +40,22 @@ export function parseCpuList(text: string): number[] {
 }
 
 /**
+ * The CPUs this process may run on (`Cpus_allowed_list` in `/proc/self/status`),
+ * read without the shim so bad `--pin` values are refused before anything is built.
+ *
+ * @example
+ * ```ts
+ * import { allowedCpus } from "./topology.ts";
+ * console.log(allowedCpus()); // [0, 1]
+ * ```
+ */
+export function allowedCpus(): number[] {
+  const status = Deno.readTextFileSync("/proc/self/status");
+  const match = /^Cpus_allowed_list:\s*(.+)$/m.exec(status);
+  return match ? parseCpuList(match[1]) : [];
+}
+
+/**
  * Reads the place of each CPU in `cpus` from `/sys/devices/system/cpu`; unknowns are null.
  *
  * @example

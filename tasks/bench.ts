@@ -17,14 +17,16 @@ import {
   readCpuTimes,
   readEnvironment,
 } from "../src/environment.ts";
-import { runMain, UsageError } from "../src/errors.ts";
+import { requireLinux, runMain } from "../src/errors.ts";
 import { colorsFor } from "../src/format.ts";
 import { helpText, parseBenchOptions } from "../src/options.ts";
 import { progressReporter } from "../src/progress.ts";
 import { buildReport } from "../src/report.ts";
 import { collectSamples } from "../src/sampling.ts";
+import { checkSharedMemory, readMemoryRoom } from "../src/resources.ts";
+import { PRIVATE_DIR_PREFIX, removeStaleLeftovers } from "../src/stale.ts";
 import { renderSummary } from "../src/terminal.ts";
-import { readTopology, resolvePlacement } from "../src/topology.ts";
+import { allowedCpus, readTopology, resolvePlacement } from "../src/topology.ts";
 import { transportNamed } from "../src/transports/mod.ts";
 import type { Transport } from "../src/transports/mod.ts";
 
@@ -36,26 +38,38 @@ async function main(): Promise<void> {
     console.log(helpText());
     return;
   }
-  if (Deno.build.os !== "linux") {
-    throw new UsageError(`ringpipe measures Linux IPC and needs Linux; this is ${Deno.build.os}`);
-  }
+  requireLinux();
   if (options.save) await ensureWritableDir(options.out);
   exitCleanlyOnSignals((signal) => console.error(`\nringpipe bench: interrupted by ${signal}`));
   const loadBefore = loadAverage();
+  const stale = removeStaleLeftovers();
+  if (stale.length > 0) {
+    console.error(
+      `removed ${stale.length} leftover(s) of earlier runs that crashed: ${stale.join(", ")}`,
+    );
+  }
 
+  const placement = resolvePlacement(options.pin, readTopology(allowedCpus()));
   const build = await buildShim();
   console.error(
     colorsFor(Deno.stderr).dim(`${build.compiled ? "built" : "using"} ${build.libraryPath}`),
   );
   using shim = Shim.open(build.libraryPath);
-  const placement = resolvePlacement(options.pin, readTopology(shim.allowedCpus()));
+  const transports = options.transports.map((name) => transportNamed(name) as Transport);
+  const largest = Math.max(...transports.map((t) => t.segmentBytes(shim, options.ringSlots)));
+  checkSharedMemory(
+    shim.controlBytes + largest,
+    readMemoryRoom(shim),
+    `--ring-slots ${options.ringSlots}`,
+  );
   // Half a second of doing nothing: whatever is busy now is someone else's load.
   const quiet = await idleCheck(500);
   const createdAt = new Date();
   const runStart = readCpuTimes();
   const progress = progressReporter(options);
 
-  const privateDir = await Deno.makeTempDir({ prefix: "ringpipe-" }); // mode 0700
+  // Mode 0700, named with our pid so a later run can tell whether we are still alive.
+  const privateDir = await Deno.makeTempDir({ prefix: `${PRIVATE_DIR_PREFIX}${Deno.pid}-` });
   let outcome;
   {
     using _undo = onInterrupt(() => Deno.removeSync(privateDir, { recursive: true }));
@@ -63,7 +77,7 @@ async function main(): Promise<void> {
       outcome = await collectSamples(
         { shim, libraryPath: build.libraryPath, privateDir },
         {
-          transports: options.transports.map((name) => transportNamed(name) as Transport),
+          transports,
           iterations: options.iterations,
           trialSeconds: options.trialSeconds,
           runs: options.runs,
@@ -73,6 +87,7 @@ async function main(): Promise<void> {
           nice: options.nice,
           ringSlots: options.ringSlots,
           cpus: placement.cpus,
+          timeoutSeconds: options.timeoutSeconds,
         },
         progress.onTrial,
       );

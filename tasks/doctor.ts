@@ -12,13 +12,11 @@ import { Shim } from "../ffi/library.ts";
 import type { Check } from "../src/doctor.ts";
 import { doctorChecks } from "../src/doctor.ts";
 import { idleCheck, loadAverage, readEnvironment } from "../src/environment.ts";
-import { runMain, UsageError } from "../src/errors.ts";
+import { requireLinux, runMain, UsageError } from "../src/errors.ts";
 import { colorsFor } from "../src/format.ts";
 
 async function main(): Promise<void> {
-  if (Deno.build.os !== "linux") {
-    throw new UsageError(`ringpipe measures Linux IPC and needs Linux; this is ${Deno.build.os}`);
-  }
+  requireLinux();
   const loadBefore = loadAverage();
   const extra: Check[] = [];
   let compiler: CompilerInfo = {

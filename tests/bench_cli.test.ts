@@ -104,6 +104,33 @@ const badInvocations: [string[], Record<string, string>, RegExp][] = [
     { CC: "no-such-cc-ringpipe" },
     /^ringpipe bench: no C compiler: `no-such-cc-ringpipe` was not found/,
   ],
+  [
+    ["--quick", "--no-save"],
+    { CC: "true" },
+    /^ringpipe bench: true did not produce a loadable shim \(.*\); is CC a C compiler for this machine\?$/m,
+  ],
+  [
+    ["--quick", "--no-save"],
+    { CFLAGS: "-O2 -fno-such-flag" },
+    /^ringpipe bench: cc failed to compile the shim with CFLAGS="-O2 -fno-such-flag": .*no-such-flag/,
+  ],
+  [
+    ["--quick", "--no-save", "--pin", "0,4096"],
+    {},
+    /^ringpipe bench: --pin 0,4096: CPU 4096 does not exist or is not allowed here \(allowed: /,
+  ],
+  [
+    ["--timeout", "0"],
+    {},
+    /^ringpipe bench: --timeout must be a number of seconds from 0.1 to 86400, got '0'/,
+  ],
+  [["--iterations=-5"], {}, /^ringpipe bench: --iterations must be a whole number from 1 to/],
+  [["--ring-slots", "3"], {}, /^ringpipe bench: --ring-slots must be a power of two, got 3/],
+  [
+    ["--target-ci", "5"],
+    {},
+    /^ringpipe bench: --target-ci must be a fraction such as 2% or 0.02, got '5'/,
+  ],
 ];
 
 for (const [args, env, message] of badInvocations) {

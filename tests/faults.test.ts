@@ -1,10 +1,16 @@
+/**
+ * Faults, for real: signals to the bench, killed workers, a killed
+ * supervisor, leftovers of crashed runs, file modes. Every test checks that
+ * no worker process and no shared-memory segment is left behind.
+ */
+
 import assert from "node:assert/strict";
 import { ourSegments } from "./shm_leaks.ts";
 
 const BENCH = new URL("../tasks/bench.ts", import.meta.url).pathname;
 
 /** Worker processes started by the bench process `benchPid` (their spec names its segments). */
-function workersOf(benchPid: number): { pid: number; role: string }[] {
+function workersOf(benchPid: number): { pid: number; role: string; transport: string }[] {
   const found = [];
   for (const entry of Deno.readDirSync("/proc")) {
     if (!/^\d+$/.test(entry.name)) continue;
@@ -16,13 +22,120 @@ function workersOf(benchPid: number): { pid: number; role: string }[] {
     }
     if (!cmdline.includes(`/ringpipe-${benchPid}-`)) continue;
     const role = /"role":"(\w+)"/.exec(cmdline)?.[1] ?? "?";
-    found.push({ pid: Number(entry.name), role });
+    const transport = /"transport":"([\w-]+)"/.exec(cmdline)?.[1] ?? "?";
+    found.push({ pid: Number(entry.name), role, transport });
   }
   return found;
 }
 
-/** Starts a bench whose pipe trials last minutes, and waits until both workers run. */
-async function startLongBench() {
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitFor(what: string, condition: () => boolean, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** Starts a bench whose trials of `transport` last minutes, and waits until both workers loop. */
+async function startLongBench(transport: "pipe" | "shm", extra: string[] = []) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-all",
+      BENCH,
+      "--transports",
+      transport,
+      "--iterations",
+      transport === "pipe" ? "1000000000" : "100000000000",
+      "--runs",
+      "1",
+      "--no-save",
+      ...extra,
+    ],
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  await waitFor("both workers", () => workersOf(child.pid).length === 2);
+  await sleep(1000); // let both open their ends and enter the loop
+  return child;
+}
+
+async function finish(child: Deno.ChildProcess) {
+  const output = await child.output();
+  return { code: output.code, stderr: new TextDecoder().decode(output.stderr) };
+}
+
+async function assertNothingLeft(benchPid: number): Promise<void> {
+  await waitFor("the workers to exit", () => workersOf(benchPid).length === 0, 5_000);
+  assert.deepEqual(await ourSegments(benchPid), []);
+  const dirs = [...Deno.readDirSync(Deno.env.get("TMPDIR") || "/tmp")]
+    .filter((e) => e.name.startsWith(`ringpipe-${benchPid}-`));
+  assert.deepEqual(dirs, [], "the private directory is removed");
+}
+
+for (const [signal, code] of [["SIGTERM", 143], ["SIGINT", 130]] as const) {
+  for (const transport of ["pipe", "shm"] as const) {
+    Deno.test(`${signal} during ${transport}: both workers stop, nothing is left, exit ${code}`, async () => {
+      const child = await startLongBench(transport);
+      const started = performance.now();
+      child.kill(signal);
+      const result = await finish(child);
+      assert.ok(performance.now() - started < 1500, "stopped within about a second");
+      assert.equal(result.code, code, result.stderr);
+      assert.match(result.stderr, new RegExp(`interrupted by ${signal}`));
+      await assertNothingLeft(child.pid);
+    });
+  }
+}
+
+for (const transport of ["pipe", "shm"] as const) {
+  for (const victim of ["consumer", "producer"] as const) {
+    Deno.test(`${transport}: the ${victim} killed mid-run fails the run naming it; nothing is left`, async () => {
+      const child = await startLongBench(transport);
+      const target = workersOf(child.pid).find((w) => w.role === victim)!;
+      const started = performance.now();
+      Deno.kill(target.pid, "SIGKILL");
+      const result = await finish(child);
+      assert.ok(performance.now() - started < 2500, "noticed within a second or two");
+      assert.equal(result.code, 1, result.stderr);
+      assert.match(
+        result.stderr,
+        new RegExp(`${transport} trial ${transport}-w1 failed: ${victim} was killed by SIGKILL; `),
+      );
+      await assertNothingLeft(child.pid);
+    });
+  }
+}
+
+Deno.test("a killed supervisor: its workers stop by themselves, the next run removes the segment", async () => {
+  const child = await startLongBench("shm");
+  const workers = workersOf(child.pid);
+  child.kill("SIGKILL");
+  await child.output();
+  // Orphaned workers notice their parent changed and stop.
+  await waitFor("the orphaned workers to exit", () => workers.every((w) => !isAlive(w.pid)), 5_000);
+  const left = await ourSegments(child.pid);
+  assert.equal(left.length, 1, "a SIGKILLed supervisor cannot clean up after itself");
+
+  const next = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", BENCH, "--quick", "--runs", "1", "--no-save"],
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(next.stderr);
+  assert.equal(next.code, 0, stderr);
+  assert.match(stderr, /removed \d+ leftover\(s\) of earlier runs that crashed: /);
+  assert.ok(stderr.includes(`/dev/shm/${left[0]}`));
+  assert.deepEqual(await ourSegments(child.pid), []);
+});
+
+Deno.test("--timeout stops a trial that takes too long", async () => {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -34,56 +147,53 @@ async function startLongBench() {
       "1000000000",
       "--runs",
       "1",
+      "--timeout",
+      "1.5",
       "--no-save",
     ],
     env: { NO_COLOR: "1" },
     stdin: "null",
-    stdout: "piped",
+    stdout: "null",
     stderr: "piped",
   }).spawn();
-  const deadline = Date.now() + 20_000;
-  while (workersOf(child.pid).length < 2) {
-    if (Date.now() > deadline) throw new Error("the workers did not start");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return child;
-}
-
-async function finish(child: Deno.ChildProcess) {
-  const output = await child.output();
-  return {
-    code: output.code,
-    stderr: new TextDecoder().decode(output.stderr),
-  };
-}
-
-for (const [signal, code] of [["SIGTERM", 143], ["SIGINT", 130]] as const) {
-  Deno.test(`${signal} stops both workers, removes the segment and exits ${code}`, async () => {
-    const child = await startLongBench();
-    const started = performance.now();
-    child.kill(signal);
-    const result = await finish(child);
-    assert.ok(performance.now() - started < 3000, "stopped within seconds");
-    assert.equal(result.code, code, result.stderr);
-    assert.match(result.stderr, new RegExp(`interrupted by ${signal}`));
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    assert.deepEqual(workersOf(child.pid), []);
-    assert.deepEqual(await ourSegments(child.pid), []);
-  });
-}
-
-Deno.test("a worker killed mid-run: the run fails naming it, its peer is stopped, nothing is left", async () => {
-  const child = await startLongBench();
-  // Let both open the FIFO and start the loop.
-  await new Promise((resolve) => setTimeout(resolve, 1000));
-  const consumer = workersOf(child.pid).find((w) => w.role === "consumer")!;
-  Deno.kill(consumer.pid, "SIGKILL");
   const result = await finish(child);
-  assert.equal(result.code, 1, result.stderr);
+  assert.equal(result.code, 1);
   assert.match(
     result.stderr,
-    /pipe trial pipe-w1 failed: consumer was killed by SIGKILL; producer /,
+    /pipe trial pipe-w1 timed out after 1\.5 s; both workers were killed/,
   );
-  assert.deepEqual(workersOf(child.pid), []);
-  assert.deepEqual(await ourSegments(child.pid), []);
+  await assertNothingLeft(child.pid);
 });
+
+Deno.test("shared memory is 0600 under an unguessable name; FIFOs live in a private 0700 directory", async () => {
+  const child = await startLongBench("pipe");
+  try {
+    const [segment] = await ourSegments(child.pid);
+    assert.match(segment, new RegExp(`^ringpipe-${child.pid}-[0-9a-f]{16}$`));
+    const info = Deno.statSync(`/dev/shm/${segment}`);
+    assert.equal(info.mode! & 0o777, 0o600);
+    const tmp = Deno.env.get("TMPDIR") || "/tmp";
+    const [dir] = [...Deno.readDirSync(tmp)].filter((e) =>
+      e.name.startsWith(`ringpipe-${child.pid}-`)
+    );
+    assert.equal(Deno.statSync(`${tmp}/${dir.name}`).mode! & 0o777, 0o700);
+    const fifos = [...Deno.readDirSync(`${tmp}/${dir.name}`)];
+    assert.equal(fifos.length, 1);
+    const fifo = Deno.statSync(`${tmp}/${dir.name}/${fifos[0].name}`);
+    assert.ok(fifo.isFifo, "a named FIFO");
+    assert.equal(fifo.mode! & 0o777, 0o600);
+  } finally {
+    child.kill("SIGTERM");
+    await finish(child);
+  }
+  await assertNothingLeft(child.pid);
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return !/^\d+ \(.*\) Z/.test(stat); // a zombie has exited
+  } catch {
+    return false;
+  }
+}

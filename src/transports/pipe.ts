@@ -31,7 +31,10 @@ export const pipe: Transport = {
   runSide: ({ shim, segment, role, endpoint, iterations, out }) => {
     const fifo = String(endpoint.fifo);
     const forWriting = role === "producer" ? 1 : 0;
-    const fd = shim.check(shim.symbols.rp_fifo_open(cString(fifo), forWriting), `open ${fifo}`);
+    const fd = shim.check(
+      shim.symbols.rp_fifo_open(segment.pointer, cString(fifo), forWriting),
+      `open ${fifo}`,
+    );
     try {
       return role === "producer"
         ? shim.symbols.rp_pipe_send(segment.pointer, fd, BigInt(iterations), out)

@@ -1,0 +1,92 @@
+/**
+ * Finds what crashed earlier runs left behind (shared-memory segments in
+ * `/dev/shm`, private directories in the temporary folder) and removes it,
+ * but only what is ours: our naming pattern, our user, and a creating process
+ * that no longer exists.
+ *
+ * @module
+ */
+
+import { SEGMENT_PREFIX } from "./segment.ts";
+
+/** Private directories of a run are named `ringpipe-<pid>-<random>`. */
+export const PRIVATE_DIR_PREFIX = "ringpipe-";
+
+const SEGMENT_NAME = new RegExp(`^${SEGMENT_PREFIX.slice(1)}(\\d+)-[0-9a-f]{16}$`);
+const PRIVATE_DIR_NAME = new RegExp(`^${PRIVATE_DIR_PREFIX}(\\d+)-\\w+$`);
+
+/** Where to look; overridable for tests. */
+export interface StaleLocations {
+  shmDir: string;
+  tempDir: string;
+}
+
+/**
+ * The default places: `/dev/shm` and the temporary folder (`TMPDIR`, else `/tmp`).
+ *
+ * @example
+ * ```ts
+ * import { defaultLocations } from "./stale.ts";
+ * console.log(defaultLocations().shmDir); // "/dev/shm"
+ * ```
+ */
+export function defaultLocations(): StaleLocations {
+  return { shmDir: "/dev/shm", tempDir: Deno.env.get("TMPDIR") || "/tmp" };
+}
+
+/**
+ * True while a process with this id exists (any process: a reused id counts as alive, to be safe).
+ *
+ * @example
+ * ```ts
+ * import { processExists } from "./stale.ts";
+ * console.log(processExists(Deno.pid)); // true
+ * ```
+ */
+export function processExists(pid: number): boolean {
+  try {
+    Deno.statSync(`/proc/${pid}`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Removes leftovers of runs whose process is gone; returns the paths removed.
+ *
+ * @example
+ * ```ts ignore
+ * import { removeStaleLeftovers } from "./stale.ts";
+ * const removed = removeStaleLeftovers();
+ * if (removed.length > 0) console.error(`removed ${removed.length} leftovers of crashed runs`);
+ * ```
+ */
+export function removeStaleLeftovers(locations: StaleLocations = defaultLocations()): string[] {
+  const uid = Deno.uid();
+  const removed: string[] = [];
+  const sweep = (dir: string, pattern: RegExp) => {
+    let entries: Deno.DirEntry[];
+    try {
+      entries = [...Deno.readDirSync(dir)];
+    } catch {
+      return; // no such folder here
+    }
+    for (const entry of entries) {
+      const match = pattern.exec(entry.name);
+      if (match === null) continue;
+      const path = `${dir}/${entry.name}`;
+      try {
+        const info = Deno.lstatSync(path);
+        if (info.isSymlink || info.uid !== uid || processExists(Number(match[1]))) continue;
+        Deno.removeSync(path, { recursive: true });
+        removed.push(path);
+      } catch {
+        // gone meanwhile, or not ours to remove
+      }
+    }
+  };
+  sweep(locations.shmDir, SEGMENT_NAME);
+  sweep(locations.tempDir, PRIVATE_DIR_NAME);
+  return removed;
+}

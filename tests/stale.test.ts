@@ -1,0 +1,50 @@
+import assert from "node:assert/strict";
+import { processExists, removeStaleLeftovers } from "../src/stale.ts";
+
+/** The id of a process that has certainly exited. */
+async function deadPid(): Promise<number> {
+  const child = new Deno.Command("true").spawn();
+  await child.status;
+  assert.equal(processExists(child.pid), false);
+  return child.pid;
+}
+
+Deno.test("removes leftovers of dead runs only: ours by name, by owner, and by a gone process", async () => {
+  const shmDir = await Deno.makeTempDir();
+  const tempDir = await Deno.makeTempDir();
+  try {
+    const dead = await deadPid();
+    const alive = Deno.pid;
+    const files = {
+      deadSegment: `${shmDir}/ringpipe-${dead}-0123456789abcdef`,
+      liveSegment: `${shmDir}/ringpipe-${alive}-0123456789abcdef`,
+      otherName: `${shmDir}/ringpipe-${dead}-not-ours`,
+      someoneElse: `${shmDir}/postgres-${dead}`,
+    };
+    for (const path of Object.values(files)) Deno.writeTextFileSync(path, "");
+    const deadDir = `${tempDir}/ringpipe-${dead}-a1b2c3`;
+    const liveDir = `${tempDir}/ringpipe-${alive}-a1b2c3`;
+    Deno.mkdirSync(`${deadDir}/inside`, { recursive: true });
+    Deno.mkdirSync(liveDir);
+    // A link named like ours is never followed or removed.
+    Deno.symlinkSync(liveDir, `${tempDir}/ringpipe-${dead}-link`);
+
+    const removed = removeStaleLeftovers({ shmDir, tempDir });
+
+    assert.deepEqual(removed.sort(), [files.deadSegment, deadDir].sort());
+    for (const path of [files.liveSegment, files.otherName, files.someoneElse, liveDir]) {
+      assert.ok(Deno.statSync(path), `${path} is kept`);
+    }
+    assert.ok(Deno.lstatSync(`${tempDir}/ringpipe-${dead}-link`).isSymlink);
+  } finally {
+    await Deno.remove(shmDir, { recursive: true });
+    await Deno.remove(tempDir, { recursive: true });
+  }
+});
+
+Deno.test("missing folders are not an error", () => {
+  assert.deepEqual(
+    removeStaleLeftovers({ shmDir: "/nonexistent/a", tempDir: "/nonexistent/b" }),
+    [],
+  );
+});

@@ -63,9 +63,9 @@ export type {
   MeasuredTrial,
   SamplingOutcome,
   SamplingPlan,
+  SeriesSamples,
   StoppingState,
   StopReason,
-  TransportSamples,
   TrialEvent,
 } from "./src/sampling.ts";
 export {

@@ -7,6 +7,7 @@
 
 import { ABI_VERSION, ResultField, Status, symbols } from "./symbols.ts";
 import type { ShimSymbols } from "./symbols.ts";
+import { HISTOGRAM_BUCKETS } from "../src/histogram.ts";
 
 const encoder = new TextEncoder();
 
@@ -99,11 +100,12 @@ export class Shim implements Disposable {
     }
     const abi = library.symbols.rp_abi_version();
     const fields = library.symbols.rp_result_fields();
-    if (abi !== ABI_VERSION || fields !== ResultField.FIELDS) {
+    const buckets = library.symbols.rp_hist_buckets();
+    if (abi !== ABI_VERSION || fields !== ResultField.FIELDS || buckets !== HISTOGRAM_BUCKETS) {
       library.close();
       throw new ShimError(
-        `the shim ${path} has ABI ${abi} with ${fields} result fields; ` +
-          `expected ABI ${ABI_VERSION} with ${ResultField.FIELDS}: rebuild it`,
+        `the shim ${path} has ABI ${abi} (${fields} result fields, ${buckets} histogram buckets); ` +
+          `expected ABI ${ABI_VERSION} (${ResultField.FIELDS}, ${HISTOGRAM_BUCKETS}): rebuild it`,
         0,
       );
     }
@@ -131,6 +133,8 @@ export class Shim implements Disposable {
         return "the shared segment was not set up for this ABI";
       case Status.ORPHANED:
         return "the supervisor went away";
+      case Status.BAD_ARGUMENT:
+        return "a size, role or mode the loops do not take";
       default:
         return code < 0 ? this.errorText(-code) : `unknown status ${code}`;
     }

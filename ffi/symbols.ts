@@ -9,7 +9,7 @@
  */
 
 /** The ABI version this table matches; `rp_abi_version()` must return it. */
-export const ABI_VERSION = 3;
+export const ABI_VERSION = 4;
 
 /**
  * Slots of the `uint64_t` result array each loop fills (C `enum rp_field`).
@@ -27,15 +27,19 @@ export const ResultField = {
   ITEMS: 2,
   CHECKSUM: 3,
   BAD_INDEX: 4,
-  BAD_EXPECTED: 5,
-  BAD_GOT: 6,
-  UTIME_NS: 7,
-  STIME_NS: 8,
-  NVCSW: 9,
-  NIVCSW: 10,
-  CPU_START: 11,
-  CPU_END: 12,
-  FIELDS: 13,
+  BAD_OFFSET: 5,
+  BAD_EXPECTED: 6,
+  BAD_GOT: 7,
+  UTIME_NS: 8,
+  STIME_NS: 9,
+  NVCSW: 10,
+  NIVCSW: 11,
+  CPU_START: 12,
+  CPU_END: 13,
+  LAT_MIN: 14,
+  LAT_MAX: 15,
+  LAT_SUM: 16,
+  FIELDS: 17,
 } as const;
 
 /**
@@ -54,7 +58,21 @@ export const Status = {
   PEER_CLOSED: 3,
   BAD_SEGMENT: 4,
   ORPHANED: 5,
+  BAD_ARGUMENT: 6,
 } as const;
+
+/**
+ * Loop modes (C `enum rp_mode`) and wait policies (C `enum rp_wait`).
+ *
+ * @example
+ * ```ts
+ * import { Mode, Wait } from "./symbols.ts";
+ * console.log(Mode.PINGPONG, Wait.YIELD); // 1 1
+ * ```
+ */
+export const Mode = { STREAM: 0, PINGPONG: 1 } as const;
+/** See {@link Mode}. */
+export const Wait = { SPIN: 0, YIELD: 1 } as const;
 
 /**
  * Every symbol `Deno.dlopen` loads from the shim.
@@ -73,8 +91,27 @@ export const symbols = {
   rp_result_fields: { parameters: [], result: "u32" },
   /** uint64_t rp_control_bytes(void) */
   rp_control_bytes: { parameters: [], result: "u64" },
-  /** uint64_t rp_ring_bytes(uint64_t slots) */
-  rp_ring_bytes: { parameters: ["u64" /* uint64_t slots */], result: "u64" },
+  /** uint64_t rp_ring_bytes(uint64_t slots, uint64_t stride) */
+  rp_ring_bytes: {
+    parameters: [
+      "u64", /* uint64_t slots */
+      "u64", /* uint64_t stride (bytes per slot) */
+    ],
+    result: "u64",
+  },
+  /** uint64_t rp_segment_bytes(uint64_t ring_slots, uint64_t ring_stride, uint32_t rings) */
+  rp_segment_bytes: {
+    parameters: [
+      "u64", /* uint64_t ring_slots */
+      "u64", /* uint64_t ring_stride */
+      "u32", /* uint32_t rings */
+    ],
+    result: "u64",
+  },
+  /** uint32_t rp_hist_buckets(void) */
+  rp_hist_buckets: { parameters: [], result: "u32" },
+  /** uint32_t rp_hist_index(uint64_t value) */
+  rp_hist_index: { parameters: ["u64" /* uint64_t value (ns) */], result: "u32" },
   /** const char *rp_strerror(int32_t errnum) */
   rp_strerror: { parameters: ["i32" /* int32_t errnum */], result: "pointer" },
   /** void *rp_shm_map(const char *name, uint64_t bytes, int32_t create, int32_t *err) */
@@ -97,12 +134,18 @@ export const symbols = {
   },
   /** int32_t rp_shm_unlink(const char *name) */
   rp_shm_unlink: { parameters: ["buffer" /* const char *name */], result: "i32" },
-  /** void rp_segment_init(void *segment, uint64_t ring_slots, int32_t supervisor_pid) */
+  /**
+   * void rp_segment_init(void *segment, uint64_t ring_slots, uint64_t ring_stride,
+   *                      uint32_t rings, int32_t supervisor_pid, uint32_t wait_policy)
+   */
   rp_segment_init: {
     parameters: [
       "pointer", /* void *segment */
       "u64", /* uint64_t ring_slots */
+      "u64", /* uint64_t ring_stride */
+      "u32", /* uint32_t rings */
       "i32", /* int32_t supervisor_pid */
+      "u32", /* uint32_t wait_policy (Wait) */
     ],
     result: "void",
   },
@@ -145,41 +188,37 @@ export const symbols = {
   rp_clock_resolution_ns: { parameters: [], result: "u64" },
   /** uint64_t rp_clock_cost_ns(uint64_t calls) */
   rp_clock_cost_ns: { parameters: ["u64" /* uint64_t calls */], result: "u64" },
-  /** int32_t rp_ring_send(void *segment, uint64_t count, uint64_t *out) */
-  rp_ring_send: {
+  /**
+   * int32_t rp_ring_run(void *segment, int32_t role, int32_t mode, uint64_t size,
+   *                     uint64_t count, uint64_t *out, uint64_t *hist)
+   */
+  rp_ring_run: {
     parameters: [
       "pointer", /* void *segment */
-      "u64", /* uint64_t count */
+      "i32", /* int32_t role (0 producer/client, 1 consumer/server) */
+      "i32", /* int32_t mode (Mode) */
+      "u64", /* uint64_t size (bytes per message, a multiple of 8) */
+      "u64", /* uint64_t count (messages or round trips) */
       "buffer", /* uint64_t *out (RP_FIELDS slots) */
+      "buffer", /* uint64_t *hist (RP_HIST_BUCKETS slots; ping-pong client) */
     ],
     result: "i32",
   },
-  /** int32_t rp_ring_recv(void *segment, uint64_t count, uint64_t *out) */
-  rp_ring_recv: {
+  /**
+   * int32_t rp_pipe_run(void *segment, int32_t fd_a, int32_t fd_b, int32_t role, int32_t mode,
+   *                     uint64_t size, uint64_t count, uint64_t *out, uint64_t *hist)
+   */
+  rp_pipe_run: {
     parameters: [
       "pointer", /* void *segment */
+      "i32", /* int32_t fd_a (producer to consumer) */
+      "i32", /* int32_t fd_b (replies, ping-pong only; else -1) */
+      "i32", /* int32_t role */
+      "i32", /* int32_t mode */
+      "u64", /* uint64_t size */
       "u64", /* uint64_t count */
-      "buffer", /* uint64_t *out (RP_FIELDS slots) */
-    ],
-    result: "i32",
-  },
-  /** int32_t rp_pipe_send(void *segment, int32_t fd, uint64_t count, uint64_t *out) */
-  rp_pipe_send: {
-    parameters: [
-      "pointer", /* void *segment */
-      "i32", /* int32_t fd */
-      "u64", /* uint64_t count */
-      "buffer", /* uint64_t *out (RP_FIELDS slots) */
-    ],
-    result: "i32",
-  },
-  /** int32_t rp_pipe_recv(void *segment, int32_t fd, uint64_t count, uint64_t *out) */
-  rp_pipe_recv: {
-    parameters: [
-      "pointer", /* void *segment */
-      "i32", /* int32_t fd */
-      "u64", /* uint64_t count */
-      "buffer", /* uint64_t *out (RP_FIELDS slots) */
+      "buffer", /* uint64_t *out */
+      "buffer", /* uint64_t *hist */
     ],
     result: "i32",
   },

@@ -1,5 +1,5 @@
 /**
- * Writes a report pair (`.json` and `.md`) into the results folder: each file
+ * Writes a report (`.json`, `.md` and its `.svg` charts) into the results folder: each file
  * appears whole or not at all (written aside, then hard-linked into place), an
  * existing report is never overwritten, and under sudo the files go back to
  * the invoking user.
@@ -8,6 +8,8 @@
  */
 
 import { UsageError } from "./errors.ts";
+import { renderCharts } from "./charts.ts";
+import type { Charts } from "./charts.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { chownToInvokingUser } from "./ownership.ts";
 import type { Report } from "./report.ts";
@@ -16,6 +18,8 @@ import type { Report } from "./report.ts";
 export interface SavedReport {
   jsonPath: string;
   markdownPath: string;
+  /** The SVG charts written next to them. */
+  chartPaths: string[];
 }
 
 /**
@@ -68,18 +72,28 @@ export async function ensureWritableDir(dir: string): Promise<void> {
 export async function saveReport(report: Report, dir: string): Promise<SavedReport> {
   await ensureWritableDir(dir);
   const json = `${JSON.stringify(report, null, 2)}\n`;
-  const markdown = renderMarkdown(report);
+  const charts = Object.entries(renderCharts(report)).filter((e): e is [keyof Charts, string] =>
+    e[1] !== null
+  );
   const base = reportStem(report.createdAt, report.environment.hostname);
   for (let attempt = 1;; attempt++) {
     const stem = attempt === 1 ? base : `${base}-${attempt}`;
-    const jsonPath = `${dir}/${stem}.json`;
-    const markdownPath = `${dir}/${stem}.md`;
-    if (!await placeNew(jsonPath, json)) continue;
-    if (!await placeNew(markdownPath, markdown)) {
-      await Deno.remove(jsonPath);
-      continue;
+    const chartFiles = Object.fromEntries(charts.map(([name]) => [name, `${stem}.${name}.svg`]));
+    const files: [string, string][] = [
+      [`${dir}/${stem}.json`, json],
+      [`${dir}/${stem}.md`, renderMarkdown(report, chartFiles)],
+      ...charts.map(([name, svg]): [string, string] => [`${dir}/${chartFiles[name]}`, svg]),
+    ];
+    const placed: string[] = [];
+    for (const [path, text] of files) {
+      if (!await placeNew(path, text)) break;
+      placed.push(path);
     }
-    return { jsonPath, markdownPath };
+    if (placed.length === files.length) {
+      return { jsonPath: placed[0], markdownPath: placed[1], chartPaths: placed.slice(2) };
+    }
+    // Another report has this stem: take back what was placed and try the next one.
+    for (const path of placed) await Deno.remove(path);
   }
 }
 

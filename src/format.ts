@@ -56,7 +56,7 @@ export function originalLines(report: Report): string[] {
 }
 
 /**
- * The results the original experiment had (8-byte stream), in report order.
+ * The results the original experiment had (8-byte stream on two CPUs), in report order.
  *
  * @example
  * ```ts ignore
@@ -66,13 +66,14 @@ export function originalLines(report: Report): string[] {
  */
 export function headlineResults(report: Report): ResultEntry[] {
   return report.results.filter((r) =>
-    r.mode === "stream" && r.sizeBytes === 8 && r.engine === "native"
+    r.mode === "stream" && r.sizeBytes === 8 && r.engine === "native" && r.placement !== "same"
   );
 }
 
 const nsFormat = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 4 });
 const countFormat = new Intl.NumberFormat("en-US");
 const ratioFormat = new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 });
+const rateFormat = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 3 });
 const percentFormat = new Intl.NumberFormat("en-US", {
   style: "percent",
   maximumFractionDigits: 1,
@@ -115,6 +116,26 @@ export function formatCount(n: number): string {
  */
 export function formatRatio(ratio: number): string {
   return ratioFormat.format(ratio);
+}
+
+/**
+ * Bytes per second for people: `812 MB/s`, `3.1 GB/s` (decimal units, as throughput usually is).
+ *
+ * @example
+ * ```ts
+ * import { formatRate } from "./format.ts";
+ * console.log(formatRate(3.14e9), formatRate(8.1e5)); // "3.14 GB/s" "810 kB/s"
+ * ```
+ */
+export function formatRate(bytesPerSecond: number): string {
+  const units = ["B/s", "kB/s", "MB/s", "GB/s", "TB/s"];
+  let value = bytesPerSecond;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${rateFormat.format(value)} ${units[unit]}`;
 }
 
 /**

@@ -5,13 +5,25 @@
  * @module
  */
 
-import { formatCount, formatNs, formatPercent, formatRatio, originalLines } from "./format.ts";
+import {
+  formatCount,
+  formatNs,
+  formatPercent,
+  formatRate,
+  formatRatio,
+  originalLines,
+} from "./format.ts";
 import { ORIGINAL } from "./original.ts";
 import type { Comparison, Report, ResultEntry, Sample } from "./report.ts";
+import type { Charts } from "./charts.ts";
+import { formatSize } from "./series.ts";
 import type { Placement } from "./topology.ts";
 
+/** File names (relative to the Markdown) of the charts to show, when they were written. */
+export type ChartFiles = Partial<Record<keyof Charts, string>>;
+
 /**
- * The Markdown report.
+ * The Markdown report; `charts` names the SVG files written next to it.
  *
  * @example
  * ```ts ignore
@@ -19,14 +31,16 @@ import type { Placement } from "./topology.ts";
  * await Deno.writeTextFile("report.md", renderMarkdown(report));
  * ```
  */
-export function renderMarkdown(report: Report): string {
+export function renderMarkdown(report: Report, charts: ChartFiles = {}): string {
   const env = report.environment;
   const date = report.createdAt.replace("T", " ").replace(/\.\d+Z$/, " UTC");
   const sections = [
     `# ringpipe: ${report.parameters.transports.join(" vs ")} on ${env.hostname}, ${date}`,
     summaryParagraph(report),
     originalSection(report),
-    resultsSection(report),
+    streamSection(report, charts),
+    pingpongSection(report, charts),
+    spreadSection(report),
     processesSection(report),
     warningsSection(report.warnings),
     environmentSection(report),
@@ -41,16 +55,20 @@ function summaryParagraph(report: Report): string {
   const p = report.parameters;
   const sampling = report.sampling;
   const sizing = p.iterations === null
-    ? `each transport's trials calibrated to about ${p.trialSeconds} s`
+    ? `each series' trials calibrated to about ${p.trialSeconds} s`
     : `${formatCount(p.iterations)} items per trial`;
   const stopping = p.runs !== null
-    ? `a fixed ${p.runs} timed trials per transport`
-    : `timed trials until every median's 95% CI was within ±${formatPercent(p.targetCi)} ` +
+    ? `a fixed ${p.runs} timed trials per series`
+    : `timed trials until every series' median had a 95% CI within ±${formatPercent(p.targetCi)} ` +
       `(at least ${p.minTrials} each, budget ${p.budgetSeconds} s): ${stopText(report)}`;
-  return `Two processes pass 8-byte sequence numbers one way, producer to consumer; the consumer ` +
-    `checks every item. A trial is one timed run between a fresh pair of processes (${sizing}), ` +
-    `timed with CLOCK_MONOTONIC from the first item sent to the last item received. After ` +
-    `${sampling.warmupTrials} warm-up trials, the transports' trials were interleaved ` +
+  return `Two processes pass messages of ${p.sizes.map(formatSize).join(", ")} through each ` +
+    `transport, ${
+      p.modes.map((m) => (m === "stream" ? "one way (stream)" : "as request and reply (ping-pong)"))
+        .join(" and ")
+    }; ` +
+    `the receiver checks every byte. A trial is one timed run between a fresh pair of processes (${sizing}), ` +
+    `timed with CLOCK_MONOTONIC from the first message sent to the last received. After ` +
+    `${sampling.warmupTrials} warm-up trials, the trials of all ${report.results.length} series were interleaved ` +
     `(A B, B A, ...): ${stopping}. ${sampling.timedTrials} timed trials took ` +
     `${sampling.elapsedSeconds.toFixed(1)} s in all.`;
 }
@@ -89,14 +107,16 @@ function ratioText(comparison: Comparison): string {
 function originalSection(report: Report): string {
   const lines = originalLines(report);
   if (lines.length === 0) return "";
-  const pipeRatio = report.comparisons.find((c) => c.name === "pipe/shm");
+  const pipeRatio = report.comparisons.find((c) =>
+    c.name === "pipe/shm" && c.mode === "stream" && c.sizeBytes === 8 && c.placement !== "same"
+  );
   const ratio = pipeRatio === undefined
     ? ""
     : `\n\nThe ring was **${ratioText(pipeRatio)}** faster than the pipe ` +
       `(median ns per item of pipe over shm).`;
   return `## The original experiment's lines
 
-Seconds per iteration, median trial:
+Seconds per iteration (8-byte stream), median trial:
 
 \`\`\`
 ${lines.join("\n")}
@@ -116,68 +136,193 @@ function outlierText(r: ResultEntry): string {
     : `${total} (${o.lowSevere + o.lowMild} low, ${o.highMild + o.highSevere} high)`;
 }
 
-function resultsSection(report: Report): string {
-  const rows = report.results.map((r) => {
-    const versus = report.comparisons.find((c) => c.numerator === r.transport);
-    const ci = r.nsPerItem.medianCi;
+function comparisonFor(report: Report, r: ResultEntry): Comparison | undefined {
+  return report.comparisons.find((c) =>
+    c.numerator === r.transport && c.mode === r.mode && c.sizeBytes === r.sizeBytes &&
+    c.placement === r.placement
+  );
+}
+
+function ciText(r: ResultEntry): string {
+  const ci = r.nsPerItem.medianCi;
+  return `${formatNs(ci.low)} to ${formatNs(ci.high)}${
+    ci.level < 0.95 ? ` (${formatPercent(ci.level)})` : ""
+  }`;
+}
+
+function image(charts: ChartFiles, key: keyof Charts, alt: string): string {
+  const file = charts[key];
+  return file === undefined ? "" : `\n\n![${alt}](${encodeURI(file)})`;
+}
+
+function streamSection(report: Report, charts: ChartFiles): string {
+  const stream = report.results.filter((r) => r.mode === "stream");
+  if (stream.length === 0) return "";
+  const rows = stream.map((r) => {
+    const versus = comparisonFor(report, r);
     return [
+      formatSize(r.sizeBytes),
       `\`${r.transport}\``,
-      r.placement,
+      r.placement + (r.waitPolicy === "yield" ? " (yield)" : ""),
       formatCount(r.iterations),
       String(r.samples.length),
       `**${formatNs(r.nsPerItem.median)}**`,
-      `${formatNs(ci.low)} to ${formatNs(ci.high)}${
-        ci.level < 0.95 ? ` (${formatPercent(ci.level)})` : ""
-      }`,
+      ciText(r),
       formatPercent(r.nsPerItem.cv),
       outlierText(r),
+      formatRate(r.throughput.bytesPerSecond),
       formatNs(r.cpuNsPerItem.median),
       formatNs(r.switchesPerItem * 1000),
       versus === undefined ? "1" : ratioText(versus),
     ];
   });
-  const spread = report.results.map((r) => {
-    const s = r.nsPerItem;
-    return [
-      `\`${r.transport}\``,
-      ...[s.min, s.p5, s.p25, s.median, s.p75, s.p95, s.max, s.mad].map(formatNs),
-    ];
-  });
-  return `## Results
+  return `## Stream: one way
 
 ${
     markdownTable(
       [
+        "size",
         "transport",
         "placement",
-        "items/trial",
+        "messages/trial",
         "trials",
-        "median ns/item",
+        "median ns/message",
         "95% CI",
         "CV",
         "outliers",
-        "CPU ns/item",
-        "switches/1k items",
+        "throughput",
+        "CPU ns/message",
+        "switches/1k",
         "× shm",
       ],
       rows,
-      [false, false, true, true, true, true, true, true, true, true, true],
+      [true, false, false, true, true, true, true, true, true, true, true, true, true],
     )
   }
 
-CPU ns/item is the user + system time of both loop threads (getrusage) per item: a spinning ` +
-    `side is charged for its waiting, a sleeping side is not. Switches are voluntary + ` +
-    `involuntary context switches of both loop threads. Outliers are counted, never dropped.
+Throughput is message bytes per second one way, from the median. CPU ns/message is the user + ` +
+    `system time of both loop threads (getrusage) per message: a spinning side is charged for its ` +
+    `waiting, a sleeping side is not. Switches are voluntary + involuntary context switches of both ` +
+    `loop threads per 1,000 messages. Outliers are counted, never dropped.` +
+    image(charts, "throughput", "Streaming throughput by message size") +
+    image(charts, "ratio", "Time relative to the ring, by message size");
+}
 
-Spread of ns/item over the timed trials:
+function pingpongSection(report: Report, charts: ChartFiles): string {
+  const pingpong = report.results.filter((r) => r.mode === "pingpong" && r.latency !== null);
+  if (pingpong.length === 0) return "";
+  const rows = pingpong.map((r) => {
+    const versus = comparisonFor(report, r);
+    const rt = r.latency!.roundTrip;
+    return [
+      formatSize(r.sizeBytes),
+      `\`${r.transport}\``,
+      r.placement + (r.waitPolicy === "yield" ? " (yield)" : ""),
+      String(r.samples.length),
+      `**${formatNs(r.nsPerItem.median)}**`,
+      ciText(r),
+      ...[rt.min, rt.p50, rt.p90, rt.p99, rt.p999, rt.p9999, rt.max, rt.mean].map(formatNs),
+      formatNs(r.latency!.oneWayAsHalfRoundTrip.p50),
+      formatNs(r.cpuNsPerItem.median),
+      versus === undefined ? "1" : ratioText(versus),
+    ];
+  });
+  const total = pingpong.reduce((n, r) => n + r.latency!.roundTrip.count, 0);
+  return `## Ping-pong: request and reply
+
+The client sends a message and waits for a reply of the same size; the server checks every request ` +
+    `and answers it. ${formatCount(total)} round trips were timed one by one.
 
 ${
       markdownTable(
-        ["transport", "min", "p5", "p25", "median", "p75", "p95", "max", "MAD"],
-        spread,
-        [false, true, true, true, true, true, true, true, true],
+        [
+          "size",
+          "transport",
+          "placement",
+          "trials",
+          "median ns/round trip",
+          "95% CI",
+          "min",
+          "p50",
+          "p90",
+          "p99",
+          "p99.9",
+          "p99.99",
+          "max",
+          "mean",
+          "one way p50 (RTT/2)",
+          "CPU ns/round trip",
+          "× shm",
+        ],
+        rows,
+        [
+          true,
+          false,
+          false,
+          true,
+          true,
+          true,
+          true,
+          true,
+          true,
+          true,
+          true,
+          true,
+          true,
+          true,
+          true,
+          true,
+          true,
+        ],
       )
-    }`;
+    }
+
+The median and its CI are over trials (each trial's total time over its round trips); the ` +
+    `percentiles are over every round trip of every timed trial, from the merged histogram. ` +
+    `One-way latency is shown as half the round trip, and labelled so: it is not measured on its own. ` +
+    `Each round trip includes one clock read (${
+      report.environment.clock.readCostNs === null
+        ? "cost not measured"
+        : `${formatNs(report.environment.clock.readCostNs)} ns here`
+    }).` +
+    image(charts, "latency", "Round-trip latency percentiles per transport");
+}
+
+function spreadSection(report: Report): string {
+  const rows = report.results.map((r) => {
+    const s = r.nsPerItem;
+    return [
+      r.mode,
+      formatSize(r.sizeBytes),
+      `\`${r.transport}\``,
+      r.placement,
+      ...[s.min, s.p5, s.p25, s.median, s.p75, s.p95, s.max, s.mad].map(formatNs),
+    ];
+  });
+  return `### Spread of the trials
+
+ns per message (stream) or per round trip (ping-pong), over the timed trials:
+
+${
+    markdownTable(
+      [
+        "mode",
+        "size",
+        "transport",
+        "placement",
+        "min",
+        "p5",
+        "p25",
+        "median",
+        "p75",
+        "p95",
+        "max",
+        "MAD",
+      ],
+      rows,
+      [false, true, false, false, true, true, true, true, true, true, true, true],
+    )
+  }`;
 }
 
 function placementText(placement: Placement): string {
@@ -304,21 +449,33 @@ function methodsSection(report: Report): string {
   const m = report.methods;
   return `## Methods
 
+- Timing: ${m.timing}.
 - Quantiles: ${m.quantiles}.
 - Median CI: ${m.medianCi}.
 - Ratio CI: ${m.ratioCi}.
-- Outliers: ${m.outliers}.`;
+- Outliers: ${m.outliers}.
+- Latency: ${m.latency}.`;
 }
 
 function rerunSection(report: Report): string {
-  const sizes = report.results.map((r) => `${r.transport} ${formatCount(r.iterations)}`).join(", ");
+  const rings = [
+    ...new Set(
+      report.results.filter((r) => r.ringSlots !== null).map((r) =>
+        `${formatSize(r.sizeBytes)}: ${formatCount(r.ringSlots!)}`
+      ),
+    ),
+  ];
   return `## Rerun
 
 \`\`\`sh
 ${report.command}
 \`\`\`
 
-Items per trial: ${sizes}. Ring capacity: ${formatCount(report.parameters.ringSlots)} items.`;
+Ring slots per message size: ${rings.length === 0 ? "no rings" : rings.join(", ")} ` +
+    `(asked: ${
+      formatCount(report.parameters.ringSlots)
+    }, fewer for large messages). Messages per ` +
+    `trial are in "Every trial" below.`;
 }
 
 function samplesSection(results: ResultEntry[]): string {
@@ -330,7 +487,7 @@ function samplesSection(results: ResultEntry[]): string {
     `${s.producer.cpuStart}→${s.producer.cpuEnd} / ${s.consumer.cpuStart}→${s.consumer.cpuEnd}`;
   const rows = all.map(({ r, s, kind }) => [
     String(s.order),
-    `\`${r.transport}\``,
+    `\`${r.transport}\` ${r.mode} ${formatSize(r.sizeBytes)} ${r.placement}`,
     kind,
     formatCount(s.iterations),
     formatNs(s.nsPerItem),
@@ -347,11 +504,11 @@ ${
     markdownTable(
       [
         "#",
-        "transport",
+        "series",
         "kind",
-        "items",
-        "ns/item",
-        "CPU ns/item",
+        "messages",
+        "ns",
+        "CPU ns",
         "CPU (producer / consumer)",
         "switches (vol / invol)",
       ],

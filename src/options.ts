@@ -7,13 +7,24 @@
 
 import { parseArgs } from "node:util";
 import { UsageError } from "./errors.ts";
+import { MODES } from "./series.ts";
+import type { Mode } from "./series.ts";
 import { TRANSPORTS } from "./transports/mod.ts";
 
 /** Where the two loops run: chosen by the kit, left to the scheduler, or two given CPUs. */
 export type PinRequest = "auto" | "none" | [number, number];
 
+/** Where the pair runs: two CPUs, one CPU, or both in turn. */
+export type PlacementRequest = "cross" | "same" | "both";
+
 /** Everything a bench run is asked to do. */
 export interface BenchOptions {
+  /** Modes to measure, in report order. */
+  modes: Mode[];
+  /** Message sizes in bytes, ascending. */
+  sizes: number[];
+  /** Two CPUs, one CPU, or both. */
+  placement: PlacementRequest;
   /** Items per trial; `null` sizes each transport's trials by calibration to {@link BenchOptions.trialSeconds}. */
   iterations: number | null;
   /** A fixed number of timed trials per transport, or `null` to stop adaptively. */
@@ -48,10 +59,13 @@ export interface BenchOptions {
 
 /** The defaults of a full run. */
 export const DEFAULTS = {
+  modes: ["stream", "pingpong"] as Mode[],
+  sizes: [8, 64, 512, 4096, 65536, 1 << 20],
+  placement: "cross" as PlacementRequest,
   minTrials: 10,
   targetCi: 0.02,
   budgetSeconds: 60,
-  trialSeconds: 0.1,
+  trialSeconds: 0.05,
   transports: ["shm", "pipe"],
   nice: -20,
   ringSlots: 4096,
@@ -59,7 +73,10 @@ export const DEFAULTS = {
 } as const;
 
 /** What `--quick` changes: a smoke run that still exercises every part. */
-export const QUICK = { minTrials: 3, budgetSeconds: 8, trialSeconds: 0.02 } as const;
+export const QUICK = { sizes: [8], minTrials: 3, budgetSeconds: 8, trialSeconds: 0.02 } as const;
+
+/** Message sizes must be multiples of 8 bytes (the loops check whole words) within these bounds. */
+export const SIZE_LIMITS = [8, 16 * 1024 * 1024] as const;
 
 const LIMITS = {
   iterations: [1, 1e12],
@@ -84,36 +101,44 @@ export function helpText(): string {
     .join("\n");
   return `Usage: deno task bench [options]
 
-Passes 8-byte items from one process to another through each transport, and
-prints the original experiment's lines, the ratio and a table; writes a JSON and
-a Markdown report into --out.
+Passes messages from one process to another through each transport, one way
+(stream) and as request and reply (ping-pong), for each message size; prints
+the original experiment's lines (8-byte stream), the ratio and one table per
+mode; writes a JSON report, a Markdown report and SVG charts into --out.
 
 Each trial is one timed run between a fresh pair of processes. After warm-up,
-the transports' trials are interleaved (A B, B A, ...) until every median's 95%
+all series' trials are interleaved (A B, B A, ...) until every median's 95%
 CI is within --target-ci or the --budget is spent, but never fewer than
 --min-trials.
 
 Options:
+  --mode M          stream, pingpong or all (default all)
+  --sizes L         message sizes, bytes or with K/M, multiples of 8 (default
+                    8,64,512,4K,64K,1M; --quick: 8)
+  --placement P     cross: the two processes on two CPUs (default); same: both
+                    on one CPU (spinning transports yield instead of spinning);
+                    both: each series in both placements
   --transports L    comma-separated list (default ${DEFAULTS.transports.join(",")}):
 ${transports}
-  --iterations N    items per trial, for every transport (default: calibrated
+  --iterations N    messages (or round trips) per trial (default: calibrated
                     so a trial lasts about --trial-seconds)
   --trial-seconds S target length of a calibrated trial (default ${DEFAULTS.trialSeconds}; --quick: ${QUICK.trialSeconds})
-  --min-trials N    at least N timed trials per transport (default ${DEFAULTS.minTrials}; --quick: ${QUICK.minTrials})
+  --min-trials N    at least N timed trials per series (default ${DEFAULTS.minTrials}; --quick: ${QUICK.minTrials})
   --target-ci P     stop when every median's CI half-width is within P, written
                     2% or 0.02 (default ${DEFAULTS.targetCi * 100}%)
   --budget S        start no trial round that would end after S seconds
                     (default ${DEFAULTS.budgetSeconds}; --quick: ${QUICK.budgetSeconds})
-  --runs R          exactly R timed trials per transport instead (no adaptive
+  --runs R          exactly R timed trials per series instead (no adaptive
                     stopping; not with --min-trials, --target-ci or --budget)
   --pin P           auto: the two loops on two distinct CPUs, not SMT siblings
                     when avoidable (default); none: leave it to the scheduler;
-                    A,B: producer on CPU A, consumer on CPU B
+                    A,B: producer on CPU A, consumer on CPU B (same: both on A)
   --timeout S       kill both workers of a trial that takes longer than S seconds
                     (default: 30 s plus 20 times the trial's expected length)
   --nice=N          nice value for both loop threads, -20..19 (default ${DEFAULTS.nice});
                     below 0 needs root: run under sudo, or accept a warning
-  --ring-slots N    ring capacity in items, a power of two (default ${DEFAULTS.ringSlots})
+  --ring-slots N    ring capacity in messages, a power of two (default ${DEFAULTS.ringSlots};
+                    fewer for large messages, to keep a ring within 64 MiB)
   --out DIR         where reports go (default ${DEFAULTS.out}/)
   --no-save         print only; write no report
   --quick           a smoke run of a few seconds
@@ -140,6 +165,9 @@ export function parseBenchOptions(args: string[]): BenchOptions {
       strict: true,
       allowPositionals: false,
       options: {
+        mode: { type: "string" },
+        sizes: { type: "string" },
+        placement: { type: "string" },
         iterations: { type: "string" },
         runs: { type: "string" },
         "min-trials": { type: "string" },
@@ -163,6 +191,9 @@ export function parseBenchOptions(args: string[]): BenchOptions {
   const v = parsed.values;
   const quick = v.quick ?? false;
   const options: BenchOptions = {
+    modes: v.mode === undefined ? [...DEFAULTS.modes] : modeList(v.mode),
+    sizes: v.sizes === undefined ? [...(quick ? QUICK.sizes : DEFAULTS.sizes)] : sizeList(v.sizes),
+    placement: v.placement === undefined ? DEFAULTS.placement : placementRequest(v.placement),
     iterations: v.iterations === undefined
       ? null
       : wholeNumber("--iterations", v.iterations, ...LIMITS.iterations),
@@ -245,6 +276,53 @@ function fraction(name: string, text: string): number {
     throw new UsageError(`${name} must be a fraction such as 2% or 0.02, got '${text}'`);
   }
   return value;
+}
+
+function modeList(text: string): Mode[] {
+  if (text === "all") return [...MODES];
+  if (text === "stream" || text === "pingpong") return [text];
+  throw new UsageError(`--mode must be stream, pingpong or all, got '${text}'`);
+}
+
+function placementRequest(text: string): PlacementRequest {
+  if (text === "cross" || text === "same" || text === "both") return text;
+  throw new UsageError(`--placement must be cross, same or both, got '${text}'`);
+}
+
+/**
+ * Parses a message size: bytes, or with a K (KiB) or M (MiB) suffix.
+ *
+ * @example
+ * ```ts
+ * import { parseSize } from "./options.ts";
+ * console.log(parseSize("4K"), parseSize("1M"), parseSize("512")); // 4096 1048576 512
+ * ```
+ */
+export function parseSize(text: string): number {
+  const match = /^(\d+)([KkMm]?)$/.exec(text.trim());
+  if (match === null) {
+    throw new UsageError(`--sizes: '${text}' is not a size (write bytes, or a number with K or M)`);
+  }
+  const unit = match[2].toUpperCase();
+  const bytes = Number(match[1]) * (unit === "K" ? 1024 : unit === "M" ? 1024 * 1024 : 1);
+  const [min, max] = SIZE_LIMITS;
+  if (bytes < min || bytes > max) {
+    throw new UsageError(`--sizes: ${text} is outside ${min} bytes to ${max / 1024 / 1024}M`);
+  }
+  if (bytes % 8 !== 0) {
+    throw new UsageError(
+      `--sizes: ${text} is not a multiple of 8 bytes (messages are checked word by word)`,
+    );
+  }
+  return bytes;
+}
+
+function sizeList(text: string): number[] {
+  const sizes = text.split(",").map((part) => part.trim()).filter((part) => part !== "").map(
+    parseSize,
+  );
+  if (sizes.length === 0) throw new UsageError("--sizes needs at least one size");
+  return [...new Set(sizes)].sort((a, b) => a - b);
 }
 
 function pinRequest(text: string): PinRequest {

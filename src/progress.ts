@@ -65,16 +65,22 @@ export function progressReporter(
  * ```ts ignore
  * import { progressLine } from "./progress.ts";
  * console.log(progressLine(event, 0.02));
- * // "pipe trial 12: 1,412 ns/item | CI shm ±1.3% pipe ±3.1% (target ±2%) | 41 s left"
+ * // "pipe stream 8 B cross trial 12: 1412.00 ns | widest CI ±3.1% (target ±2.0%) | 41 s left"
  * ```
  */
 export function progressLine(event: TrialEvent, targetCi: number): string {
   const what = event.kind === "run" ? `trial ${event.index}` : `warm-up ${event.index}`;
-  const widths = Object.entries(event.halfWidths)
-    .map(([name, w]) => `${name} ±${Number.isFinite(w) ? (w * 100).toFixed(1) : "?"}%`).join(" ");
+  const widths = Object.values(event.halfWidths);
+  const known = widths.filter(Number.isFinite);
+  const ci = widths.length === 0
+    ? ""
+    : known.length < widths.length
+    ? ` | CIs known for ${known.length} of ${widths.length} series`
+    : ` | widest CI ±${(Math.max(...known) * 100).toFixed(1)}% (target ±${
+      (targetCi * 100).toFixed(1)
+    }%)`;
   const left = event.budgetSeconds === null
     ? ""
     : ` | ${Math.max(0, Math.round(event.budgetSeconds - event.elapsedSeconds))} s left`;
-  const ci = widths === "" ? "" : ` | CI ${widths} (target ±${(targetCi * 100).toFixed(1)}%)`;
-  return `${event.transport} ${what}: ${event.result.nsPerItem.toFixed(2)} ns/item${ci}${left}`;
+  return `${event.series} ${what}: ${event.result.nsPerItem.toFixed(2)} ns${ci}${left}`;
 }

@@ -12,7 +12,13 @@
 import denoJson from "../deno.json" with { type: "json" };
 import type { Environment } from "./environment.ts";
 import type { BenchOptions } from "./options.ts";
-import type { MeasuredTrial, SamplingOutcome, StopReason } from "./sampling.ts";
+import { HISTOGRAM_METHOD, latencySummary, mergeHistograms } from "./histogram.ts";
+import type { LatencySummary, SparseHistogram } from "./histogram.ts";
+import type { PlacementRequest } from "./options.ts";
+import type { MeasuredTrial, SamplingOutcome, SeriesSamples, StopReason } from "./sampling.ts";
+import { seriesLabel, waitPolicy } from "./series.ts";
+import type { Mode, PlacementKind } from "./series.ts";
+import { trialLayout } from "./trial.ts";
 import { formatNs } from "./format.ts";
 import { bootstrapRatio, METHODS, relativeHalfWidth, summarize, twoModes } from "./statistics.ts";
 import type { Interval, Summary } from "./statistics.ts";
@@ -21,10 +27,21 @@ import type { Role } from "./transports/mod.ts";
 import type { SideReport } from "./worker.ts";
 
 /** The version of the report format this code writes. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** The kit's own version, from `deno.json`. */
 export const KIT_VERSION: string = denoJson.version;
+
+/** How ping-pong round trips are timed, for the report. */
+export const LATENCY_CLOCK =
+  "CLOCK_MONOTONIC, read once per round trip inside the timed loop (the end of one round trip " +
+  "is the start of the next), so each round trip includes one clock read";
+
+/** What the timed region holds, for the report. */
+export const TIMING_METHOD =
+  "from the producer's first message to the consumer's last (stream) or the client's last reply " +
+  "(ping-pong), CLOCK_MONOTONIC; filling every message with its pattern and checking every byte at " +
+  "the receiver are inside the timed region, as a real program would do them";
 
 /** A coefficient of variation above this earns a warning. */
 export const CV_WARNING = 0.05;
@@ -67,39 +84,64 @@ export interface Sample {
   consumer: SideFigures;
 }
 
-/** Figures for one transport measured one way. */
+/** Round-trip latencies of a ping-pong series, merged over its timed trials. */
+export interface LatencyEntry {
+  /** How each round trip was timed. */
+  clock: string;
+  /** Round trips, ns. */
+  roundTrip: LatencySummary;
+  /** Half of each round-trip figure: one-way latency, as RTT/2. */
+  oneWayAsHalfRoundTrip: LatencySummary;
+  /** The merged histogram (`[bucket, count]`; see `src/histogram.ts`). */
+  histogram: SparseHistogram;
+}
+
+/** Figures for one series: one transport, mode, message size and placement. */
 export interface ResultEntry {
   transport: string;
   /** Which code ran the loops: `native` (C in the shim). */
   engine: "native";
-  /** `stream`: items flow one way, producer to consumer. */
-  mode: "stream";
-  /** Bytes per item. */
+  /** `stream` (one way) or `pingpong` (request and reply of the same size). */
+  mode: Mode;
+  /** Bytes per message (each request and each reply in ping-pong). */
   sizeBytes: number;
-  /** Where the two processes ran: `cross` (two distinct CPUs, pinned) or `unpinned`. */
-  placement: "cross" | "unpinned";
-  /** Every item of every trial arrived in order with matching checksums. */
+  /** `cross` (two distinct CPUs), `same` (one CPU) or `unpinned`. */
+  placement: PlacementKind;
+  /** How a side with nothing to do waited: `spin`, or `yield` (spinning transports on one CPU). */
+  waitPolicy: "spin" | "yield";
+  /** Slots per ring, for ring transports (null otherwise). */
+  ringSlots: number | null;
+  /** Every byte of every message of every trial checked out. */
   verified: true;
-  /** Items per timed trial. */
+  /** Messages (stream) or round trips (ping-pong) per timed trial. */
   iterations: number;
-  /** Wall-clock ns per item over the timed trials. */
+  /** What `nsPerItem` counts: a `message` (stream) or a `round trip` (ping-pong). */
+  unit: "message" | "round trip";
+  /** Wall-clock ns per message or round trip over the timed trials. */
   nsPerItem: Summary;
-  /** CPU ns per item (both processes, user + system) over the timed trials. */
+  /** CPU ns per message or round trip (both processes, user + system). */
   cpuNsPerItem: Summary;
-  /** Context switches (voluntary + involuntary, both processes) per item, median over trials. */
+  /** Context switches (voluntary + involuntary, both processes) per message or round trip, median. */
   switchesPerItem: number;
+  /** From the median: messages (or round trips) per second, and message bytes per second one way. */
+  throughput: { perSecond: number; bytesPerSecond: number };
+  /** Ping-pong only: the round-trip distribution. */
+  latency: LatencyEntry | null;
   /** The timed trials, in measured order. */
   samples: Sample[];
   /** Calibration and warm-up trials, in measured order; not in the summaries. */
   warmup: Sample[];
 }
 
-/** How one transport compares with another. */
+/** How one transport compares with another in the same mode, size and placement. */
 export interface Comparison {
   /** e.g. `pipe/shm`. */
   name: string;
   numerator: string;
   denominator: string;
+  mode: Mode;
+  sizeBytes: number;
+  placement: PlacementKind;
   /** Median ns per item of the numerator over that of the denominator. */
   ratioOfMedians: number;
   /** Its bootstrap confidence interval ({@link METHODS}.ratioCi). */
@@ -122,7 +164,7 @@ export interface ProcessEntry {
   affinityError: string | null;
 }
 
-/** A whole report (schema version 2). */
+/** A whole report (schema version 3). */
 export interface Report {
   schemaVersion: typeof SCHEMA_VERSION;
   kit: { name: "ringpipe"; version: string; commit: string | null; dirty: boolean | null };
@@ -133,7 +175,10 @@ export interface Report {
   environment: Environment;
   parameters: {
     transports: string[];
-    /** `null`: calibrated per transport to `trialSeconds` (see each result's `iterations`). */
+    modes: Mode[];
+    sizes: number[];
+    placement: PlacementRequest;
+    /** `null`: calibrated per series to `trialSeconds` (see each result's `iterations`). */
     iterations: number | null;
     trialSeconds: number;
     /** A fixed trial count, or null for adaptive stopping (the next three). */
@@ -156,7 +201,7 @@ export interface Report {
   /** Where the loops ran and how the two CPUs relate. */
   placement: Placement;
   /** How every figure is computed. */
-  methods: typeof METHODS;
+  methods: typeof METHODS & { latency: string; timing: string };
   processes: ProcessEntry[];
   results: ResultEntry[];
   comparisons: Comparison[];
@@ -186,7 +231,7 @@ export interface ReportContext {
  */
 export function buildReport(outcome: SamplingOutcome, context: ReportContext): Report {
   const { options } = context;
-  const results = outcome.samples.map((s) => resultEntry(s, context.placement));
+  const results = outcome.samples.map((s) => resultEntry(s, context.options.ringSlots));
   const processes = processEntries(outcome, context.supervisorNice);
   const targetReached = options.runs === null
     ? results.every((r) => halfWidth(r) <= options.targetCi)
@@ -199,6 +244,9 @@ export function buildReport(outcome: SamplingOutcome, context: ReportContext): R
     environment: context.environment,
     parameters: {
       transports: options.transports,
+      modes: options.modes,
+      sizes: options.sizes,
+      placement: options.placement,
       iterations: options.iterations,
       trialSeconds: options.trialSeconds,
       runs: options.runs,
@@ -217,7 +265,7 @@ export function buildReport(outcome: SamplingOutcome, context: ReportContext): R
       timedTrials: outcome.samples.reduce((n, s) => n + s.runs.length, 0),
     },
     placement: context.placement,
-    methods: METHODS,
+    methods: { ...METHODS, latency: HISTOGRAM_METHOD, timing: TIMING_METHOD },
     processes,
     results,
     comparisons: compare(results),
@@ -282,48 +330,80 @@ export function toSample(result: MeasuredTrial): Sample {
   };
 }
 
-function resultEntry(
-  samples: SamplingOutcome["samples"][number],
-  placement: Placement,
-): ResultEntry {
+function resultEntry(samples: SeriesSamples, ringSlotsAsked: number): ResultEntry {
+  const { series } = samples;
   const runs = samples.runs.map(toSample);
   const switches = runs.map((s) =>
     (s.producer.voluntarySwitches + s.producer.involuntarySwitches +
       s.consumer.voluntarySwitches + s.consumer.involuntarySwitches) / s.iterations
   );
+  const nsPerItem = summarize(runs.map((s) => s.nsPerItem));
+  const layout = trialLayout({ series, ringSlots: ringSlotsAsked });
   return {
-    transport: samples.transport.name,
+    transport: series.transport.name,
     engine: "native",
-    mode: "stream",
-    sizeBytes: 8,
-    placement: placement.cpus === null ? "unpinned" : "cross",
+    mode: series.mode,
+    sizeBytes: series.sizeBytes,
+    placement: series.placement,
+    waitPolicy: waitPolicy(series),
+    ringSlots: layout.rings === 0 ? null : layout.ringSlots,
     verified: true,
     iterations: samples.iterations,
-    nsPerItem: summarize(runs.map((s) => s.nsPerItem)),
+    unit: series.mode === "pingpong" ? "round trip" : "message",
+    nsPerItem,
     cpuNsPerItem: summarize(runs.map((s) => s.cpuNsPerItem)),
     switchesPerItem: summarize(switches).median,
+    throughput: {
+      perSecond: 1e9 / nsPerItem.median,
+      bytesPerSecond: (1e9 / nsPerItem.median) * series.sizeBytes,
+    },
+    latency: series.mode === "pingpong" ? latencyEntry(samples.runs) : null,
     samples: runs,
     warmup: samples.warmup.map(toSample),
   };
 }
 
-/** Every transport against `shm`, the ring: how many times slower it was, with a bootstrap CI. */
+function latencyEntry(trials: MeasuredTrial[]): LatencyEntry {
+  const sides = trials.map((t) => t.producer.latency).filter((l) => l !== null);
+  const histogram = mergeHistograms(...sides.map((l) => l.histogram));
+  const exact = {
+    min: Math.min(...sides.map((l) => l.minNs)),
+    max: Math.max(...sides.map((l) => l.maxNs)),
+    sum: sides.reduce((n, l) => n + l.sumNs, 0),
+  };
+  const roundTrip = latencySummary(histogram, exact);
+  const half = Object.fromEntries(
+    Object.entries(roundTrip).map(([k, v]) => [k, k === "count" ? v : v / 2]),
+  ) as unknown as LatencySummary;
+  return { clock: LATENCY_CLOCK, roundTrip, oneWayAsHalfRoundTrip: half, histogram };
+}
+
+/** Every transport against `shm` in the same mode, size and placement, with a bootstrap CI. */
 function compare(results: ResultEntry[]): Comparison[] {
-  const ring = results.find((r) => r.transport === "shm");
-  if (ring === undefined) return [];
-  return results.filter((r) => r !== ring).map((r) => {
-    const { estimate, interval } = bootstrapRatio(
-      r.samples.map((s) => s.nsPerItem),
-      ring.samples.map((s) => s.nsPerItem),
+  const comparisons: Comparison[] = [];
+  for (const ring of results.filter((r) => r.transport === "shm")) {
+    const peers = results.filter((r) =>
+      r !== ring && r.mode === ring.mode && r.sizeBytes === ring.sizeBytes &&
+      r.placement === ring.placement && r.engine === ring.engine
     );
-    return {
-      name: `${r.transport}/${ring.transport}`,
-      numerator: r.transport,
-      denominator: ring.transport,
-      ratioOfMedians: estimate,
-      ci: interval,
-    };
-  });
+    for (const r of peers) {
+      const { estimate, interval } = bootstrapRatio(
+        r.samples.map((s) => s.nsPerItem),
+        ring.samples.map((s) => s.nsPerItem),
+      );
+      comparisons.push({
+        name: `${r.transport}/${ring.transport}`,
+        numerator: r.transport,
+        denominator: ring.transport,
+        mode: r.mode,
+        sizeBytes: r.sizeBytes,
+        placement: r.placement,
+        ratioOfMedians: estimate,
+        ci: interval,
+      });
+    }
+  }
+  return comparisons;
 }
 
 function processEntries(outcome: SamplingOutcome, supervisorNice: number | null): ProcessEntry[] {
@@ -367,6 +447,12 @@ function processEntries(outcome: SamplingOutcome, supervisorNice: number | null)
 const percent = (fraction: number) =>
   Number.isFinite(fraction) ? `${(fraction * 100).toFixed(1)}%` : "?";
 
+/** Names series in a warning, at most a few, with a count of the rest. */
+function nameSome(names: string[]): string {
+  const shown = names.slice(0, 4).join(", ");
+  return names.length > 4 ? `${shown} and ${names.length - 4} more` : shown;
+}
+
 function warnings(report: Report): string[] {
   const list: string[] = [];
   const env = report.environment;
@@ -407,28 +493,28 @@ function warnings(report: Report): string[] {
   if (env.cpu.count < 2) {
     list.push("only one CPU: both processes share it, and the spinning ring waits for time slices");
   }
-  for (const r of report.results) {
-    const shared = r.samples.filter((s) =>
+  const label = (r: ResultEntry) => seriesLabel(r);
+  const shared = report.results.filter((r) =>
+    r.placement !== "same" &&
+    r.samples.some((s) =>
       s.producer.cpuStart === s.consumer.cpuStart || s.producer.cpuEnd === s.consumer.cpuEnd
-    ).length;
-    if (shared > 0) {
-      list.push(
-        `${r.transport}: in ${shared} of ${r.samples.length} trials both loops ran on one CPU`,
-      );
-    }
-    if (r.nsPerItem.cv > CV_WARNING) {
-      list.push(
-        `${r.transport}: the trials vary a lot (CV ${percent(r.nsPerItem.cv)}, above ${
-          percent(CV_WARNING)
-        })`,
-      );
-    }
-    const modes = twoModes(r.samples.map((s) =>
-      s.nsPerItem
-    ));
+    )
+  );
+  if (shared.length > 0) {
+    list.push(`both loops ran on one CPU in some trials of ${nameSome(shared.map(label))}`);
+  }
+  const noisy = report.results.filter((r) => r.nsPerItem.cv > CV_WARNING);
+  if (noisy.length > 0) {
+    list.push(
+      `the trials vary a lot (CV above ${percent(CV_WARNING)}): ` +
+        nameSome(noisy.map((r) => `${label(r)} ${percent(r.nsPerItem.cv)}`)),
+    );
+  }
+  for (const r of report.results) {
+    const modes = twoModes(r.samples.map((s) => s.nsPerItem));
     if (modes !== null) {
       list.push(
-        `${r.transport}: the trials fall into two groups (${modes.low.count} near ${
+        `${label(r)}: the trials fall into two groups (${modes.low.count} near ${
           formatNs(modes.low.median)
         } ns, ` +
           `${modes.high.count} near ${
@@ -436,22 +522,35 @@ function warnings(report: Report): string[] {
           } ns): the machine changed state during the run`,
       );
     }
-    if (r.samples.length < FEW_TRIALS) {
-      list.push(`${r.transport}: only ${r.samples.length} timed trials (fewer than ${FEW_TRIALS})`);
-    }
-    const first = r.samples[0];
-    if (first !== undefined && first.nsPerItem > SLOW_FIRST_TRIAL * r.nsPerItem.median) {
-      list.push(
-        `${r.transport}: the first timed trial was ${
-          (first.nsPerItem / r.nsPerItem.median).toFixed(2)
-        }x the median (slow start)`,
-      );
-    }
+  }
+  const few = report.results.filter((r) => r.samples.length < FEW_TRIALS);
+  if (few.length > 0) {
+    list.push(
+      `fewer than ${FEW_TRIALS} timed trials: ` +
+        nameSome(few.map((r) => `${label(r)} (${r.samples.length})`)),
+    );
+  }
+  const slow = report.results.filter((r) =>
+    r.samples.length > 0 && r.samples[0].nsPerItem > SLOW_FIRST_TRIAL * r.nsPerItem.median
+  );
+  if (slow.length > 0) {
+    list.push(
+      `slow first timed trial (above ${SLOW_FIRST_TRIAL}x the median): ` +
+        nameSome(
+          slow.map((r) =>
+            `${label(r)} ${(r.samples[0].nsPerItem / r.nsPerItem.median).toFixed(2)}x`
+          ),
+        ),
+    );
   }
   if (report.sampling.targetReached === false) {
-    const widths = report.results.map((r) => `${r.transport} ±${percent(halfWidth(r))}`).join(", ");
+    const wide = report.results.filter((r) => halfWidth(r) > report.parameters.targetCi);
+    const widths = nameSome(wide.map((r) => `${label(r)} ±${percent(halfWidth(r))}`));
     list.push(
-      `the CI target ±${percent(report.parameters.targetCi)} was not reached (${widths}); ` +
+      `the CI target ±${
+        percent(report.parameters.targetCi)
+      } was not reached for ${wide.length} of ` +
+        `${report.results.length} series (${widths}); ` +
         `stopped because the ${
           report.sampling.stopReason === "budget-spent"
             ? "time budget was spent"

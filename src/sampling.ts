@@ -1,8 +1,9 @@
 /**
- * Collects the samples of a bench run. Each transport is sized by calibration
+ * Collects the samples of a bench run. Each series (transport, mode, message
+ * size, placement) is sized by calibration
  * (unless `--iterations` fixes it) and warmed up; then the timed trials run in
- * rounds, one trial per transport, alternating the order (A B, B A, ...) so
- * slow drift of the machine hits every transport alike. Rounds go on until
+ * rounds, one trial per series, alternating the order (A B, B A, ...) so
+ * slow drift of the machine hits every series alike. Rounds go on until
  * every median is known well enough, or the time budget is spent, but never
  * stop before the minimum count.
  *
@@ -12,18 +13,20 @@
 import { median, medianInterval, relativeHalfWidth } from "./statistics.ts";
 import { runTrial } from "./trial.ts";
 import type { TrialContext, TrialResult } from "./trial.ts";
-import type { Transport } from "./transports/mod.ts";
+import { seriesLabel } from "./series.ts";
+import type { Series } from "./series.ts";
 
 /** What to sample. */
 export interface SamplingPlan {
-  transports: Transport[];
-  /** Items per trial for every transport, or null to calibrate each to `trialSeconds`. */
+  /** Every combination to measure; trials of all of them are interleaved. */
+  series: Series[];
+  /** Messages per trial for every series, or null to calibrate each to `trialSeconds`. */
   iterations: number | null;
   /** Target length of a calibrated trial. */
   trialSeconds: number;
-  /** A fixed number of timed trials per transport, or null to stop adaptively. */
+  /** A fixed number of timed trials per series, or null to stop adaptively. */
   runs: number | null;
-  /** Adaptive: at least this many timed trials per transport. */
+  /** Adaptive: at least this many timed trials per series. */
   minTrials: number;
   /** Adaptive: stop once every median's 95% CI half-width is within this fraction. */
   targetCi: number;
@@ -31,10 +34,8 @@ export interface SamplingPlan {
   budgetSeconds: number;
   /** Nice value the workers request. */
   nice: number | null;
-  /** Ring capacity in items. */
+  /** Ring capacity asked for, in messages. */
   ringSlots: number;
-  /** Producer and consumer CPUs, or null to leave placement to the scheduler. */
-  cpus: [number, number] | null;
   /** Seconds a trial may take, or null for {@link TIMEOUT_ALLOWANCE_MS} plus 20 times its expected length. */
   timeoutSeconds: number | null;
 }
@@ -44,10 +45,10 @@ export interface MeasuredTrial extends TrialResult {
   order: number;
 }
 
-/** Every trial of one transport, in the order each was measured. */
-export interface TransportSamples {
-  transport: Transport;
-  /** Items per timed trial. */
+/** Every trial of one series, in the order each was measured. */
+export interface SeriesSamples {
+  series: Series;
+  /** Messages (or round trips) per timed trial. */
   iterations: number;
   /** Calibration and warm-up trials: measured, kept apart, never summarised. */
   warmup: MeasuredTrial[];
@@ -60,7 +61,7 @@ export type StopReason = "fixed-count" | "target-reached" | "budget-spent" | "tr
 
 /** The samples and how the sampling went. */
 export interface SamplingOutcome {
-  samples: TransportSamples[];
+  samples: SeriesSamples[];
   stopReason: StopReason;
   /** Seconds from the first warm-up to the end of the last trial. */
   elapsedSeconds: number;
@@ -71,24 +72,29 @@ export interface TrialEvent {
   /** Counts every trial of the run from 1. */
   order: number;
   kind: "warm-up" | "run";
-  transport: string;
-  /** 1-based index of this kind for this transport. */
+  /** The series' label (`shm stream 8 B cross`). */
+  series: string;
+  /** 1-based index of this kind for this series. */
   index: number;
   result: MeasuredTrial;
-  /** Current relative CI half-width of each transport's median (Infinity until known). */
+  /** Current relative CI half-width of each series' median (Infinity until known). */
   halfWidths: Record<string, number>;
   /** Seconds since the start, and the budget (null for a fixed count). */
   elapsedSeconds: number;
   budgetSeconds: number | null;
 }
 
-/** Calibration starts here and grows tenfold while a trial is shorter than this fraction of the target. */
-const CALIBRATION_START = 10_000;
+/**
+ * Calibration starts with about this many bytes' worth of messages (10,000
+ * 8-byte messages) and grows tenfold while a trial is shorter than this
+ * fraction of the target.
+ */
+const CALIBRATION_START_BYTES = 80_000;
 const CALIBRATION_MIN_FRACTION = 0.05;
 /** Bounds of a calibrated trial. */
-const MIN_ITERATIONS = 1_000;
+const MIN_ITERATIONS = 10;
 const MAX_ITERATIONS = 1e11;
-/** No transport gets more timed trials than this, whatever the budget. */
+/** No series gets more timed trials than this, whatever the budget. */
 export const MAX_TRIALS = 10_000;
 /** A trial may take this many times its expected length, plus the fixed allowance, before it is killed. */
 const TIMEOUT_FACTOR = 20;
@@ -96,12 +102,12 @@ export const TIMEOUT_ALLOWANCE_MS = 30_000;
 
 /** What the stopping rule looks at after each round. */
 export interface StoppingState {
-  /** Timed trials each transport has (rounds completed). */
+  /** Timed trials each series has (rounds completed). */
   trials: number;
   runs: number | null;
   minTrials: number;
   targetCi: number;
-  /** Each transport's relative CI half-width of the median (Infinity when below 95% coverage). */
+  /** Each series' relative CI half-width of the median (Infinity when below 95% coverage). */
   halfWidths: number[];
   elapsedMs: number;
   /** How long the next round is expected to take. */
@@ -156,7 +162,7 @@ export function medianHalfWidth(values: readonly number[]): number {
  * ```ts ignore
  * import { collectSamples } from "./sampling.ts";
  * const { samples, stopReason } = await collectSamples(context, plan);
- * console.log(stopReason, samples.map((s) => `${s.transport.name}: ${s.runs.length} trials`));
+ * console.log(stopReason, samples.map((s) => `${seriesLabel(s.series)}: ${s.runs.length} trials`));
  * ```
  */
 export async function collectSamples(
@@ -165,37 +171,43 @@ export async function collectSamples(
   onTrial: (event: TrialEvent) => void = () => {},
 ): Promise<SamplingOutcome> {
   const started = performance.now();
-  const samples: TransportSamples[] = [];
+  const samples: SeriesSamples[] = [];
   let order = 0;
   const halfWidths = () =>
     Object.fromEntries(
-      samples.map((s) => [s.transport.name, medianHalfWidth(s.runs.map((r) => r.nsPerItem))]),
+      samples.map((s) => [seriesLabel(s.series), medianHalfWidth(s.runs.map((r) => r.nsPerItem))]),
     );
   const trial = async (
-    transport: Transport,
+    series: Series,
     iterations: number,
     expectedNs: number,
     kind: TrialEvent["kind"],
     index: number,
   ): Promise<MeasuredTrial> => {
-    const id = `${transport.name}-${kind === "run" ? "r" : "w"}${index}`;
-    const result = await runTrial(context, {
-      transport,
-      iterations,
-      nice: plan.nice,
-      ringSlots: plan.ringSlots,
-      cpus: plan.cpus,
-      timeoutMs: plan.timeoutSeconds !== null
-        ? plan.timeoutSeconds * 1000
-        : TIMEOUT_ALLOWANCE_MS + (TIMEOUT_FACTOR * expectedNs) / 1e6,
-    }, id);
+    // Unique within the run (it names the trial's files); the label is for people.
+    const id = `t${order + 1}`;
+    const label = `${seriesLabel(series)} ${kind} ${index}`;
+    const result = await runTrial(
+      context,
+      {
+        series,
+        iterations,
+        nice: plan.nice,
+        ringSlots: plan.ringSlots,
+        timeoutMs: plan.timeoutSeconds !== null
+          ? plan.timeoutSeconds * 1000
+          : TIMEOUT_ALLOWANCE_MS + (TIMEOUT_FACTOR * expectedNs) / 1e6,
+      },
+      id,
+      label,
+    );
     const measured = { ...result, order: ++order };
-    const sample = samples.find((s) => s.transport === transport);
+    const sample = samples.find((s) => s.series === series);
     if (sample !== undefined && kind === "run") sample.runs.push(measured);
     onTrial({
       order,
       kind,
-      transport: transport.name,
+      series: seriesLabel(series),
       index,
       result: measured,
       halfWidths: halfWidths(),
@@ -206,11 +218,12 @@ export async function collectSamples(
   };
 
   const targetNs = plan.trialSeconds * 1e9;
-  for (const transport of plan.transports) {
+  for (const series of plan.series) {
     const warmup: MeasuredTrial[] = [];
-    let iterations = plan.iterations ?? CALIBRATION_START;
+    let iterations = plan.iterations ??
+      Math.max(1, Math.ceil(CALIBRATION_START_BYTES / series.sizeBytes));
     for (;;) {
-      const result = await trial(transport, iterations, targetNs, "warm-up", warmup.length + 1);
+      const result = await trial(series, iterations, targetNs, "warm-up", warmup.length + 1);
       warmup.push(result);
       if (plan.iterations !== null) break;
       if (result.elapsedNs >= targetNs * CALIBRATION_MIN_FRACTION || iterations >= MAX_ITERATIONS) {
@@ -219,7 +232,7 @@ export async function collectSamples(
       }
       iterations *= 10;
     }
-    samples.push({ transport, iterations, warmup, runs: [] });
+    samples.push({ series, iterations, warmup, runs: [] });
   }
 
   let lastRoundMs = 0;
@@ -241,7 +254,7 @@ export async function collectSamples(
     const ordered = round % 2 === 0 ? samples : [...samples].reverse();
     for (const sample of ordered) {
       const expectedNs = (sample.warmup.at(-1)?.nsPerItem ?? 0) * sample.iterations;
-      await trial(sample.transport, sample.iterations, expectedNs, "run", round + 1);
+      await trial(sample.series, sample.iterations, expectedNs, "run", round + 1);
     }
     lastRoundMs = performance.now() - roundStarted;
   }

@@ -31,13 +31,42 @@ export function segmentName(pid: number = Deno.pid): string {
   }`;
 }
 
+/** What a trial keeps in its segment after the control block. */
+export interface SegmentLayout {
+  /** Rings (0, 1 or 2), each of `ringSlots` slots of `ringStride` bytes. */
+  rings: number;
+  ringSlots: number;
+  ringStride: number;
+  /** How waiting sides wait (the shim's `Wait` code). */
+  wait: number;
+}
+
+/**
+ * Bytes a segment of this layout needs.
+ *
+ * @example
+ * ```ts ignore
+ * import { segmentBytes } from "./segment.ts";
+ * console.log(segmentBytes(shim, { rings: 1, ringSlots: 4096, ringStride: 8, wait: 0 }));
+ * ```
+ */
+export function segmentBytes(shim: Shim, layout: SegmentLayout): number {
+  return Number(
+    shim.symbols.rp_segment_bytes(
+      BigInt(layout.ringSlots),
+      BigInt(layout.ringStride),
+      layout.rings,
+    ),
+  );
+}
+
 /**
  * One process's mapping of a trial segment.
  *
  * @example
  * ```ts ignore
  * import { Segment } from "./segment.ts";
- * const segment = Segment.create(shim, shim.controlBytes, 0);
+ * const segment = Segment.create(shim, { rings: 1, ringSlots: 4096, ringStride: 8, wait: 0 });
  * try {
  *   // hand segment.name and segment.bytes to the workers
  * } finally {
@@ -63,11 +92,19 @@ export class Segment {
     this.pointer = pointer;
   }
 
-  /** Creates and maps a new segment, and writes its control block. */
-  static create(shim: Shim, bytes: number, ringSlots: number): Segment {
+  /** Creates and maps a new segment for `layout`, and writes its control block. */
+  static create(shim: Shim, layout: SegmentLayout): Segment {
+    const bytes = segmentBytes(shim, layout);
     const name = segmentName();
     const segment = new Segment(shim, name, bytes, map(shim, name, bytes, true));
-    shim.symbols.rp_segment_init(segment.pointer, BigInt(ringSlots), Deno.pid);
+    shim.symbols.rp_segment_init(
+      segment.pointer,
+      BigInt(layout.ringSlots),
+      BigInt(layout.ringStride),
+      layout.rings,
+      Deno.pid,
+      layout.wait,
+    );
     return segment;
   }
 

@@ -1,15 +1,16 @@
 /**
  * The short summary a bench run prints: the original experiment's lines, the
- * ratio with its CI, one table, how the sampling ended, and the warnings.
+ * ratio with its CI, one table per mode, how the sampling ended, and the
+ * warnings.
  *
  * @module
  */
 
 import {
   type Colors,
-  formatCount,
   formatNs,
   formatPercent,
+  formatRate,
   formatRatio,
   originalLines,
   textTable,
@@ -17,7 +18,8 @@ import {
 import { stopText } from "./markdown.ts";
 import { ORIGINAL } from "./original.ts";
 import { halfWidth } from "./report.ts";
-import type { Report } from "./report.ts";
+import type { Report, ResultEntry } from "./report.ts";
+import { formatSize } from "./series.ts";
 
 /**
  * The terminal summary of a report.
@@ -32,38 +34,111 @@ import type { Report } from "./report.ts";
 export function renderSummary(report: Report, c: Colors): string {
   const out: string[] = [];
   out.push(...originalLines(report));
-  const ratio = report.comparisons.find((x) => x.name === "pipe/shm");
-  if (ratio !== undefined) {
+  const headline = report.comparisons.find((x) =>
+    x.name === "pipe/shm" && x.mode === "stream" && x.sizeBytes === 8 && x.placement !== "same"
+  );
+  if (headline !== undefined) {
     out.push(
-      c.bold(`The ring was ${formatRatio(ratio.ratioOfMedians)}x faster than the pipe`) +
-        ` (95% CI ${formatRatio(ratio.ci.low)}-${formatRatio(ratio.ci.high)}x; ` +
+      c.bold(`The ring was ${formatRatio(headline.ratioOfMedians)}x faster than the pipe`) +
+        ` (95% CI ${formatRatio(headline.ci.low)}-${formatRatio(headline.ci.high)}x; ` +
         c.dim(
           `the essay: ${ORIGINAL.ratioRange[0]}-${ORIGINAL.ratioRange[1]}x on ${ORIGINAL.machine})`,
         ),
     );
   }
-  out.push("");
-  const rows = report.results.map((r) => {
+  const showPlacement = new Set(report.results.map((r) => r.placement)).size > 1;
+  const versus = (r: ResultEntry) => {
+    const x = report.comparisons.find((x) =>
+      x.numerator === r.transport && x.mode === r.mode && x.sizeBytes === r.sizeBytes &&
+      x.placement === r.placement
+    );
+    return x === undefined ? "" : `${formatRatio(x.ratioOfMedians)}x`;
+  };
+  const ci = (r: ResultEntry) => {
     const w = halfWidth(r);
-    return [
-      r.transport,
-      formatCount(r.iterations),
-      String(r.samples.length),
-      formatNs(r.nsPerItem.median),
-      Number.isFinite(w) ? `±${formatPercent(w)}` : "n/a",
-      formatPercent(r.nsPerItem.cv),
-      formatNs(r.cpuNsPerItem.median),
-    ];
-  });
-  out.push(
-    textTable(
-      ["transport", "items/trial", "trials", "median ns/item", "95% CI", "CV", "CPU ns/item"],
-      rows,
-      [false, true, true, true, true, true, true],
-    ),
-  );
+    return Number.isFinite(w) ? `±${formatPercent(w)}` : "n/a";
+  };
+  const stream = report.results.filter((r) => r.mode === "stream");
+  if (stream.length > 0) {
+    out.push("", c.bold("stream: one way, ns per message"));
+    out.push(
+      textTable(
+        [
+          "size",
+          "transport",
+          ...(showPlacement ? ["placement"] : []),
+          "trials",
+          "median ns",
+          "95% CI",
+          "throughput",
+          "CPU ns",
+          "x shm",
+        ],
+        stream.map((r) => [
+          formatSize(r.sizeBytes),
+          r.transport,
+          ...(showPlacement ? [r.placement] : []),
+          String(r.samples.length),
+          formatNs(r.nsPerItem.median),
+          ci(r),
+          formatRate(r.throughput.bytesPerSecond),
+          formatNs(r.cpuNsPerItem.median),
+          versus(r),
+        ]),
+        [true, false, ...(showPlacement ? [false] : []), true, true, true, true, true, true],
+      ),
+    );
+  }
+  const pingpong = report.results.filter((r) => r.mode === "pingpong");
+  if (pingpong.length > 0) {
+    out.push("", c.bold("ping-pong: request and reply of the same size, ns per round trip"));
+    out.push(
+      textTable(
+        [
+          "size",
+          "transport",
+          ...(showPlacement ? ["placement"] : []),
+          "trials",
+          "median ns",
+          "95% CI",
+          "p50",
+          "p99",
+          "p99.9",
+          "CPU ns",
+          "x shm",
+        ],
+        pingpong.map((r) => [
+          formatSize(r.sizeBytes),
+          r.transport,
+          ...(showPlacement ? [r.placement] : []),
+          String(r.samples.length),
+          formatNs(r.nsPerItem.median),
+          ci(r),
+          formatNs(r.latency?.roundTrip.p50 ?? NaN),
+          formatNs(r.latency?.roundTrip.p99 ?? NaN),
+          formatNs(r.latency?.roundTrip.p999 ?? NaN),
+          formatNs(r.cpuNsPerItem.median),
+          versus(r),
+        ]),
+        [
+          true,
+          false,
+          ...(showPlacement ? [false] : []),
+          true,
+          true,
+          true,
+          true,
+          true,
+          true,
+          true,
+          true,
+        ],
+      ),
+    );
+  }
   const s = report.sampling;
   out.push(
+    "",
     c.dim(
       `${s.timedTrials} timed trials after ${s.warmupTrials} warm-ups in ${
         s.elapsedSeconds.toFixed(1)

@@ -15,8 +15,11 @@ import { Status } from "../ffi/symbols.ts";
 import { onInterrupt } from "./cleanup.ts";
 import { RunError } from "./errors.ts";
 import { Segment } from "./segment.ts";
+import type { SegmentLayout } from "./segment.ts";
+import { ringSlotsFor, seriesLabel, waitCode, waitPolicy } from "./series.ts";
+import type { Mode, Series } from "./series.ts";
 import { ROLES } from "./transports/mod.ts";
-import type { Role, Transport } from "./transports/mod.ts";
+import type { Role } from "./transports/mod.ts";
 import { WORKER_PATH } from "./worker.ts";
 import type { SideReport, WorkerSpec } from "./worker.ts";
 
@@ -32,15 +35,14 @@ export interface TrialContext {
 
 /** What one trial does. */
 export interface TrialPlan {
-  transport: Transport;
-  /** Items the producer sends and the consumer receives. */
+  /** Transport, mode, message size and placement. */
+  series: Series;
+  /** Messages the producer sends (stream), or round trips the client makes (ping-pong). */
   iterations: number;
   /** Nice value each worker requests for its loop thread, or null to leave it. */
   nice: number | null;
-  /** Ring capacity in items, for transports with a ring. */
+  /** Ring capacity asked for, in messages (fewer for large messages: {@link ringSlotsFor}). */
   ringSlots: number;
-  /** Producer and consumer CPUs, or null to leave placement to the scheduler. */
-  cpus: [number, number] | null;
   /** How long the whole trial (both processes) may take before both are killed. */
   timeoutMs: number;
 }
@@ -48,10 +50,12 @@ export interface TrialPlan {
 /** One verified sample: the timed run of one trial. */
 export interface TrialResult {
   transport: string;
+  mode: Mode;
+  sizeBytes: number;
   iterations: number;
-  /** From the producer's first item to the consumer's last, CLOCK_MONOTONIC. */
+  /** From the producer's first message to the consumer's last (stream) or the client's last reply, CLOCK_MONOTONIC. */
   elapsedNs: number;
-  /** `elapsedNs / iterations`. */
+  /** `elapsedNs / iterations`: ns per message, or per round trip. */
   nsPerItem: number;
   producer: SideReport;
   consumer: SideReport;
@@ -76,9 +80,9 @@ interface WorkerOutcome {
  * ```ts ignore
  * import { runTrial } from "./trial.ts";
  * import { shm } from "./transports/shm.ts";
+ * const series = { transport: shm, mode: "stream", sizeBytes: 8, placement: "cross", cpus: [0, 1] };
  * const result = await runTrial(context, {
- *   transport: shm, iterations: 1_000_000, nice: -20, ringSlots: 4096, cpus: [0, 1],
- *   timeoutMs: 60_000,
+ *   series, iterations: 1_000_000, nice: -20, ringSlots: 4096, timeoutMs: 60_000,
  * }, "t1");
  * console.log(result.nsPerItem);
  * ```
@@ -87,12 +91,13 @@ export async function runTrial(
   context: TrialContext,
   plan: TrialPlan,
   trialId: string,
+  label = `${seriesLabel(plan.series)} trial ${trialId}`,
 ): Promise<TrialResult> {
   const { shim } = context;
-  const { transport } = plan;
-  const label = `${transport.name} trial ${trialId}`;
-  const bytes = shim.controlBytes + transport.segmentBytes(shim, plan.ringSlots);
-  const segment = Segment.create(shim, bytes, plan.ringSlots);
+  const { series } = plan;
+  const { transport, mode, sizeBytes } = series;
+  const segment = Segment.create(shim, trialLayout(plan));
+  const bytes = segment.bytes;
   const children: Deno.ChildProcess[] = [];
   using _undo = onInterrupt(() => {
     for (const child of children) kill(child);
@@ -103,6 +108,8 @@ export async function runTrial(
       shim,
       privateDir: context.privateDir,
       trialId,
+      mode,
+      sizeBytes,
     });
     const outcomes = await supervise(
       ROLES.map((role, i) => {
@@ -112,9 +119,11 @@ export async function runTrial(
           segmentBytes: bytes,
           transport: transport.name,
           role,
+          mode,
+          sizeBytes,
           iterations: plan.iterations,
           nice: plan.nice,
-          cpu: plan.cpus === null ? null : plan.cpus[i],
+          cpu: series.cpus === null ? null : series.cpus[i],
           endpoint,
         };
         const child = spawnWorker(spec);
@@ -129,7 +138,40 @@ export async function runTrial(
   } finally {
     segment.unlink();
     segment.unmap();
+    removeTrialFiles(context.privateDir, trialId);
   }
+}
+
+/** Removes the files a transport made for this trial (named `<trialId>.*` in the private directory). */
+function removeTrialFiles(dir: string, trialId: string): void {
+  try {
+    for (const entry of Deno.readDirSync(dir)) {
+      if (entry.name.startsWith(`${trialId}.`)) Deno.removeSync(`${dir}/${entry.name}`);
+    }
+  } catch {
+    // the directory is removed with the run anyway
+  }
+}
+
+/**
+ * The segment a trial needs: its transport's rings, sized for its messages,
+ * and how waiting sides wait.
+ *
+ * @example
+ * ```ts ignore
+ * import { trialLayout } from "./trial.ts";
+ * console.log(trialLayout(plan)); // { rings: 2, ringSlots: 64, ringStride: 1048576, wait: 0 }
+ * ```
+ */
+export function trialLayout(plan: Pick<TrialPlan, "series" | "ringSlots">): SegmentLayout {
+  const { series } = plan;
+  const rings = series.transport.rings(series.mode);
+  return {
+    rings,
+    ringSlots: rings === 0 ? 0 : ringSlotsFor(series.sizeBytes, plan.ringSlots),
+    ringStride: rings === 0 ? 0 : series.sizeBytes,
+    wait: waitCode(waitPolicy(series)),
+  };
 }
 
 function spawnWorker(spec: WorkerSpec): Deno.ChildProcess {
@@ -233,7 +275,7 @@ function failure(outcome: WorkerOutcome, report: SideReport | null): string {
     const bad = report.badItem;
     const detail = bad === null
       ? ""
-      : ` (item ${bad.index}: expected ${bad.expected}, got ${bad.got})`;
+      : ` (message ${bad.index}, byte ${bad.offset}: expected ${bad.expected}, got ${bad.got})`;
     return `stopped: ${report.statusText}${detail}`;
   }
   const message = outcome.stderr.trim().split("\n").at(-1) ?? "";
@@ -268,7 +310,7 @@ function verify(label: string, plan: TrialPlan, outcomes: WorkerOutcome[]): Tria
   const expected = String(plan.iterations);
   if (producer.items !== expected || consumer.items !== expected) {
     throw new RunError(
-      `${label} failed verification: ${producer.items} items sent and ${consumer.items} received, expected ${expected}`,
+      `${label} failed verification: ${producer.items} messages sent and ${consumer.items} received, expected ${expected}`,
     );
   }
   if (producer.checksum !== consumer.checksum) {
@@ -280,8 +322,13 @@ function verify(label: string, plan: TrialPlan, outcomes: WorkerOutcome[]): Tria
   if (!(elapsedNs > 0)) {
     throw new RunError(`${label} measured a non-positive time (${elapsedNs} ns)`);
   }
+  if (plan.series.mode === "pingpong" && producer.latency === null) {
+    throw new RunError(`${label}: the ping-pong client reported no latencies`);
+  }
   return {
-    transport: plan.transport.name,
+    transport: plan.series.transport.name,
+    mode: plan.series.mode,
+    sizeBytes: plan.series.sizeBytes,
     iterations: plan.iterations,
     elapsedNs,
     nsPerItem: elapsedNs / plan.iterations,

@@ -11,7 +11,10 @@
 
 import { Shim } from "../ffi/library.ts";
 import { ResultField, Status } from "../ffi/symbols.ts";
+import { HISTOGRAM_BUCKETS, toSparse } from "./histogram.ts";
+import type { SparseHistogram } from "./histogram.ts";
 import { Segment } from "./segment.ts";
+import type { Mode } from "./series.ts";
 import { transportNamed } from "./transports/mod.ts";
 import type { Endpoint, Role } from "./transports/mod.ts";
 
@@ -33,7 +36,10 @@ export interface WorkerSpec {
   /** Transport name and this worker's side of it. */
   transport: string;
   role: Role;
-  /** Items to move. */
+  mode: Mode;
+  /** Bytes per message. */
+  sizeBytes: number;
+  /** Messages (stream) or round trips (ping-pong). */
   iterations: number;
   /** The nice value to request for the loop thread, or null to leave it. */
   nice: number | null;
@@ -68,8 +74,10 @@ export interface SideReport {
   /** Items moved and their sum modulo 2^64 (decimal strings). */
   items: string;
   checksum: string;
-  /** For a failed check: the first bad item, what was expected and what arrived. */
-  badItem: { index: string; expected: string; got: string } | null;
+  /** For a failed check: the first bad message, the byte offset of the bad word, what was expected and what arrived. */
+  badItem: { index: string; offset: number; expected: string; got: string } | null;
+  /** Ping-pong client only: every round trip, as exact extremes and sum and a histogram (ns). */
+  latency: { minNs: number; maxNs: number; sumNs: number; histogram: SparseHistogram } | null;
   /** CPUs the loop started and ended on. */
   cpuStart: number;
   cpuEnd: number;
@@ -111,14 +119,19 @@ export function runWorker(spec: WorkerSpec): SideReport {
     const affinityActual = shim.allowedCpus();
     const schedPolicy = shim.schedPolicy();
     const out = new BigUint64Array(ResultField.FIELDS);
+    const hist = new BigUint64Array(HISTOGRAM_BUCKETS);
     const status = transport.runSide({
       shim,
       segment,
       role: spec.role,
       endpoint: spec.endpoint,
+      mode: spec.mode,
+      sizeBytes: spec.sizeBytes,
       iterations: spec.iterations,
       out,
+      hist,
     });
+    const client = spec.mode === "pingpong" && spec.role === "producer" && status === Status.OK;
     const field = (slot: number) => out[slot].toString();
     return {
       role: spec.role,
@@ -140,8 +153,17 @@ export function runWorker(spec: WorkerSpec): SideReport {
       badItem: status === Status.BAD_DATA
         ? {
           index: field(ResultField.BAD_INDEX),
+          offset: Number(out[ResultField.BAD_OFFSET]),
           expected: field(ResultField.BAD_EXPECTED),
           got: field(ResultField.BAD_GOT),
+        }
+        : null,
+      latency: client
+        ? {
+          minNs: Number(out[ResultField.LAT_MIN]),
+          maxNs: Number(out[ResultField.LAT_MAX]),
+          sumNs: Number(out[ResultField.LAT_SUM]),
+          histogram: toSparse(hist),
         }
         : null,
       cpuStart: Number(out[ResultField.CPU_START]),

@@ -27,6 +27,12 @@ import { checkSharedMemory, readMemoryRoom } from "../src/resources.ts";
 import { PRIVATE_DIR_PREFIX, removeStaleLeftovers } from "../src/stale.ts";
 import { renderSummary } from "../src/terminal.ts";
 import { allowedCpus, readTopology, resolvePlacement } from "../src/topology.ts";
+import { formatSize, planSeries } from "../src/series.ts";
+import type { PlacementKind } from "../src/series.ts";
+import { segmentBytes } from "../src/segment.ts";
+import { trialLayout } from "../src/trial.ts";
+import type { Placement } from "../src/topology.ts";
+import type { PlacementRequest } from "../src/options.ts";
 import { transportNamed } from "../src/transports/mod.ts";
 import type { Transport } from "../src/transports/mod.ts";
 
@@ -56,11 +62,21 @@ async function main(): Promise<void> {
   );
   using shim = Shim.open(build.libraryPath);
   const transports = options.transports.map((name) => transportNamed(name) as Transport);
-  const largest = Math.max(...transports.map((t) => t.segmentBytes(shim, options.ringSlots)));
+  const series = planSeries(
+    transports,
+    options.modes,
+    options.sizes,
+    placementsFor(options.placement, placement),
+  );
+  const largest = Math.max(
+    ...series.map((s) =>
+      segmentBytes(shim, trialLayout({ series: s, ringSlots: options.ringSlots }))
+    ),
+  );
   checkSharedMemory(
-    shim.controlBytes + largest,
+    largest,
     readMemoryRoom(shim),
-    `--ring-slots ${options.ringSlots}`,
+    `--sizes ${formatSize(Math.max(...options.sizes))} with --ring-slots ${options.ringSlots}`,
   );
   // Half a second of doing nothing: whatever is busy now is someone else's load.
   const quiet = await idleCheck(500);
@@ -77,7 +93,7 @@ async function main(): Promise<void> {
       outcome = await collectSamples(
         { shim, libraryPath: build.libraryPath, privateDir },
         {
-          transports,
+          series,
           iterations: options.iterations,
           trialSeconds: options.trialSeconds,
           runs: options.runs,
@@ -86,7 +102,6 @@ async function main(): Promise<void> {
           budgetSeconds: options.budgetSeconds,
           nice: options.nice,
           ringSlots: options.ringSlots,
-          cpus: placement.cpus,
           timeoutSeconds: options.timeoutSeconds,
         },
         progress.onTrial,
@@ -110,8 +125,26 @@ async function main(): Promise<void> {
   console.log(renderSummary(report, colorsFor(Deno.stdout)));
   if (options.save) {
     const saved = await saveReport(report, options.out);
-    console.log(`\nreport: ${saved.jsonPath}\n        ${saved.markdownPath}`);
+    console.log(
+      `\nreport: ${[saved.jsonPath, saved.markdownPath, ...saved.chartPaths].join("\n        ")}`,
+    );
   }
+}
+
+/**
+ * The placements to measure: the pair's two CPUs (`cross`, or `unpinned` with
+ * `--pin none`), one CPU for both (`same`: the pair's first), or both.
+ */
+function placementsFor(
+  request: PlacementRequest,
+  pair: Placement,
+): { kind: PlacementKind; cpus: [number, number] | null }[] {
+  const cross = pair.cpus === null
+    ? { kind: "unpinned" as const, cpus: null }
+    : { kind: "cross" as const, cpus: pair.cpus };
+  const cpu = pair.cpus?.[0] ?? 0;
+  const same = { kind: "same" as const, cpus: [cpu, cpu] as [number, number] };
+  return request === "cross" ? [cross] : request === "same" ? [same] : [cross, same];
 }
 
 /** The command line that reruns this experiment, quoted for a POSIX shell. */

@@ -21,49 +21,116 @@ async function bench(args: string[], env: Record<string, string> = {}) {
   };
 }
 
-Deno.test("deno task bench: both transports for real, the original lines, two reports", async () => {
+Deno.test("deno task bench: every transport, mode and size for real; the original lines; report and charts", async () => {
   const out = await Deno.makeTempDir();
   try {
-    const run = await bench(["--iterations", "20000", "--runs", "2", "--out", out]);
+    const run = await bench([
+      "--iterations",
+      "2000",
+      "--runs",
+      "2",
+      "--sizes",
+      "8,4K",
+      "--out",
+      out,
+    ]);
     assert.equal(run.code, 0, run.stderr);
     const lines = run.stdout.split("\n");
     assert.match(lines[0], /^SHMEM Time: {2}\d\.\d{18}$/);
     assert.match(lines[1], /^KERNEL Time: \d\.\d{18}$/);
     assert.match(lines[2], /^The ring was [\d.,]+x faster than the pipe/);
+    assert.ok(lines.includes("stream: one way, ns per message"));
+    assert.ok(lines.includes("ping-pong: request and reply of the same size, ns per round trip"));
 
-    const files = [];
-    for await (const entry of Deno.readDir(out)) files.push(entry.name);
-    assert.equal(files.length, 2, files.join(", "));
-    const jsonName = files.find((f) => f.endsWith(".json"))!;
-    assert.ok(files.includes(jsonName.replace(/\.json$/, ".md")));
-    const report = JSON.parse(await Deno.readTextFile(`${out}/${jsonName}`)) as Report;
-    assert.equal(report.schemaVersion, 2);
-    assert.equal(report.parameters.iterations, 20000);
-    assert.deepEqual(report.results.map((r) => r.transport), ["shm", "pipe"]);
+    const files = [...Deno.readDirSync(out)].map((e) => e.name).sort();
+    assert.equal(files.length, 5, files.join(", "));
+    const stem = files.find((f) => f.endsWith(".json"))!.replace(/\.json$/, "");
+    assert.deepEqual(files, [
+      `${stem}.json`,
+      `${stem}.latency.svg`,
+      `${stem}.md`,
+      `${stem}.ratio.svg`,
+      `${stem}.throughput.svg`,
+    ]);
+    const report = JSON.parse(await Deno.readTextFile(`${out}/${stem}.json`)) as Report;
+    assert.equal(report.schemaVersion, 3);
+    assert.equal(report.parameters.iterations, 2000);
+    assert.deepEqual(
+      report.results.map((r) => `${r.mode} ${r.sizeBytes} ${r.transport}`),
+      [
+        "stream 8 shm",
+        "stream 8 pipe",
+        "stream 4096 shm",
+        "stream 4096 pipe",
+        "pingpong 8 shm",
+        "pingpong 8 pipe",
+        "pingpong 4096 shm",
+        "pingpong 4096 pipe",
+      ],
+    );
     for (const result of report.results) {
       assert.equal(result.verified, true);
-      assert.equal(result.iterations, 20000);
+      assert.equal(result.engine, "native");
+      assert.equal(result.placement, "cross");
+      assert.equal(result.iterations, 2000);
       assert.equal(result.samples.length, 2);
       assert.ok(result.nsPerItem.median > 0);
-      assert.ok(result.samples.every((s) => s.elapsedNs > 0 && s.iterations === 20000));
+      assert.ok(result.samples.every((s) => s.elapsedNs > 0 && s.iterations === 2000));
+      if (result.mode === "pingpong") {
+        assert.equal(result.unit, "round trip");
+        const latency = result.latency!;
+        assert.equal(latency.roundTrip.count, 4000, "every timed round trip is in the histogram");
+        const rt = latency.roundTrip;
+        assert.ok(rt.min <= rt.p50 && rt.p50 <= rt.p90 && rt.p90 <= rt.p99 && rt.p99 <= rt.p999);
+        assert.ok(rt.p999 <= rt.p9999 && rt.p9999 <= rt.max);
+        assert.equal(latency.oneWayAsHalfRoundTrip.p50, rt.p50 / 2);
+      } else {
+        assert.equal(result.latency, null);
+        assert.equal(
+          result.throughput.bytesPerSecond,
+          result.throughput.perSecond * result.sizeBytes,
+        );
+      }
     }
-    // Interleaved: the timed runs alternate transports (shm, pipe, then pipe, shm).
-    const order = report.results.flatMap((r) => r.samples.map((s) => [s.order, r.transport]))
-      .sort((a, b) => Number(a[0]) - Number(b[0])).map((x) => x[1]);
-    assert.deepEqual(order, ["shm", "pipe", "pipe", "shm"]);
-    // The printed lines are the report's medians, in the original's format.
+    // Interleaved: round 1 runs the series in order, round 2 in reverse.
+    const order = report.results.flatMap((r) =>
+      r.samples.map((s) => [s.order, report.results.indexOf(r)])
+    )
+      .sort((a, b) => a[0] - b[0]).map((x) => x[1]);
+    assert.deepEqual(order, [0, 1, 2, 3, 4, 5, 6, 7, 7, 6, 5, 4, 3, 2, 1, 0]);
+    // The printed lines are the 8-byte stream medians, in the original's format.
     assert.equal(lines[0], originalLine("shm", report.results[0].nsPerItem.median));
     assert.equal(lines[1], originalLine("pipe", report.results[1].nsPerItem.median));
-    assert.equal(report.comparisons[0].name, "pipe/shm");
+    assert.equal(report.comparisons.length, 4, "pipe against shm for each mode and size");
     for (const role of ["producer", "consumer"]) {
       const p = report.processes.find((x) => x.role === role)!;
       assert.equal(p.niceRequested, -20);
       assert.equal(typeof p.niceAchieved, "number");
     }
+    const markdown = await Deno.readTextFile(`${out}/${stem}.md`);
+    for (const chart of ["latency", "ratio", "throughput"]) {
+      assert.ok(markdown.includes(`](${stem}.${chart}.svg)`), chart);
+    }
   } finally {
     await Deno.remove(out, { recursive: true });
   }
   assert.deepEqual(await ourSegments(), []);
+});
+
+Deno.test("messages larger than the pipe buffer go through whole, both ways", async () => {
+  const run = await bench([
+    "--transports",
+    "pipe",
+    "--sizes",
+    "1M",
+    "--iterations",
+    "40",
+    "--runs",
+    "1",
+    "--no-save",
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /^\s*1 MiB\s+pipe\s+1\s/m);
 });
 
 Deno.test("--no-save writes nothing; --transports runs just one", async () => {
@@ -76,6 +143,10 @@ Deno.test("--no-save writes nothing; --transports runs just one", async () => {
       "1",
       "--transports",
       "pipe",
+      "--mode",
+      "stream",
+      "--sizes",
+      "8",
       "--no-save",
       "--out",
       out,

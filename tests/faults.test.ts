@@ -51,6 +51,10 @@ async function startLongBench(transport: "pipe" | "shm", extra: string[] = []) {
       transport === "pipe" ? "1000000000" : "100000000000",
       "--runs",
       "1",
+      "--mode",
+      "stream",
+      "--sizes",
+      "8",
       "--no-save",
       ...extra,
     ],
@@ -104,7 +108,9 @@ for (const transport of ["pipe", "shm"] as const) {
       assert.equal(result.code, 1, result.stderr);
       assert.match(
         result.stderr,
-        new RegExp(`${transport} trial ${transport}-w1 failed: ${victim} was killed by SIGKILL; `),
+        new RegExp(
+          `${transport} stream 8 B cross warm-up 1 failed: ${victim} was killed by SIGKILL; `,
+        ),
       );
       await assertNothingLeft(child.pid);
     });
@@ -122,7 +128,7 @@ Deno.test("a killed supervisor: its workers stop by themselves, the next run rem
   assert.equal(left.length, 1, "a SIGKILLed supervisor cannot clean up after itself");
 
   const next = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", BENCH, "--quick", "--runs", "1", "--no-save"],
+    args: ["run", "--allow-all", BENCH, "--quick", "--mode", "stream", "--runs", "1", "--no-save"],
     env: { NO_COLOR: "1" },
     stdin: "null",
     stdout: "null",
@@ -149,6 +155,10 @@ Deno.test("--timeout stops a trial that takes too long", async () => {
       "1",
       "--timeout",
       "1.5",
+      "--mode",
+      "stream",
+      "--sizes",
+      "8",
       "--no-save",
     ],
     env: { NO_COLOR: "1" },
@@ -160,7 +170,7 @@ Deno.test("--timeout stops a trial that takes too long", async () => {
   assert.equal(result.code, 1);
   assert.match(
     result.stderr,
-    /pipe trial pipe-w1 timed out after 1\.5 s; both workers were killed/,
+    /pipe stream 8 B cross warm-up 1 timed out after 1\.5 s; both workers were killed/,
   );
   await assertNothingLeft(child.pid);
 });

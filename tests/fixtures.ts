@@ -5,7 +5,9 @@ import type { Environment } from "../src/environment.ts";
 import { parseBenchOptions } from "../src/options.ts";
 import { buildReport } from "../src/report.ts";
 import type { Report } from "../src/report.ts";
-import type { MeasuredTrial, StopReason, TransportSamples } from "../src/sampling.ts";
+import { histogramOf } from "../src/histogram.ts";
+import type { MeasuredTrial, SeriesSamples, StopReason } from "../src/sampling.ts";
+import type { Mode, Series } from "../src/series.ts";
 import { TRANSPORTS } from "../src/transports/mod.ts";
 import type { Role } from "../src/transports/mod.ts";
 import type { SideReport } from "../src/worker.ts";
@@ -29,6 +31,7 @@ function side(role: Role, nice: number, cpu: number, cpuNs: number): SideReport 
     items: "1000",
     checksum: "499500",
     badItem: null,
+    latency: null,
     cpuStart: cpu,
     cpuEnd: cpu,
     userNs: cpuNs,
@@ -45,9 +48,13 @@ export function fakeTrial(
   order: number,
   nice = -20,
   iterations = 1000,
+  mode: Mode = "stream",
+  sizeBytes = 8,
 ): MeasuredTrial {
-  return {
+  const trial: MeasuredTrial = {
     transport,
+    mode,
+    sizeBytes,
     iterations,
     elapsedNs: nsPerItem * iterations,
     nsPerItem,
@@ -55,6 +62,20 @@ export function fakeTrial(
     producer: side("producer", nice, 0, nsPerItem * iterations),
     consumer: side("consumer", nice, 1, nsPerItem * iterations),
   };
+  if (mode === "pingpong") {
+    // Round trips of nsPerItem, with one in a hundred ten times slower.
+    const values = Array.from(
+      { length: iterations },
+      (_, i) => (i % 100 === 99 ? 10 : 1) * nsPerItem,
+    );
+    trial.producer.latency = {
+      minNs: Math.min(...values),
+      maxNs: Math.max(...values),
+      sumNs: values.reduce((a, b) => a + b, 0),
+      histogram: histogramOf(values),
+    };
+  }
+  return trial;
 }
 
 /** Ten steady trials of the ring (median 3.2 ns) and of the pipe (median 405 ns). */
@@ -70,33 +91,53 @@ export interface FakeRun {
   pipe?: number[];
   /** Put both loops of every trial on CPU 0. */
   sameCpu?: boolean;
+  /** Also ping-pong series (ring 200 ns, pipe 20,000 ns per round trip). */
+  pingpong?: boolean;
 }
 
-/** Samples for shm and pipe, interleaved A B, B A, ... after one warm-up each. */
-export function fakeSamples(run: FakeRun = {}): TransportSamples[] {
+/** The series behind fake samples. */
+export function fakeSeries(
+  transport: "shm" | "pipe",
+  mode: Mode = "stream",
+  sizeBytes = 8,
+): Series {
+  return { transport: TRANSPORTS[transport], mode, sizeBytes, placement: "cross", cpus: [0, 1] };
+}
+
+/** Samples for shm and pipe streams (and ping-pong), interleaved A B, B A, ... after one warm-up each. */
+export function fakeSamples(run: FakeRun = {}): SeriesSamples[] {
   const { nice = -20, shm = STEADY.shm, pipe = STEADY.pipe } = run;
-  const trial = (name: string, ns: number, order: number) => {
-    const t = fakeTrial(name, ns, order, nice);
+  const groups: [Series, number[], number][] = [
+    [fakeSeries("shm"), shm, 9.5],
+    [fakeSeries("pipe"), pipe, 800],
+  ];
+  if (run.pingpong) {
+    groups.push([fakeSeries("shm", "pingpong"), STEADY.shm.map((v) => v * 62.5), 900]);
+    groups.push([fakeSeries("pipe", "pingpong"), STEADY.pipe.map((v) => v * 50), 40_000]);
+  }
+  const n = groups.length;
+  const trial = (series: Series, ns: number, order: number) => {
+    const t = fakeTrial(
+      series.transport.name,
+      ns,
+      order,
+      nice,
+      1000,
+      series.mode,
+      series.sizeBytes,
+    );
     if (run.sameCpu) t.consumer = { ...t.consumer, cpuStart: 0, cpuEnd: 0 };
     return t;
   };
-  // Round r runs shm then pipe when r is even, pipe then shm when odd; warm-ups take orders 1 and 2.
-  const orderOf = (round: number, first: boolean) =>
-    3 + 2 * round + (first === (round % 2 === 0) ? 0 : 1);
-  return [
-    {
-      transport: TRANSPORTS.shm,
-      iterations: 1000,
-      warmup: [trial("shm", 9.5, 1)],
-      runs: shm.map((ns, i) => trial("shm", ns, orderOf(i, true))),
-    },
-    {
-      transport: TRANSPORTS.pipe,
-      iterations: 1000,
-      warmup: [trial("pipe", 800, 2)],
-      runs: pipe.map((ns, i) => trial("pipe", ns, orderOf(i, false))),
-    },
-  ];
+  // Warm-ups take orders 1..n; round r runs the series forwards when r is even, backwards when odd.
+  const orderOf = (round: number, g: number) =>
+    n + 1 + n * round + (round % 2 === 0 ? g : n - 1 - g);
+  return groups.map(([series, values, warm], g) => ({
+    series,
+    iterations: 1000,
+    warmup: [trial(series, warm, g + 1)],
+    runs: values.map((ns, r) => trial(series, ns, orderOf(r, g))),
+  }));
 }
 
 const compiler: CompilerInfo = {

@@ -71,22 +71,22 @@ const warningCases: [string, Parameters<typeof fakeReport>, RegExp][] = [
   [
     "noisy trials",
     [{ shm: [3, 4, 3, 4, 3, 4, 3, 4, 3, 4] }],
-    /^shm: the trials vary a lot \(CV 15\.\d%, above 5\.0%\)/,
+    /^the trials vary a lot \(CV above 5\.0%\): shm stream 8 B cross 15\.\d%/,
   ],
   [
     "too few trials",
     [{ shm: [3.2, 3.2, 3.2], pipe: [405, 405, 405] }],
-    /^shm: only 3 timed trials \(fewer than 10\)/,
+    /^fewer than 10 timed trials: shm stream 8 B cross \(3\), pipe stream 8 B cross \(3\)/,
   ],
   [
     "slow first trial",
     [{ shm: [4.5, ...STEADY.shm.slice(1)] }],
-    /^shm: the first timed trial was 1\.41x the median \(slow start\)/,
+    /^slow first timed trial \(above 1\.25x the median\): shm stream 8 B cross 1\.41x/,
   ],
   [
     "both loops on one CPU",
     [{ sameCpu: true }],
-    /^shm: in 10 of 10 trials both loops ran on one CPU/,
+    /^both loops ran on one CPU in some trials of shm stream 8 B cross, pipe stream 8 B cross/,
   ],
   [
     "busy machine",
@@ -109,7 +109,7 @@ const warningCases: [string, Parameters<typeof fakeReport>, RegExp][] = [
   [
     "two groups",
     [{ shm: [2.4, 2.5, 2.6, 2.5, 33, 34, 35, 36, 34, 33] }],
-    /^shm: the trials fall into two groups \(4 near 2\.5 ns, 6 near 34 ns\): the machine changed state/,
+    /^shm stream 8 B cross: the trials fall into two groups \(4 near 2\.5 ns, 6 near 34 ns\): the machine changed state/,
   ],
   [
     "governor",
@@ -124,7 +124,7 @@ const warningCases: [string, Parameters<typeof fakeReport>, RegExp][] = [
   [
     "target not reached",
     [{ shm: [3, 4, 3, 4, 3, 4, 3, 4, 3, 4] }, {}, [], "budget-spent"],
-    /^the CI target ±2\.0% was not reached \(shm ±\d+\.\d%, pipe ±0\.\d%\); stopped because the time budget was spent/,
+    /^the CI target ±2\.0% was not reached for 1 of 2 series \(shm stream 8 B cross ±\d+\.\d%\); stopped because the time budget was spent/,
   ],
 ];
 
@@ -153,7 +153,7 @@ Deno.test("markdown is deterministic and carries the essentials", () => {
   assert.ok(markdown.includes("Test CPU @ 3.0GHz"));
   assert.ok(markdown.includes("Producer pinned to CPU 0, consumer to CPU 1"));
   assert.ok(markdown.includes("separate cores sharing the last-level cache"));
-  assert.ok(markdown.includes("| `shm` | cross | 1,000 | 10 | **3.2** | 3.18 to 3.22 |"));
+  assert.ok(markdown.includes("| 8 B | `shm` | cross | 1,000 | 10 | **3.2** | 3.18 to 3.22 |"));
   // "|" in a cell is escaped so the table keeps its columns.
   assert.ok(markdown.includes("test\\|host"));
   assert.ok(markdown.endsWith("</details>\n"));
@@ -165,17 +165,44 @@ Deno.test("markdown is deterministic and carries the essentials", () => {
   }
 });
 
-Deno.test("terminal summary: the original lines first, then ratio and table", () => {
+Deno.test("terminal summary: the original lines first, then ratio and one table per mode", () => {
   const plain = { isTerminal: () => false };
-  const lines = renderSummary(fakeReport(), colorsFor(plain)).split("\n");
+  const lines = renderSummary(fakeReport({ pingpong: true }), colorsFor(plain)).split("\n");
   assert.equal(lines[0], "SHMEM Time:  0.000000003200000000");
   assert.equal(lines[1], "KERNEL Time: 0.000000405000000000");
   assert.match(lines[2], /^The ring was 126\.6x faster than the pipe \(95% CI [\d.]+-[\d.]+x;/);
-  assert.ok(lines.some((l) => /^shm\s+1,000\s+10\s+3\.2\s+±0\.6%/.test(l)), lines.join("\n"));
+  const text = lines.join("\n");
+  assert.match(text, /^stream: one way, ns per message$/m);
+  assert.match(text, /^ 8 B {2}shm\s+10\s+3\.2\s+±0\.6%\s+2\.5 GB\/s\s+6\.4\s*$/m);
+  assert.match(text, /^ 8 B {2}pipe\s+10\s+405\s+±0\.5%\s+19\.8 MB\/s\s+810\s+126\.6x$/m);
+  assert.match(text, /^ping-pong: request and reply of the same size, ns per round trip$/m);
+  assert.match(text, /^ 8 B {2}shm\s+10\s+200\s+±0\.6%\s+200\s+201\s+2,0\d\d\s+400\s*$/m);
+  assert.match(text, /^40 timed trials after 4 warm-ups in 12\.5 s; the fixed count was run$/m);
+  assert.ok(!text.includes("\x1b["), "no colour when not a terminal");
+});
+
+Deno.test("ping-pong entries carry merged latency percentiles, one way labelled as RTT/2", () => {
+  const report = fakeReport({ pingpong: true });
+  const ring = report.results.find((r) => r.mode === "pingpong" && r.transport === "shm")!;
+  assert.equal(ring.unit, "round trip");
+  const latency = ring.latency!;
+  // Ten trials of 1,000 round trips: 990 of them at the trial's figure (~200 ns), 10 at ten times it.
+  assert.equal(latency.roundTrip.count, 10_000);
+  assert.ok(Math.abs(latency.roundTrip.p50 - 200) <= 2, String(latency.roundTrip.p50));
+  // Exactly 1% are slow, so p99 is the last fast one and p99.9 a slow one.
+  assert.ok(latency.roundTrip.p99 < 205, String(latency.roundTrip.p99));
   assert.ok(
-    lines.some((l) =>
-      /^20 timed trials after 2 warm-ups in 12\.5 s; the fixed count was run$/.test(l)
-    ),
+    latency.roundTrip.p999 >= 1980 && latency.roundTrip.p999 <= 2040,
+    String(latency.roundTrip.p999),
   );
-  assert.ok(!lines.join("\n").includes("\x1b["), "no colour when not a terminal");
+  assert.equal(latency.roundTrip.max, 10 * (3.23 * 62.5)); // the slowest trial's slow round trips
+  assert.equal(latency.oneWayAsHalfRoundTrip.p50, latency.roundTrip.p50 / 2);
+  assert.equal(latency.oneWayAsHalfRoundTrip.count, latency.roundTrip.count);
+  assert.match(latency.clock, /CLOCK_MONOTONIC, read once per round trip/);
+  const pp = report.comparisons.find((c) => c.mode === "pingpong")!;
+  assert.equal(pp.sizeBytes, 8);
+  assert.equal(pp.ratioOfMedians, (405 * 50) / (3.2 * 62.5));
+  const markdown = renderMarkdown(report);
+  assert.match(markdown, /^## Ping-pong: request and reply$/m);
+  assert.match(markdown, /one way p50 \(RTT\/2\)/);
 });

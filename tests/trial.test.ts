@@ -24,11 +24,16 @@ for (const name of ["shm", "pipe"]) {
     await withContext(async (context) => {
       // 10,007 items: more than the ring holds (wrap-around) and not a multiple of it.
       const result = await runTrial(context, {
-        transport: TRANSPORTS[name],
+        series: {
+          transport: TRANSPORTS[name],
+          mode: "stream",
+          sizeBytes: 8,
+          placement: name === "shm" ? "cross" : "unpinned",
+          cpus: name === "shm" ? [0, 1] : null,
+        },
         iterations: 10_007,
         nice: 0,
         ringSlots: 64,
-        cpus: name === "shm" ? [0, 1] : null,
         timeoutMs: 30_000,
       }, `test-${name}`);
       assert.equal(result.transport, name);
@@ -62,16 +67,21 @@ Deno.test("a trial past its timeout kills both workers and cleans up", async () 
     await assert.rejects(
       () =>
         runTrial(context, {
-          transport: TRANSPORTS.pipe,
+          series: {
+            transport: TRANSPORTS.pipe,
+            mode: "stream",
+            sizeBytes: 8,
+            placement: "unpinned",
+            cpus: null,
+          },
           iterations: 1e11, // hours of work
           nice: null,
           ringSlots: 64,
-          cpus: null,
           timeoutMs: 1500,
         }, "test-timeout"),
       (error: unknown) => {
         assert.ok(error instanceof RunError);
-        assert.match(error.message, /^pipe trial test-timeout timed out after 1.5 s/);
+        assert.match(error.message, /^pipe stream 8 B unpinned trial test-timeout timed out after 1.5 s/);
         return true;
       },
     );
@@ -84,18 +94,23 @@ Deno.test("a worker that cannot start fails the trial with its reason, and the p
     await assert.rejects(
       () =>
         runTrial({ ...context, libraryPath: "/nonexistent/libringpipe.so" }, {
-          transport: TRANSPORTS.shm,
+          series: {
+            transport: TRANSPORTS.shm,
+            mode: "stream",
+            sizeBytes: 8,
+            placement: "unpinned",
+            cpus: null,
+          },
           iterations: 1000,
           nice: null,
           ringSlots: 64,
-          cpus: null,
           timeoutMs: 30_000,
         }, "test-badlib"),
       (error: unknown) => {
         assert.ok(error instanceof RunError);
         assert.match(
           error.message,
-          /^shm trial test-badlib failed: producer exited with code 2: cannot load the shim/,
+          /^shm stream 8 B unpinned trial test-badlib failed: producer exited with code 2: cannot load the shim/,
         );
         return true;
       },

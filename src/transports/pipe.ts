@@ -1,12 +1,14 @@
 /**
- * `pipe`: a kernel pipe, reached as a named FIFO in the run's private
- * directory (the same kernel object as `pipe(2)`), one `write()` and one
- * `read()` of one 8-byte item per iteration, as in the original.
+ * `pipe`: kernel pipes, reached as named FIFOs in the run's private directory
+ * (the same kernel object as `pipe(2)`): one for a stream, a second for
+ * ping-pong replies. One `write()` and one `read()` per message, as in the
+ * original, finishing short transfers. The C side is `ffi/pipe.c`.
  *
  * @module
  */
 
 import { cString } from "../../ffi/library.ts";
+import { Mode } from "../../ffi/symbols.ts";
 import type { Transport } from "./types.ts";
 
 /**
@@ -21,26 +23,42 @@ import type { Transport } from "./types.ts";
 export const pipe: Transport = {
   name: "pipe",
   originalLabel: "KERNEL",
-  description: "kernel pipe (named FIFO), one write() and one read() per item",
-  segmentBytes: () => 0,
-  prepare: ({ shim, privateDir, trialId }) => {
-    const fifo = `${privateDir}/${trialId}.fifo`;
-    shim.check(shim.symbols.rp_fifo_make(cString(fifo)), `mkfifo ${fifo}`);
-    return { fifo };
+  description: "kernel pipe (named FIFO), one write() and one read() per message",
+  spins: false,
+  rings: () => 0,
+  prepare: ({ shim, privateDir, trialId, mode }) => {
+    const names = mode === "pingpong" ? ["requests", "replies"] : ["messages"];
+    const paths = names.map((name) => `${privateDir}/${trialId}.${name}.fifo`);
+    for (const path of paths) {
+      shim.check(shim.symbols.rp_fifo_make(cString(path)), `mkfifo ${path}`);
+    }
+    return { a: paths[0], b: paths[1] ?? "" };
   },
-  runSide: ({ shim, segment, role, endpoint, iterations, out }) => {
-    const fifo = String(endpoint.fifo);
-    const forWriting = role === "producer" ? 1 : 0;
-    const fd = shim.check(
-      shim.symbols.rp_fifo_open(segment.pointer, cString(fifo), forWriting),
-      `open ${fifo}`,
-    );
+  runSide: ({ shim, segment, role, endpoint, mode, sizeBytes, iterations, out, hist }) => {
+    const producer = role === "producer";
+    // The producer (client) writes a and reads b; the consumer (server) reads a and writes b.
+    const open = (path: string, forWriting: boolean) =>
+      shim.check(
+        shim.symbols.rp_fifo_open(segment.pointer, cString(path), forWriting ? 1 : 0),
+        `open ${path}`,
+      );
+    const fds: number[] = [];
     try {
-      return role === "producer"
-        ? shim.symbols.rp_pipe_send(segment.pointer, fd, BigInt(iterations), out)
-        : shim.symbols.rp_pipe_recv(segment.pointer, fd, BigInt(iterations), out);
+      fds.push(open(String(endpoint.a), producer));
+      if (mode === "pingpong") fds.push(open(String(endpoint.b), !producer));
+      return shim.symbols.rp_pipe_run(
+        segment.pointer,
+        fds[0],
+        fds[1] ?? -1,
+        producer ? 0 : 1,
+        mode === "pingpong" ? Mode.PINGPONG : Mode.STREAM,
+        BigInt(sizeBytes),
+        BigInt(iterations),
+        out,
+        hist,
+      );
     } finally {
-      shim.symbols.rp_close(fd);
+      for (const fd of fds) shim.symbols.rp_close(fd);
     }
   },
 };

@@ -1,22 +1,24 @@
 /**
- * What a transport is: the one piece a new way of moving items between two
+ * What a transport is: the one piece a new way of moving messages between two
  * processes has to provide. The supervisor prepares it, each worker runs one
- * side of it, and everything else (scheduling, statistics, reports) is shared.
+ * side of it, and everything else (modes, sizes, scheduling, statistics,
+ * reports) is shared.
  *
  * @module
  */
 
 import type { Shim } from "../../ffi/library.ts";
 import type { Segment } from "../segment.ts";
+import type { Mode } from "../series.ts";
 
-/** Which side of a trial a worker plays. */
+/** Which side of a trial a worker plays: the producer is the client in ping-pong, the consumer the server. */
 export type Role = "producer" | "consumer";
 
 /** The two roles, in the order the C shim numbers them. */
 export const ROLES: readonly Role[] = ["producer", "consumer"];
 
 /**
- * Plain values the supervisor hands to both workers (JSON-safe), such as a FIFO path.
+ * Plain values the supervisor hands to both workers (JSON-safe), such as FIFO paths.
  */
 export type Endpoint = Readonly<Record<string, string | number>>;
 
@@ -28,6 +30,8 @@ export interface PrepareContext {
   privateDir: string;
   /** A name unique within the run, for files of this trial. */
   trialId: string;
+  mode: Mode;
+  sizeBytes: number;
 }
 
 /** What a worker gives a transport when it runs one side. */
@@ -40,22 +44,28 @@ export interface SideContext {
   role: Role;
   /** What `prepare` returned. */
   endpoint: Endpoint;
-  /** Items to move. */
+  mode: Mode;
+  /** Bytes per message, a multiple of 8. */
+  sizeBytes: number;
+  /** Messages (stream) or round trips (ping-pong). */
   iterations: number;
   /** The result array the C loop fills (`ResultField` slots). */
   out: BigUint64Array<ArrayBuffer>;
+  /** The latency histogram the ping-pong client fills (`HISTOGRAM_BUCKETS` slots). */
+  hist: BigUint64Array<ArrayBuffer>;
 }
 
 /**
- * A way of moving items from a producer process to a consumer process.
+ * A way of moving messages from one process to another.
  *
  * @example
  * ```ts ignore
  * import type { Transport } from "./types.ts";
  * export const carrierPigeon: Transport = {
  *   name: "pigeon",
- *   description: "a bird per item",
- *   segmentBytes: () => 0,
+ *   description: "a bird per message",
+ *   spins: false,
+ *   rings: () => 0,
  *   prepare: () => ({}),
  *   runSide: () => 0,
  * };
@@ -68,12 +78,14 @@ export interface Transport {
   readonly originalLabel?: string;
   /** One line on what it is, for `--help` and the reports. */
   readonly description: string;
-  /** Bytes it keeps in the trial segment after the control block (the ring), or 0. */
-  segmentBytes(shim: Shim, ringSlots: number): number;
+  /** True when a waiting side spins: on a shared CPU it must yield instead. */
+  readonly spins: boolean;
+  /** Rings it keeps in the trial segment for this mode (0: none). */
+  rings(mode: Mode): number;
   /** Supervisor, before the workers start: creates what both sides open. */
   prepare(context: PrepareContext): Endpoint | Promise<Endpoint>;
   /**
-   * Worker: opens its end, runs the C loop once (one FFI call), closes.
+   * Worker: opens its ends, runs the C loop once (one FFI call), closes.
    * Returns the loop's status: 0, a positive `Status`, or `-errno`.
    */
   runSide(context: SideContext): number;

@@ -1,0 +1,355 @@
+/*
+ * ringpipe.h - what every part of the shim shares: the trial segment's control
+ * block, the result slots, the message pattern, the latency histogram, and the
+ * two loops (stream and ping-pong) that every transport runs.
+ *
+ * A transport (ring.c, pipe.c, ...) provides four small operations on an
+ * endpoint (acquire a buffer to send or to read, release it), and one exported
+ * run function that sets its endpoints up and calls the loops below. The loops
+ * are `static inline` and the operations are passed as constant function
+ * pointers, so the compiler inlines them: each transport gets its own
+ * specialised copy of the loop, with no indirect call per message.
+ *
+ * Nothing in a loop allocates or leaves C. Streaming reads the clock twice per
+ * trial; ping-pong reads it once per round trip, to time each one.
+ */
+#ifndef RINGPIPE_H
+#define RINGPIPE_H
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Bump whenever a signature, the layout or enum rp_field changes. */
+#define RP_ABI_VERSION 4u
+#define RP_MAGIC 0x52504950u /* "RPIP" */
+#define RP_CACHE_LINE 64
+#define RP_CONTROL_BYTES 256
+
+/* Return codes: 0 is success, a positive value one of these, a negative value -errno. */
+enum rp_status {
+  RP_OK = 0,
+  RP_ABORTED = 1,     /* the supervisor set the abort word */
+  RP_BAD_DATA = 2,    /* a message did not check out */
+  RP_PEER_CLOSED = 3, /* end of file before the last message */
+  RP_BAD_SEGMENT = 4, /* the segment was not set up by rp_segment_init for this use */
+  RP_ORPHANED = 5,    /* the supervisor that created the segment is gone */
+  RP_BAD_ARGUMENT = 6 /* a size, role or mode the loops do not take */
+};
+
+/* Slots of the result array every run fills (all uint64_t). */
+enum rp_field {
+  RP_T_START,      /* CLOCK_MONOTONIC ns just before the first message moved */
+  RP_T_END,        /* CLOCK_MONOTONIC ns just after the last message moved */
+  RP_ITEMS,        /* messages (or round trips) this side completed */
+  RP_CHECKSUM,     /* sum of the sequence numbers moved, modulo 2^64 */
+  RP_BAD_INDEX,    /* first message that did not check out (RP_BAD_DATA) */
+  RP_BAD_OFFSET,   /* byte offset of the first bad word in it */
+  RP_BAD_EXPECTED, /* what that word should have been */
+  RP_BAD_GOT,      /* what arrived */
+  RP_UTIME_NS,     /* user CPU time of this thread during the loop */
+  RP_STIME_NS,     /* system CPU time of this thread during the loop */
+  RP_NVCSW,        /* voluntary context switches during the loop */
+  RP_NIVCSW,       /* involuntary context switches during the loop */
+  RP_CPU_START,    /* CPU the loop started on */
+  RP_CPU_END,      /* CPU the loop ended on */
+  RP_LAT_MIN,      /* ping-pong client: shortest round trip, ns */
+  RP_LAT_MAX,      /* ping-pong client: longest round trip, ns */
+  RP_LAT_SUM,      /* ping-pong client: sum of round trips, ns */
+  RP_FIELDS
+};
+
+/* The producer sends in a stream and is the client in ping-pong; the consumer is the server. */
+enum rp_role { RP_PRODUCER = 0, RP_CONSUMER = 1 };
+enum rp_mode { RP_STREAM = 0, RP_PINGPONG = 1 };
+/* How a side that finds nothing to do waits: spin on the cache line, or give the CPU away. */
+enum rp_wait { RP_WAIT_SPIN = 0, RP_WAIT_YIELD = 1 };
+
+#define RP_MAX_RINGS 2
+
+struct rp_control {
+  uint32_t magic;
+  uint32_t abi_version;
+  int32_t supervisor_pid; /* the workers' parent; a worker whose parent changes stops */
+  uint32_t wait_policy;   /* enum rp_wait */
+  uint64_t ring_slots;    /* power of two, or 0 when the segment has no ring */
+  uint64_t ring_stride;   /* bytes per slot: the message size rounded up to 8 */
+  uint64_t ring_offset[RP_MAX_RINGS]; /* where each ring starts in the segment, or 0 */
+  _Alignas(RP_CACHE_LINE) _Atomic uint32_t ready[2];
+  _Alignas(RP_CACHE_LINE) _Atomic uint32_t abort;
+};
+_Static_assert(sizeof(struct rp_control) <= RP_CONTROL_BYTES, "control block grew");
+
+/* Spinning waits look at the abort word only this often, to stay off its line, */
+#define RP_ABORT_POLL_MASK 1023u
+/* and every loop asks the kernel whether its parent is still the supervisor this often. */
+#define RP_ORPHAN_POLL_MASK 65535u
+
+static inline struct rp_control *rp_control_of(void *segment) { return segment; }
+
+static inline int rp_aborted(struct rp_control *ctl) {
+  return atomic_load_explicit(&ctl->abort, memory_order_acquire) != 0;
+}
+
+/* Whether to go on: RP_OK, or why not (the supervisor aborted or is gone). */
+static inline int rp_still_wanted(struct rp_control *ctl) {
+  if (rp_aborted(ctl)) return RP_ABORTED;
+  if (getppid() != ctl->supervisor_pid) return RP_ORPHANED;
+  return RP_OK;
+}
+
+/*
+ * Every waiting spin calls this: it yields the CPU when the policy says so,
+ * and stops the worker when the supervisor aborts or dies, so no loop waits
+ * forever after a crash.
+ */
+static inline int rp_wait_once(struct rp_control *ctl, unsigned *spins) {
+  unsigned n = ++*spins;
+  if (ctl->wait_policy == RP_WAIT_YIELD) sched_yield();
+  if ((n & RP_ABORT_POLL_MASK) != 0) return RP_OK;
+  if ((n & RP_ORPHAN_POLL_MASK) == 0) return rp_still_wanted(ctl);
+  return rp_aborted(ctl) ? RP_ABORTED : RP_OK;
+}
+
+static inline uint64_t rp_now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- the message pattern: word k of message i is i + k * RP_PATTERN_STEP ---- */
+
+/* Word 0 is the sequence number itself, so an 8-byte message is what the original sent. */
+#define RP_PATTERN_STEP 0x9E3779B97F4A7C15ull
+
+static inline void rp_fill(uint64_t *words, uint64_t seq, uint64_t count) {
+  for (uint64_t k = 0; k < count; k++) words[k] = seq + k * RP_PATTERN_STEP;
+}
+
+/* Checks every word; on a mismatch records where and returns RP_BAD_DATA. */
+static inline int rp_verify(const uint64_t *words, uint64_t seq, uint64_t count, uint64_t *out) {
+  for (uint64_t k = 0; k < count; k++) {
+    uint64_t expected = seq + k * RP_PATTERN_STEP;
+    if (words[k] != expected) {
+      out[RP_BAD_INDEX] = seq;
+      out[RP_BAD_OFFSET] = k * 8;
+      out[RP_BAD_EXPECTED] = expected;
+      out[RP_BAD_GOT] = words[k];
+      return RP_BAD_DATA;
+    }
+  }
+  return RP_OK;
+}
+
+/* ---- the latency histogram: log-linear, HdrHistogram-style, fixed size ---- */
+
+/*
+ * Values below 256 ns have a bucket each; above, every power of two is split
+ * into 128 buckets, so a bucket is never wider than 1/128 (0.8%) of its
+ * values. 4,480 buckets reach 2^41 ns (about 36 minutes); longer is clamped.
+ */
+#define RP_HIST_SUB_BITS 8
+#define RP_HIST_FIRST (1u << RP_HIST_SUB_BITS)       /* 256 */
+#define RP_HIST_HALF (1u << (RP_HIST_SUB_BITS - 1)) /* 128 */
+#define RP_HIST_MAGNITUDES 33
+#define RP_HIST_BUCKETS (RP_HIST_FIRST + RP_HIST_MAGNITUDES * RP_HIST_HALF)
+
+static inline uint32_t rp_hist_bucket(uint64_t value) {
+  if (value < RP_HIST_FIRST) return (uint32_t)value;
+  unsigned shift = 63 - (unsigned)__builtin_clzll(value) - (RP_HIST_SUB_BITS - 1);
+  if (shift > RP_HIST_MAGNITUDES) return RP_HIST_BUCKETS - 1;
+  return RP_HIST_FIRST + (shift - 1) * RP_HIST_HALF + (uint32_t)(value >> shift) - RP_HIST_HALF;
+}
+
+/* ---- what surrounds every loop: rendezvous, usage, results ---- */
+
+static inline uint64_t rp_timeval_ns(struct timeval tv) {
+  return (uint64_t)tv.tv_sec * 1000000000u + (uint64_t)tv.tv_usec * 1000u;
+}
+
+/* Marks this side ready and waits until the peer is too (or the supervisor aborts or dies). */
+static inline int rp_rendezvous(struct rp_control *ctl, int role) {
+  unsigned spins = 0;
+  int status;
+  atomic_store_explicit(&ctl->ready[role], 1, memory_order_release);
+  while (!atomic_load_explicit(&ctl->ready[1 - role], memory_order_acquire))
+    if ((status = rp_wait_once(ctl, &spins)) != RP_OK) return status;
+  return RP_OK;
+}
+
+static inline void rp_usage_begin(uint64_t *out) {
+  struct rusage ru;
+  getrusage(RUSAGE_THREAD, &ru);
+  out[RP_UTIME_NS] = rp_timeval_ns(ru.ru_utime);
+  out[RP_STIME_NS] = rp_timeval_ns(ru.ru_stime);
+  out[RP_NVCSW] = (uint64_t)ru.ru_nvcsw;
+  out[RP_NIVCSW] = (uint64_t)ru.ru_nivcsw;
+  out[RP_CPU_START] = (uint64_t)sched_getcpu();
+}
+
+static inline void rp_usage_end(uint64_t *out) {
+  struct rusage ru;
+  out[RP_CPU_END] = (uint64_t)sched_getcpu();
+  getrusage(RUSAGE_THREAD, &ru);
+  out[RP_UTIME_NS] = rp_timeval_ns(ru.ru_utime) - out[RP_UTIME_NS];
+  out[RP_STIME_NS] = rp_timeval_ns(ru.ru_stime) - out[RP_STIME_NS];
+  out[RP_NVCSW] = (uint64_t)ru.ru_nvcsw - out[RP_NVCSW];
+  out[RP_NIVCSW] = (uint64_t)ru.ru_nivcsw - out[RP_NIVCSW];
+}
+
+/* Checks the segment and the arguments every run shares. */
+static inline int rp_check_run(void *segment, int32_t role, int32_t mode, uint64_t size) {
+  struct rp_control *ctl = rp_control_of(segment);
+  if (ctl->magic != RP_MAGIC || ctl->abi_version != RP_ABI_VERSION) return RP_BAD_SEGMENT;
+  if ((role != RP_PRODUCER && role != RP_CONSUMER) || (mode != RP_STREAM && mode != RP_PINGPONG))
+    return RP_BAD_ARGUMENT;
+  if (size == 0 || size % 8 != 0) return RP_BAD_ARGUMENT;
+  return RP_OK;
+}
+
+/* ---- the loops ---- */
+
+/*
+ * What a transport lends the loops: a buffer to fill or read, and handing it
+ * back. Transports define these with RP_INLINE: an operation the compiler
+ * declines to inline costs a call per message and keeps the endpoint in
+ * memory, which doubled the 8-byte ring's time per item when it happened.
+ */
+typedef int (*rp_acquire_fn)(void *endpoint, uint64_t **words);
+typedef int (*rp_release_fn)(void *endpoint);
+
+/* One end of a transport, as the loops see it. */
+struct rp_end {
+  void *endpoint;
+  rp_acquire_fn acquire;
+  rp_release_fn release;
+};
+
+#define RP_INLINE static inline __attribute__((always_inline))
+
+/* Stream, producer side: fill and send message i, for every i. */
+RP_INLINE int rp_stream_send(struct rp_control *ctl, struct rp_end tx, uint64_t words,
+                             uint64_t count, uint64_t *out) {
+  uint64_t sum = 0, *buf;
+  int status;
+  out[RP_T_START] = rp_now_ns();
+  for (uint64_t i = 0; i < count; i++) {
+    if ((i & RP_ORPHAN_POLL_MASK) == 0 && (status = rp_still_wanted(ctl)) != RP_OK) return status;
+    if ((status = tx.acquire(tx.endpoint, &buf)) != RP_OK) return status;
+    rp_fill(buf, i, words);
+    if ((status = tx.release(tx.endpoint)) != RP_OK) return status;
+    sum += i;
+  }
+  out[RP_T_END] = rp_now_ns();
+  out[RP_ITEMS] = count;
+  out[RP_CHECKSUM] = sum;
+  return RP_OK;
+}
+
+/* Stream, consumer side: receive and check message i, for every i. */
+RP_INLINE int rp_stream_recv(struct rp_control *ctl, struct rp_end rx, uint64_t words,
+                             uint64_t count, uint64_t *out) {
+  uint64_t sum = 0, *buf;
+  int status;
+  out[RP_T_START] = rp_now_ns();
+  for (uint64_t i = 0; i < count; i++) {
+    if ((i & RP_ORPHAN_POLL_MASK) == 0 && (status = rp_still_wanted(ctl)) != RP_OK) return status;
+    if ((status = rx.acquire(rx.endpoint, &buf)) != RP_OK) return status;
+    if ((status = rp_verify(buf, i, words, out)) != RP_OK) return status;
+    if ((status = rx.release(rx.endpoint)) != RP_OK) return status;
+    sum += i;
+  }
+  out[RP_T_END] = rp_now_ns();
+  out[RP_ITEMS] = count;
+  out[RP_CHECKSUM] = sum;
+  return RP_OK;
+}
+
+/*
+ * Ping-pong, client side: send request i, wait for reply i, check it; time
+ * each round trip into the histogram. The clock is read once per round trip:
+ * the end of one is the start of the next.
+ */
+RP_INLINE int rp_pingpong_client(struct rp_control *ctl, struct rp_end tx, struct rp_end rx,
+                                 uint64_t words, uint64_t count, uint64_t *out, uint64_t *hist) {
+  uint64_t sum = 0, lat_min = UINT64_MAX, lat_max = 0, lat_sum = 0, *buf;
+  int status;
+  uint64_t before = rp_now_ns();
+  out[RP_T_START] = before;
+  for (uint64_t i = 0; i < count; i++) {
+    if ((i & RP_ORPHAN_POLL_MASK) == 0 && (status = rp_still_wanted(ctl)) != RP_OK) return status;
+    if ((status = tx.acquire(tx.endpoint, &buf)) != RP_OK) return status;
+    rp_fill(buf, i, words);
+    if ((status = tx.release(tx.endpoint)) != RP_OK) return status;
+    if ((status = rx.acquire(rx.endpoint, &buf)) != RP_OK) return status;
+    if ((status = rp_verify(buf, i, words, out)) != RP_OK) return status;
+    if ((status = rx.release(rx.endpoint)) != RP_OK) return status;
+    uint64_t after = rp_now_ns(), rtt = after - before;
+    hist[rp_hist_bucket(rtt)]++;
+    lat_min = rtt < lat_min ? rtt : lat_min;
+    lat_max = rtt > lat_max ? rtt : lat_max;
+    lat_sum += rtt;
+    sum += i;
+    before = after;
+  }
+  out[RP_T_END] = before;
+  out[RP_ITEMS] = count;
+  out[RP_CHECKSUM] = sum;
+  out[RP_LAT_MIN] = count > 0 ? lat_min : 0;
+  out[RP_LAT_MAX] = lat_max;
+  out[RP_LAT_SUM] = lat_sum;
+  return RP_OK;
+}
+
+/* Ping-pong, server side: receive and check request i, answer with reply i. */
+RP_INLINE int rp_pingpong_server(struct rp_control *ctl, struct rp_end rx, struct rp_end tx,
+                                 uint64_t words, uint64_t count, uint64_t *out) {
+  uint64_t sum = 0, *buf;
+  int status;
+  out[RP_T_START] = rp_now_ns();
+  for (uint64_t i = 0; i < count; i++) {
+    if ((i & RP_ORPHAN_POLL_MASK) == 0 && (status = rp_still_wanted(ctl)) != RP_OK) return status;
+    if ((status = rx.acquire(rx.endpoint, &buf)) != RP_OK) return status;
+    if ((status = rp_verify(buf, i, words, out)) != RP_OK) return status;
+    if ((status = rx.release(rx.endpoint)) != RP_OK) return status;
+    if ((status = tx.acquire(tx.endpoint, &buf)) != RP_OK) return status;
+    rp_fill(buf, i, words);
+    if ((status = tx.release(tx.endpoint)) != RP_OK) return status;
+    sum += i;
+  }
+  out[RP_T_END] = rp_now_ns();
+  out[RP_ITEMS] = count;
+  out[RP_CHECKSUM] = sum;
+  return RP_OK;
+}
+
+/*
+ * Runs one side of one trial over the given ends: `a` is where the producer
+ * (client) sends and the consumer (server) receives; `b`, for ping-pong only,
+ * carries the replies back. Meets the peer first, then measures the loop.
+ */
+RP_INLINE int rp_run_side(void *segment, int32_t role, int32_t mode, uint64_t size,
+                          uint64_t count, struct rp_end a, struct rp_end b, uint64_t *out,
+                          uint64_t *hist) {
+  struct rp_control *ctl = rp_control_of(segment);
+  uint64_t words = size / 8;
+  int status = rp_rendezvous(ctl, role);
+  if (status != RP_OK) return status;
+  rp_usage_begin(out);
+  if (mode == RP_STREAM)
+    status = role == RP_PRODUCER ? rp_stream_send(ctl, a, words, count, out)
+                                 : rp_stream_recv(ctl, a, words, count, out);
+  else
+    status = role == RP_PRODUCER ? rp_pingpong_client(ctl, a, b, words, count, out, hist)
+                                 : rp_pingpong_server(ctl, a, b, words, count, out);
+  if (status == RP_OK) rp_usage_end(out);
+  return status;
+}
+
+#endif /* RINGPIPE_H */

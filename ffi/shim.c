@@ -1,0 +1,194 @@
+/*
+ * shim.c - setting a trial up and tearing it down: shared memory, FIFOs, the
+ * calling thread's nice and affinity, the clock, the histogram's shape. None
+ * of it is timed; the loops live in ringpipe.h and the transports' files.
+ *
+ * One trial uses one shared segment:
+ *
+ *   +----------------------+ 0
+ *   | struct rp_control    |  rendezvous flags, abort word, ring layout
+ *   +----------------------+ RP_CONTROL_BYTES
+ *   | ring 0               |  shm: producer to consumer (absent for pipe)
+ *   +----------------------+
+ *   | ring 1               |  shm ping-pong: the replies
+ *   +----------------------+
+ */
+#include "ringpipe.h" /* first: it defines _GNU_SOURCE */
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+
+uint64_t rp_ring_bytes(uint64_t slots, uint64_t stride); /* ring.c */
+
+/* A ring's bytes, rounded up to whole cache lines so the next one starts on a line. */
+static uint64_t ring_span(uint64_t slots, uint64_t stride) {
+  uint64_t bytes = rp_ring_bytes(slots, stride);
+  return (bytes + RP_CACHE_LINE - 1) / RP_CACHE_LINE * RP_CACHE_LINE;
+}
+
+uint32_t rp_hist_buckets(void) { return RP_HIST_BUCKETS; }
+
+uint32_t rp_hist_index(uint64_t value) { return rp_hist_bucket(value); }
+
+/* ---- setup and teardown: not timed ---- */
+
+uint32_t rp_abi_version(void) { return RP_ABI_VERSION; }
+
+uint32_t rp_result_fields(void) { return RP_FIELDS; }
+
+uint64_t rp_control_bytes(void) { return RP_CONTROL_BYTES; }
+
+const char *rp_strerror(int32_t errnum) { return strerror(errnum); }
+
+/* Maps a POSIX shared-memory object; creates it (O_EXCL, mode 0600) when `create`. */
+void *rp_shm_map(const char *name, uint64_t bytes, int32_t create, int32_t *err) {
+  int fd = shm_open(name, create ? O_RDWR | O_CREAT | O_EXCL : O_RDWR, 0600);
+  if (fd < 0) {
+    *err = errno;
+    return NULL;
+  }
+  if (create && ftruncate(fd, (off_t)bytes) != 0) {
+    *err = errno;
+    close(fd);
+    shm_unlink(name);
+    return NULL;
+  }
+  /* MAP_POPULATE: page faults happen here, not inside the timed loop. */
+  void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, 0);
+  int saved = errno;
+  close(fd);
+  if (p == MAP_FAILED) {
+    *err = saved;
+    if (create) shm_unlink(name);
+    return NULL;
+  }
+  *err = 0;
+  return p;
+}
+
+int32_t rp_shm_unmap(void *p, uint64_t bytes) { return munmap(p, bytes) == 0 ? 0 : -errno; }
+
+int32_t rp_shm_unlink(const char *name) { return shm_unlink(name) == 0 ? 0 : -errno; }
+
+/*
+ * Writes the control block of a fresh (zeroed) segment: `rings` rings of
+ * `ring_slots` slots of `ring_stride` bytes follow it, each starting on a
+ * cache line. The segment must hold rp_segment_bytes() of the same arguments.
+ */
+void rp_segment_init(void *segment, uint64_t ring_slots, uint64_t ring_stride, uint32_t rings,
+                     int32_t supervisor_pid, uint32_t wait_policy) {
+  struct rp_control *ctl = rp_control_of(segment);
+  ctl->magic = RP_MAGIC;
+  ctl->abi_version = RP_ABI_VERSION;
+  ctl->supervisor_pid = supervisor_pid;
+  ctl->wait_policy = wait_policy;
+  ctl->ring_slots = ring_slots;
+  ctl->ring_stride = ring_stride;
+  for (uint32_t i = 0; i < RP_MAX_RINGS; i++)
+    ctl->ring_offset[i] = i < rings ? RP_CONTROL_BYTES + i * ring_span(ring_slots, ring_stride) : 0;
+  atomic_store_explicit(&ctl->abort, 0, memory_order_release);
+}
+
+/* Bytes a segment needs for its control block and `rings` rings. */
+uint64_t rp_segment_bytes(uint64_t ring_slots, uint64_t ring_stride, uint32_t rings) {
+  return RP_CONTROL_BYTES + rings * ring_span(ring_slots, ring_stride);
+}
+
+void rp_segment_abort(void *segment) {
+  atomic_store_explicit(&rp_control_of(segment)->abort, 1, memory_order_release);
+}
+
+int32_t rp_fifo_make(const char *path) { return mkfifo(path, 0600) == 0 ? 0 : -errno; }
+
+/*
+ * Opens one end of a FIFO without ever blocking for good: the reader's open
+ * succeeds at once (O_NONBLOCK), the writer's is retried every millisecond
+ * until a reader exists, and both give up (-ECANCELED) when the supervisor
+ * aborts or dies. The descriptor is then made blocking for the loop; the
+ * rendezvous that follows keeps the reader from reading before a writer exists.
+ */
+int32_t rp_fifo_open(void *segment, const char *path, int32_t for_writing) {
+  struct rp_control *ctl = rp_control_of(segment);
+  const struct timespec pause = {0, 1000000};
+  for (;;) {
+    int fd = open(path, (for_writing ? O_WRONLY : O_RDONLY) | O_NONBLOCK | O_CLOEXEC);
+    if (fd >= 0) {
+      int flags = fcntl(fd, F_GETFL);
+      if (flags >= 0 && fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == 0) return fd;
+      int saved = errno;
+      close(fd);
+      return -saved;
+    }
+    if (errno != ENXIO && errno != EINTR) return -errno; /* ENXIO: no reader yet */
+    if (rp_still_wanted(ctl) != RP_OK) return -ECANCELED;
+    nanosleep(&pause, NULL);
+  }
+}
+
+/* Bytes an unprivileged user may still write on the file system holding `path`, or 0. */
+uint64_t rp_fs_available(const char *path) {
+  struct statvfs st;
+  return statvfs(path, &st) == 0 ? (uint64_t)st.f_bavail * (uint64_t)st.f_frsize : 0;
+}
+
+int32_t rp_close(int32_t fd) { return close(fd) == 0 ? 0 : -errno; }
+
+/* Linux nice is per thread: this sets it for the calling thread, which must be the one that loops. */
+int32_t rp_nice_set(int32_t nice) {
+  return setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), nice) == 0 ? 0 : -errno;
+}
+
+/* The calling thread's nice value (-20..19), or INT32_MIN when it cannot be read. */
+int32_t rp_nice_get(void) {
+  errno = 0;
+  int nice = getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid));
+  return (nice == -1 && errno != 0) ? INT32_MIN : nice;
+}
+
+int32_t rp_thread_id(void) { return (int32_t)syscall(SYS_gettid); }
+
+/* Affinity, like nice, is per thread: these act on the calling thread. */
+int32_t rp_affinity_set(int32_t cpu) {
+  cpu_set_t set;
+  if (cpu < 0 || cpu >= CPU_SETSIZE) return -EINVAL;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  return sched_setaffinity(0, sizeof set, &set) == 0 ? 0 : -errno;
+}
+
+/* Writes the calling thread's allowed CPUs as a bitmask (bit i of byte i/8); returns how many, or -errno. */
+int32_t rp_affinity_get(uint8_t *mask, uint32_t bytes) {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return -errno;
+  memset(mask, 0, bytes);
+  for (int cpu = 0; cpu < CPU_SETSIZE && cpu / 8 < (int)bytes; cpu++)
+    if (CPU_ISSET(cpu, &set)) mask[cpu / 8] |= (uint8_t)(1u << (cpu % 8));
+  return CPU_COUNT(&set);
+}
+
+/* The calling thread's scheduling policy (SCHED_OTHER = 0, SCHED_FIFO = 1, ...), or -errno. */
+int32_t rp_sched_policy(void) {
+  int policy = sched_getscheduler(0);
+  return policy >= 0 ? policy : -errno;
+}
+
+/* ---- the clock the loops use: its resolution and the cost of reading it ---- */
+
+uint64_t rp_clock_resolution_ns(void) {
+  struct timespec ts;
+  clock_getres(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Reads CLOCK_MONOTONIC `calls` times in a row; returns the ns that took. */
+uint64_t rp_clock_cost_ns(uint64_t calls) {
+  uint64_t start = rp_now_ns(), sink = 0;
+  for (uint64_t i = 0; i < calls; i++) sink += rp_now_ns();
+  uint64_t end = rp_now_ns();
+  __asm__ __volatile__("" : : "r"(sink));
+  return end - start;
+}
+

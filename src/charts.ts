@@ -1,0 +1,323 @@
+/**
+ * SVG charts for the Markdown report, drawn from the JSON alone: the same
+ * report always gives the same bytes. No background, mid-grey text and
+ * saturated lines, so they read on GitHub's light and dark themes alike.
+ *
+ * - `throughput`: bytes per second against message size, per transport (log-log).
+ * - `ratio`: each transport's time over the ring's, against message size (log-log).
+ * - `latency`: round-trip percentiles per transport, one panel per message size (log).
+ *
+ * @module
+ */
+
+import type { Report, ResultEntry } from "./report.ts";
+import { formatSize } from "./series.ts";
+
+/** The charts of a report; null where the report has nothing to draw. */
+export interface Charts {
+  throughput: string | null;
+  ratio: string | null;
+  latency: string | null;
+}
+
+const TEXT = "#888888";
+const FONT = `font-family="sans-serif" font-size="12" fill="${TEXT}"`;
+const PALETTE = ["#1f77b4", "#e6550d", "#2ca02c", "#9467bd", "#d62728", "#8c564b", "#e377c2"];
+
+/** A stable colour per transport name, by its position in the report. */
+function colorOf(report: Report, transport: string): string {
+  const index = report.parameters.transports.indexOf(transport);
+  return PALETTE[(index < 0 ? 0 : index) % PALETTE.length];
+}
+
+function escapeXml(text: string): string {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;")
+    .replaceAll('"', "&quot;");
+}
+
+const num = (v: number) => Number(v.toFixed(1)).toString();
+
+/** One line of a chart. */
+interface Line {
+  label: string;
+  color: string;
+  dashed: boolean;
+  points: [x: number, y: number][];
+}
+
+/** A panel: log-scaled axes unless said otherwise, categorical x when `xLabels` is given. */
+interface Panel {
+  title: string;
+  xTitle: string;
+  yTitle: string;
+  /** Ticks on x: positions (in data units) and labels. */
+  xTicks: { at: number; label: string }[];
+  xLog: boolean;
+  yFormat: (v: number) => string;
+  lines: Line[];
+}
+
+/** Powers of ten spanning [min, max], at least two. */
+function decadeTicks(min: number, max: number): number[] {
+  const low = Math.floor(Math.log10(min));
+  let high = Math.ceil(Math.log10(max));
+  if (high === low) high++;
+  const ticks: number[] = [];
+  for (let e = low; e <= high; e++) ticks.push(10 ** e);
+  return ticks;
+}
+
+function drawPanel(panel: Panel, x0: number, y0: number, width: number, height: number): string {
+  const left = 64, right = 12, top = 24, bottom = 40;
+  const w = width - left - right, h = height - top - bottom;
+  const ys = panel.lines.flatMap((l) => l.points.map((p) => p[1])).filter((v) => v > 0);
+  const xsAll = panel.xTicks.map((t) => t.at);
+  if (ys.length === 0 || xsAll.length === 0) return "";
+  const yTicks = decadeTicks(Math.min(...ys), Math.max(...ys));
+  const [yMin, yMax] = [Math.log10(yTicks[0]), Math.log10(yTicks[yTicks.length - 1])];
+  const fx = (v: number) => (panel.xLog ? Math.log2(v) : v);
+  const [xMin, xMax] = [Math.min(...xsAll.map(fx)), Math.max(...xsAll.map(fx))];
+  const sx = (v: number) =>
+    x0 + left + (xMax === xMin ? w / 2 : ((fx(v) - xMin) / (xMax - xMin)) * w);
+  const sy = (v: number) => y0 + top + h - ((Math.log10(v) - yMin) / (yMax - yMin)) * h;
+  const parts: string[] = [];
+  parts.push(
+    `<text x="${num(x0 + left)}" y="${num(y0 + 14)}" ${FONT} font-weight="bold">${
+      escapeXml(panel.title)
+    }</text>`,
+  );
+  for (const t of yTicks) {
+    const y = sy(t);
+    parts.push(
+      `<line x1="${num(x0 + left)}" y1="${num(y)}" x2="${num(x0 + left + w)}" y2="${
+        num(y)
+      }" stroke="${TEXT}" stroke-opacity="0.3"/>`,
+      `<text x="${num(x0 + left - 6)}" y="${num(y + 4)}" ${FONT} text-anchor="end">${
+        escapeXml(panel.yFormat(t))
+      }</text>`,
+    );
+  }
+  for (const t of panel.xTicks) {
+    const x = sx(t.at);
+    parts.push(
+      `<line x1="${num(x)}" y1="${num(y0 + top + h)}" x2="${num(x)}" y2="${
+        num(y0 + top + h + 4)
+      }" stroke="${TEXT}"/>`,
+      `<text x="${num(x)}" y="${num(y0 + top + h + 18)}" ${FONT} text-anchor="middle">${
+        escapeXml(t.label)
+      }</text>`,
+    );
+  }
+  parts.push(
+    `<line x1="${num(x0 + left)}" y1="${num(y0 + top + h)}" x2="${num(x0 + left + w)}" y2="${
+      num(y0 + top + h)
+    }" stroke="${TEXT}"/>`,
+    `<text x="${num(x0 + left + w / 2)}" y="${num(y0 + height - 6)}" ${FONT} text-anchor="middle">${
+      escapeXml(panel.xTitle)
+    }</text>`,
+    `<text transform="translate(${num(x0 + 14)} ${
+      num(y0 + top + h / 2)
+    }) rotate(-90)" ${FONT} text-anchor="middle">${escapeXml(panel.yTitle)}</text>`,
+  );
+  for (const line of panel.lines) {
+    const pts = line.points.filter((p) => p[1] > 0);
+    if (pts.length === 0) continue;
+    const d = pts.map((p, i) => `${i === 0 ? "M" : "L"}${num(sx(p[0]))} ${num(sy(p[1]))}`).join(
+      " ",
+    );
+    const dash = line.dashed ? ` stroke-dasharray="6 4"` : "";
+    parts.push(`<path d="${d}" fill="none" stroke="${line.color}" stroke-width="2"${dash}/>`);
+    for (const p of pts) {
+      parts.push(
+        `<circle cx="${num(sx(p[0]))}" cy="${num(sy(p[1]))}" r="3" fill="${line.color}"/>`,
+      );
+    }
+  }
+  return parts.join("\n");
+}
+
+function legend(lines: Line[], x: number, y: number): string {
+  return lines.map((line, i) => {
+    const ly = y + i * 18;
+    const dash = line.dashed ? ` stroke-dasharray="6 4"` : "";
+    return `<line x1="${x}" y1="${ly - 4}" x2="${x + 24}" y2="${
+      ly - 4
+    }" stroke="${line.color}" stroke-width="2"${dash}/>` +
+      `<text x="${x + 30}" y="${ly}" ${FONT}>${escapeXml(line.label)}</text>`;
+  }).join("\n");
+}
+
+function svg(width: number, height: number, title: string, body: string): string {
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${
+    escapeXml(title)
+  }">
+<title>${escapeXml(title)}</title>
+${body}
+</svg>
+`;
+}
+
+/** Lines of one mode, one per transport and placement, with y from `value`, x the message size. */
+function sizeLines(
+  report: Report,
+  results: ResultEntry[],
+  value: (r: ResultEntry) => number | null,
+): Line[] {
+  const keys = [...new Set(results.map((r) => `${r.transport}\u0000${r.placement}`))];
+  return keys.map((key) => {
+    const [transport, placement] = key.split("\u0000");
+    const mine = results.filter((r) => r.transport === transport && r.placement === placement)
+      .sort((a, b) => a.sizeBytes - b.sizeBytes);
+    return {
+      label: `${transport} (${placement})`,
+      color: colorOf(report, transport),
+      dashed: placement === "same",
+      points: mine.map((r) => [r.sizeBytes, value(r) ?? 0] as [number, number]),
+    };
+  }).filter((l) => l.points.some((p) => p[1] > 0));
+}
+
+function sizeTicks(results: ResultEntry[]): { at: number; label: string }[] {
+  return [...new Set(results.map((r) => r.sizeBytes))].sort((a, b) => a - b)
+    .map((size) => ({ at: size, label: formatSize(size) }));
+}
+
+const bytesFormat = (v: number) => {
+  const units = ["B/s", "kB/s", "MB/s", "GB/s", "TB/s"];
+  let unit = 0;
+  while (v >= 1000 && unit < units.length - 1) {
+    v /= 1000;
+    unit++;
+  }
+  return `${num(v)} ${units[unit]}`;
+};
+
+const nsFormat = (v: number) =>
+  v >= 1e9
+    ? `${num(v / 1e9)} s`
+    : v >= 1e6
+    ? `${num(v / 1e6)} ms`
+    : v >= 1e3
+    ? `${num(v / 1e3)} µs`
+    : `${num(v)} ns`;
+
+const ratioFormat = (v: number) => `${num(v)}×`;
+
+function throughputChart(report: Report): string | null {
+  const stream = report.results.filter((r) => r.mode === "stream");
+  const lines = sizeLines(report, stream, (r) => r.throughput.bytesPerSecond);
+  if (lines.length === 0 || sizeTicks(stream).length < 2) return null;
+  const title = "Streaming throughput by message size (log-log)";
+  const panel: Panel = {
+    title,
+    xTitle: "message size",
+    yTitle: "bytes per second",
+    xTicks: sizeTicks(stream),
+    xLog: true,
+    yFormat: bytesFormat,
+    lines,
+  };
+  return svg(720, 380, title, drawPanel(panel, 0, 0, 560, 380) + "\n" + legend(lines, 572, 40));
+}
+
+function ratioChart(report: Report): string | null {
+  const lines: Line[] = [];
+  const modes = [...new Set(report.comparisons.map((c) => c.mode))];
+  for (const mode of modes) {
+    const keys = [
+      ...new Set(
+        report.comparisons.filter((c) => c.mode === mode).map((c) =>
+          `${c.numerator}\u0000${c.placement}`
+        ),
+      ),
+    ];
+    for (const key of keys) {
+      const [numerator, placement] = key.split("\u0000");
+      const mine = report.comparisons.filter((c) =>
+        c.mode === mode && c.numerator === numerator && c.placement === placement
+      ).sort((a, b) => a.sizeBytes - b.sizeBytes);
+      lines.push({
+        label: `${numerator}/shm ${mode} (${placement})`,
+        color: PALETTE[(lines.length + 1) % PALETTE.length],
+        dashed: mode === "pingpong",
+        points: mine.map((c) => [c.sizeBytes, c.ratioOfMedians] as [number, number]),
+      });
+    }
+  }
+  const sizes = [...new Set(report.comparisons.map((c) => c.sizeBytes))].sort((a, b) => a - b);
+  if (lines.length === 0 || sizes.length < 2) return null;
+  const title = "How many times longer than the ring, by message size (log-log)";
+  const panel: Panel = {
+    title,
+    xTitle: "message size",
+    yTitle: "time per message (or round trip) / ring's",
+    xTicks: sizes.map((size) => ({ at: size, label: formatSize(size) })),
+    xLog: true,
+    yFormat: ratioFormat,
+    lines,
+  };
+  return svg(760, 380, title, drawPanel(panel, 0, 0, 560, 380) + "\n" + legend(lines, 572, 40));
+}
+
+const PERCENTILES: { key: "p50" | "p90" | "p99" | "p999" | "p9999" | "max"; label: string }[] = [
+  { key: "p50", label: "p50" },
+  { key: "p90", label: "p90" },
+  { key: "p99", label: "p99" },
+  { key: "p999", label: "p99.9" },
+  { key: "p9999", label: "p99.99" },
+  { key: "max", label: "max" },
+];
+
+function latencyChart(report: Report): string | null {
+  const pingpong = report.results.filter((r) => r.mode === "pingpong" && r.latency !== null);
+  const sizes = [...new Set(pingpong.map((r) => r.sizeBytes))].sort((a, b) => a - b);
+  if (sizes.length === 0) return null;
+  const columns = Math.min(3, sizes.length);
+  const rows = Math.ceil(sizes.length / columns);
+  const [pw, ph] = [300, 240];
+  const title = "Round-trip latency percentiles per transport (log scale)";
+  let allLines: Line[] = [];
+  const panels = sizes.map((size, i) => {
+    const results = pingpong.filter((r) => r.sizeBytes === size);
+    const lines: Line[] = results.map((r) => ({
+      label: `${r.transport} (${r.placement})`,
+      color: colorOf(report, r.transport),
+      dashed: r.placement === "same",
+      points: PERCENTILES.map((p, k) => [k, r.latency!.roundTrip[p.key]] as [number, number]),
+    }));
+    if (allLines.length < lines.length) allLines = lines;
+    const panel: Panel = {
+      title: `${formatSize(size)} messages`,
+      xTitle: "percentile",
+      yTitle: "round trip",
+      xTicks: PERCENTILES.map((p, k) => ({ at: k, label: p.label })),
+      xLog: false,
+      yFormat: nsFormat,
+      lines,
+    };
+    return drawPanel(panel, (i % columns) * pw, Math.floor(i / columns) * ph + 24, pw, ph);
+  });
+  const width = columns * pw;
+  const height = rows * ph + 24 + allLines.length * 18 + 8;
+  const body = `<text x="8" y="16" ${FONT} font-weight="bold">${escapeXml(title)}</text>\n` +
+    panels.join("\n") + "\n" + legend(allLines, 16, rows * ph + 24 + 14);
+  return svg(width, height, title, body);
+}
+
+/**
+ * Every chart of a report.
+ *
+ * @example
+ * ```ts ignore
+ * import { renderCharts } from "./charts.ts";
+ * const { throughput } = renderCharts(report);
+ * if (throughput) await Deno.writeTextFile("throughput.svg", throughput);
+ * ```
+ */
+export function renderCharts(report: Report): Charts {
+  return {
+    throughput: throughputChart(report),
+    ratio: ratioChart(report),
+    latency: latencyChart(report),
+  };
+}

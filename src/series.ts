@@ -1,0 +1,134 @@
+/**
+ * A series: one combination the bench measures (transport, mode, message
+ * size, placement). Trials are run per series, summarised per series, and
+ * every entry of the report's `results` is one series.
+ *
+ * @module
+ */
+
+import { Wait } from "../ffi/symbols.ts";
+import type { Transport } from "./transports/mod.ts";
+
+/** `stream`: messages flow one way. `pingpong`: each request waits for its reply. */
+export type Mode = "stream" | "pingpong";
+
+/** The modes, in report order. */
+export const MODES: readonly Mode[] = ["stream", "pingpong"];
+
+/** `cross`: two distinct CPUs; `same`: one CPU for both; `unpinned`: the scheduler decides. */
+export type PlacementKind = "cross" | "same" | "unpinned";
+
+/** One combination to measure. */
+export interface Series {
+  transport: Transport;
+  mode: Mode;
+  sizeBytes: number;
+  placement: PlacementKind;
+  /** Producer (client) and consumer (server) CPUs, or null when unpinned. */
+  cpus: [number, number] | null;
+}
+
+/** Rings never take more than this much shared memory each; large messages get fewer slots. */
+export const RING_BYTES_LIMIT = 64 * 1024 * 1024;
+/** ...but never fewer than this many slots. */
+export const MIN_RING_SLOTS = 4;
+
+/**
+ * Slots of a ring for messages of `sizeBytes`: the requested count, or fewer
+ * (a power of two, at least {@link MIN_RING_SLOTS}) so the ring stays within
+ * {@link RING_BYTES_LIMIT}.
+ *
+ * @example
+ * ```ts
+ * import { ringSlotsFor } from "./series.ts";
+ * console.log(ringSlotsFor(8, 4096), ringSlotsFor(1 << 20, 4096)); // 4096 64
+ * ```
+ */
+export function ringSlotsFor(sizeBytes: number, requested: number): number {
+  let slots = requested;
+  while (slots > MIN_RING_SLOTS && slots * sizeBytes > RING_BYTES_LIMIT) slots /= 2;
+  return slots;
+}
+
+/**
+ * How a side that finds nothing to do waits in this series: spinning, unless
+ * both sides share one CPU, where a spinning side would only burn the time
+ * slice its peer needs, so it yields instead.
+ *
+ * @example
+ * ```ts ignore
+ * import { waitPolicy } from "./series.ts";
+ * console.log(waitPolicy({ ...series, placement: "same" })); // "yield"
+ * ```
+ */
+export function waitPolicy(series: Series): "spin" | "yield" {
+  return series.placement === "same" && series.transport.spins ? "yield" : "spin";
+}
+
+/** The shim's number for a wait policy. */
+export function waitCode(policy: "spin" | "yield"): number {
+  return policy === "yield" ? Wait.YIELD : Wait.SPIN;
+}
+
+/**
+ * A message size for people: `8 B`, `4 KiB`, `1 MiB`.
+ *
+ * @example
+ * ```ts
+ * import { formatSize } from "./series.ts";
+ * console.log(formatSize(8), formatSize(4096), formatSize(1536)); // "8 B" "4 KiB" "1536 B"
+ * ```
+ */
+export function formatSize(bytes: number): string {
+  if (bytes >= 1 << 20 && bytes % (1 << 20) === 0) return `${bytes / (1 << 20)} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} B`;
+}
+
+/**
+ * A short, stable name for a series: `shm stream 8 B cross`.
+ *
+ * @example
+ * ```ts ignore
+ * import { seriesLabel } from "./series.ts";
+ * console.log(seriesLabel(series)); // "pipe pingpong 4 KiB cross"
+ * ```
+ */
+export function seriesLabel(
+  series: Pick<Series, "mode" | "sizeBytes" | "placement"> & {
+    transport: { name: string } | string;
+  },
+): string {
+  const name = typeof series.transport === "string" ? series.transport : series.transport.name;
+  return `${name} ${series.mode} ${formatSize(series.sizeBytes)} ${series.placement}`;
+}
+
+/**
+ * The series of a run: every mode, size, placement and transport, in that
+ * nesting, so a report reads mode by mode and size by size.
+ *
+ * @example
+ * ```ts ignore
+ * import { planSeries } from "./series.ts";
+ * const series = planSeries([shm, pipe], ["stream"], [8, 4096], [{ kind: "cross", cpus: [0, 1] }]);
+ * console.log(series.length); // 4
+ * ```
+ */
+export function planSeries(
+  transports: Transport[],
+  modes: readonly Mode[],
+  sizes: readonly number[],
+  placements: { kind: PlacementKind; cpus: [number, number] | null }[],
+): Series[] {
+  const all: Series[] = [];
+  for (const mode of modes) {
+    for (const sizeBytes of sizes) {
+      for (const placement of placements) {
+        for (const transport of transports) {
+          all.push({ transport, mode, sizeBytes, placement: placement.kind, cpus: placement.cpus });
+        }
+      }
+    }
+  }
+  return all;
+}

@@ -9,7 +9,7 @@
  */
 
 /** The ABI version this table matches; `rp_abi_version()` must return it. */
-export const ABI_VERSION = 4;
+export const ABI_VERSION = 5;
 
 /**
  * Slots of the `uint64_t` result array each loop fills (C `enum rp_field`).
@@ -39,7 +39,8 @@ export const ResultField = {
   LAT_MIN: 14,
   LAT_MAX: 15,
   LAT_SUM: 16,
-  FIELDS: 17,
+  CPU_NS: 17,
+  FIELDS: 18,
 } as const;
 
 /**

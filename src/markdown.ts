@@ -200,8 +200,8 @@ ${
     )
   }
 
-Throughput is message bytes per second one way, from the median. CPU ns/message is the user + ` +
-    `system time of both loop threads (getrusage) per message: a spinning side is charged for its ` +
+Throughput is message bytes per second one way, from the median. CPU ns/message is the CPU ` +
+    `time of both loop threads (CLOCK_THREAD_CPUTIME_ID) per message: a spinning side is charged for its ` +
     `waiting, a sleeping side is not. Switches are voluntary + involuntary context switches of both ` +
     `loop threads per 1,000 messages. Outliers are counted, never dropped.` +
     image(charts, "throughput", "Streaming throughput by message size") +

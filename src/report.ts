@@ -65,6 +65,8 @@ export interface SideFigures {
   affinityActual: number[];
   cpuStart: number;
   cpuEnd: number;
+  /** Exact CPU time of the loop thread (CLOCK_THREAD_CPUTIME_ID); user/system split from getrusage, in ticks. */
+  cpuNs: number;
   userNs: number;
   systemNs: number;
   voluntarySwitches: number;
@@ -78,7 +80,7 @@ export interface Sample {
   iterations: number;
   elapsedNs: number;
   nsPerItem: number;
-  /** User + system CPU time of both loop threads, per item. */
+  /** CPU time of both loop threads (CLOCK_THREAD_CPUTIME_ID), per message or round trip. */
   cpuNsPerItem: number;
   producer: SideFigures;
   consumer: SideFigures;
@@ -300,6 +302,7 @@ function sideFigures(side: SideReport): SideFigures {
     affinityActual: side.affinityActual,
     cpuStart: side.cpuStart,
     cpuEnd: side.cpuEnd,
+    cpuNs: side.cpuNs,
     userNs: side.userNs,
     systemNs: side.systemNs,
     voluntarySwitches: side.voluntarySwitches,
@@ -317,8 +320,7 @@ function sideFigures(side: SideReport): SideFigures {
  * ```
  */
 export function toSample(result: MeasuredTrial): Sample {
-  const cpuNs = result.producer.userNs + result.producer.systemNs + result.consumer.userNs +
-    result.consumer.systemNs;
+  const cpuNs = result.producer.cpuNs + result.consumer.cpuNs;
   return {
     order: result.order,
     iterations: result.iterations,

@@ -81,7 +81,8 @@ export interface SideReport {
   /** CPUs the loop started and ended on. */
   cpuStart: number;
   cpuEnd: number;
-  /** CPU time and context switches of the loop thread during the loop. */
+  /** CPU time of the loop thread during the loop: exact total, and getrusage's (tick-grained) split; context switches. */
+  cpuNs: number;
   userNs: number;
   systemNs: number;
   voluntarySwitches: number;
@@ -168,6 +169,7 @@ export function runWorker(spec: WorkerSpec): SideReport {
         : null,
       cpuStart: Number(out[ResultField.CPU_START]),
       cpuEnd: Number(out[ResultField.CPU_END]),
+      cpuNs: Number(out[ResultField.CPU_NS]),
       userNs: Number(out[ResultField.UTIME_NS]),
       systemNs: Number(out[ResultField.STIME_NS]),
       voluntarySwitches: Number(out[ResultField.NVCSW]),

@@ -34,6 +34,7 @@ function side(role: Role, nice: number, cpu: number, cpuNs: number): SideReport 
     latency: null,
     cpuStart: cpu,
     cpuEnd: cpu,
+    cpuNs,
     userNs: cpuNs,
     systemNs: 0,
     voluntarySwitches: 1,

@@ -81,7 +81,10 @@ Deno.test("a trial past its timeout kills both workers and cleans up", async () 
         }, "test-timeout"),
       (error: unknown) => {
         assert.ok(error instanceof RunError);
-        assert.match(error.message, /^pipe stream 8 B unpinned trial test-timeout timed out after 1.5 s/);
+        assert.match(
+          error.message,
+          /^pipe stream 8 B unpinned trial test-timeout timed out after 1.5 s/,
+        );
         return true;
       },
     );

@@ -138,7 +138,7 @@ ${transports}
   --nice=N          nice value for both loop threads, -20..19 (default ${DEFAULTS.nice});
                     below 0 needs root: run under sudo, or accept a warning
   --ring-slots N    ring capacity in messages, a power of two (default ${DEFAULTS.ringSlots};
-                    fewer for large messages, to keep a ring within 64 MiB)
+                    fewer for large messages, to keep a ring within 256 KiB)
   --out DIR         where reports go (default ${DEFAULTS.out}/)
   --no-save         print only; write no report
   --quick           a smoke run of a few seconds

@@ -68,7 +68,7 @@ function decadeTicks(min: number, max: number): number[] {
 }
 
 function drawPanel(panel: Panel, x0: number, y0: number, width: number, height: number): string {
-  const left = 64, right = 12, top = 24, bottom = 40;
+  const left = 78, right = 12, top = 24, bottom = 40;
   const w = width - left - right, h = height - top - bottom;
   const ys = panel.lines.flatMap((l) => l.points.map((p) => p[1])).filter((v) => v > 0);
   const xsAll = panel.xTicks.map((t) => t.at);
@@ -256,7 +256,7 @@ function ratioChart(report: Report): string | null {
     yFormat: ratioFormat,
     lines,
   };
-  return svg(760, 380, title, drawPanel(panel, 0, 0, 560, 380) + "\n" + legend(lines, 572, 40));
+  return svg(820, 380, title, drawPanel(panel, 0, 0, 560, 380) + "\n" + legend(lines, 572, 40));
 }
 
 const PERCENTILES: { key: "p50" | "p90" | "p99" | "p999" | "p9999" | "max"; label: string }[] = [

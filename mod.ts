@@ -9,8 +9,8 @@
  * @example Run a short bench and print the original experiment's lines
  * ```ts ignore
  * import {
- *   buildReport, buildShim, collectSamples, originalLines, parseBenchOptions, readEnvironment,
- *   Shim, transportNamed,
+ *   buildReport, buildShim, collectSamples, originalLines, parseBenchOptions, planSeries,
+ *   readEnvironment, Shim, transportNamed,
  * } from "./mod.ts";
  *
  * const options = parseBenchOptions(["--quick"]);
@@ -19,7 +19,11 @@
  * const privateDir = await Deno.makeTempDir();
  * const outcome = await collectSamples(
  *   { shim, libraryPath: build.libraryPath, privateDir },
- *   { ...options, transports: options.transports.map((n) => transportNamed(n)!), cpus: null },
+ *   {
+ *     ...options,
+ *     series: planSeries(options.transports.map((n) => transportNamed(n)!), options.modes,
+ *       options.sizes, [{ kind: "unpinned", cpus: null }]),
+ *   },
  * );
  * const report = buildReport(outcome, {
  *   options, environment: readEnvironment(build.compiler, shim),
@@ -35,10 +39,24 @@
 export { ALWAYS_FLAGS, buildShim, DEFAULT_CFLAGS, planBuild, splitWords } from "./ffi/build.ts";
 export type { BuildOptions, BuildPlan, BuildResult, CompilerInfo } from "./ffi/build.ts";
 export { cString, schedPolicyName, Shim, ShimError } from "./ffi/library.ts";
-export { ABI_VERSION, ResultField, Status, symbols } from "./ffi/symbols.ts";
+export {
+  ABI_VERSION,
+  Mode as LoopMode,
+  ResultField,
+  Status,
+  symbols,
+  Wait,
+} from "./ffi/symbols.ts";
 export type { ShimSymbols } from "./ffi/symbols.ts";
-export { DEFAULTS, helpText, parseBenchOptions, QUICK } from "./src/options.ts";
-export type { BenchOptions, PinRequest } from "./src/options.ts";
+export {
+  DEFAULTS,
+  helpText,
+  parseBenchOptions,
+  parseSize,
+  QUICK,
+  SIZE_LIMITS,
+} from "./src/options.ts";
+export type { BenchOptions, PinRequest, PlacementRequest } from "./src/options.ts";
 export { Segment, SEGMENT_PREFIX, segmentName } from "./src/segment.ts";
 export { ROLES, transportNamed, TRANSPORTS } from "./src/transports/mod.ts";
 export type {
@@ -48,7 +66,7 @@ export type {
   SideContext,
   Transport,
 } from "./src/transports/mod.ts";
-export { runTrial } from "./src/trial.ts";
+export { runTrial, trialLayout } from "./src/trial.ts";
 export type { TrialContext, TrialPlan, TrialResult } from "./src/trial.ts";
 export { runWorker } from "./src/worker.ts";
 export type { SideReport, WorkerSpec } from "./src/worker.ts";
@@ -113,7 +131,13 @@ export type {
 } from "./src/report.ts";
 export { markdownTable, renderMarkdown } from "./src/markdown.ts";
 export { renderSummary } from "./src/terminal.ts";
-export { formatNs, originalLine, originalLines, secondsWith18Decimals } from "./src/format.ts";
+export {
+  formatNs,
+  formatRate,
+  originalLine,
+  originalLines,
+  secondsWith18Decimals,
+} from "./src/format.ts";
 export { ORIGINAL } from "./src/original.ts";
 export { ensureWritableDir, reportStem, saveReport } from "./src/archive.ts";
 export type { SavedReport } from "./src/archive.ts";

@@ -304,6 +304,61 @@ function latencyChart(report: Report): string | null {
   return svg(width, height, title, body);
 }
 
+/** One run's headline ratio, for {@link ratioOverTimeChart}. */
+export interface RatioPoint {
+  machine: string;
+  /** When the run started, ms since the epoch. */
+  time: number;
+  ratio: number;
+}
+
+/**
+ * The pipe/shm ratio of every archived run over time, one line per machine (log scale).
+ *
+ * @example
+ * ```ts
+ * import { ratioOverTimeChart } from "./charts.ts";
+ * const svg = ratioOverTimeChart([
+ *   { machine: "a", time: Date.UTC(2026, 10, 1), ratio: 40 },
+ *   { machine: "a", time: Date.UTC(2026, 10, 2), ratio: 45 },
+ * ]);
+ * console.log(svg?.startsWith("<svg")); // true
+ * ```
+ */
+export function ratioOverTimeChart(points: RatioPoint[]): string | null {
+  if (points.length === 0) return null;
+  const machines = [...new Set(points.map((p) => p.machine))].sort();
+  const lines: Line[] = machines.map((machine, i) => ({
+    label: machine,
+    color: PALETTE[i % PALETTE.length],
+    dashed: false,
+    points: points.filter((p) => p.machine === machine).sort((a, b) => a.time - b.time)
+      .map((p) => [p.time, p.ratio] as [number, number]),
+  }));
+  const times = points.map((p) => p.time);
+  const [first, last] = [Math.min(...times), Math.max(...times)];
+  const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+  const ticks = first === last
+    ? [{ at: first, label: day(first) }]
+    : [0, 0.5, 1].map((f) => first + f * (last - first)).map((t) => ({
+      at: t,
+      label: last - first < 2 * 86_400_000
+        ? new Date(t).toISOString().slice(5, 16).replace("T", " ")
+        : day(t),
+    }));
+  const title = "pipe/shm, 8-byte stream, per run and machine (log scale)";
+  const panel: Panel = {
+    title,
+    xTitle: "run (UTC)",
+    yTitle: "times faster than the pipe",
+    xTicks: ticks,
+    xLog: false,
+    yFormat: ratioFormat,
+    lines,
+  };
+  return svg(820, 380, title, drawPanel(panel, 0, 0, 560, 380) + "\n" + legend(lines, 572, 40));
+}
+
 /**
  * Every chart of a report.
  *

@@ -70,7 +70,11 @@ function summaryParagraph(report: Report): string {
     `timed with CLOCK_MONOTONIC from the first message sent to the last received. After ` +
     `${sampling.warmupTrials} warm-up trials, the trials of all ${report.results.length} series were interleaved ` +
     `(A B, B A, ...): ${stopping}. ${sampling.timedTrials} timed trials took ` +
-    `${sampling.elapsedSeconds.toFixed(1)} s in all.`;
+    `${
+      sampling.elapsedSeconds === null
+        ? "an unrecorded time"
+        : `${sampling.elapsedSeconds.toFixed(1)} s`
+    } in all.`;
 }
 
 /**

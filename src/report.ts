@@ -22,12 +22,13 @@ import { trialLayout } from "./trial.ts";
 import { formatNs } from "./format.ts";
 import { bootstrapRatio, METHODS, relativeHalfWidth, summarize, twoModes } from "./statistics.ts";
 import type { Interval, Summary } from "./statistics.ts";
+import type { Machine } from "./machine.ts";
 import type { Placement } from "./topology.ts";
 import type { Role } from "./transports/mod.ts";
 import type { SideReport } from "./worker.ts";
 
 /** The version of the report format this code writes. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** The kit's own version, from `deno.json`. */
 export const KIT_VERSION: string = denoJson.version;
@@ -166,7 +167,7 @@ export interface ProcessEntry {
   affinityError: string | null;
 }
 
-/** A whole report (schema version 3). */
+/** A whole report (schema version 4). */
 export interface Report {
   schemaVersion: typeof SCHEMA_VERSION;
   kit: { name: "ringpipe"; version: string; commit: string | null; dirty: boolean | null };
@@ -196,10 +197,15 @@ export interface Report {
   sampling: {
     stopReason: StopReason;
     targetReached: boolean | null;
-    elapsedSeconds: number;
+    /** Null in reports upgraded from schema 1, which did not record it. */
+    elapsedSeconds: number | null;
     warmupTrials: number;
     timedTrials: number;
   };
+  /** The machine: a stable id and the facts it is derived from (see `src/machine.ts`). */
+  machine: Machine;
+  /** This run's own noise band, from an A/A comparison of each series with itself. */
+  noise: NoiseBand;
   /** Where the loops ran and how the two CPUs relate. */
   placement: Placement;
   /** How every figure is computed. */
@@ -210,10 +216,70 @@ export interface Report {
   warnings: string[];
 }
 
+/**
+ * An A/A check: each series' timed trials split into two interleaved halves
+ * (odd and even positions), compared as if they were two runs. Whatever
+ * difference shows is noise; `band` is the largest distance from 1 any
+ * half/half CI reached, the smallest change this run could tell from noise.
+ */
+export interface NoiseBand {
+  method: string;
+  /** Null with fewer than 4 timed trials in every series. */
+  band: number | null;
+  series: {
+    transport: string;
+    mode: Mode;
+    sizeBytes: number;
+    placement: PlacementKind;
+    /** Median of the even-position trials over that of the odd ones, and its bootstrap CI. */
+    ratio: number;
+    ci: Interval;
+  }[];
+}
+
+/** How the A/A noise band is computed. */
+export const NOISE_METHOD =
+  "A/A: each series' timed trials split into odd and even positions in measured order; the band " +
+  "is the largest distance from 1 reached by the bootstrap CI of even/odd medians";
+
+/**
+ * The A/A noise band of a set of results.
+ *
+ * @example
+ * ```ts ignore
+ * import { noiseBand } from "./report.ts";
+ * console.log(noiseBand(report.results).band); // e.g. 0.031: changes under 3.1% are noise here
+ * ```
+ */
+export function noiseBand(results: ResultEntry[]): NoiseBand {
+  const series: NoiseBand["series"] = [];
+  for (const r of results) {
+    const values = r.samples.map((s) => s.nsPerItem);
+    if (values.length < 4) continue;
+    const even = values.filter((_, i) => i % 2 === 0);
+    const odd = values.filter((_, i) => i % 2 === 1);
+    const { estimate, interval } = bootstrapRatio(even, odd);
+    series.push({
+      transport: r.transport,
+      mode: r.mode,
+      sizeBytes: r.sizeBytes,
+      placement: r.placement,
+      ratio: estimate,
+      ci: interval,
+    });
+  }
+  const band = series.length === 0
+    ? null
+    : Math.max(...series.map((s) => Math.max(Math.abs(s.ci.low - 1), Math.abs(s.ci.high - 1))));
+  return { method: NOISE_METHOD, band, series };
+}
+
 /** The parts of a report that do not come from the samples. */
 export interface ReportContext {
   options: BenchOptions;
   environment: Environment;
+  /** The machine's id and stable facts (`machineOf(environment)`). */
+  machine: Machine;
   placement: Placement;
   git: { commit: string | null; dirty: boolean | null };
   command: string;
@@ -266,14 +332,16 @@ export function buildReport(outcome: SamplingOutcome, context: ReportContext): R
       warmupTrials: outcome.samples.reduce((n, s) => n + s.warmup.length, 0),
       timedTrials: outcome.samples.reduce((n, s) => n + s.runs.length, 0),
     },
+    machine: context.machine,
+    noise: noiseBand(results),
     placement: context.placement,
     methods: { ...METHODS, latency: HISTOGRAM_METHOD, timing: TIMING_METHOD },
     processes,
     results,
-    comparisons: compare(results),
+    comparisons: compareWithRing(results),
     warnings: [],
   };
-  report.warnings = warnings(report);
+  report.warnings = reportWarnings(report);
   return report;
 }
 
@@ -380,8 +448,16 @@ function latencyEntry(trials: MeasuredTrial[]): LatencyEntry {
   return { clock: LATENCY_CLOCK, roundTrip, oneWayAsHalfRoundTrip: half, histogram };
 }
 
-/** Every transport against `shm` in the same mode, size and placement, with a bootstrap CI. */
-function compare(results: ResultEntry[]): Comparison[] {
+/**
+ * Every transport against `shm` in the same mode, size and placement, with a bootstrap CI.
+ *
+ * @example
+ * ```ts ignore
+ * import { compareWithRing } from "./report.ts";
+ * console.log(compareWithRing(report.results).map((c) => `${c.name} ${c.ratioOfMedians}`));
+ * ```
+ */
+export function compareWithRing(results: ResultEntry[]): Comparison[] {
   const comparisons: Comparison[] = [];
   for (const ring of results.filter((r) => r.transport === "shm")) {
     const peers = results.filter((r) =>
@@ -455,7 +531,16 @@ function nameSome(names: string[]): string {
   return names.length > 4 ? `${shown} and ${names.length - 4} more` : shown;
 }
 
-function warnings(report: Report): string[] {
+/**
+ * The warnings a report's figures and environment call for.
+ *
+ * @example
+ * ```ts ignore
+ * import { reportWarnings } from "./report.ts";
+ * for (const warning of reportWarnings(report)) console.log(warning);
+ * ```
+ */
+export function reportWarnings(report: Report): string[] {
   const list: string[] = [];
   const env = report.environment;
   const quiet = env.cpuActivity.idleCheck;

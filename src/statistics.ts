@@ -351,3 +351,52 @@ export function twoModes(
     high: { count: high.length, median: quantileOfSorted(high, 0.5) },
   };
 }
+
+/**
+ * The two-sided Mann-Whitney U test of whether two samples come from the same
+ * distribution: U of `a`, and a p-value from the normal approximation with a
+ * tie correction and a continuity correction (good from about 8 values a side).
+ *
+ * @example
+ * ```ts
+ * import { mannWhitney } from "./statistics.ts";
+ * const { p } = mannWhitney([1, 2, 3, 4, 5, 6, 7, 8], [11, 12, 13, 14, 15, 16, 17, 18]);
+ * console.log(p < 0.001); // true
+ * ```
+ */
+export function mannWhitney(a: readonly number[], b: readonly number[]): { u: number; p: number } {
+  nonEmpty(a, "Mann-Whitney U");
+  nonEmpty(b, "Mann-Whitney U");
+  const all = [...a.map((v) => ({ v, from: 0 })), ...b.map((v) => ({ v, from: 1 }))]
+    .sort((x, y) => x.v - y.v);
+  const n = all.length;
+  let rankSumA = 0;
+  let tieTerm = 0;
+  for (let i = 0; i < n;) {
+    let j = i;
+    while (j + 1 < n && all[j + 1].v === all[i].v) j++;
+    const rank = (i + j) / 2 + 1; // average rank of a run of ties
+    for (let k = i; k <= j; k++) if (all[k].from === 0) rankSumA += rank;
+    const t = j - i + 1;
+    tieTerm += t ** 3 - t;
+    i = j + 1;
+  }
+  const [n1, n2] = [a.length, b.length];
+  const u = rankSumA - (n1 * (n1 + 1)) / 2;
+  const mean = (n1 * n2) / 2;
+  const variance = ((n1 * n2) / 12) * (n + 1 - tieTerm / (n * (n - 1) || 1));
+  if (variance <= 0) return { u, p: 1 };
+  const z = (Math.abs(u - mean) - 0.5) / Math.sqrt(variance);
+  return { u, p: Math.min(1, 2 * (1 - normalCdf(Math.max(0, z)))) };
+}
+
+/** The standard normal distribution function (Abramowitz and Stegun 7.1.26, error below 1.5e-7). */
+function normalCdf(z: number): number {
+  const t = 1 / (1 + 0.3275911 * (Math.abs(z) / Math.SQRT2));
+  const erf = 1 -
+    t *
+      (0.254829592 +
+        t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) *
+      Math.exp(-(z * z) / 2);
+  return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+}

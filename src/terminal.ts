@@ -140,10 +140,9 @@ export function renderSummary(report: Report, c: Colors): string {
   out.push(
     "",
     c.dim(
-      `${s.timedTrials} timed trials after ${s.warmupTrials} warm-ups in ${
-        s.elapsedSeconds.toFixed(1)
-      } s; ` +
-        stopText(report).replaceAll("**", ""),
+      `${s.timedTrials} timed trials after ${s.warmupTrials} warm-ups` +
+        (s.elapsedSeconds === null ? "" : ` in ${s.elapsedSeconds.toFixed(1)} s`) +
+        `; ${stopText(report).replaceAll("**", "")}`,
     ),
   );
   if (report.warnings.length > 0) {

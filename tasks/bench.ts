@@ -25,6 +25,7 @@ import { buildReport } from "../src/report.ts";
 import { collectSamples } from "../src/sampling.ts";
 import { checkSharedMemory, readMemoryRoom } from "../src/resources.ts";
 import { PRIVATE_DIR_PREFIX, removeStaleLeftovers } from "../src/stale.ts";
+import { machineOf } from "../src/machine.ts";
 import { renderSummary } from "../src/terminal.ts";
 import { allowedCpus, readTopology, resolvePlacement } from "../src/topology.ts";
 import { formatSize, planSeries } from "../src/series.ts";
@@ -113,9 +114,15 @@ async function main(): Promise<void> {
   }
 
   const supervisorNice = shim.symbols.rp_nice_get();
+  const environment = readEnvironment(build.compiler, shim, {
+    loadBefore,
+    idleCheck: quiet,
+    runStart,
+  });
   const report = buildReport(outcome, {
     options,
-    environment: readEnvironment(build.compiler, shim, { loadBefore, idleCheck: quiet, runStart }),
+    environment,
+    machine: await machineOf(environment),
     placement,
     git: await gitState(PROJECT_DIR.pathname),
     command: rerunCommand(Deno.args),

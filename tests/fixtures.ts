@@ -195,6 +195,16 @@ export function fakeReport(
   return buildReport({ samples: fakeSamples(run), stopReason, elapsedSeconds: 12.5 }, {
     options: parseBenchOptions(args),
     environment: { ...fakeEnvironment, ...environment },
+    machine: {
+      id: "test-host-0badcafe",
+      facts: {
+        hostname: "test|host",
+        cpuModel: "Test CPU @ 3.0GHz",
+        cpuCount: 2,
+        arch: "x86_64",
+        os: "linux",
+      },
+    },
     placement: { request: "auto", cpus: [0, 1], relation: "shared-llc" },
     git: { commit: "0123456789abcdef0123456789abcdef01234567", dirty: false },
     command: `deno task bench ${args.join(" ")}`,

@@ -1,0 +1,541 @@
+/**
+ * Reading reports back, strictly: every report is checked against the
+ * documented schema of its version, older versions (1 to 3) are upgraded to
+ * the current one on read (their figures recomputed from the raw trials they
+ * all keep), and anything malformed, truncated or too new is refused with one
+ * line naming the file and the problem.
+ *
+ * @module
+ */
+
+import { machineOf } from "./machine.ts";
+import { UsageError } from "./errors.ts";
+import { HISTOGRAM_METHOD } from "./histogram.ts";
+import {
+  compareWithRing,
+  LATENCY_CLOCK,
+  noiseBand,
+  reportWarnings,
+  SCHEMA_VERSION,
+  TIMING_METHOD,
+} from "./report.ts";
+import type { Report, ResultEntry, Sample, SideFigures } from "./report.ts";
+import { METHODS, summarize } from "./statistics.ts";
+
+/**
+ * A report that cannot be read; its message is one line naming the file and the problem.
+ *
+ * @example
+ * ```ts
+ * import { ReportError } from "./schema.ts";
+ * console.log(new ReportError("r.json", "not valid JSON").message); // "r.json: not valid JSON"
+ * ```
+ */
+export class ReportError extends UsageError {
+  /** Creates the error for `file`. */
+  constructor(file: string, problem: string, options?: ErrorOptions) {
+    super(`${file}: ${problem}`, options);
+    this.name = "ReportError";
+  }
+}
+
+// ---- a small validator: each check throws with the JSON path of the first problem ----
+
+type Check = (value: unknown, path: string) => void;
+
+class Invalid extends Error {}
+
+function kind(value: unknown): string {
+  return value === null ? "null" : Array.isArray(value) ? "an array" : typeof value;
+}
+
+const fail = (path: string, expected: string, value: unknown): never => {
+  throw new Invalid(`${path} must be ${expected}, got ${kind(value)}`);
+};
+const num: Check = (v, p) => {
+  if (typeof v !== "number" || !Number.isFinite(v)) fail(p, "a finite number", v);
+};
+const str: Check = (v, p) => {
+  if (typeof v !== "string") fail(p, "a string", v);
+};
+const bool: Check = (v, p) => {
+  if (typeof v !== "boolean") fail(p, "true or false", v);
+};
+const any: Check = () => {};
+const nullable = (check: Check): Check => (v, p) => {
+  if (v !== null) check(v, p);
+};
+const oneOf = (...values: unknown[]): Check => (v, p) => {
+  if (!values.includes(v)) fail(p, `one of ${values.map((x) => JSON.stringify(x)).join(", ")}`, v);
+};
+const arr = (item: Check): Check => (v, p) => {
+  if (!Array.isArray(v)) fail(p, "an array", v);
+  (v as unknown[]).forEach((x, i) => item(x, `${p}[${i}]`));
+};
+const obj = (shape: Record<string, Check>): Check => (v, p) => {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) fail(p, "an object", v);
+  for (const [key, check] of Object.entries(shape)) {
+    const record = v as Record<string, unknown>;
+    if (!(key in record)) throw new Invalid(`${p}.${key} is missing`);
+    check(record[key], `${p}.${key}`);
+  }
+};
+
+const summary = obj({
+  count: num,
+  median: num,
+  mean: num,
+  min: num,
+  max: num,
+  p5: num,
+  p25: num,
+  p75: num,
+  p95: num,
+  stddev: num,
+  cv: num,
+  mad: num,
+  medianCi: obj({ low: num, high: num, level: num }),
+  outliers: obj({ lowSevere: num, lowMild: num, highMild: num, highSevere: num }),
+});
+const latency = obj({
+  count: num,
+  min: num,
+  max: num,
+  mean: num,
+  p50: num,
+  p90: num,
+  p99: num,
+  p999: num,
+  p9999: num,
+});
+const side = obj({
+  pid: num,
+  tid: num,
+  niceRequested: nullable(num),
+  niceAchieved: nullable(num),
+  schedPolicy: str,
+  affinityRequested: nullable(arr(num)),
+  affinityActual: arr(num),
+  cpuStart: num,
+  cpuEnd: num,
+  cpuNs: num,
+  userNs: num,
+  systemNs: num,
+  voluntarySwitches: num,
+  involuntarySwitches: num,
+});
+const sample = obj({
+  order: num,
+  iterations: num,
+  elapsedNs: num,
+  nsPerItem: num,
+  cpuNsPerItem: num,
+  producer: side,
+  consumer: side,
+});
+const mode = oneOf("stream", "pingpong");
+const placementKind = oneOf("cross", "same", "unpinned");
+
+/** The current schema (version 4), field by field as the README documents it. */
+const current = obj({
+  schemaVersion: oneOf(SCHEMA_VERSION),
+  kit: obj({ name: oneOf("ringpipe"), version: str, commit: nullable(str), dirty: nullable(bool) }),
+  createdAt: str,
+  command: str,
+  environment: obj({
+    hostname: str,
+    os: str,
+    arch: str,
+    kernel: str,
+    kernelCommandLine: nullable(str),
+    cpu: obj({
+      model: nullable(str),
+      count: num,
+      virtualMachine: nullable(bool),
+      governor: nullable(str),
+    }),
+    clock: obj({ source: nullable(str), resolutionNs: nullable(num), readCostNs: nullable(num) }),
+    load: obj({ before: nullable(arr(num)), after: nullable(arr(num)) }),
+    cpuActivity: obj({ idleCheck: any, run: any }),
+    deno: str,
+    v8: str,
+    typescript: str,
+    compiler: obj({
+      command: str,
+      path: nullable(str),
+      version: str,
+      cflags: arr(str),
+      arguments: arr(str),
+    }),
+    user: obj({ uid: nullable(num), root: bool, sudo: bool }),
+  }),
+  parameters: obj({
+    transports: arr(str),
+    modes: arr(mode),
+    sizes: arr(num),
+    placement: oneOf("cross", "same", "both"),
+    iterations: nullable(num),
+    trialSeconds: num,
+    runs: nullable(num),
+    minTrials: num,
+    targetCi: num,
+    budgetSeconds: num,
+    nice: num,
+    ringSlots: num,
+    quick: bool,
+  }),
+  sampling: obj({
+    stopReason: oneOf("fixed-count", "target-reached", "budget-spent", "trial-limit"),
+    targetReached: nullable(bool),
+    elapsedSeconds: nullable(num),
+    warmupTrials: num,
+    timedTrials: num,
+  }),
+  machine: obj({
+    id: str,
+    facts: obj({ hostname: str, cpuModel: nullable(str), cpuCount: num, arch: str, os: str }),
+  }),
+  noise: obj({ method: str, band: nullable(num), series: arr(any) }),
+  placement: obj({ request: any, cpus: nullable(arr(num)), relation: str }),
+  methods: obj({
+    quantiles: str,
+    medianCi: str,
+    ratioCi: str,
+    outliers: str,
+    latency: str,
+    timing: str,
+  }),
+  processes: arr(
+    obj({
+      role: oneOf("supervisor", "producer", "consumer"),
+      niceRequested: nullable(num),
+      niceAchieved: nullable(num),
+    }),
+  ),
+  results: arr(obj({
+    transport: str,
+    engine: str,
+    mode,
+    sizeBytes: num,
+    placement: placementKind,
+    waitPolicy: oneOf("spin", "yield"),
+    ringSlots: nullable(num),
+    verified: oneOf(true),
+    iterations: num,
+    unit: oneOf("message", "round trip"),
+    nsPerItem: summary,
+    cpuNsPerItem: summary,
+    switchesPerItem: num,
+    throughput: obj({ perSecond: num, bytesPerSecond: num }),
+    latency: nullable(
+      obj({
+        clock: str,
+        roundTrip: latency,
+        oneWayAsHalfRoundTrip: latency,
+        histogram: arr(arr(num)),
+      }),
+    ),
+    samples: arr(sample),
+    warmup: arr(sample),
+  })),
+  comparisons: arr(obj({
+    name: str,
+    numerator: str,
+    denominator: str,
+    mode,
+    sizeBytes: num,
+    placement: placementKind,
+    ratioOfMedians: num,
+    ci: obj({ low: num, high: num, level: num }),
+  })),
+  warnings: arr(str),
+});
+
+/** What versions 1 to 3 share, and what their upgrade reads. */
+const legacySide = obj({
+  pid: num,
+  tid: num,
+  cpuStart: num,
+  cpuEnd: num,
+  userNs: num,
+  systemNs: num,
+});
+const legacy = obj({
+  schemaVersion: oneOf(1, 2, 3),
+  kit: obj({ version: str, commit: nullable(str), dirty: nullable(bool) }),
+  createdAt: str,
+  command: str,
+  environment: obj({
+    hostname: str,
+    os: str,
+    arch: str,
+    kernel: str,
+    cpu: obj({ model: nullable(str), count: num }),
+    deno: str,
+    v8: str,
+    typescript: str,
+    compiler: obj({ command: str, version: str, arguments: arr(str) }),
+  }),
+  parameters: obj({ transports: arr(str), nice: num, ringSlots: num }),
+  processes: arr(obj({ role: str })),
+  results: arr(obj({
+    transport: str,
+    iterations: num,
+    samples: arr(obj({
+      order: num,
+      iterations: num,
+      elapsedNs: num,
+      nsPerItem: num,
+      cpuNsPerItem: num,
+      producer: legacySide,
+      consumer: legacySide,
+    })),
+    warmup: arr(any),
+  })),
+  warnings: arr(str),
+});
+
+/**
+ * Checks a parsed report against the current schema; throws {@link ReportError} naming the first problem.
+ *
+ * @example
+ * ```ts ignore
+ * import { validateReport } from "./schema.ts";
+ * validateReport(JSON.parse(text), "results/x.json"); // returns, or throws one line
+ * ```
+ */
+export function validateReport(value: unknown, file: string): asserts value is Report {
+  try {
+    current(value, "$");
+  } catch (error) {
+    if (error instanceof Invalid) throw new ReportError(file, error.message);
+    throw error;
+  }
+}
+
+/**
+ * Parses, checks and (for versions 1 to 3) upgrades the text of a report.
+ *
+ * @example
+ * ```ts ignore
+ * import { parseReport } from "./schema.ts";
+ * const report = await parseReport(await Deno.readTextFile(path), path);
+ * console.log(report.schemaVersion); // 4, whatever the file says
+ * ```
+ */
+export async function parseReport(text: string, file: string): Promise<Report> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const why = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    throw new ReportError(file, `not valid JSON (${why}); is the file truncated?`, {
+      cause: error,
+    });
+  }
+  const version = (value as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (typeof version !== "number") {
+    throw new ReportError(file, "not a ringpipe report (no numeric schemaVersion)");
+  }
+  if (version > SCHEMA_VERSION) {
+    throw new ReportError(
+      file,
+      `schema version ${version} is newer than this kit reads (${SCHEMA_VERSION}); update ringpipe`,
+    );
+  }
+  if (version < SCHEMA_VERSION) {
+    try {
+      legacy(value, "$");
+    } catch (error) {
+      if (error instanceof Invalid) throw new ReportError(file, error.message);
+      throw error;
+    }
+    value = await upgrade(value as Legacy);
+  }
+  validateReport(value, file);
+  return value;
+}
+
+/**
+ * Reads, checks and upgrades a report file; one-line {@link ReportError}s for every problem.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadReport } from "./schema.ts";
+ * const report = await loadReport("results/vm-1a2b3c4d/2026-11-27T16-50-12Z_0123abc.json");
+ * ```
+ */
+export async function loadReport(file: string): Promise<Report> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(file);
+  } catch (error) {
+    const why = error instanceof Deno.errors.NotFound
+      ? "no such file"
+      : String(error).split("\n")[0];
+    throw new ReportError(file, why, { cause: error });
+  }
+  return await parseReport(text, file);
+}
+
+// ---- upgrading versions 1 to 3: recompute from the raw trials, fill what was not recorded ----
+
+// deno-lint-ignore no-explicit-any
+type Legacy = any;
+
+function upgradeSide(side: Legacy): SideFigures {
+  return {
+    pid: side.pid,
+    tid: side.tid,
+    niceRequested: side.niceRequested ?? null,
+    niceAchieved: side.niceAchieved ?? null,
+    schedPolicy: side.schedPolicy ?? "unknown",
+    affinityRequested: side.affinityRequested ?? null,
+    affinityActual: side.affinityActual ?? [],
+    cpuStart: side.cpuStart,
+    cpuEnd: side.cpuEnd,
+    cpuNs: side.cpuNs ?? side.userNs + side.systemNs,
+    userNs: side.userNs,
+    systemNs: side.systemNs,
+    voluntarySwitches: side.voluntarySwitches ?? 0,
+    involuntarySwitches: side.involuntarySwitches ?? 0,
+  };
+}
+
+function upgradeSample(s: Legacy): Sample {
+  return {
+    order: s.order,
+    iterations: s.iterations,
+    elapsedNs: s.elapsedNs,
+    nsPerItem: s.nsPerItem,
+    cpuNsPerItem: s.cpuNsPerItem,
+    producer: upgradeSide(s.producer),
+    consumer: upgradeSide(s.consumer),
+  };
+}
+
+function upgradeResult(r: Legacy, ringSlots: number): ResultEntry {
+  const samples = (r.samples as Legacy[]).map(upgradeSample);
+  const mode = r.mode ?? "stream";
+  const sizeBytes = r.sizeBytes ?? 8;
+  const nsPerItem = summarize(samples.map((s) => s.nsPerItem));
+  const switches = samples.map((s) =>
+    (s.producer.voluntarySwitches + s.producer.involuntarySwitches + s.consumer.voluntarySwitches +
+      s.consumer.involuntarySwitches) / s.iterations
+  );
+  const old = r.latency;
+  return {
+    transport: r.transport,
+    engine: "native",
+    mode,
+    sizeBytes,
+    placement: r.placement ?? "unpinned",
+    waitPolicy: r.waitPolicy ?? "spin",
+    ringSlots: r.ringSlots !== undefined ? r.ringSlots : r.transport === "shm" ? ringSlots : null,
+    verified: true,
+    iterations: r.iterations,
+    unit: mode === "pingpong" ? "round trip" : "message",
+    nsPerItem,
+    cpuNsPerItem: summarize(samples.map((s) => s.cpuNsPerItem)),
+    switchesPerItem: summarize(switches).median,
+    throughput: {
+      perSecond: 1e9 / nsPerItem.median,
+      bytesPerSecond: (1e9 / nsPerItem.median) * sizeBytes,
+    },
+    latency: old
+      ? {
+        clock: old.clock ?? LATENCY_CLOCK,
+        roundTrip: old.roundTrip,
+        oneWayAsHalfRoundTrip: old.oneWayAsHalfRoundTrip,
+        histogram: old.histogram,
+      }
+      : null,
+    samples,
+    warmup: (r.warmup as Legacy[]).map(upgradeSample),
+  };
+}
+
+async function upgrade(old: Legacy): Promise<Report> {
+  const env = old.environment;
+  const p = old.parameters;
+  const results = (old.results as Legacy[]).map((r) => upgradeResult(r, p.ringSlots));
+  const environment = {
+    ...env,
+    kernelCommandLine: env.kernelCommandLine ?? null,
+    cpu: {
+      online: null,
+      isolated: null,
+      frequencyMHz: null,
+      scalingDriver: null,
+      governor: null,
+      turbo: null,
+      smt: null,
+      caches: [],
+      numaNodes: null,
+      virtualMachine: null,
+      hypervisor: null,
+      meltdown: null,
+      ...env.cpu,
+    },
+    clock: env.clock ?? { source: env.clockSource ?? null, resolutionNs: null, readCostNs: null },
+    load: env.load ?? { before: null, after: null },
+    cpuActivity: env.cpuActivity ?? { idleCheck: null, run: null },
+    compiler: { path: null, cflags: [], ...env.compiler },
+    user: env.user ?? { uid: null, root: false, sudo: false },
+  };
+  delete environment.clockSource;
+  const report: Report = {
+    schemaVersion: SCHEMA_VERSION,
+    kit: {
+      name: "ringpipe",
+      version: old.kit.version,
+      commit: old.kit.commit,
+      dirty: old.kit.dirty,
+    },
+    createdAt: old.createdAt,
+    command: old.command,
+    environment,
+    parameters: {
+      transports: p.transports,
+      modes: p.modes ?? ["stream"],
+      sizes: p.sizes ?? [8],
+      placement: p.placement ?? "cross",
+      iterations: p.iterations ?? null,
+      trialSeconds: p.trialSeconds ?? p.runSeconds ?? 0,
+      runs: p.runs ?? null,
+      minTrials: p.minTrials ?? p.runs ?? 0,
+      targetCi: p.targetCi ?? 0,
+      budgetSeconds: p.budgetSeconds ?? 0,
+      nice: p.nice,
+      ringSlots: p.ringSlots,
+      quick: p.quick ?? false,
+    },
+    sampling: old.sampling ?? {
+      stopReason: "fixed-count",
+      targetReached: null,
+      elapsedSeconds: null,
+      warmupTrials: results.reduce((n, r) => n + r.warmup.length, 0),
+      timedTrials: results.reduce((n, r) => n + r.samples.length, 0),
+    },
+    machine: await machineOf(env),
+    noise: noiseBand(results),
+    placement: old.placement ?? { request: "none", cpus: null, relation: "unpinned" },
+    methods: { ...METHODS, latency: HISTOGRAM_METHOD, timing: TIMING_METHOD },
+    processes: (old.processes as Legacy[]).map((x) => ({
+      schedPolicies: [],
+      affinityRequested: null,
+      cpusSeen: [],
+      affinityError: null,
+      niceError: null,
+      ...x,
+    })),
+    results,
+    comparisons: compareWithRing(results),
+    warnings: [],
+  };
+  report.warnings = [
+    ...reportWarnings(report),
+    `upgraded on read from schema version ${old.schemaVersion}; summaries recomputed from the raw trials`,
+  ];
+  return report;
+}

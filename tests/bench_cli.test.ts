@@ -42,7 +42,12 @@ Deno.test("deno task bench: every transport, mode and size for real; the origina
     assert.ok(lines.includes("stream: one way, ns per message"));
     assert.ok(lines.includes("ping-pong: request and reply of the same size, ns per round trip"));
 
-    const files = [...Deno.readDirSync(out)].map((e) => e.name).sort();
+    const machines = [...Deno.readDirSync(out)].map((e) => e.name);
+    assert.equal(machines.length, 1, "one folder, for this machine");
+    assert.match(machines[0], /^[\w.-]+-[0-9a-f]{8}$/);
+    const dir = `${out}/${machines[0]}`;
+    const files = [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => n !== "machine.json")
+      .sort();
     assert.equal(files.length, 5, files.join(", "));
     const stem = files.find((f) => f.endsWith(".json"))!.replace(/\.json$/, "");
     assert.deepEqual(files, [
@@ -52,8 +57,10 @@ Deno.test("deno task bench: every transport, mode and size for real; the origina
       `${stem}.ratio.svg`,
       `${stem}.throughput.svg`,
     ]);
-    const report = JSON.parse(await Deno.readTextFile(`${out}/${stem}.json`)) as Report;
-    assert.equal(report.schemaVersion, 3);
+    const report = JSON.parse(await Deno.readTextFile(`${dir}/${stem}.json`)) as Report;
+    assert.equal(report.schemaVersion, 4);
+    assert.equal(report.machine.id, machines[0]);
+    assert.match(stem, /^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ_([0-9a-f]{7}|nocommit)$/);
     assert.equal(report.parameters.iterations, 2000);
     assert.deepEqual(
       report.results.map((r) => `${r.mode} ${r.sizeBytes} ${r.transport}`),
@@ -107,7 +114,7 @@ Deno.test("deno task bench: every transport, mode and size for real; the origina
       assert.equal(p.niceRequested, -20);
       assert.equal(typeof p.niceAchieved, "number");
     }
-    const markdown = await Deno.readTextFile(`${out}/${stem}.md`);
+    const markdown = await Deno.readTextFile(`${dir}/${stem}.md`);
     for (const chart of ["latency", "ratio", "throughput"]) {
       assert.ok(markdown.includes(`](${stem}.${chart}.svg)`), chart);
     }

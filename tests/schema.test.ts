@@ -1,0 +1,93 @@
+import assert from "node:assert/strict";
+import { renderMarkdown } from "../src/markdown.ts";
+import { SCHEMA_VERSION } from "../src/report.ts";
+import { loadReport, parseReport, ReportError } from "../src/schema.ts";
+import { UsageError } from "../src/errors.ts";
+import { fakeReport } from "./fixtures.ts";
+
+const data = (name: string) => new URL(`./data/${name}`, import.meta.url).pathname;
+
+for (const version of [1, 2, 3]) {
+  Deno.test(`a schema ${version} report is upgraded on read, its figures recomputed from its trials`, async () => {
+    const report = await loadReport(data(`report-v${version}.json`));
+    assert.equal(report.schemaVersion, SCHEMA_VERSION);
+    assert.equal(report.machine.id, "vm-d215170e");
+    const ring = report.results.find((r) => r.transport === "shm" && r.mode === "stream")!;
+    assert.equal(ring.sizeBytes, 8);
+    assert.equal(ring.nsPerItem.count, ring.samples.length);
+    assert.ok(ring.nsPerItem.medianCi.low <= ring.nsPerItem.median);
+    assert.equal(report.comparisons.find((c) => c.mode === "stream")!.name, "pipe/shm");
+    assert.ok(
+      report.warnings.at(-1)!.startsWith(`upgraded on read from schema version ${version}`),
+    );
+    // The upgraded report renders like any other, deterministically.
+    assert.equal(
+      renderMarkdown(report),
+      renderMarkdown(await loadReport(data(`report-v${version}.json`))),
+    );
+  });
+}
+
+Deno.test("a current report passes as it is", async () => {
+  const report = fakeReport({ pingpong: true });
+  assert.deepEqual(await parseReport(JSON.stringify(report), "x.json"), report);
+});
+
+const malformed: [string, (r: Record<string, unknown>) => unknown, RegExp][] = [
+  ["truncated", () => null, /^bad\.json: not valid JSON \(.*\); is the file truncated\?$/],
+  [
+    "no schemaVersion",
+    (r) => ({ ...r, schemaVersion: undefined }),
+    /^bad\.json: not a ringpipe report \(no numeric schemaVersion\)$/,
+  ],
+  [
+    "a newer schema",
+    (r) => ({ ...r, schemaVersion: 99 }),
+    /^bad\.json: schema version 99 is newer than this kit reads \(4\); update ringpipe$/,
+  ],
+  ["a missing field", (r) => ({ ...r, results: undefined }), /^bad\.json: \$\.results is missing$/],
+  ["a wrong type", (r) => {
+    const results = structuredClone(r.results) as { nsPerItem: { median: unknown } }[];
+    results[1].nsPerItem.median = "fast";
+    return { ...r, results };
+  }, /^bad\.json: \$\.results\[1\]\.nsPerItem\.median must be a finite number, got string$/],
+  ["an unverified result", (r) => {
+    const results = structuredClone(r.results) as { verified: unknown }[];
+    results[0].verified = false;
+    return { ...r, results };
+  }, /^bad\.json: \$\.results\[0\]\.verified must be one of true, got boolean$/],
+  ["an unknown mode", (r) => {
+    const results = structuredClone(r.results) as { mode: unknown }[];
+    results[0].mode = "broadcast";
+    return { ...r, results };
+  }, /^bad\.json: \$\.results\[0\]\.mode must be one of "stream", "pingpong", got string$/],
+  [
+    "a legacy report missing its trials",
+    (r) => ({ ...r, schemaVersion: 2, results: [{ transport: "shm", iterations: 5, warmup: [] }] }),
+    /^bad\.json: \$\.results\[0\]\.samples is missing$/,
+  ],
+  ["not an object", () => [1, 2, 3], /^bad\.json: not a ringpipe report/],
+];
+
+for (const [what, change, message] of malformed) {
+  Deno.test(`refused with one line: ${what}`, async () => {
+    const report = JSON.parse(JSON.stringify(fakeReport())) as Record<string, unknown>;
+    const changed = change(report);
+    const text = changed === null ? JSON.stringify(report).slice(0, 500) : JSON.stringify(changed);
+    await assert.rejects(() => parseReport(text, "bad.json"), (error: unknown) => {
+      assert.ok(error instanceof ReportError);
+      assert.ok(error instanceof UsageError, "exit code 2 at the top of a task");
+      assert.match(error.message, message);
+      assert.ok(!error.message.includes("\n"));
+      return true;
+    });
+  });
+}
+
+Deno.test("a missing file is one line too", async () => {
+  await assert.rejects(() => loadReport("/nonexistent/r.json"), (error: unknown) => {
+    assert.ok(error instanceof ReportError);
+    assert.equal(error.message, "/nonexistent/r.json: no such file");
+    return true;
+  });
+});

@@ -165,6 +165,33 @@ export const symbols = {
   },
   /** uint64_t rp_fs_available(const char *path) */
   rp_fs_available: { parameters: ["buffer" /* const char *path */], result: "u64" },
+  /** int32_t rp_unix_accept(void *segment, const char *path) */
+  rp_unix_accept: {
+    parameters: [
+      "pointer", /* void *segment (for the abort word and the supervisor's pid) */
+      "buffer", /* const char *path */
+    ],
+    result: "i32",
+  },
+  /** int32_t rp_unix_connect(void *segment, const char *path) */
+  rp_unix_connect: {
+    parameters: [
+      "pointer", /* void *segment */
+      "buffer", /* const char *path */
+    ],
+    result: "i32",
+  },
+  /** int32_t rp_mq_create(const char *name, uint64_t size, uint32_t depth) */
+  rp_mq_create: {
+    parameters: [
+      "buffer", /* const char *name */
+      "u64", /* uint64_t size (bytes per message) */
+      "u32", /* uint32_t depth (messages the queue holds) */
+    ],
+    result: "i32",
+  },
+  /** int32_t rp_mq_unlink(const char *name) */
+  rp_mq_unlink: { parameters: ["buffer" /* const char *name */], result: "i32" },
   /** int32_t rp_close(int32_t fd) */
   rp_close: { parameters: ["i32" /* int32_t fd */], result: "i32" },
   /** int32_t rp_nice_set(int32_t nice) */
@@ -214,6 +241,24 @@ export const symbols = {
       "pointer", /* void *segment */
       "i32", /* int32_t fd_a (producer to consumer) */
       "i32", /* int32_t fd_b (replies, ping-pong only; else -1) */
+      "i32", /* int32_t role */
+      "i32", /* int32_t mode */
+      "u64", /* uint64_t size */
+      "u64", /* uint64_t count */
+      "buffer", /* uint64_t *out */
+      "buffer", /* uint64_t *hist */
+    ],
+    result: "i32",
+  },
+  /**
+   * int32_t rp_mq_run(void *segment, const char *name_a, const char *name_b, int32_t role,
+   *                   int32_t mode, uint64_t size, uint64_t count, uint64_t *out, uint64_t *hist)
+   */
+  rp_mq_run: {
+    parameters: [
+      "pointer", /* void *segment */
+      "buffer", /* const char *name_a (producer to consumer) */
+      "buffer", /* const char *name_b (replies, ping-pong only) */
       "i32", /* int32_t role */
       "i32", /* int32_t mode */
       "u64", /* uint64_t size */

@@ -43,6 +43,8 @@ export interface BenchOptions {
   timeoutSeconds: number | null;
   /** Transport names, in the order given. */
   transports: string[];
+  /** True when asked for as `all`: sizes a transport cannot carry are then skipped, not refused. */
+  allTransports: boolean;
   /** Nice value the workers request for their loop threads. */
   nice: number;
   /** Ring capacity in items (a power of two). */
@@ -118,7 +120,7 @@ Options:
   --placement P     cross: the two processes on two CPUs (default); same: both
                     on one CPU (spinning transports yield instead of spinning);
                     both: each series in both placements
-  --transports L    comma-separated list (default ${DEFAULTS.transports.join(",")}):
+  --transports L    comma-separated list, or all (default ${DEFAULTS.transports.join(",")}):
 ${transports}
   --iterations N    messages (or round trips) per trial (default: calibrated
                     so a trial lasts about --trial-seconds)
@@ -213,6 +215,7 @@ export function parseBenchOptions(args: string[]): BenchOptions {
     pin: v.pin === undefined ? "auto" : pinRequest(v.pin),
     timeoutSeconds: v.timeout === undefined ? null : seconds("--timeout", v.timeout, 0.1, 86_400),
     transports: v.transports === undefined ? [...DEFAULTS.transports] : transportList(v.transports),
+    allTransports: v.transports?.trim() === "all",
     nice: v.nice === undefined ? DEFAULTS.nice : wholeNumber("--nice", v.nice, -20, 19),
     ringSlots: v["ring-slots"] === undefined
       ? DEFAULTS.ringSlots
@@ -347,6 +350,7 @@ function powerOfTwo(name: string, text: string, min: number, max: number): numbe
 }
 
 function transportList(text: string): string[] {
+  if (text.trim() === "all") return Object.keys(TRANSPORTS);
   const names = text.split(",").map((name) => name.trim()).filter((name) => name !== "");
   const known = Object.keys(TRANSPORTS);
   if (names.length === 0) {

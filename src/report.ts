@@ -285,6 +285,8 @@ export interface ReportContext {
   command: string;
   createdAt: Date;
   supervisorNice: number | null;
+  /** Sentences for the warnings that only the caller knows (series skipped, ...). */
+  notes?: string[];
 }
 
 /**
@@ -341,7 +343,7 @@ export function buildReport(outcome: SamplingOutcome, context: ReportContext): R
     comparisons: compareWithRing(results),
     warnings: [],
   };
-  report.warnings = reportWarnings(report);
+  report.warnings = [...(context.notes ?? []), ...reportWarnings(report)];
   return report;
 }
 

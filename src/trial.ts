@@ -19,7 +19,7 @@ import type { SegmentLayout } from "./segment.ts";
 import { ringSlotsFor, seriesLabel, waitCode, waitPolicy } from "./series.ts";
 import type { Mode, Series } from "./series.ts";
 import { ROLES } from "./transports/mod.ts";
-import type { Role } from "./transports/mod.ts";
+import type { Endpoint, Role } from "./transports/mod.ts";
 import { WORKER_PATH } from "./worker.ts";
 import type { SideReport, WorkerSpec } from "./worker.ts";
 
@@ -99,12 +99,17 @@ export async function runTrial(
   const segment = Segment.create(shim, trialLayout(plan));
   const bytes = segment.bytes;
   const children: Deno.ChildProcess[] = [];
+  let endpoint: Endpoint | null = null;
+  const cleanupTransport = () => {
+    if (endpoint !== null) transport.cleanup?.(shim, endpoint);
+  };
   using _undo = onInterrupt(() => {
     for (const child of children) kill(child);
     segment.unlink();
+    cleanupTransport();
   });
   try {
-    const endpoint = await transport.prepare({
+    endpoint = await transport.prepare({
       shim,
       privateDir: context.privateDir,
       trialId,
@@ -124,7 +129,7 @@ export async function runTrial(
           iterations: plan.iterations,
           nice: plan.nice,
           cpu: series.cpus === null ? null : series.cpus[i],
-          endpoint,
+          endpoint: endpoint!,
         };
         const child = spawnWorker(spec);
         children.push(child);
@@ -138,6 +143,7 @@ export async function runTrial(
   } finally {
     segment.unlink();
     segment.unmap();
+    cleanupTransport();
     removeTrialFiles(context.privateDir, trialId);
   }
 }

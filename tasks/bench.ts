@@ -17,7 +17,7 @@ import {
   readCpuTimes,
   readEnvironment,
 } from "../src/environment.ts";
-import { requireLinux, runMain } from "../src/errors.ts";
+import { requireLinux, runMain, UsageError } from "../src/errors.ts";
 import { colorsFor } from "../src/format.ts";
 import { helpText, parseBenchOptions } from "../src/options.ts";
 import { progressReporter } from "../src/progress.ts";
@@ -29,7 +29,7 @@ import { machineOf } from "../src/machine.ts";
 import { renderSummary } from "../src/terminal.ts";
 import { allowedCpus, readTopology, resolvePlacement } from "../src/topology.ts";
 import { formatSize, planSeries } from "../src/series.ts";
-import type { PlacementKind } from "../src/series.ts";
+import type { PlacementKind, Series } from "../src/series.ts";
 import { segmentBytes } from "../src/segment.ts";
 import { trialLayout } from "../src/trial.ts";
 import type { Placement } from "../src/topology.ts";
@@ -57,18 +57,21 @@ async function main(): Promise<void> {
   }
 
   const placement = resolvePlacement(options.pin, readTopology(allowedCpus()));
+  const { series, skipped } = seriesWithinLimits(
+    planSeries(
+      options.transports.map((name) => transportNamed(name) as Transport),
+      options.modes,
+      options.sizes,
+      placementsFor(options.placement, placement),
+    ),
+    options.allTransports,
+  );
+  for (const note of skipped) console.error(note);
   const build = await buildShim();
   console.error(
     colorsFor(Deno.stderr).dim(`${build.compiled ? "built" : "using"} ${build.libraryPath}`),
   );
   using shim = Shim.open(build.libraryPath);
-  const transports = options.transports.map((name) => transportNamed(name) as Transport);
-  const series = planSeries(
-    transports,
-    options.modes,
-    options.sizes,
-    placementsFor(options.placement, placement),
-  );
   const largest = Math.max(
     ...series.map((s) =>
       segmentBytes(shim, trialLayout({ series: s, ringSlots: options.ringSlots }))
@@ -128,6 +131,7 @@ async function main(): Promise<void> {
     command: rerunCommand(Deno.args),
     createdAt,
     supervisorNice: supervisorNice === -2147483648 ? null : supervisorNice,
+    notes: skipped,
   });
   console.log(renderSummary(report, colorsFor(Deno.stdout)));
   if (options.save) {
@@ -152,6 +156,41 @@ function placementsFor(
   const cpu = pair.cpus?.[0] ?? 0;
   const same = { kind: "same" as const, cpus: [cpu, cpu] as [number, number] };
   return request === "cross" ? [cross] : request === "same" ? [same] : [cross, same];
+}
+
+/**
+ * Drops the series a transport cannot carry (a message above its limit):
+ * refused with one line when the transport was named, skipped with a note
+ * when it came with `--transports all`.
+ */
+function seriesWithinLimits(
+  all: Series[],
+  allTransports: boolean,
+): { series: Series[]; skipped: string[] } {
+  const skipped = new Map<string, { sizes: number[]; bytes: number; why: string }>();
+  const series = all.filter((s) => {
+    const limit = s.transport.maxMessage?.();
+    if (limit === undefined || limit === null || s.sizeBytes <= limit.bytes) return true;
+    if (!allTransports) {
+      throw new UsageError(
+        `--sizes ${formatSize(s.sizeBytes)} is more than ${s.transport.name} carries here: ` +
+          `${limit.bytes} bytes (${limit.why}); leave ${s.transport.name} out or use smaller sizes`,
+      );
+    }
+    const entry = skipped.get(s.transport.name) ??
+      { sizes: [], bytes: limit.bytes, why: limit.why };
+    if (!entry.sizes.includes(s.sizeBytes)) entry.sizes.push(s.sizeBytes);
+    skipped.set(s.transport.name, entry);
+    return false;
+  });
+  return {
+    series,
+    skipped: [...skipped].map(([name, e]) =>
+      `${name} skipped for ${
+        e.sizes.map(formatSize).join(", ")
+      }: above its ${e.bytes}-byte limit (${e.why})`
+    ),
+  };
 }
 
 /** The command line that reruns this experiment, quoted for a POSIX shell. */

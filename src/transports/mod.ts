@@ -4,8 +4,10 @@
  * @module
  */
 
+import { mq } from "./mq.ts";
 import { pipe } from "./pipe.ts";
 import { shm } from "./shm.ts";
+import { unix } from "./unix.ts";
 import type { Transport } from "./types.ts";
 
 export type { Endpoint, PrepareContext, Role, SideContext, Transport } from "./types.ts";
@@ -17,10 +19,10 @@ export { ROLES } from "./types.ts";
  * @example
  * ```ts
  * import { TRANSPORTS } from "./mod.ts";
- * console.log(Object.keys(TRANSPORTS)); // ["shm", "pipe"]
+ * console.log(Object.keys(TRANSPORTS)); // ["shm", "pipe", "unix", "mq"]
  * ```
  */
-export const TRANSPORTS: Readonly<Record<string, Transport>> = { shm, pipe };
+export const TRANSPORTS: Readonly<Record<string, Transport>> = { shm, pipe, unix, mq };
 
 /**
  * Looks a transport up by name.

@@ -84,6 +84,10 @@ export interface Transport {
   rings(mode: Mode): number;
   /** Supervisor, before the workers start: creates what both sides open. */
   prepare(context: PrepareContext): Endpoint | Promise<Endpoint>;
+  /** The largest message it carries here, and why, when it has a limit of its own. */
+  maxMessage?(): { bytes: number; why: string } | null;
+  /** Supervisor, after the trial (and on an interrupt): removes what `prepare` made outside the private directory. */
+  cleanup?(shim: Shim, endpoint: Endpoint): void;
   /**
    * Worker: opens its ends, runs the C loop once (one FFI call), closes.
    * Returns the loop's status: 0, a positive `Status`, or `-errno`.

@@ -1,0 +1,107 @@
+/*
+ * mq.c - the `mq` transport: POSIX message queues, one from producer to
+ * consumer and, for ping-pong, one for the replies. The supervisor creates
+ * them (O_CREAT|O_EXCL, mode 0600) and removes them; each message is one
+ * mq_send() and one mq_receive() of exactly the message size. Receives time
+ * out every 100 ms to check that the run is still wanted.
+ */
+#include "ringpipe.h" /* first: it defines _GNU_SOURCE */
+
+#include <fcntl.h>
+#include <mqueue.h>
+#include <stdlib.h>
+
+/* Creates a queue of `depth` messages of `size` bytes; -errno on failure (EINVAL: above the limits). */
+int32_t rp_mq_create(const char *name, uint64_t size, uint32_t depth) {
+  struct mq_attr attr = {.mq_maxmsg = depth, .mq_msgsize = (long)size};
+  mqd_t q = mq_open(name, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600, &attr);
+  if (q == (mqd_t)-1) return -errno;
+  mq_close(q);
+  return 0;
+}
+
+int32_t rp_mq_unlink(const char *name) { return mq_unlink(name) == 0 ? 0 : -errno; }
+
+/* One side's view of one queue. */
+struct mq_end {
+  struct rp_control *ctl;
+  mqd_t q;
+  uint64_t size;
+  uint64_t *buffer;
+};
+
+RP_INLINE int send_acquire(void *endpoint, uint64_t **words) {
+  *words = ((struct mq_end *)endpoint)->buffer;
+  return RP_OK;
+}
+
+RP_INLINE int send_release(void *endpoint) {
+  struct mq_end *e = endpoint;
+  while (mq_send(e->q, (const char *)e->buffer, e->size, 0) != 0)
+    if (errno != EINTR) return -errno;
+  return RP_OK;
+}
+
+RP_INLINE int recv_acquire(void *endpoint, uint64_t **words) {
+  struct mq_end *e = endpoint;
+  *words = e->buffer;
+  for (;;) {
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_nsec += 100000000;
+    if (deadline.tv_nsec >= 1000000000) {
+      deadline.tv_sec++;
+      deadline.tv_nsec -= 1000000000;
+    }
+    ssize_t n = mq_timedreceive(e->q, (char *)e->buffer, e->size, NULL, &deadline);
+    if (n == (ssize_t)e->size) return RP_OK;
+    if (n >= 0) return RP_BAD_DATA; /* a message of the wrong size */
+    if (errno == ETIMEDOUT) {
+      int status = rp_still_wanted(e->ctl);
+      if (status != RP_OK) return status;
+    } else if (errno != EINTR) {
+      return -errno;
+    }
+  }
+}
+
+RP_INLINE int recv_release(void *endpoint) {
+  (void)endpoint;
+  return RP_OK;
+}
+
+/*
+ * Runs one side of a trial over queue `name_a` (producer to consumer) and, for
+ * ping-pong, `name_b` (replies). The queues' message size must equal `size`.
+ */
+int32_t rp_mq_run(void *segment, const char *name_a, const char *name_b, int32_t role, int32_t mode,
+                  uint64_t size, uint64_t count, uint64_t *out, uint64_t *hist) {
+  memset(out, 0, RP_FIELDS * sizeof *out);
+  int status = rp_check_run(segment, role, mode, size);
+  if (status != RP_OK) return status;
+  struct rp_control *ctl = rp_control_of(segment);
+  mqd_t qa = mq_open(name_a, O_RDWR | O_CLOEXEC);
+  mqd_t qb = mode == RP_PINGPONG ? mq_open(name_b, O_RDWR | O_CLOEXEC) : (mqd_t)-2;
+  uint64_t *buffer_a = aligned_alloc(RP_CACHE_LINE, (size + RP_CACHE_LINE - 1) / RP_CACHE_LINE * RP_CACHE_LINE);
+  uint64_t *buffer_b = aligned_alloc(RP_CACHE_LINE, (size + RP_CACHE_LINE - 1) / RP_CACHE_LINE * RP_CACHE_LINE);
+  if (qa == (mqd_t)-1 || qb == (mqd_t)-1 || buffer_a == NULL || buffer_b == NULL) {
+    status = buffer_a == NULL || buffer_b == NULL ? -ENOMEM : -errno;
+  } else {
+    memset(buffer_a, 0, size);
+    memset(buffer_b, 0, size);
+    struct mq_end a = {ctl, qa, size, buffer_a}, b = {ctl, qb, size, buffer_b};
+    /* Each branch names its operations as constants, so the loops are inlined with them. */
+    if (role == RP_PRODUCER) {
+      struct rp_end tx = {&a, send_acquire, send_release}, rx = {&b, recv_acquire, recv_release};
+      status = rp_run_side(segment, role, mode, size, count, tx, rx, out, hist);
+    } else {
+      struct rp_end rx = {&a, recv_acquire, recv_release}, tx = {&b, send_acquire, send_release};
+      status = rp_run_side(segment, role, mode, size, count, rx, tx, out, hist);
+    }
+  }
+  if (qa != (mqd_t)-1) mq_close(qa);
+  if (qb != (mqd_t)-1 && qb != (mqd_t)-2) mq_close(qb);
+  free(buffer_a);
+  free(buffer_b);
+  return status;
+}

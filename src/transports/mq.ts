@@ -1,0 +1,73 @@
+/**
+ * `mq`: POSIX message queues, one from producer to consumer and one for
+ * ping-pong replies; one `mq_send()` and one `mq_receive()` per message. The
+ * kernel limits a message to `/proc/sys/fs/mqueue/msgsize_max` bytes (8,192
+ * by default) and a queue to `msg_max` messages (10); larger sizes are refused
+ * rather than cut. The C side is `ffi/mq.c`.
+ *
+ * @module
+ */
+
+import { cString } from "../../ffi/library.ts";
+import { Mode } from "../../ffi/symbols.ts";
+import { segmentName } from "../segment.ts";
+import type { Transport } from "./types.ts";
+
+function readLimit(name: string, fallback: number): number {
+  try {
+    const value = Number(Deno.readTextFileSync(`/proc/sys/fs/mqueue/${name}`).trim());
+    return Number.isSafeInteger(value) && value > 0 ? value : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+/**
+ * The POSIX message queue transport.
+ *
+ * @example
+ * ```ts
+ * import { mq } from "./mq.ts";
+ * console.log(mq.maxMessage?.()); // { bytes: 8192, why: "..." } on a default kernel
+ * ```
+ */
+export const mq: Transport = {
+  name: "mq",
+  description: "POSIX message queue, one mq_send() and one mq_receive() per message",
+  spins: false,
+  rings: () => 0,
+  maxMessage: () => ({
+    bytes: readLimit("msgsize_max", 8192),
+    why: "the kernel's limit, /proc/sys/fs/mqueue/msgsize_max",
+  }),
+  prepare: ({ shim, mode, sizeBytes }) => {
+    const depth = Math.min(10, readLimit("msg_max", 10));
+    const names = (mode === "pingpong" ? ["a", "b"] : ["a"]).map((end) =>
+      `${segmentName()}-${end}`
+    );
+    for (const name of names) {
+      shim.check(
+        shim.symbols.rp_mq_create(cString(name), BigInt(sizeBytes), depth),
+        `mq_open ${name} (${sizeBytes}-byte messages, depth ${depth})`,
+      );
+    }
+    return { a: names[0], b: names[1] ?? "" };
+  },
+  cleanup: (shim, endpoint) => {
+    for (const name of [endpoint.a, endpoint.b]) {
+      if (name) shim.symbols.rp_mq_unlink(cString(String(name)));
+    }
+  },
+  runSide: ({ shim, segment, role, endpoint, mode, sizeBytes, iterations, out, hist }) =>
+    shim.symbols.rp_mq_run(
+      segment.pointer,
+      cString(String(endpoint.a)),
+      cString(String(endpoint.b)),
+      role === "producer" ? 0 : 1,
+      mode === "pingpong" ? Mode.PINGPONG : Mode.STREAM,
+      BigInt(sizeBytes),
+      BigInt(iterations),
+      out,
+      hist,
+    ),
+};

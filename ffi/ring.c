@@ -10,22 +10,71 @@
  */
 #include "ringpipe.h"
 
+#include <linux/futex.h>
+#include <sys/syscall.h>
+
 /* Head and tail sit on their own cache lines so the two sides never share one. */
 struct rp_ring {
   _Alignas(RP_CACHE_LINE) _Atomic uint64_t head; /* next slot to fill; written by the sender */
   _Alignas(RP_CACHE_LINE) _Atomic uint64_t tail; /* next slot to drain; written by the receiver */
+  /* Futex policy only: 1 while the sender (0) or the receiver (1) sleeps. */
+  _Alignas(RP_CACHE_LINE) _Atomic uint32_t sleeping[2];
   _Alignas(RP_CACHE_LINE) uint64_t slots[];
 };
+
+/*
+ * With the futex policy, a side that finds nothing to do keeps looking for
+ * this long before it sleeps: about what a wake-up costs on a VM, so a peer
+ * that answers quickly (back-to-back ping-pong) never pays for one.
+ */
+#define RP_SPIN_BEFORE_SLEEP_NS 10000u
+
+/* True once a side has been looking for longer than RP_SPIN_BEFORE_SLEEP_NS (clock read every 64 looks). */
+static inline int tired(unsigned *looks, uint64_t *since) {
+  if ((++*looks & 63u) != 0) return 0;
+  uint64_t now = rp_now_ns();
+  if (*since == 0) *since = now;
+  return now - *since > RP_SPIN_BEFORE_SLEEP_NS;
+}
+
+static long futex(_Atomic uint32_t *word, int op, uint32_t value, const struct timespec *timeout) {
+  return syscall(SYS_futex, (uint32_t *)word, op, value, timeout, NULL, 0);
+}
 
 /* One side's view of one ring. */
 struct ring_end {
   struct rp_control *ctl;
   struct rp_ring *ring;
   uint64_t mask, slots, stride_words;
-  uint64_t mine;       /* my index: head for the sender, tail for the receiver */
-  uint64_t theirs;     /* my last look at the other index */
+  uint64_t mine;   /* my index: head for the sender, tail for the receiver */
+  uint64_t theirs; /* my last look at the other index */
   unsigned spins;
+  int futex;       /* the futex policy: sleep when idle, wake a sleeping peer */
 };
+
+/*
+ * Futex policy: after RP_SPIN_BEFORE_SLEEP_NS of empty looks, announce "asleep"
+ * (seq_cst), look once more, and sleep on the announcement; the peer, after
+ * publishing (and a full fence), wakes the sleeper only if it announced. The
+ * store-then-load on both sides makes sure one of them sees the other. Sleeps
+ * time out every 100 ms to check that the run is still wanted.
+ */
+static int sleep_until(struct ring_end *e, int me, _Atomic uint64_t *index, uint64_t blocked_at) {
+  static const struct timespec timeout = {0, 100000000};
+  atomic_store_explicit(&e->ring->sleeping[me], 1, memory_order_seq_cst);
+  if (atomic_load_explicit(index, memory_order_seq_cst) == blocked_at)
+    futex(&e->ring->sleeping[me], FUTEX_WAIT, 1, &timeout);
+  atomic_store_explicit(&e->ring->sleeping[me], 0, memory_order_relaxed);
+  return rp_still_wanted(e->ctl);
+}
+
+static void wake(struct ring_end *e, int peer) {
+  atomic_thread_fence(memory_order_seq_cst);
+  if (atomic_load_explicit(&e->ring->sleeping[peer], memory_order_relaxed)) {
+    atomic_store_explicit(&e->ring->sleeping[peer], 0, memory_order_relaxed);
+    futex(&e->ring->sleeping[peer], FUTEX_WAKE, 1, NULL);
+  }
+}
 
 uint64_t rp_ring_bytes(uint64_t slots, uint64_t stride) {
   return sizeof(struct rp_ring) + slots * stride;
@@ -34,10 +83,16 @@ uint64_t rp_ring_bytes(uint64_t slots, uint64_t stride) {
 RP_INLINE int send_acquire(void *endpoint, uint64_t **words) {
   struct ring_end *e = endpoint;
   int status;
+  unsigned looks = 0;
+  uint64_t since = 0;
   while (e->mine - e->theirs == e->slots) {
     e->theirs = atomic_load_explicit(&e->ring->tail, memory_order_acquire);
-    if (e->mine - e->theirs == e->slots && (status = rp_wait_once(e->ctl, &e->spins)) != RP_OK)
-      return status;
+    if (e->mine - e->theirs != e->slots) break;
+    if (e->futex && tired(&looks, &since))
+      status = sleep_until(e, 0, &e->ring->tail, e->theirs);
+    else
+      status = rp_wait_once(e->ctl, &e->spins);
+    if (status != RP_OK) return status;
   }
   *words = e->ring->slots + (e->mine & e->mask) * e->stride_words;
   return RP_OK;
@@ -46,15 +101,23 @@ RP_INLINE int send_acquire(void *endpoint, uint64_t **words) {
 RP_INLINE int send_release(void *endpoint) {
   struct ring_end *e = endpoint;
   atomic_store_explicit(&e->ring->head, ++e->mine, memory_order_release);
+  if (e->futex) wake(e, 1);
   return RP_OK;
 }
 
 RP_INLINE int recv_acquire(void *endpoint, uint64_t **words) {
   struct ring_end *e = endpoint;
   int status;
+  unsigned looks = 0;
+  uint64_t since = 0;
   while (e->mine == e->theirs) {
     e->theirs = atomic_load_explicit(&e->ring->head, memory_order_acquire);
-    if (e->mine == e->theirs && (status = rp_wait_once(e->ctl, &e->spins)) != RP_OK) return status;
+    if (e->mine != e->theirs) break;
+    if (e->futex && tired(&looks, &since))
+      status = sleep_until(e, 1, &e->ring->head, e->theirs);
+    else
+      status = rp_wait_once(e->ctl, &e->spins);
+    if (status != RP_OK) return status;
   }
   *words = e->ring->slots + (e->mine & e->mask) * e->stride_words;
   return RP_OK;
@@ -63,6 +126,7 @@ RP_INLINE int recv_acquire(void *endpoint, uint64_t **words) {
 RP_INLINE int recv_release(void *endpoint) {
   struct ring_end *e = endpoint;
   atomic_store_explicit(&e->ring->tail, ++e->mine, memory_order_release);
+  if (e->futex) wake(e, 0);
   return RP_OK;
 }
 
@@ -75,6 +139,7 @@ static int open_end(struct rp_control *ctl, int index, uint64_t size, struct rin
       .mask = slots - 1,
       .slots = slots,
       .stride_words = size / 8,
+      .futex = ctl->wait_policy == RP_WAIT_FUTEX,
   };
   return RP_OK;
 }

@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 /* Bump whenever a signature, the layout or enum rp_field changes. */
-#define RP_ABI_VERSION 5u
+#define RP_ABI_VERSION 6u
 #define RP_MAGIC 0x52504950u /* "RPIP" */
 #define RP_CACHE_LINE 64
 #define RP_CONTROL_BYTES 256
@@ -69,8 +69,11 @@ enum rp_field {
 /* The producer sends in a stream and is the client in ping-pong; the consumer is the server. */
 enum rp_role { RP_PRODUCER = 0, RP_CONSUMER = 1 };
 enum rp_mode { RP_STREAM = 0, RP_PINGPONG = 1 };
-/* How a side that finds nothing to do waits: spin on the cache line, or give the CPU away. */
-enum rp_wait { RP_WAIT_SPIN = 0, RP_WAIT_YIELD = 1 };
+/*
+ * How a side that finds nothing to do waits: spin on the cache line, give the
+ * CPU away, or (rings only) spin briefly and then sleep on a futex.
+ */
+enum rp_wait { RP_WAIT_SPIN = 0, RP_WAIT_YIELD = 1, RP_WAIT_FUTEX = 2 };
 
 #define RP_MAX_RINGS 2
 
@@ -79,6 +82,7 @@ struct rp_control {
   uint32_t abi_version;
   int32_t supervisor_pid; /* the workers' parent; a worker whose parent changes stops */
   uint32_t wait_policy;   /* enum rp_wait */
+  uint64_t pace_ns;       /* ping-pong: the client starts a round trip every pace_ns (0: at once) */
   uint64_t ring_slots;    /* power of two, or 0 when the segment has no ring */
   uint64_t ring_stride;   /* bytes per slot: the message size rounded up to 8 */
   uint64_t ring_offset[RP_MAX_RINGS]; /* where each ring starts in the segment, or 0 */
@@ -288,13 +292,15 @@ RP_INLINE int rp_stream_recv(struct rp_control *ctl, struct rp_end rx, uint64_t 
 /*
  * Ping-pong, client side: send request i, wait for reply i, check it; time
  * each round trip into the histogram. The clock is read once per round trip:
- * the end of one is the start of the next.
+ * the end of one is the start of the next. Paced (pace_ns), the client sleeps
+ * between round trips and reads the clock again before each send.
  */
 RP_INLINE int rp_pingpong_client(struct rp_control *ctl, struct rp_end tx, struct rp_end rx,
                                  uint64_t words, uint64_t count, uint64_t *out, uint64_t *hist) {
   uint64_t sum = 0, lat_min = UINT64_MAX, lat_max = 0, lat_sum = 0, *buf;
   int status;
-  uint64_t before = rp_now_ns();
+  uint64_t before = rp_now_ns(), next = before;
+  const uint64_t pace = ctl->pace_ns;
   out[RP_T_START] = before;
   for (uint64_t i = 0; i < count; i++) {
     if ((i & RP_ORPHAN_POLL_MASK) == 0 && (status = rp_still_wanted(ctl)) != RP_OK) return status;
@@ -311,6 +317,14 @@ RP_INLINE int rp_pingpong_client(struct rp_control *ctl, struct rp_end tx, struc
     lat_sum += rtt;
     sum += i;
     before = after;
+    if (pace != 0) {
+      /* Paced: sleep until the next start, so the server is really idle; then time from the send. */
+      next += pace;
+      struct timespec at = {(time_t)(next / 1000000000u), (long)(next % 1000000000u)};
+      while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, NULL) == EINTR) {
+      }
+      before = rp_now_ns();
+    }
   }
   out[RP_T_END] = before;
   out[RP_ITEMS] = count;

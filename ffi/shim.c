@@ -79,12 +79,13 @@ int32_t rp_shm_unlink(const char *name) { return shm_unlink(name) == 0 ? 0 : -er
  * cache line. The segment must hold rp_segment_bytes() of the same arguments.
  */
 void rp_segment_init(void *segment, uint64_t ring_slots, uint64_t ring_stride, uint32_t rings,
-                     int32_t supervisor_pid, uint32_t wait_policy) {
+                     int32_t supervisor_pid, uint32_t wait_policy, uint64_t pace_ns) {
   struct rp_control *ctl = rp_control_of(segment);
   ctl->magic = RP_MAGIC;
   ctl->abi_version = RP_ABI_VERSION;
   ctl->supervisor_pid = supervisor_pid;
   ctl->wait_policy = wait_policy;
+  ctl->pace_ns = pace_ns;
   ctl->ring_slots = ring_slots;
   ctl->ring_stride = ring_stride;
   for (uint32_t i = 0; i < RP_MAX_RINGS; i++)

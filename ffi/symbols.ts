@@ -9,7 +9,7 @@
  */
 
 /** The ABI version this table matches; `rp_abi_version()` must return it. */
-export const ABI_VERSION = 5;
+export const ABI_VERSION = 6;
 
 /**
  * Slots of the `uint64_t` result array each loop fills (C `enum rp_field`).
@@ -73,7 +73,7 @@ export const Status = {
  */
 export const Mode = { STREAM: 0, PINGPONG: 1 } as const;
 /** See {@link Mode}. */
-export const Wait = { SPIN: 0, YIELD: 1 } as const;
+export const Wait = { SPIN: 0, YIELD: 1, FUTEX: 2 } as const;
 
 /**
  * Every symbol `Deno.dlopen` loads from the shim.
@@ -137,7 +137,8 @@ export const symbols = {
   rp_shm_unlink: { parameters: ["buffer" /* const char *name */], result: "i32" },
   /**
    * void rp_segment_init(void *segment, uint64_t ring_slots, uint64_t ring_stride,
-   *                      uint32_t rings, int32_t supervisor_pid, uint32_t wait_policy)
+   *                      uint32_t rings, int32_t supervisor_pid, uint32_t wait_policy,
+   *                      uint64_t pace_ns)
    */
   rp_segment_init: {
     parameters: [
@@ -147,6 +148,7 @@ export const symbols = {
       "u32", /* uint32_t rings */
       "i32", /* int32_t supervisor_pid */
       "u32", /* uint32_t wait_policy (Wait) */
+      "u64", /* uint64_t pace_ns (ping-pong client; 0: unpaced) */
     ],
     result: "void",
   },

@@ -8,7 +8,7 @@
 import { parseArgs } from "node:util";
 import { UsageError } from "./errors.ts";
 import { MODES } from "./series.ts";
-import type { Mode } from "./series.ts";
+import type { Mode, WaitPolicy } from "./series.ts";
 import { TRANSPORTS } from "./transports/mod.ts";
 
 /** Where the two loops run: chosen by the kit, left to the scheduler, or two given CPUs. */
@@ -39,6 +39,10 @@ export interface BenchOptions {
   trialSeconds: number;
   /** Where the two loops run. */
   pin: PinRequest;
+  /** How idle sides of ring transports wait, or null for each transport's own way. */
+  wait: WaitPolicy | null;
+  /** Ping-pong: ns between the starts of round trips, 0 for back to back. */
+  paceNs: number;
   /** Seconds one trial may take before both workers are killed, or null for automatic. */
   timeoutSeconds: number | null;
   /** Transport names, in the order given. */
@@ -135,6 +139,10 @@ ${transports}
   --pin P           auto: the two loops on two distinct CPUs, not SMT siblings
                     when avoidable (default); none: leave it to the scheduler;
                     A,B: producer on CPU A, consumer on CPU B (same: both on A)
+  --wait W          how idle sides of ring transports wait: spin, yield or futex
+                    (default: each transport's own; shm spins, ring-futex sleeps)
+  --pace D          ping-pong: start a round trip every D (e.g. 50us, 1ms), so
+                    the server is idle between requests (default: back to back)
   --timeout S       kill both workers of a trial that takes longer than S seconds
                     (default: 30 s plus 20 times the trial's expected length)
   --nice=N          nice value for both loop threads, -20..19 (default ${DEFAULTS.nice});
@@ -178,6 +186,8 @@ export function parseBenchOptions(args: string[]): BenchOptions {
         "trial-seconds": { type: "string" },
         pin: { type: "string" },
         timeout: { type: "string" },
+        wait: { type: "string" },
+        pace: { type: "string" },
         transports: { type: "string" },
         nice: { type: "string" },
         "ring-slots": { type: "string" },
@@ -214,6 +224,8 @@ export function parseBenchOptions(args: string[]): BenchOptions {
       : seconds("--trial-seconds", v["trial-seconds"], 0.001, 600),
     pin: v.pin === undefined ? "auto" : pinRequest(v.pin),
     timeoutSeconds: v.timeout === undefined ? null : seconds("--timeout", v.timeout, 0.1, 86_400),
+    wait: v.wait === undefined ? null : waitRequest(v.wait),
+    paceNs: v.pace === undefined ? 0 : duration("--pace", v.pace),
     transports: v.transports === undefined ? [...DEFAULTS.transports] : transportList(v.transports),
     allTransports: v.transports?.trim() === "all",
     nice: v.nice === undefined ? DEFAULTS.nice : wholeNumber("--nice", v.nice, -20, 19),
@@ -279,6 +291,32 @@ function fraction(name: string, text: string): number {
     throw new UsageError(`${name} must be a fraction such as 2% or 0.02, got '${text}'`);
   }
   return value;
+}
+
+function waitRequest(text: string): WaitPolicy {
+  if (text === "spin" || text === "yield" || text === "futex") return text;
+  throw new UsageError(`--wait must be spin, yield or futex, got '${text}'`);
+}
+
+/**
+ * Parses a duration with a unit (ns, us, ms or s) into nanoseconds.
+ *
+ * @example
+ * ```ts
+ * import { duration } from "./options.ts";
+ * console.log(duration("--pace", "50us"), duration("--pace", "1ms")); // 50000 1000000
+ * ```
+ */
+export function duration(name: string, text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ns|us|µs|ms|s)$/.exec(text.trim());
+  const scale: Record<string, number> = { ns: 1, us: 1e3, "µs": 1e3, ms: 1e6, s: 1e9 };
+  const ns = match === null ? NaN : Math.round(Number(match[1]) * scale[match[2]]);
+  if (!(ns >= 1000 && ns <= 1e9)) {
+    throw new UsageError(
+      `${name} must be a duration from 1us to 1s such as 50us or 2ms, got '${text}'`,
+    );
+  }
+  return ns;
 }
 
 function modeList(text: string): Mode[] {

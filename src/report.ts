@@ -17,7 +17,7 @@ import type { LatencySummary, SparseHistogram } from "./histogram.ts";
 import type { PlacementRequest } from "./options.ts";
 import type { MeasuredTrial, SamplingOutcome, SeriesSamples, StopReason } from "./sampling.ts";
 import { seriesLabel, waitPolicy } from "./series.ts";
-import type { Mode, PlacementKind } from "./series.ts";
+import type { Mode, PlacementKind, WaitPolicy } from "./series.ts";
 import { trialLayout } from "./trial.ts";
 import { formatNs } from "./format.ts";
 import { bootstrapRatio, METHODS, relativeHalfWidth, summarize, twoModes } from "./statistics.ts";
@@ -110,8 +110,10 @@ export interface ResultEntry {
   sizeBytes: number;
   /** `cross` (two distinct CPUs), `same` (one CPU) or `unpinned`. */
   placement: PlacementKind;
-  /** How a side with nothing to do waited: `spin`, or `yield` (spinning transports on one CPU). */
-  waitPolicy: "spin" | "yield";
+  /** How a side with nothing to do waited: `spin`, `yield` (spinning rings on one CPU) or `futex`. */
+  waitPolicy: WaitPolicy;
+  /** Ping-pong: ns between the starts of round trips (`--pace`); absent or 0 when back to back. */
+  paceNs?: number;
   /** Slots per ring, for ring transports (null otherwise). */
   ringSlots: number | null;
   /** Every byte of every message of every trial checked out. */
@@ -192,6 +194,10 @@ export interface Report {
     nice: number;
     ringSlots: number;
     quick: boolean;
+    /** `--wait` for ring transports, when given (absent: each transport's own). */
+    wait?: WaitPolicy;
+    /** `--pace` in ns, when given. */
+    paceNs?: number;
   };
   /** How the trials went: why they stopped, whether the CI target was met, how long it took. */
   sampling: {
@@ -326,6 +332,8 @@ export function buildReport(outcome: SamplingOutcome, context: ReportContext): R
       nice: options.nice,
       ringSlots: options.ringSlots,
       quick: options.quick,
+      ...(options.wait === null ? {} : { wait: options.wait }),
+      ...(options.paceNs === 0 ? {} : { paceNs: options.paceNs }),
     },
     sampling: {
       stopReason: outcome.stopReason,
@@ -418,6 +426,7 @@ function resultEntry(samples: SeriesSamples, ringSlotsAsked: number): ResultEntr
     sizeBytes: series.sizeBytes,
     placement: series.placement,
     waitPolicy: waitPolicy(series),
+    ...(series.paceNs ? { paceNs: series.paceNs } : {}),
     ringSlots: layout.rings === 0 ? null : layout.ringSlots,
     verified: true,
     iterations: samples.iterations,

@@ -218,7 +218,7 @@ const current = obj({
     mode,
     sizeBytes: num,
     placement: placementKind,
-    waitPolicy: oneOf("spin", "yield"),
+    waitPolicy: oneOf("spin", "yield", "futex"),
     ringSlots: nullable(num),
     verified: oneOf(true),
     iterations: num,

@@ -39,6 +39,8 @@ export interface SegmentLayout {
   ringStride: number;
   /** How waiting sides wait (the shim's `Wait` code). */
   wait: number;
+  /** Ping-pong: ns between the starts of round trips, or 0 for back to back. */
+  paceNs: number;
 }
 
 /**
@@ -47,7 +49,7 @@ export interface SegmentLayout {
  * @example
  * ```ts ignore
  * import { segmentBytes } from "./segment.ts";
- * console.log(segmentBytes(shim, { rings: 1, ringSlots: 4096, ringStride: 8, wait: 0 }));
+ * console.log(segmentBytes(shim, { rings: 1, ringSlots: 4096, ringStride: 8, wait: 0, paceNs: 0 }));
  * ```
  */
 export function segmentBytes(shim: Shim, layout: SegmentLayout): number {
@@ -66,7 +68,7 @@ export function segmentBytes(shim: Shim, layout: SegmentLayout): number {
  * @example
  * ```ts ignore
  * import { Segment } from "./segment.ts";
- * const segment = Segment.create(shim, { rings: 1, ringSlots: 4096, ringStride: 8, wait: 0 });
+ * const segment = Segment.create(shim, { rings: 1, ringSlots: 4096, ringStride: 8, wait: 0, paceNs: 0 });
  * try {
  *   // hand segment.name and segment.bytes to the workers
  * } finally {
@@ -104,6 +106,7 @@ export class Segment {
       layout.rings,
       Deno.pid,
       layout.wait,
+      BigInt(layout.paceNs),
     );
     return segment;
   }

@@ -18,6 +18,9 @@ export const MODES: readonly Mode[] = ["stream", "pingpong"];
 /** `cross`: two distinct CPUs; `same`: one CPU for both; `unpinned`: the scheduler decides. */
 export type PlacementKind = "cross" | "same" | "unpinned";
 
+/** How a side with nothing to do waits: spin, give the CPU away, or (rings) sleep on a futex. */
+export type WaitPolicy = "spin" | "yield" | "futex";
+
 /** One combination to measure. */
 export interface Series {
   transport: Transport;
@@ -26,6 +29,10 @@ export interface Series {
   placement: PlacementKind;
   /** Producer (client) and consumer (server) CPUs, or null when unpinned. */
   cpus: [number, number] | null;
+  /** `--wait` for ring transports, or null for the transport's own way. */
+  wait?: WaitPolicy | null;
+  /** Ping-pong: ns between the starts of round trips (`--pace`), or 0. */
+  paceNs?: number;
 }
 
 /**
@@ -67,13 +74,15 @@ export function ringSlotsFor(sizeBytes: number, requested: number): number {
  * console.log(waitPolicy({ ...series, placement: "same" })); // "yield"
  * ```
  */
-export function waitPolicy(series: Series): "spin" | "yield" {
-  return series.placement === "same" && series.transport.spins ? "yield" : "spin";
+export function waitPolicy(series: Series): WaitPolicy {
+  if (series.transport.rings(series.mode) === 0) return "spin"; // it blocks in the kernel
+  const asked = series.wait ?? series.transport.wait ?? "spin";
+  return asked === "spin" && series.placement === "same" ? "yield" : asked;
 }
 
 /** The shim's number for a wait policy. */
-export function waitCode(policy: "spin" | "yield"): number {
-  return policy === "yield" ? Wait.YIELD : Wait.SPIN;
+export function waitCode(policy: WaitPolicy): number {
+  return policy === "yield" ? Wait.YIELD : policy === "futex" ? Wait.FUTEX : Wait.SPIN;
 }
 
 /**
@@ -125,13 +134,22 @@ export function planSeries(
   modes: readonly Mode[],
   sizes: readonly number[],
   placements: { kind: PlacementKind; cpus: [number, number] | null }[],
+  tuning: { wait?: WaitPolicy | null; paceNs?: number } = {},
 ): Series[] {
   const all: Series[] = [];
   for (const mode of modes) {
     for (const sizeBytes of sizes) {
       for (const placement of placements) {
         for (const transport of transports) {
-          all.push({ transport, mode, sizeBytes, placement: placement.kind, cpus: placement.cpus });
+          all.push({
+            transport,
+            mode,
+            sizeBytes,
+            placement: placement.kind,
+            cpus: placement.cpus,
+            wait: tuning.wait ?? null,
+            paceNs: mode === "pingpong" ? tuning.paceNs ?? 0 : 0,
+          });
         }
       }
     }

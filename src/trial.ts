@@ -177,6 +177,7 @@ export function trialLayout(plan: Pick<TrialPlan, "series" | "ringSlots">): Segm
     ringSlots: rings === 0 ? 0 : ringSlotsFor(series.sizeBytes, plan.ringSlots),
     ringStride: rings === 0 ? 0 : series.sizeBytes,
     wait: waitCode(waitPolicy(series)),
+    paceNs: series.paceNs ?? 0,
   };
 }
 

@@ -63,6 +63,7 @@ async function main(): Promise<void> {
       options.modes,
       options.sizes,
       placementsFor(options.placement, placement),
+      { wait: options.wait, paceNs: options.paceNs },
     ),
     options.allTransports,
   );

@@ -29,6 +29,17 @@ Deno.test("--quick shortens the run; explicit values still win", () => {
   assert.equal(both.trialSeconds, 0.2);
 });
 
+Deno.test("--wait, --pace, --transports all", () => {
+  assert.equal(parseBenchOptions(["--wait", "futex"]).wait, "futex");
+  assert.equal(parseBenchOptions([]).wait, null);
+  assert.equal(parseBenchOptions(["--pace", "50us"]).paceNs, 50_000);
+  assert.equal(parseBenchOptions(["--pace", "1.5ms"]).paceNs, 1_500_000);
+  const all = parseBenchOptions(["--transports", "all"]);
+  assert.deepEqual(all.transports, ["shm", "ring-futex", "pipe", "unix", "mq"]);
+  assert.equal(all.allTransports, true);
+  assert.equal(parseBenchOptions(["--transports", "shm,mq"]).allTransports, false);
+});
+
 Deno.test("--target-ci takes a percentage or a fraction; --pin takes auto, none or A,B", () => {
   assert.equal(parseBenchOptions(["--target-ci", "2.5%"]).targetCi, 0.025);
   assert.equal(parseBenchOptions(["--target-ci", "0.01"]).targetCi, 0.01);
@@ -73,7 +84,7 @@ const refused: [string[], RegExp][] = [
   [["--nice", "-5"], /--nice takes a value that starts with '-': write it as --nice=VALUE/],
   [
     ["--transports", "shm,carrier-pigeon"],
-    /unknown transport 'carrier-pigeon'; choose from shm, pipe/,
+    /unknown transport 'carrier-pigeon'; choose from shm, ring-futex, pipe, unix, mq/,
   ],
   [["--transports", ","], /--transports needs at least one/],
   [["--transports", "pipe,pipe"], /names 'pipe' twice/],
@@ -95,6 +106,9 @@ const refused: [string[], RegExp][] = [
   ],
   [["--out", " "], /--out needs a directory/],
   [["--bogus"], /unknown option --bogus/],
+  [["--wait", "nap"], /--wait must be spin, yield or futex, got 'nap'/],
+  [["--pace", "50"], /--pace must be a duration from 1us to 1s such as 50us or 2ms, got '50'/],
+  [["--pace", "5s"], /--pace must be a duration from 1us to 1s/],
   [["--runs"], /--runs needs a value/],
   [["stray"], /unexpected argument 'stray'/],
 ];

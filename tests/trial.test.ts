@@ -61,6 +61,62 @@ for (const name of ["shm", "pipe"]) {
   });
 }
 
+for (const name of Object.keys(TRANSPORTS)) {
+  for (const mode of ["stream", "pingpong"] as const) {
+    Deno.test(`${name} ${mode}: 4 KiB messages between two real processes, every byte checked`, async () => {
+      await withContext(async (context) => {
+        const result = await runTrial(context, {
+          series: {
+            transport: TRANSPORTS[name],
+            mode,
+            sizeBytes: 4096,
+            placement: "cross",
+            cpus: [0, 1],
+          },
+          iterations: 1_001,
+          nice: null,
+          ringSlots: 8,
+          timeoutMs: 30_000,
+        }, `all-${name}-${mode}`);
+        assert.equal(result.consumer.items, "1001");
+        assert.equal(result.consumer.checksum, String((1001 * 1000) / 2));
+        if (mode === "pingpong") {
+          const latency = result.producer.latency!;
+          assert.equal(
+            latency.histogram.reduce((n, [, c]) => n + c, 0),
+            1001,
+            "every round trip recorded",
+          );
+          assert.ok(latency.minNs > 0 && latency.minNs <= latency.maxNs);
+        }
+      });
+    });
+  }
+}
+
+Deno.test("ring-futex with a paced client: the server sleeps between requests, and still every byte checks", async () => {
+  await withContext(async (context) => {
+    const result = await runTrial(context, {
+      series: {
+        transport: TRANSPORTS["ring-futex"],
+        mode: "pingpong",
+        sizeBytes: 8,
+        placement: "cross",
+        cpus: [0, 1],
+        paceNs: 200_000,
+      },
+      iterations: 50,
+      nice: null,
+      ringSlots: 64,
+      timeoutMs: 30_000,
+    }, "paced");
+    // 50 round trips paced 200 us apart take at least 49 paces.
+    assert.ok(result.elapsedNs >= 49 * 200_000, String(result.elapsedNs));
+    // The server slept: it was switched out (voluntarily) for most requests.
+    assert.ok(result.consumer.voluntarySwitches >= 25, String(result.consumer.voluntarySwitches));
+  });
+});
+
 Deno.test("a trial past its timeout kills both workers and cleans up", async () => {
   await withContext(async (context) => {
     const started = performance.now();

@@ -6,7 +6,7 @@
 
 import { mq } from "./mq.ts";
 import { pipe } from "./pipe.ts";
-import { shm } from "./shm.ts";
+import { ringFutex, shm } from "./shm.ts";
 import { unix } from "./unix.ts";
 import type { Transport } from "./types.ts";
 
@@ -19,10 +19,16 @@ export { ROLES } from "./types.ts";
  * @example
  * ```ts
  * import { TRANSPORTS } from "./mod.ts";
- * console.log(Object.keys(TRANSPORTS)); // ["shm", "pipe", "unix", "mq"]
+ * console.log(Object.keys(TRANSPORTS)); // ["shm", "ring-futex", "pipe", "unix", "mq"]
  * ```
  */
-export const TRANSPORTS: Readonly<Record<string, Transport>> = { shm, pipe, unix, mq };
+export const TRANSPORTS: Readonly<Record<string, Transport>> = {
+  shm,
+  "ring-futex": ringFutex,
+  pipe,
+  unix,
+  mq,
+};
 
 /**
  * Looks a transport up by name.

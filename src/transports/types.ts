@@ -80,6 +80,8 @@ export interface Transport {
   readonly description: string;
   /** True when a waiting side spins: on a shared CPU it must yield instead. */
   readonly spins: boolean;
+  /** Its own way of waiting, for ring transports (`futex`), when not spinning. */
+  readonly wait?: "futex";
   /** Rings it keeps in the trial segment for this mode (0: none). */
   rings(mode: Mode): number;
   /** Supervisor, before the workers start: creates what both sides open. */

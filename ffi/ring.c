@@ -10,7 +10,9 @@
  */
 #include "ringpipe.h"
 
+#include <fcntl.h>
 #include <linux/futex.h>
+#include <poll.h>
 #include <sys/syscall.h>
 
 /* Head and tail sit on their own cache lines so the two sides never share one. */
@@ -50,6 +52,9 @@ struct ring_end {
   uint64_t theirs; /* my last look at the other index */
   unsigned spins;
   int futex;       /* the futex policy: sleep when idle, wake a sleeping peer */
+  int pipe_wake;   /* the pipe policy: the same, sleeping in poll() on wake_in */
+  int wake_in;     /* my wake-up pipe's read end (pipe policy) */
+  int wake_out;    /* the peer's wake-up pipe's write end (pipe policy) */
 };
 
 /*
@@ -62,8 +67,17 @@ struct ring_end {
 static int sleep_until(struct ring_end *e, int me, _Atomic uint64_t *index, uint64_t blocked_at) {
   static const struct timespec timeout = {0, 100000000};
   atomic_store_explicit(&e->ring->sleeping[me], 1, memory_order_seq_cst);
-  if (atomic_load_explicit(index, memory_order_seq_cst) == blocked_at)
-    futex(&e->ring->sleeping[me], FUTEX_WAIT, 1, &timeout);
+  if (atomic_load_explicit(index, memory_order_seq_cst) == blocked_at) {
+    if (e->pipe_wake) {
+      struct pollfd fd = {.fd = e->wake_in, .events = POLLIN};
+      char drain[64];
+      if (poll(&fd, 1, 100) > 0)
+        while (read(e->wake_in, drain, sizeof drain) > 0) {
+        }
+    } else {
+      futex(&e->ring->sleeping[me], FUTEX_WAIT, 1, &timeout);
+    }
+  }
   atomic_store_explicit(&e->ring->sleeping[me], 0, memory_order_relaxed);
   return rp_still_wanted(e->ctl);
 }
@@ -72,7 +86,13 @@ static void wake(struct ring_end *e, int peer) {
   atomic_thread_fence(memory_order_seq_cst);
   if (atomic_load_explicit(&e->ring->sleeping[peer], memory_order_relaxed)) {
     atomic_store_explicit(&e->ring->sleeping[peer], 0, memory_order_relaxed);
-    futex(&e->ring->sleeping[peer], FUTEX_WAKE, 1, NULL);
+    if (e->pipe_wake) {
+      /* Non-blocking: a full wake-up pipe already holds a wake-up. */
+      ssize_t ignored = write(e->wake_out, "w", 1);
+      (void)ignored;
+    } else {
+      futex(&e->ring->sleeping[peer], FUTEX_WAKE, 1, NULL);
+    }
   }
 }
 
@@ -88,7 +108,7 @@ RP_INLINE int send_acquire(void *endpoint, uint64_t **words) {
   while (e->mine - e->theirs == e->slots) {
     e->theirs = atomic_load_explicit(&e->ring->tail, memory_order_acquire);
     if (e->mine - e->theirs != e->slots) break;
-    if (e->futex && tired(&looks, &since))
+    if ((e->futex || e->pipe_wake) && tired(&looks, &since))
       status = sleep_until(e, 0, &e->ring->tail, e->theirs);
     else
       status = rp_wait_once(e->ctl, &e->spins);
@@ -101,7 +121,7 @@ RP_INLINE int send_acquire(void *endpoint, uint64_t **words) {
 RP_INLINE int send_release(void *endpoint) {
   struct ring_end *e = endpoint;
   atomic_store_explicit(&e->ring->head, ++e->mine, memory_order_release);
-  if (e->futex) wake(e, 1);
+  if (e->futex || e->pipe_wake) wake(e, 1);
   return RP_OK;
 }
 
@@ -113,7 +133,7 @@ RP_INLINE int recv_acquire(void *endpoint, uint64_t **words) {
   while (e->mine == e->theirs) {
     e->theirs = atomic_load_explicit(&e->ring->head, memory_order_acquire);
     if (e->mine != e->theirs) break;
-    if (e->futex && tired(&looks, &since))
+    if ((e->futex || e->pipe_wake) && tired(&looks, &since))
       status = sleep_until(e, 1, &e->ring->head, e->theirs);
     else
       status = rp_wait_once(e->ctl, &e->spins);
@@ -126,11 +146,12 @@ RP_INLINE int recv_acquire(void *endpoint, uint64_t **words) {
 RP_INLINE int recv_release(void *endpoint) {
   struct ring_end *e = endpoint;
   atomic_store_explicit(&e->ring->tail, ++e->mine, memory_order_release);
-  if (e->futex) wake(e, 0);
+  if (e->futex || e->pipe_wake) wake(e, 0);
   return RP_OK;
 }
 
-static int open_end(struct rp_control *ctl, int index, uint64_t size, struct ring_end *e) {
+static int open_end(struct rp_control *ctl, int index, uint64_t size, int wake_in, int wake_out,
+                    struct ring_end *e) {
   uint64_t slots = ctl->ring_slots;
   if (slots == 0 || (slots & (slots - 1)) != 0 || ctl->ring_offset[index] == 0) return RP_BAD_SEGMENT;
   *e = (struct ring_end){
@@ -140,25 +161,32 @@ static int open_end(struct rp_control *ctl, int index, uint64_t size, struct rin
       .slots = slots,
       .stride_words = size / 8,
       .futex = ctl->wait_policy == RP_WAIT_FUTEX,
+      .pipe_wake = ctl->wait_policy == RP_WAIT_PIPE,
+      .wake_in = wake_in,
+      .wake_out = wake_out,
   };
+  if (e->pipe_wake && (wake_in < 0 || wake_out < 0)) return RP_BAD_ARGUMENT;
   return RP_OK;
 }
 
 /*
  * Runs one side of a trial over ring 0 (producer to consumer) and, for
  * ping-pong, ring 1 (replies). `hist` (RP_HIST_BUCKETS slots) is used by the
- * ping-pong client only. Slots are packed at the message size.
+ * ping-pong client only. Slots are packed at the message size. `wake_in` and
+ * `wake_out` (the pipe policy only; else -1) are this side's wake-up pipe and
+ * the peer's.
  */
 int32_t rp_ring_run(void *segment, int32_t role, int32_t mode, uint64_t size, uint64_t count,
-                    uint64_t *out, uint64_t *hist) {
+                    int32_t wake_in, int32_t wake_out, uint64_t *out, uint64_t *hist) {
   struct rp_control *ctl = rp_control_of(segment);
   memset(out, 0, RP_FIELDS * sizeof *out);
   int status = rp_check_run(segment, role, mode, size);
   if (status != RP_OK) return status;
   if (ctl->ring_stride != size) return RP_BAD_SEGMENT;
   struct ring_end a, b = {0};
-  if ((status = open_end(ctl, 0, size, &a)) != RP_OK) return status;
-  if (mode == RP_PINGPONG && (status = open_end(ctl, 1, size, &b)) != RP_OK) return status;
+  if ((status = open_end(ctl, 0, size, wake_in, wake_out, &a)) != RP_OK) return status;
+  if (mode == RP_PINGPONG && (status = open_end(ctl, 1, size, wake_in, wake_out, &b)) != RP_OK)
+    return status;
   /* Each branch names its operations as constants, so the loops are inlined with them. */
   if (role == RP_PRODUCER) {
     struct rp_end tx = {&a, send_acquire, send_release}, rx = {&b, recv_acquire, recv_release};
@@ -166,4 +194,29 @@ int32_t rp_ring_run(void *segment, int32_t role, int32_t mode, uint64_t size, ui
   }
   struct rp_end rx = {&a, recv_acquire, recv_release}, tx = {&b, send_acquire, send_release};
   return rp_run_side(segment, role, mode, size, count, rx, tx, out, hist);
+}
+
+/*
+ * Opens the wake-up pipes of the pipe policy, both non-blocking: mine to read
+ * (`path_in`, at once) and the peer's to write (`path_out`, retried every
+ * millisecond until the peer has opened it for reading). fds[0] and fds[1].
+ */
+int32_t rp_wake_open(void *segment, const char *path_in, const char *path_out, int32_t *fds) {
+  struct rp_control *ctl = rp_control_of(segment);
+  static const struct timespec pause_1ms = {0, 1000000};
+  fds[0] = open(path_in, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fds[0] < 0) return -errno;
+  for (;;) {
+    fds[1] = open(path_out, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fds[1] >= 0) return 0;
+    if (errno != ENXIO && errno != EINTR) break;
+    if (rp_still_wanted(ctl) != RP_OK) {
+      errno = ECANCELED;
+      break;
+    }
+    nanosleep(&pause_1ms, NULL);
+  }
+  int saved = errno;
+  close(fds[0]);
+  return -saved;
 }

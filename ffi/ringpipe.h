@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 /* Bump whenever a signature, the layout or enum rp_field changes. */
-#define RP_ABI_VERSION 6u
+#define RP_ABI_VERSION 7u
 #define RP_MAGIC 0x52504950u /* "RPIP" */
 #define RP_CACHE_LINE 64
 #define RP_CONTROL_BYTES 256
@@ -71,9 +71,10 @@ enum rp_role { RP_PRODUCER = 0, RP_CONSUMER = 1 };
 enum rp_mode { RP_STREAM = 0, RP_PINGPONG = 1 };
 /*
  * How a side that finds nothing to do waits: spin on the cache line, give the
- * CPU away, or (rings only) spin briefly and then sleep on a futex.
+ * CPU away, or (rings only) spin briefly and then sleep, on a futex or in
+ * poll() on a wake-up pipe.
  */
-enum rp_wait { RP_WAIT_SPIN = 0, RP_WAIT_YIELD = 1, RP_WAIT_FUTEX = 2 };
+enum rp_wait { RP_WAIT_SPIN = 0, RP_WAIT_YIELD = 1, RP_WAIT_FUTEX = 2, RP_WAIT_PIPE = 3 };
 
 #define RP_MAX_RINGS 2
 

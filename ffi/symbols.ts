@@ -9,7 +9,7 @@
  */
 
 /** The ABI version this table matches; `rp_abi_version()` must return it. */
-export const ABI_VERSION = 6;
+export const ABI_VERSION = 7;
 
 /**
  * Slots of the `uint64_t` result array each loop fills (C `enum rp_field`).
@@ -73,7 +73,7 @@ export const Status = {
  */
 export const Mode = { STREAM: 0, PINGPONG: 1 } as const;
 /** See {@link Mode}. */
-export const Wait = { SPIN: 0, YIELD: 1, FUTEX: 2 } as const;
+export const Wait = { SPIN: 0, YIELD: 1, FUTEX: 2, PIPE: 3 } as const;
 
 /**
  * Every symbol `Deno.dlopen` loads from the shim.
@@ -194,6 +194,16 @@ export const symbols = {
   },
   /** int32_t rp_mq_unlink(const char *name) */
   rp_mq_unlink: { parameters: ["buffer" /* const char *name */], result: "i32" },
+  /** int32_t rp_wake_open(void *segment, const char *path_in, const char *path_out, int32_t *fds) */
+  rp_wake_open: {
+    parameters: [
+      "pointer", /* void *segment */
+      "buffer", /* const char *path_in (my wake-up FIFO) */
+      "buffer", /* const char *path_out (the peer's) */
+      "buffer", /* int32_t *fds (2 slots: read end, write end) */
+    ],
+    result: "i32",
+  },
   /** int32_t rp_close(int32_t fd) */
   rp_close: { parameters: ["i32" /* int32_t fd */], result: "i32" },
   /** int32_t rp_nice_set(int32_t nice) */
@@ -220,7 +230,8 @@ export const symbols = {
   rp_clock_cost_ns: { parameters: ["u64" /* uint64_t calls */], result: "u64" },
   /**
    * int32_t rp_ring_run(void *segment, int32_t role, int32_t mode, uint64_t size,
-   *                     uint64_t count, uint64_t *out, uint64_t *hist)
+   *                     uint64_t count, int32_t wake_in, int32_t wake_out, uint64_t *out,
+   *                     uint64_t *hist)
    */
   rp_ring_run: {
     parameters: [
@@ -229,6 +240,8 @@ export const symbols = {
       "i32", /* int32_t mode (Mode) */
       "u64", /* uint64_t size (bytes per message, a multiple of 8) */
       "u64", /* uint64_t count (messages or round trips) */
+      "i32", /* int32_t wake_in (pipe wait policy: my wake-up pipe; else -1) */
+      "i32", /* int32_t wake_out (pipe wait policy: the peer's; else -1) */
       "buffer", /* uint64_t *out (RP_FIELDS slots) */
       "buffer", /* uint64_t *hist (RP_HIST_BUCKETS slots; ping-pong client) */
     ],
@@ -261,6 +274,24 @@ export const symbols = {
       "pointer", /* void *segment */
       "buffer", /* const char *name_a (producer to consumer) */
       "buffer", /* const char *name_b (replies, ping-pong only) */
+      "i32", /* int32_t role */
+      "i32", /* int32_t mode */
+      "u64", /* uint64_t size */
+      "u64", /* uint64_t count */
+      "buffer", /* uint64_t *out */
+      "buffer", /* uint64_t *hist */
+    ],
+    result: "i32",
+  },
+  /**
+   * int32_t rp_splice_run(void *segment, int32_t fd_a, int32_t fd_b, int32_t role, int32_t mode,
+   *                       uint64_t size, uint64_t count, uint64_t *out, uint64_t *hist)
+   */
+  rp_splice_run: {
+    parameters: [
+      "pointer", /* void *segment */
+      "i32", /* int32_t fd_a (producer to consumer) */
+      "i32", /* int32_t fd_b (replies, ping-pong only; else -1) */
       "i32", /* int32_t role */
       "i32", /* int32_t mode */
       "u64", /* uint64_t size */

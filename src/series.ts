@@ -19,7 +19,7 @@ export const MODES: readonly Mode[] = ["stream", "pingpong"];
 export type PlacementKind = "cross" | "same" | "unpinned";
 
 /** How a side with nothing to do waits: spin, give the CPU away, or (rings) sleep on a futex. */
-export type WaitPolicy = "spin" | "yield" | "futex";
+export type WaitPolicy = "spin" | "yield" | "futex" | "pipe";
 
 /** One combination to measure. */
 export interface Series {
@@ -82,7 +82,8 @@ export function waitPolicy(series: Series): WaitPolicy {
 
 /** The shim's number for a wait policy. */
 export function waitCode(policy: WaitPolicy): number {
-  return policy === "yield" ? Wait.YIELD : policy === "futex" ? Wait.FUTEX : Wait.SPIN;
+  const codes = { spin: Wait.SPIN, yield: Wait.YIELD, futex: Wait.FUTEX, pipe: Wait.PIPE };
+  return codes[policy];
 }
 
 /**

@@ -168,28 +168,30 @@ function seriesWithinLimits(
   all: Series[],
   allTransports: boolean,
 ): { series: Series[]; skipped: string[] } {
-  const skipped = new Map<string, { sizes: number[]; bytes: number; why: string }>();
+  const skipped = new Map<string, { sizes: number[]; reason: string }>();
   const series = all.filter((s) => {
-    const limit = s.transport.maxMessage?.();
-    if (limit === undefined || limit === null || s.sizeBytes <= limit.bytes) return true;
+    const limit = s.transport.messageLimits?.();
+    if (limit === undefined || limit === null) return true;
+    const { min = 0, max = Infinity } = limit;
+    if (s.sizeBytes >= min && s.sizeBytes <= max) return true;
+    const name = s.transport.name;
+    const reason = s.sizeBytes > max
+      ? `more than the ${max} bytes ${name} carries here (${limit.why})`
+      : `less than the ${min} bytes ${name} needs (${limit.why})`;
     if (!allTransports) {
       throw new UsageError(
-        `--sizes ${formatSize(s.sizeBytes)} is more than ${s.transport.name} carries here: ` +
-          `${limit.bytes} bytes (${limit.why}); leave ${s.transport.name} out or use smaller sizes`,
+        `--sizes ${formatSize(s.sizeBytes)} is ${reason}; leave ${name} out or change the sizes`,
       );
     }
-    const entry = skipped.get(s.transport.name) ??
-      { sizes: [], bytes: limit.bytes, why: limit.why };
+    const entry = skipped.get(name) ?? { sizes: [], reason };
     if (!entry.sizes.includes(s.sizeBytes)) entry.sizes.push(s.sizeBytes);
-    skipped.set(s.transport.name, entry);
+    skipped.set(name, entry);
     return false;
   });
   return {
     series,
     skipped: [...skipped].map(([name, e]) =>
-      `${name} skipped for ${
-        e.sizes.map(formatSize).join(", ")
-      }: above its ${e.bytes}-byte limit (${e.why})`
+      `${name} skipped for ${e.sizes.map(formatSize).join(", ")}: ${e.reason}`
     ),
   };
 }

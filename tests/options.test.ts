@@ -35,7 +35,15 @@ Deno.test("--wait, --pace, --transports all", () => {
   assert.equal(parseBenchOptions(["--pace", "50us"]).paceNs, 50_000);
   assert.equal(parseBenchOptions(["--pace", "1.5ms"]).paceNs, 1_500_000);
   const all = parseBenchOptions(["--transports", "all"]);
-  assert.deepEqual(all.transports, ["shm", "ring-futex", "pipe", "unix", "mq"]);
+  assert.deepEqual(all.transports, [
+    "shm",
+    "ring-futex",
+    "ring-pipewake",
+    "pipe",
+    "pipe-splice",
+    "unix",
+    "mq",
+  ]);
   assert.equal(all.allTransports, true);
   assert.equal(parseBenchOptions(["--transports", "shm,mq"]).allTransports, false);
 });
@@ -84,7 +92,7 @@ const refused: [string[], RegExp][] = [
   [["--nice", "-5"], /--nice takes a value that starts with '-': write it as --nice=VALUE/],
   [
     ["--transports", "shm,carrier-pigeon"],
-    /unknown transport 'carrier-pigeon'; choose from shm, ring-futex, pipe, unix, mq/,
+    /unknown transport 'carrier-pigeon'; choose from shm, ring-futex, ring-pipewake, pipe, pipe-splice, unix, mq/,
   ],
   [["--transports", ","], /--transports needs at least one/],
   [["--transports", "pipe,pipe"], /names 'pipe' twice/],

@@ -5,8 +5,8 @@
  */
 
 import { mq } from "./mq.ts";
-import { pipe } from "./pipe.ts";
-import { ringFutex, shm } from "./shm.ts";
+import { pipe, pipeSplice } from "./pipe.ts";
+import { ringFutex, ringPipewake, shm } from "./shm.ts";
 import { unix } from "./unix.ts";
 import type { Transport } from "./types.ts";
 
@@ -19,13 +19,15 @@ export { ROLES } from "./types.ts";
  * @example
  * ```ts
  * import { TRANSPORTS } from "./mod.ts";
- * console.log(Object.keys(TRANSPORTS)); // ["shm", "ring-futex", "pipe", "unix", "mq"]
+ * console.log(Object.keys(TRANSPORTS)); // ["shm", "ring-futex", "ring-pipewake", "pipe", "pipe-splice", "unix", "mq"]
  * ```
  */
 export const TRANSPORTS: Readonly<Record<string, Transport>> = {
   shm,
   "ring-futex": ringFutex,
+  "ring-pipewake": ringPipewake,
   pipe,
+  "pipe-splice": pipeSplice,
   unix,
   mq,
 };

@@ -28,7 +28,7 @@ function readLimit(name: string, fallback: number): number {
  * @example
  * ```ts
  * import { mq } from "./mq.ts";
- * console.log(mq.maxMessage?.()); // { bytes: 8192, why: "..." } on a default kernel
+ * console.log(mq.messageLimits?.()); // { max: 8192, why: "..." } on a default kernel
  * ```
  */
 export const mq: Transport = {
@@ -36,8 +36,8 @@ export const mq: Transport = {
   description: "POSIX message queue, one mq_send() and one mq_receive() per message",
   spins: false,
   rings: () => 0,
-  maxMessage: () => ({
-    bytes: readLimit("msgsize_max", 8192),
+  messageLimits: () => ({
+    max: readLimit("msgsize_max", 8192),
     why: "the kernel's limit, /proc/sys/fs/mqueue/msgsize_max",
   }),
   prepare: ({ shim, mode, sizeBytes }) => {

@@ -3,12 +3,14 @@
  * message-sized slots in the trial's shared segment (one ring for a stream, a
  * second for ping-pong replies); nothing enters the kernel while data flows.
  * `shm` spins when idle, as the original did; `ring-futex` spins briefly and
- * then sleeps on a futex, and the other side wakes it only when it sleeps.
- * The C side is `ffi/ring.c`.
+ * then sleeps on a futex, and the other side wakes it only when it sleeps;
+ * `ring-pipewake` sleeps in poll() on a wake-up pipe instead (the classic
+ * "ring for data, a file descriptor for wake-ups"). The C side is `ffi/ring.c`.
  *
  * @module
  */
 
+import { cString } from "../../ffi/library.ts";
 import { Mode } from "../../ffi/symbols.ts";
 import type { Transport } from "./types.ts";
 
@@ -31,6 +33,8 @@ function ring(
         mode === "pingpong" ? Mode.PINGPONG : Mode.STREAM,
         BigInt(sizeBytes),
         BigInt(iterations),
+        -1, // no wake-up pipes: these rings spin or sleep on a futex
+        -1,
         out,
         hist,
       ),
@@ -66,3 +70,61 @@ export const ringFutex: Transport = ring(
   "the same ring; an idle side spins briefly, then sleeps on a futex until woken",
   { wait: "futex" },
 );
+
+/**
+ * The ring for data and a pipe per side for wake-ups: an idle side spins
+ * briefly, then sleeps in poll() on its wake-up pipe; the other side writes a
+ * byte to it only when it announced that it sleeps. Named FIFOs stand in for
+ * eventfds, which two unrelated processes cannot share without passing them.
+ *
+ * @example
+ * ```ts
+ * import { ringPipewake } from "./shm.ts";
+ * console.log(ringPipewake.name, ringPipewake.wait); // "ring-pipewake" "pipe"
+ * ```
+ */
+export const ringPipewake: Transport = {
+  ...ring(
+    "ring-pipewake",
+    "the same ring; an idle side spins briefly, then sleeps in poll() on a wake-up pipe",
+    { wait: "pipe" },
+  ),
+  prepare: ({ shim, privateDir, trialId }) => {
+    const paths = ["producer", "consumer"].map((role) =>
+      `${privateDir}/${trialId}.wake-${role}.fifo`
+    );
+    for (const path of paths) {
+      shim.check(shim.symbols.rp_fifo_make(cString(path)), `mkfifo ${path}`);
+    }
+    return { producer: paths[0], consumer: paths[1] };
+  },
+  runSide: ({ shim, segment, role, endpoint, mode, sizeBytes, iterations, out, hist }) => {
+    const peer = role === "producer" ? "consumer" : "producer";
+    const fds = new Int32Array(2);
+    shim.check(
+      shim.symbols.rp_wake_open(
+        segment.pointer,
+        cString(String(endpoint[role])),
+        cString(String(endpoint[peer])),
+        fds,
+      ),
+      "open the wake-up pipes",
+    );
+    try {
+      return shim.symbols.rp_ring_run(
+        segment.pointer,
+        role === "producer" ? 0 : 1,
+        mode === "pingpong" ? Mode.PINGPONG : Mode.STREAM,
+        BigInt(sizeBytes),
+        BigInt(iterations),
+        fds[0],
+        fds[1],
+        out,
+        hist,
+      );
+    } finally {
+      shim.symbols.rp_close(fds[0]);
+      shim.symbols.rp_close(fds[1]);
+    }
+  },
+};

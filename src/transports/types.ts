@@ -80,14 +80,14 @@ export interface Transport {
   readonly description: string;
   /** True when a waiting side spins: on a shared CPU it must yield instead. */
   readonly spins: boolean;
-  /** Its own way of waiting, for ring transports (`futex`), when not spinning. */
-  readonly wait?: "futex";
+  /** Its own way of waiting, for ring transports (`futex`, `pipe`), when not spinning. */
+  readonly wait?: "futex" | "pipe";
   /** Rings it keeps in the trial segment for this mode (0: none). */
   rings(mode: Mode): number;
   /** Supervisor, before the workers start: creates what both sides open. */
   prepare(context: PrepareContext): Endpoint | Promise<Endpoint>;
-  /** The largest message it carries here, and why, when it has a limit of its own. */
-  maxMessage?(): { bytes: number; why: string } | null;
+  /** The message sizes it carries here (bytes, inclusive), and why, when it has limits of its own. */
+  messageLimits?(): { min?: number; max?: number; why: string } | null;
   /** Supervisor, after the trial (and on an interrupt): removes what `prepare` made outside the private directory. */
   cleanup?(shim: Shim, endpoint: Endpoint): void;
   /**

@@ -410,14 +410,40 @@ export function toSample(result: MeasuredTrial): Sample {
   };
 }
 
-function resultEntry(samples: SeriesSamples, ringSlotsAsked: number): ResultEntry {
-  const { series } = samples;
-  const runs = samples.runs.map(toSample);
-  const switches = runs.map((s) =>
+/**
+ * The figures a result entry derives from its timed trials: summaries of wall
+ * and CPU time, context switches and throughput. Reports of every schema
+ * version keep their trials, so these can always be computed again.
+ *
+ * @example
+ * ```ts ignore
+ * import { trialFigures } from "./report.ts";
+ * console.log(trialFigures(entry.samples, entry.sizeBytes).nsPerItem.median);
+ * ```
+ */
+export function trialFigures(
+  samples: Sample[],
+  sizeBytes: number,
+): Pick<ResultEntry, "nsPerItem" | "cpuNsPerItem" | "switchesPerItem" | "throughput"> {
+  const switches = samples.map((s) =>
     (s.producer.voluntarySwitches + s.producer.involuntarySwitches +
       s.consumer.voluntarySwitches + s.consumer.involuntarySwitches) / s.iterations
   );
-  const nsPerItem = summarize(runs.map((s) => s.nsPerItem));
+  const nsPerItem = summarize(samples.map((s) => s.nsPerItem));
+  return {
+    nsPerItem,
+    cpuNsPerItem: summarize(samples.map((s) => s.cpuNsPerItem)),
+    switchesPerItem: summarize(switches).median,
+    throughput: {
+      perSecond: 1e9 / nsPerItem.median,
+      bytesPerSecond: (1e9 / nsPerItem.median) * sizeBytes,
+    },
+  };
+}
+
+function resultEntry(samples: SeriesSamples, ringSlotsAsked: number): ResultEntry {
+  const { series } = samples;
+  const runs = samples.runs.map(toSample);
   const layout = trialLayout({ series, ringSlots: ringSlotsAsked });
   return {
     transport: series.transport.name,
@@ -431,13 +457,7 @@ function resultEntry(samples: SeriesSamples, ringSlotsAsked: number): ResultEntr
     verified: true,
     iterations: samples.iterations,
     unit: series.mode === "pingpong" ? "round trip" : "message",
-    nsPerItem,
-    cpuNsPerItem: summarize(runs.map((s) => s.cpuNsPerItem)),
-    switchesPerItem: summarize(switches).median,
-    throughput: {
-      perSecond: 1e9 / nsPerItem.median,
-      bytesPerSecond: (1e9 / nsPerItem.median) * series.sizeBytes,
-    },
+    ...trialFigures(runs, series.sizeBytes),
     latency: series.mode === "pingpong" ? latencyEntry(samples.runs) : null,
     samples: runs,
     warmup: samples.warmup.map(toSample),

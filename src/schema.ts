@@ -18,9 +18,10 @@ import {
   reportWarnings,
   SCHEMA_VERSION,
   TIMING_METHOD,
+  trialFigures,
 } from "./report.ts";
 import type { Report, ResultEntry, Sample, SideFigures } from "./report.ts";
-import { METHODS, summarize } from "./statistics.ts";
+import { METHODS } from "./statistics.ts";
 
 /**
  * A report that cannot be read; its message is one line naming the file and the problem.
@@ -418,11 +419,6 @@ function upgradeResult(r: Legacy, ringSlots: number): ResultEntry {
   const samples = (r.samples as Legacy[]).map(upgradeSample);
   const mode = r.mode ?? "stream";
   const sizeBytes = r.sizeBytes ?? 8;
-  const nsPerItem = summarize(samples.map((s) => s.nsPerItem));
-  const switches = samples.map((s) =>
-    (s.producer.voluntarySwitches + s.producer.involuntarySwitches + s.consumer.voluntarySwitches +
-      s.consumer.involuntarySwitches) / s.iterations
-  );
   const old = r.latency;
   return {
     transport: r.transport,
@@ -435,13 +431,7 @@ function upgradeResult(r: Legacy, ringSlots: number): ResultEntry {
     verified: true,
     iterations: r.iterations,
     unit: mode === "pingpong" ? "round trip" : "message",
-    nsPerItem,
-    cpuNsPerItem: summarize(samples.map((s) => s.cpuNsPerItem)),
-    switchesPerItem: summarize(switches).median,
-    throughput: {
-      perSecond: 1e9 / nsPerItem.median,
-      bytesPerSecond: (1e9 / nsPerItem.median) * sizeBytes,
-    },
+    ...trialFigures(samples, sizeBytes),
     latency: old
       ? {
         clock: old.clock ?? LATENCY_CLOCK,

@@ -5,25 +5,10 @@ import { UsageError } from "../src/errors.ts";
 import { renderMarkdown } from "../src/markdown.ts";
 import { loadReport } from "../src/schema.ts";
 import { fakeReport } from "./fixtures.ts";
+import { runTask } from "./run_task.ts";
 
 const data = (name: string) => new URL(`./data/${name}`, import.meta.url).pathname;
-const TASKS = new URL("../tasks/", import.meta.url).pathname;
-
-async function task(name: string, args: string[]) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", `${TASKS}${name}.ts`, ...args],
-    env: { NO_COLOR: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
-}
+const task = (name: string, args: string[]) => runTask(name, args);
 
 Deno.test("report names: UTC timestamp and short commit", () => {
   assert.equal(

@@ -1,25 +1,10 @@
 import assert from "node:assert/strict";
 import { originalLine } from "../src/format.ts";
 import type { Report } from "../src/report.ts";
+import { runTask } from "./run_task.ts";
 import { ourSegments } from "./shm_leaks.ts";
 
-const BENCH = new URL("../tasks/bench.ts", import.meta.url).pathname;
-
-async function bench(args: string[], env: Record<string, string> = {}) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", BENCH, ...args],
-    env: { NO_COLOR: "1", ...env },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
-}
+const bench = (args: string[], env: Record<string, string> = {}) => runTask("bench", args, env);
 
 Deno.test("deno task bench: every transport, mode and size for real; the original lines; report and charts", async () => {
   const out = await Deno.makeTempDir();

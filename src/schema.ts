@@ -219,7 +219,7 @@ const current = obj({
     mode,
     sizeBytes: num,
     placement: placementKind,
-    waitPolicy: oneOf("spin", "yield", "futex"),
+    waitPolicy: oneOf("spin", "yield", "futex", "pipe"),
     ringSlots: nullable(num),
     verified: oneOf(true),
     iterations: num,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { originalLine } from "../src/format.ts";
 import type { Report } from "../src/report.ts";
+import { loadReport } from "../src/schema.ts";
 import { runTask } from "./run_task.ts";
 import { ourSegments } from "./shm_leaks.ts";
 
@@ -107,6 +108,40 @@ Deno.test("deno task bench: every transport, mode and size for real; the origina
     await Deno.remove(out, { recursive: true });
   }
   assert.deepEqual(await ourSegments(), []);
+});
+
+Deno.test("every transport's report reads back through the strict loader", async () => {
+  const out = await Deno.makeTempDir();
+  try {
+    const run = await bench([
+      "--transports",
+      "all",
+      "--sizes",
+      "8,4K",
+      "--iterations",
+      "500",
+      "--runs",
+      "1",
+      "--out",
+      out,
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const [machine] = [...Deno.readDirSync(out)].map((e) => e.name);
+    const json = [...Deno.readDirSync(`${out}/${machine}`)].map((e) => e.name)
+      .find((n) => n.endsWith(".json") && n !== "machine.json")!;
+    const report = await loadReport(`${out}/${machine}/${json}`);
+    assert.deepEqual(
+      [...new Set(report.results.map((r) => r.transport))].sort(),
+      ["mq", "pipe", "pipe-splice", "ring-futex", "ring-pipewake", "shm", "unix"],
+    );
+    assert.deepEqual(
+      [...new Set(report.results.map((r) => r.waitPolicy))].sort(),
+      ["futex", "pipe", "spin"],
+    );
+    assert.ok(report.warnings.some((w) => w.startsWith("pipe-splice skipped for 8 B")));
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
 });
 
 Deno.test("messages larger than the pipe buffer go through whole, both ways", async () => {

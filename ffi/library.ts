@@ -135,6 +135,8 @@ export class Shim implements Disposable {
         return "the supervisor went away";
       case Status.BAD_ARGUMENT:
         return "a size, role or mode the loops do not take";
+      case Status.BAD_REQUEST:
+        return "a request asked for bytes outside the file";
       default:
         return code < 0 ? this.errorText(-code) : `unknown status ${code}`;
     }

@@ -80,6 +80,7 @@ int32_t rp_mq_run(void *segment, const char *name_a, const char *name_b, int32_t
   int status = rp_check_run(segment, role, mode, size);
   if (status != RP_OK) return status;
   struct rp_control *ctl = rp_control_of(segment);
+  if (mode == RP_FILESERVER) return RP_BAD_ARGUMENT; /* one message size per queue pair */
   mqd_t qa = mq_open(name_a, O_RDWR | O_CLOEXEC);
   mqd_t qb = mode == RP_PINGPONG ? mq_open(name_b, O_RDWR | O_CLOEXEC) : (mqd_t)-2;
   uint64_t *buffer_a = aligned_alloc(RP_CACHE_LINE, (size + RP_CACHE_LINE - 1) / RP_CACHE_LINE * RP_CACHE_LINE);

@@ -88,7 +88,9 @@ int32_t rp_pipe_run(void *segment, int32_t fd_a, int32_t fd_b, int32_t role, int
   }
   memset(buffer_a, 0, size); /* touch the pages before the clock starts */
   memset(buffer_b, 0, size);
-  struct pipe_end a = {fd_a, size, buffer_a}, b = {fd_b, size, buffer_b};
+  /* File server: requests (on a) are {offset, length}; replies (on b) are `size` bytes. */
+  struct pipe_end a = {fd_a, mode == RP_FILESERVER ? RP_REQUEST_BYTES : size, buffer_a},
+                  b = {fd_b, size, buffer_b};
   /* Each branch names its operations as constants, so the loops are inlined with them. */
   if (role == RP_PRODUCER) {
     struct rp_end tx = {&a, send_acquire, send_release}, rx = {&b, recv_acquire, recv_release};
@@ -165,6 +167,7 @@ int32_t rp_splice_run(void *segment, int32_t fd_a, int32_t fd_b, int32_t role, i
   memset(out, 0, RP_FIELDS * sizeof *out);
   int status = rp_check_run(segment, role, mode, size);
   if (status != RP_OK) return status;
+  if (mode == RP_FILESERVER) return RP_BAD_ARGUMENT; /* requests are smaller than a page */
   /* The producer sends on a, the consumer on b (ping-pong replies). */
   int send_fd = role == RP_PRODUCER ? fd_a : fd_b;
   int recv_fd = role == RP_PRODUCER ? fd_b : fd_a;

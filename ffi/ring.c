@@ -185,7 +185,7 @@ int32_t rp_ring_run(void *segment, int32_t role, int32_t mode, uint64_t size, ui
   if (ctl->ring_stride != size) return RP_BAD_SEGMENT;
   struct ring_end a, b = {0};
   if ((status = open_end(ctl, 0, size, wake_in, wake_out, &a)) != RP_OK) return status;
-  if (mode == RP_PINGPONG && (status = open_end(ctl, 1, size, wake_in, wake_out, &b)) != RP_OK)
+  if (mode != RP_STREAM && (status = open_end(ctl, 1, size, wake_in, wake_out, &b)) != RP_OK)
     return status;
   /* Each branch names its operations as constants, so the loops are inlined with them. */
   if (role == RP_PRODUCER) {

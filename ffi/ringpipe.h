@@ -19,6 +19,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>
+#include <stdlib.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
@@ -27,7 +28,7 @@
 #include <unistd.h>
 
 /* Bump whenever a signature, the layout or enum rp_field changes. */
-#define RP_ABI_VERSION 7u
+#define RP_ABI_VERSION 8u
 #define RP_MAGIC 0x52504950u /* "RPIP" */
 #define RP_CACHE_LINE 64
 #define RP_CONTROL_BYTES 256
@@ -40,7 +41,8 @@ enum rp_status {
   RP_PEER_CLOSED = 3, /* end of file before the last message */
   RP_BAD_SEGMENT = 4, /* the segment was not set up by rp_segment_init for this use */
   RP_ORPHANED = 5,    /* the supervisor that created the segment is gone */
-  RP_BAD_ARGUMENT = 6 /* a size, role or mode the loops do not take */
+  RP_BAD_ARGUMENT = 6, /* a size, role or mode the loops do not take */
+  RP_BAD_REQUEST = 7   /* a file-server request outside the file (or not word-aligned) */
 };
 
 /* Slots of the result array every run fills (all uint64_t). */
@@ -68,7 +70,8 @@ enum rp_field {
 
 /* The producer sends in a stream and is the client in ping-pong; the consumer is the server. */
 enum rp_role { RP_PRODUCER = 0, RP_CONSUMER = 1 };
-enum rp_mode { RP_STREAM = 0, RP_PINGPONG = 1 };
+/* RP_FILESERVER: requests {offset, length} one way, `length` bytes of a file back (see below). */
+enum rp_mode { RP_STREAM = 0, RP_PINGPONG = 1, RP_FILESERVER = 2 };
 /*
  * How a side that finds nothing to do waits: spin on the cache line, give the
  * CPU away, or (rings only) spin briefly and then sleep, on a futex or in
@@ -77,6 +80,9 @@ enum rp_mode { RP_STREAM = 0, RP_PINGPONG = 1 };
 enum rp_wait { RP_WAIT_SPIN = 0, RP_WAIT_YIELD = 1, RP_WAIT_FUTEX = 2, RP_WAIT_PIPE = 3 };
 
 #define RP_MAX_RINGS 2
+/* File server: a request is {offset, length}; at most this many in flight. */
+#define RP_REQUEST_BYTES 16
+#define RP_MAX_DEPTH 64
 
 struct rp_control {
   uint32_t magic;
@@ -84,6 +90,8 @@ struct rp_control {
   int32_t supervisor_pid; /* the workers' parent; a worker whose parent changes stops */
   uint32_t wait_policy;   /* enum rp_wait */
   uint64_t pace_ns;       /* ping-pong: the client starts a round trip every pace_ns (0: at once) */
+  uint64_t file_bytes;    /* file server: the size of the file the server holds */
+  uint64_t queue_depth;   /* file server: requests the client keeps in flight (1..RP_MAX_DEPTH) */
   uint64_t ring_slots;    /* power of two, or 0 when the segment has no ring */
   uint64_t ring_stride;   /* bytes per slot: the message size rounded up to 8 */
   uint64_t ring_offset[RP_MAX_RINGS]; /* where each ring starts in the segment, or 0 */
@@ -226,9 +234,13 @@ static inline void rp_usage_end(uint64_t *out) {
 static inline int rp_check_run(void *segment, int32_t role, int32_t mode, uint64_t size) {
   struct rp_control *ctl = rp_control_of(segment);
   if (ctl->magic != RP_MAGIC || ctl->abi_version != RP_ABI_VERSION) return RP_BAD_SEGMENT;
-  if ((role != RP_PRODUCER && role != RP_CONSUMER) || (mode != RP_STREAM && mode != RP_PINGPONG))
+  if ((role != RP_PRODUCER && role != RP_CONSUMER) || mode < RP_STREAM || mode > RP_FILESERVER)
     return RP_BAD_ARGUMENT;
   if (size == 0 || size % 8 != 0) return RP_BAD_ARGUMENT;
+  if (mode == RP_FILESERVER &&
+      (size < RP_REQUEST_BYTES || ctl->queue_depth == 0 || ctl->queue_depth > RP_MAX_DEPTH ||
+       ctl->file_bytes < size || ctl->file_bytes % 8 != 0))
+    return RP_BAD_ARGUMENT;
   return RP_OK;
 }
 
@@ -359,6 +371,107 @@ RP_INLINE int rp_pingpong_server(struct rp_control *ctl, struct rp_end rx, struc
 }
 
 /*
+ * ---- the file server: a microkernel-style server answering read requests ----
+ *
+ * The server holds a file in its own memory; word w of the file is
+ * w * RP_PATTERN_STEP, so the client can check any reply without a copy. A
+ * request is two words, {offset, length}; the reply is `length` bytes from
+ * `offset`. The client keeps up to queue_depth requests in flight and times
+ * each from its send to its reply. Offsets spread over the file
+ * (rp_request_offset), always whole replies inside it.
+ */
+static inline void rp_file_fill(uint64_t *file, uint64_t file_bytes) {
+  for (uint64_t w = 0; w < file_bytes / 8; w++) file[w] = w * RP_PATTERN_STEP;
+}
+
+/* Copies the reply to a request into `reply`, or returns RP_BAD_REQUEST. */
+static inline int rp_file_answer(const uint64_t *file, uint64_t file_bytes, uint64_t offset,
+                                 uint64_t length, uint64_t *reply) {
+  if (offset % 8 != 0 || length % 8 != 0 || offset > file_bytes || length > file_bytes - offset)
+    return RP_BAD_REQUEST;
+  memcpy(reply, file + offset / 8, length);
+  return RP_OK;
+}
+
+static inline uint64_t rp_request_offset(uint64_t i, uint64_t length, uint64_t file_bytes) {
+  return (i * 2654435761u) % (file_bytes / length) * length;
+}
+
+RP_INLINE int rp_fileserver_client(struct rp_control *ctl, struct rp_end tx, struct rp_end rx,
+                                   uint64_t length, uint64_t count, uint64_t *out, uint64_t *hist) {
+  const uint64_t depth = ctl->queue_depth, file_bytes = ctl->file_bytes;
+  uint64_t sent = 0, done = 0, sum = 0, lat_min = UINT64_MAX, lat_max = 0, lat_sum = 0, *buf;
+  uint64_t sent_at[RP_MAX_DEPTH];
+  int status;
+  out[RP_T_START] = rp_now_ns();
+  while (done < count) {
+    if ((done & RP_ORPHAN_POLL_MASK) == 0 && (status = rp_still_wanted(ctl)) != RP_OK) return status;
+    if (sent < count && sent - done < depth) {
+      if ((status = tx.acquire(tx.endpoint, &buf)) != RP_OK) return status;
+      buf[0] = rp_request_offset(sent, length, file_bytes);
+      buf[1] = length;
+      sent_at[sent % RP_MAX_DEPTH] = rp_now_ns();
+      if ((status = tx.release(tx.endpoint)) != RP_OK) return status;
+      sent++;
+      continue;
+    }
+    if ((status = rx.acquire(rx.endpoint, &buf)) != RP_OK) return status;
+    uint64_t first_word = rp_request_offset(done, length, file_bytes) / 8;
+    for (uint64_t k = 0; k < length / 8; k++) {
+      if (buf[k] != (first_word + k) * RP_PATTERN_STEP) {
+        out[RP_BAD_INDEX] = done;
+        out[RP_BAD_OFFSET] = k * 8;
+        out[RP_BAD_EXPECTED] = (first_word + k) * RP_PATTERN_STEP;
+        out[RP_BAD_GOT] = buf[k];
+        return RP_BAD_DATA;
+      }
+    }
+    if ((status = rx.release(rx.endpoint)) != RP_OK) return status;
+    uint64_t latency = rp_now_ns() - sent_at[done % RP_MAX_DEPTH];
+    hist[rp_hist_bucket(latency)]++;
+    lat_min = latency < lat_min ? latency : lat_min;
+    lat_max = latency > lat_max ? latency : lat_max;
+    lat_sum += latency;
+    sum += done;
+    done++;
+  }
+  out[RP_T_END] = rp_now_ns();
+  out[RP_ITEMS] = count;
+  out[RP_CHECKSUM] = sum;
+  out[RP_LAT_MIN] = count > 0 ? lat_min : 0;
+  out[RP_LAT_MAX] = lat_max;
+  out[RP_LAT_SUM] = lat_sum;
+  return RP_OK;
+}
+
+RP_INLINE int rp_fileserver_server(struct rp_control *ctl, struct rp_end rx, struct rp_end tx,
+                                   const uint64_t *file, uint64_t count, uint64_t *out) {
+  uint64_t sum = 0, *buf, offset, length;
+  int status;
+  out[RP_T_START] = rp_now_ns();
+  for (uint64_t i = 0; i < count; i++) {
+    if ((i & RP_ORPHAN_POLL_MASK) == 0 && (status = rp_still_wanted(ctl)) != RP_OK) return status;
+    if ((status = rx.acquire(rx.endpoint, &buf)) != RP_OK) return status;
+    offset = buf[0];
+    length = buf[1];
+    if ((status = rx.release(rx.endpoint)) != RP_OK) return status;
+    if ((status = tx.acquire(tx.endpoint, &buf)) != RP_OK) return status;
+    if ((status = rp_file_answer(file, ctl->file_bytes, offset, length, buf)) != RP_OK) {
+      out[RP_BAD_INDEX] = i;
+      out[RP_BAD_EXPECTED] = ctl->file_bytes;
+      out[RP_BAD_GOT] = offset + length;
+      return status;
+    }
+    if ((status = tx.release(tx.endpoint)) != RP_OK) return status;
+    sum += i;
+  }
+  out[RP_T_END] = rp_now_ns();
+  out[RP_ITEMS] = count;
+  out[RP_CHECKSUM] = sum;
+  return RP_OK;
+}
+
+/*
  * Runs one side of one trial over the given ends: `a` is where the producer
  * (client) sends and the consumer (server) receives; `b`, for ping-pong only,
  * carries the replies back. Meets the peer first, then measures the loop.
@@ -368,10 +481,24 @@ RP_INLINE int rp_run_side(void *segment, int32_t role, int32_t mode, uint64_t si
                           uint64_t *hist) {
   struct rp_control *ctl = rp_control_of(segment);
   uint64_t words = size / 8;
+  uint64_t *file = NULL;
+  if (mode == RP_FILESERVER && role == RP_CONSUMER) {
+    /* The server's file, made before the clock starts. */
+    file = malloc(ctl->file_bytes);
+    if (file == NULL) return -ENOMEM;
+    rp_file_fill(file, ctl->file_bytes);
+  }
   int status = rp_rendezvous(ctl, role);
-  if (status != RP_OK) return status;
+  if (status != RP_OK) {
+    free(file);
+    return status;
+  }
   rp_usage_begin(out);
-  if (mode == RP_STREAM)
+  if (mode == RP_FILESERVER) {
+    status = role == RP_PRODUCER ? rp_fileserver_client(ctl, a, b, size, count, out, hist)
+                                 : rp_fileserver_server(ctl, a, b, file, count, out);
+    free(file);
+  } else if (mode == RP_STREAM)
     status = role == RP_PRODUCER ? rp_stream_send(ctl, a, words, count, out)
                                  : rp_stream_recv(ctl, a, words, count, out);
   else

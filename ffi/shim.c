@@ -19,6 +19,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <stdlib.h>
 #include <sys/syscall.h>
 
 uint64_t rp_ring_bytes(uint64_t slots, uint64_t stride); /* ring.c */
@@ -79,13 +80,16 @@ int32_t rp_shm_unlink(const char *name) { return shm_unlink(name) == 0 ? 0 : -er
  * cache line. The segment must hold rp_segment_bytes() of the same arguments.
  */
 void rp_segment_init(void *segment, uint64_t ring_slots, uint64_t ring_stride, uint32_t rings,
-                     int32_t supervisor_pid, uint32_t wait_policy, uint64_t pace_ns) {
+                     int32_t supervisor_pid, uint32_t wait_policy, uint64_t pace_ns,
+                     uint64_t file_bytes, uint32_t queue_depth) {
   struct rp_control *ctl = rp_control_of(segment);
   ctl->magic = RP_MAGIC;
   ctl->abi_version = RP_ABI_VERSION;
   ctl->supervisor_pid = supervisor_pid;
   ctl->wait_policy = wait_policy;
   ctl->pace_ns = pace_ns;
+  ctl->file_bytes = file_bytes;
+  ctl->queue_depth = queue_depth;
   ctl->ring_slots = ring_slots;
   ctl->ring_stride = ring_stride;
   for (uint32_t i = 0; i < RP_MAX_RINGS; i++)
@@ -193,3 +197,62 @@ uint64_t rp_clock_cost_ns(uint64_t calls) {
   return end - start;
 }
 
+
+/* ---- the file server's yardsticks, measured in this process ---- */
+
+/* The file server's answer to one request, for tests: RP_OK or RP_BAD_REQUEST. */
+int32_t rp_file_answer_test(uint64_t file_bytes, uint64_t offset, uint64_t length, uint64_t *reply) {
+  uint64_t *file = malloc(file_bytes);
+  if (file == NULL) return -ENOMEM;
+  rp_file_fill(file, file_bytes);
+  int status = rp_file_answer(file, file_bytes, offset, length, reply);
+  free(file);
+  return status;
+}
+
+/* ns taken by `count` null system calls (getppid through syscall(), not the vDSO). */
+uint64_t rp_yardstick_syscall(uint64_t count) {
+  uint64_t start = rp_now_ns();
+  for (uint64_t i = 0; i < count; i++) syscall(SYS_getppid);
+  return rp_now_ns() - start;
+}
+
+/*
+ * ns taken by `count` pread()s of `length` bytes from a file of `file_bytes`
+ * at `path` (created here, O_EXCL 0600, filled like the file server's file,
+ * read once so it is in the page cache, removed at the end), at the offsets
+ * the file server's client asks for; every word checked, as the client checks
+ * its replies. Returns the ns, or -errno, or -RP_BAD_DATA.
+ */
+int64_t rp_yardstick_pread(const char *path, uint64_t file_bytes, uint64_t length, uint64_t count) {
+  if (length == 0 || length % 8 != 0 || file_bytes < length) return -EINVAL;
+  uint64_t *file = malloc(file_bytes), *buf = malloc(length);
+  int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  int64_t result = 0;
+  if (file == NULL || buf == NULL) {
+    result = -ENOMEM;
+  } else if (fd < 0) {
+    result = -errno;
+  } else {
+    rp_file_fill(file, file_bytes);
+    if (pwrite(fd, file, file_bytes, 0) != (ssize_t)file_bytes) result = -EIO;
+    for (uint64_t off = 0; result == 0 && off < file_bytes; off += length)
+      if (pread(fd, buf, length, (off_t)off) < 0) result = -errno;
+    uint64_t start = rp_now_ns();
+    for (uint64_t i = 0; result == 0 && i < count; i++) {
+      uint64_t offset = rp_request_offset(i, length, file_bytes);
+      if (pread(fd, buf, length, (off_t)offset) != (ssize_t)length) result = -EIO;
+      /* Checked word by word, as the file server's client checks its replies. */
+      for (uint64_t k = 0; result == 0 && k < length / 8; k++)
+        if (buf[k] != (offset / 8 + k) * RP_PATTERN_STEP) result = -RP_BAD_DATA;
+    }
+    if (result == 0) result = (int64_t)(rp_now_ns() - start);
+  }
+  if (fd >= 0) {
+    close(fd);
+    unlink(path);
+  }
+  free(file);
+  free(buf);
+  return result;
+}

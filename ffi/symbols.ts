@@ -9,7 +9,7 @@
  */
 
 /** The ABI version this table matches; `rp_abi_version()` must return it. */
-export const ABI_VERSION = 7;
+export const ABI_VERSION = 8;
 
 /**
  * Slots of the `uint64_t` result array each loop fills (C `enum rp_field`).
@@ -60,6 +60,7 @@ export const Status = {
   BAD_SEGMENT: 4,
   ORPHANED: 5,
   BAD_ARGUMENT: 6,
+  BAD_REQUEST: 7,
 } as const;
 
 /**
@@ -71,7 +72,7 @@ export const Status = {
  * console.log(Mode.PINGPONG, Wait.YIELD); // 1 1
  * ```
  */
-export const Mode = { STREAM: 0, PINGPONG: 1 } as const;
+export const Mode = { STREAM: 0, PINGPONG: 1, FILESERVER: 2 } as const;
 /** See {@link Mode}. */
 export const Wait = { SPIN: 0, YIELD: 1, FUTEX: 2, PIPE: 3 } as const;
 
@@ -138,7 +139,7 @@ export const symbols = {
   /**
    * void rp_segment_init(void *segment, uint64_t ring_slots, uint64_t ring_stride,
    *                      uint32_t rings, int32_t supervisor_pid, uint32_t wait_policy,
-   *                      uint64_t pace_ns)
+   *                      uint64_t pace_ns, uint64_t file_bytes, uint32_t queue_depth)
    */
   rp_segment_init: {
     parameters: [
@@ -149,6 +150,8 @@ export const symbols = {
       "i32", /* int32_t supervisor_pid */
       "u32", /* uint32_t wait_policy (Wait) */
       "u64", /* uint64_t pace_ns (ping-pong client; 0: unpaced) */
+      "u64", /* uint64_t file_bytes (file server: the file's size; else 0) */
+      "u32", /* uint32_t queue_depth (file server: requests in flight; else 0) */
     ],
     result: "void",
   },
@@ -203,6 +206,28 @@ export const symbols = {
       "buffer", /* int32_t *fds (2 slots: read end, write end) */
     ],
     result: "i32",
+  },
+  /** int32_t rp_file_answer_test(uint64_t file_bytes, uint64_t offset, uint64_t length, uint64_t *reply) */
+  rp_file_answer_test: {
+    parameters: [
+      "u64", /* uint64_t file_bytes */
+      "u64", /* uint64_t offset */
+      "u64", /* uint64_t length */
+      "buffer", /* uint64_t *reply (length bytes) */
+    ],
+    result: "i32",
+  },
+  /** uint64_t rp_yardstick_syscall(uint64_t count) */
+  rp_yardstick_syscall: { parameters: ["u64" /* uint64_t count */], result: "u64" },
+  /** int64_t rp_yardstick_pread(const char *path, uint64_t file_bytes, uint64_t length, uint64_t count) */
+  rp_yardstick_pread: {
+    parameters: [
+      "buffer", /* const char *path (created and removed) */
+      "u64", /* uint64_t file_bytes */
+      "u64", /* uint64_t length */
+      "u64", /* uint64_t count */
+    ],
+    result: "i64",
   },
   /** int32_t rp_close(int32_t fd) */
   rp_close: { parameters: ["i32" /* int32_t fd */], result: "i32" },

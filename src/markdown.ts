@@ -16,6 +16,7 @@ import {
 import { ORIGINAL } from "./original.ts";
 import type { Comparison, Report, ResultEntry, Sample } from "./report.ts";
 import type { Charts } from "./charts.ts";
+import { fileServerSection } from "./fileserver.ts";
 import { formatSize } from "./series.ts";
 import type { Placement } from "./topology.ts";
 
@@ -40,6 +41,7 @@ export function renderMarkdown(report: Report, charts: ChartFiles = {}): string 
     originalSection(report),
     streamSection(report, charts),
     pingpongSection(report, charts),
+    fileServerSection(report),
     spreadSection(report),
     processesSection(report),
     warningsSection(report.warnings),
@@ -50,6 +52,12 @@ export function renderMarkdown(report: Report, charts: ChartFiles = {}): string 
   ];
   return `${sections.filter((s) => s !== "").join("\n\n")}\n`;
 }
+
+const MODE_WORDS = {
+  stream: "one way (stream)",
+  pingpong: "as request and reply (ping-pong)",
+  fileserver: "as replies of a file server to read requests",
+} as const;
 
 function summaryParagraph(report: Report): string {
   const p = report.parameters;
@@ -62,10 +70,7 @@ function summaryParagraph(report: Report): string {
     : `timed trials until every series' median had a 95% CI within ±${formatPercent(p.targetCi)} ` +
       `(at least ${p.minTrials} each, budget ${p.budgetSeconds} s): ${stopText(report)}`;
   return `Two processes pass messages of ${p.sizes.map(formatSize).join(", ")} through each ` +
-    `transport, ${
-      p.modes.map((m) => (m === "stream" ? "one way (stream)" : "as request and reply (ping-pong)"))
-        .join(" and ")
-    }; ` +
+    `transport, ${p.modes.map((m) => MODE_WORDS[m]).join(" and ")}; ` +
     `the receiver checks every byte. A trial is one timed run between a fresh pair of processes (${sizing}), ` +
     `timed with CLOCK_MONOTONIC from the first message sent to the last received. After ` +
     `${sampling.warmupTrials} warm-up trials, the trials of all ${report.results.length} series were interleaved ` +

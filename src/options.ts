@@ -43,6 +43,10 @@ export interface BenchOptions {
   wait: WaitPolicy | null;
   /** Ping-pong: ns between the starts of round trips, 0 for back to back. */
   paceNs: number;
+  /** `fileserver`: the file-server scenario instead of the stream and ping-pong matrix. */
+  scenario: "matrix" | "fileserver";
+  /** File server: the numbers of requests in flight to measure. */
+  depths: number[];
   /** Seconds one trial may take before both workers are killed, or null for automatic. */
   timeoutSeconds: number | null;
   /** Transport names, in the order given. */
@@ -80,6 +84,13 @@ export const DEFAULTS = {
 
 /** What `--quick` changes: a smoke run that still exercises every part. */
 export const QUICK = { sizes: [8], minTrials: 3, budgetSeconds: 8, trialSeconds: 0.02 } as const;
+
+/** What `--scenario fileserver` measures unless told otherwise. */
+export const FILESERVER = {
+  sizes: [64, 4096, 65536],
+  transports: ["shm", "ring-futex", "pipe"],
+  depths: [1, 8],
+} as const;
 
 /** Message sizes must be multiples of 8 bytes (the loops check whole words) within these bounds. */
 export const SIZE_LIMITS = [8, 16 * 1024 * 1024] as const;
@@ -143,6 +154,11 @@ ${transports}
                     (default: each transport's own; shm spins, ring-futex sleeps)
   --pace D          ping-pong: start a round trip every D (e.g. 50us, 1ms), so
                     the server is idle between requests (default: back to back)
+  --scenario fileserver
+                    instead of the matrix: a server process answers read requests
+                    {offset, length} from a file in its memory, against pread()
+                    and a null system call (sizes 64,4K,64K; shm,ring-futex,pipe)
+  --depth L         file server: requests in flight, 1..64 (default 1,8)
   --timeout S       kill both workers of a trial that takes longer than S seconds
                     (default: 30 s plus 20 times the trial's expected length)
   --nice=N          nice value for both loop threads, -20..19 (default ${DEFAULTS.nice});
@@ -188,6 +204,8 @@ export function parseBenchOptions(args: string[]): BenchOptions {
         timeout: { type: "string" },
         wait: { type: "string" },
         pace: { type: "string" },
+        scenario: { type: "string" },
+        depth: { type: "string" },
         transports: { type: "string" },
         nice: { type: "string" },
         "ring-slots": { type: "string" },
@@ -226,6 +244,8 @@ export function parseBenchOptions(args: string[]): BenchOptions {
     timeoutSeconds: v.timeout === undefined ? null : seconds("--timeout", v.timeout, 0.1, 86_400),
     wait: v.wait === undefined ? null : waitRequest(v.wait),
     paceNs: v.pace === undefined ? 0 : duration("--pace", v.pace),
+    scenario: v.scenario === undefined ? "matrix" : scenarioName(v.scenario),
+    depths: v.depth === undefined ? [...FILESERVER.depths] : depthList(v.depth),
     transports: v.transports === undefined ? [...DEFAULTS.transports] : transportList(v.transports),
     allTransports: v.transports?.trim() === "all",
     nice: v.nice === undefined ? DEFAULTS.nice : wholeNumber("--nice", v.nice, -20, 19),
@@ -238,6 +258,22 @@ export function parseBenchOptions(args: string[]): BenchOptions {
     help: v.help ?? false,
   };
   if (options.out.trim() === "") throw new UsageError("--out needs a directory");
+  if (options.scenario === "fileserver") {
+    if (v.mode !== undefined) {
+      throw new UsageError("--scenario fileserver has its own mode; leave --mode out");
+    }
+    options.modes = ["fileserver"];
+    if (v.sizes === undefined) options.sizes = [...FILESERVER.sizes];
+    if (v.transports === undefined) options.transports = [...FILESERVER.transports];
+    const tooSmall = options.sizes.find((size) => size < 16);
+    if (tooSmall !== undefined) {
+      throw new UsageError(
+        `--sizes ${tooSmall}: a file-server reply is at least 16 bytes, a request's size`,
+      );
+    }
+  } else if (v.depth !== undefined) {
+    throw new UsageError("--depth goes with --scenario fileserver");
+  }
   if (options.runs !== null) {
     const adaptive = ["min-trials", "target-ci", "budget"].filter((name) => name in v);
     if (adaptive.length > 0) {
@@ -291,6 +327,16 @@ function fraction(name: string, text: string): number {
     throw new UsageError(`${name} must be a fraction such as 2% or 0.02, got '${text}'`);
   }
   return value;
+}
+
+function scenarioName(text: string): "fileserver" {
+  if (text === "fileserver") return text;
+  throw new UsageError(`--scenario must be fileserver, got '${text}'`);
+}
+
+function depthList(text: string): number[] {
+  const depths = text.split(",").map((part) => wholeNumber("--depth", part.trim(), 1, 64));
+  return [...new Set(depths)].sort((a, b) => a - b);
 }
 
 function waitRequest(text: string): WaitPolicy {

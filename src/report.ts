@@ -22,6 +22,7 @@ import { trialLayout } from "./trial.ts";
 import { formatNs } from "./format.ts";
 import { bootstrapRatio, METHODS, relativeHalfWidth, summarize, twoModes } from "./statistics.ts";
 import type { Interval, Summary } from "./statistics.ts";
+import type { Yardsticks } from "./fileserver.ts";
 import type { Machine } from "./machine.ts";
 import type { Placement } from "./topology.ts";
 import type { Role } from "./transports/mod.ts";
@@ -120,8 +121,10 @@ export interface ResultEntry {
   verified: true;
   /** Messages (stream) or round trips (ping-pong) per timed trial. */
   iterations: number;
-  /** What `nsPerItem` counts: a `message` (stream) or a `round trip` (ping-pong). */
-  unit: "message" | "round trip";
+  /** What `nsPerItem` counts: a `message` (stream), a `round trip` (ping-pong) or a `request` (file server). */
+  unit: "message" | "round trip" | "request";
+  /** File server: requests the client kept in flight. */
+  queueDepth?: number;
   /** Wall-clock ns per message or round trip over the timed trials. */
   nsPerItem: Summary;
   /** CPU ns per message or round trip (both processes, user + system). */
@@ -147,6 +150,8 @@ export interface Comparison {
   mode: Mode;
   sizeBytes: number;
   placement: PlacementKind;
+  /** File server: requests in flight. */
+  queueDepth?: number;
   /** Median ns per item of the numerator over that of the denominator. */
   ratioOfMedians: number;
   /** Its bootstrap confidence interval ({@link METHODS}.ratioCi). */
@@ -216,6 +221,8 @@ export interface Report {
   placement: Placement;
   /** How every figure is computed. */
   methods: typeof METHODS & { latency: string; timing: string };
+  /** File-server scenario only: the kernel's own costs, measured in the supervisor. */
+  yardsticks?: Yardsticks;
   processes: ProcessEntry[];
   results: ResultEntry[];
   comparisons: Comparison[];
@@ -293,6 +300,8 @@ export interface ReportContext {
   supervisorNice: number | null;
   /** Sentences for the warnings that only the caller knows (series skipped, ...). */
   notes?: string[];
+  /** File-server scenario: the yardsticks measured before the run. */
+  yardsticks?: Yardsticks;
 }
 
 /**
@@ -346,6 +355,7 @@ export function buildReport(outcome: SamplingOutcome, context: ReportContext): R
     noise: noiseBand(results),
     placement: context.placement,
     methods: { ...METHODS, latency: HISTOGRAM_METHOD, timing: TIMING_METHOD },
+    ...(context.yardsticks === undefined ? {} : { yardsticks: context.yardsticks }),
     processes,
     results,
     comparisons: compareWithRing(results),
@@ -441,6 +451,8 @@ export function trialFigures(
   };
 }
 
+const UNITS = { stream: "message", pingpong: "round trip", fileserver: "request" } as const;
+
 function resultEntry(samples: SeriesSamples, ringSlotsAsked: number): ResultEntry {
   const { series } = samples;
   const runs = samples.runs.map(toSample);
@@ -453,12 +465,13 @@ function resultEntry(samples: SeriesSamples, ringSlotsAsked: number): ResultEntr
     placement: series.placement,
     waitPolicy: waitPolicy(series),
     ...(series.paceNs ? { paceNs: series.paceNs } : {}),
+    ...(series.queueDepth === undefined ? {} : { queueDepth: series.queueDepth }),
     ringSlots: layout.rings === 0 ? null : layout.ringSlots,
     verified: true,
     iterations: samples.iterations,
-    unit: series.mode === "pingpong" ? "round trip" : "message",
+    unit: UNITS[series.mode],
     ...trialFigures(runs, series.sizeBytes),
-    latency: series.mode === "pingpong" ? latencyEntry(samples.runs) : null,
+    latency: series.mode === "stream" ? null : latencyEntry(samples.runs),
     samples: runs,
     warmup: samples.warmup.map(toSample),
   };
@@ -493,7 +506,7 @@ export function compareWithRing(results: ResultEntry[]): Comparison[] {
   for (const ring of results.filter((r) => r.transport === "shm")) {
     const peers = results.filter((r) =>
       r !== ring && r.mode === ring.mode && r.sizeBytes === ring.sizeBytes &&
-      r.placement === ring.placement && r.engine === ring.engine
+      r.placement === ring.placement && r.engine === ring.engine && r.queueDepth === ring.queueDepth
     );
     for (const r of peers) {
       const { estimate, interval } = bootstrapRatio(
@@ -507,6 +520,7 @@ export function compareWithRing(results: ResultEntry[]): Comparison[] {
         mode: r.mode,
         sizeBytes: r.sizeBytes,
         placement: r.placement,
+        ...(r.queueDepth === undefined ? {} : { queueDepth: r.queueDepth }),
         ratioOfMedians: estimate,
         ci: interval,
       });

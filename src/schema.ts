@@ -134,7 +134,7 @@ const sample = obj({
   producer: side,
   consumer: side,
 });
-const mode = oneOf("stream", "pingpong");
+const mode = oneOf("stream", "pingpong", "fileserver");
 const placementKind = oneOf("cross", "same", "unpinned");
 
 /** The current schema (version 4), field by field as the README documents it. */
@@ -223,7 +223,7 @@ const current = obj({
     ringSlots: nullable(num),
     verified: oneOf(true),
     iterations: num,
-    unit: oneOf("message", "round trip"),
+    unit: oneOf("message", "round trip", "request"),
     nsPerItem: summary,
     cpuNsPerItem: summary,
     switchesPerItem: num,

@@ -41,6 +41,9 @@ export interface SegmentLayout {
   wait: number;
   /** Ping-pong: ns between the starts of round trips, or 0 for back to back. */
   paceNs: number;
+  /** File server: the file's size and the requests in flight (0 otherwise). */
+  fileBytes: number;
+  queueDepth: number;
 }
 
 /**
@@ -49,7 +52,9 @@ export interface SegmentLayout {
  * @example
  * ```ts ignore
  * import { segmentBytes } from "./segment.ts";
- * console.log(segmentBytes(shim, { rings: 1, ringSlots: 4096, ringStride: 8, wait: 0, paceNs: 0 }));
+ * console.log(segmentBytes(shim, {
+ *   rings: 1, ringSlots: 4096, ringStride: 8, wait: 0, paceNs: 0, fileBytes: 0, queueDepth: 0,
+ * }));
  * ```
  */
 export function segmentBytes(shim: Shim, layout: SegmentLayout): number {
@@ -68,7 +73,9 @@ export function segmentBytes(shim: Shim, layout: SegmentLayout): number {
  * @example
  * ```ts ignore
  * import { Segment } from "./segment.ts";
- * const segment = Segment.create(shim, { rings: 1, ringSlots: 4096, ringStride: 8, wait: 0, paceNs: 0 });
+ * const segment = Segment.create(shim, {
+ *   rings: 1, ringSlots: 4096, ringStride: 8, wait: 0, paceNs: 0, fileBytes: 0, queueDepth: 0,
+ * });
  * try {
  *   // hand segment.name and segment.bytes to the workers
  * } finally {
@@ -107,6 +114,8 @@ export class Segment {
       Deno.pid,
       layout.wait,
       BigInt(layout.paceNs),
+      BigInt(layout.fileBytes),
+      layout.queueDepth,
     );
     return segment;
   }

@@ -6,11 +6,15 @@
  * @module
  */
 
-import { Wait } from "../ffi/symbols.ts";
+import { Mode as LoopMode, Wait } from "../ffi/symbols.ts";
 import type { Transport } from "./transports/mod.ts";
 
-/** `stream`: messages flow one way. `pingpong`: each request waits for its reply. */
-export type Mode = "stream" | "pingpong";
+/**
+ * `stream`: messages flow one way. `pingpong`: each request waits for its reply
+ * of the same size. `fileserver`: 16-byte read requests, replies of the size
+ * (see `src/fileserver.ts`).
+ */
+export type Mode = "stream" | "pingpong" | "fileserver";
 
 /** The modes, in report order. */
 export const MODES: readonly Mode[] = ["stream", "pingpong"];
@@ -33,6 +37,25 @@ export interface Series {
   wait?: WaitPolicy | null;
   /** Ping-pong: ns between the starts of round trips (`--pace`), or 0. */
   paceNs?: number;
+  /** File server: requests the client keeps in flight (`--depth`). */
+  queueDepth?: number;
+}
+
+/**
+ * The shim's number for a mode.
+ *
+ * @example
+ * ```ts
+ * import { modeCode } from "./series.ts";
+ * console.log(modeCode("fileserver")); // 2
+ * ```
+ */
+export function modeCode(mode: Mode): number {
+  return mode === "stream"
+    ? LoopMode.STREAM
+    : mode === "pingpong"
+    ? LoopMode.PINGPONG
+    : LoopMode.FILESERVER;
 }
 
 /**
@@ -111,12 +134,13 @@ export function formatSize(bytes: number): string {
  * ```
  */
 export function seriesLabel(
-  series: Pick<Series, "mode" | "sizeBytes" | "placement"> & {
+  series: Pick<Series, "mode" | "sizeBytes" | "placement" | "queueDepth"> & {
     transport: { name: string } | string;
   },
 ): string {
   const name = typeof series.transport === "string" ? series.transport : series.transport.name;
-  return `${name} ${series.mode} ${formatSize(series.sizeBytes)} ${series.placement}`;
+  const depth = series.queueDepth === undefined ? "" : ` depth ${series.queueDepth}`;
+  return `${name} ${series.mode}${depth} ${formatSize(series.sizeBytes)} ${series.placement}`;
 }
 
 /**
@@ -135,14 +159,14 @@ export function planSeries(
   modes: readonly Mode[],
   sizes: readonly number[],
   placements: { kind: PlacementKind; cpus: [number, number] | null }[],
-  tuning: { wait?: WaitPolicy | null; paceNs?: number } = {},
+  tuning: { wait?: WaitPolicy | null; paceNs?: number; depths?: number[] } = {},
 ): Series[] {
   const all: Series[] = [];
   for (const mode of modes) {
     for (const sizeBytes of sizes) {
       for (const placement of placements) {
         for (const transport of transports) {
-          all.push({
+          const base: Series = {
             transport,
             mode,
             sizeBytes,
@@ -150,7 +174,9 @@ export function planSeries(
             cpus: placement.cpus,
             wait: tuning.wait ?? null,
             paceNs: mode === "pingpong" ? tuning.paceNs ?? 0 : 0,
-          });
+          };
+          if (mode !== "fileserver") all.push(base);
+          else for (const queueDepth of tuning.depths ?? [1]) all.push({ ...base, queueDepth });
         }
       }
     }

@@ -15,6 +15,7 @@ import {
   originalLines,
   textTable,
 } from "./format.ts";
+import { fileServerSentences } from "./fileserver.ts";
 import { stopText } from "./markdown.ts";
 import { ORIGINAL } from "./original.ts";
 import { halfWidth } from "./report.ts";
@@ -134,6 +135,47 @@ export function renderSummary(report: Report, c: Colors): string {
           true,
         ],
       ),
+    );
+  }
+  const served = report.results.filter((r) => r.mode === "fileserver" && r.latency !== null);
+  const y = report.yardsticks;
+  if (served.length > 0 && y !== undefined) {
+    out.push("", c.bold("file server: a read served by another process, against pread()"));
+    const rows: string[][] = [];
+    for (const size of [...new Set(served.map((r) => r.sizeBytes))].sort((a, b) => a - b)) {
+      const p = y.pread.find((x) => x.sizeBytes === size);
+      if (p) {
+        rows.push([
+          formatSize(size),
+          "pread()",
+          "",
+          formatNs(p.ns),
+          (p.ns / y.nullSyscallNs).toFixed(1),
+          "",
+          "",
+        ]);
+      }
+      for (const r of served.filter((x) => x.sizeBytes === size)) {
+        rows.push([
+          formatSize(size),
+          r.transport,
+          String(r.queueDepth ?? 1),
+          formatNs(r.latency!.roundTrip.p50),
+          (r.latency!.roundTrip.p50 / y.nullSyscallNs).toFixed(1),
+          formatNs(r.nsPerItem.median),
+          formatNs(r.cpuNsPerItem.median),
+        ]);
+      }
+    }
+    out.push(
+      textTable(
+        ["size", "how", "depth", "p50 ns", "x syscall", "ns/request", "CPU ns"],
+        rows,
+        [true, false, true, true, true, true, true],
+      ),
+      c.dim(`null system call: ${formatNs(y.nullSyscallNs)} ns`),
+      "",
+      ...fileServerSentences(report),
     );
   }
   const s = report.sampling;

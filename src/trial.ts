@@ -16,6 +16,7 @@ import { onInterrupt } from "./cleanup.ts";
 import { RunError } from "./errors.ts";
 import { Segment } from "./segment.ts";
 import type { SegmentLayout } from "./segment.ts";
+import { FILE_BYTES } from "./fileserver.ts";
 import { ringSlotsFor, seriesLabel, waitCode, waitPolicy } from "./series.ts";
 import type { Mode, Series } from "./series.ts";
 import { ROLES } from "./transports/mod.ts";
@@ -172,12 +173,20 @@ function removeTrialFiles(dir: string, trialId: string): void {
 export function trialLayout(plan: Pick<TrialPlan, "series" | "ringSlots">): SegmentLayout {
   const { series } = plan;
   const rings = series.transport.rings(series.mode);
+  const depth = series.mode === "fileserver" ? series.queueDepth ?? 1 : 0;
+  // A ring must hold every request in flight, or client and server could wait on each other.
+  const slots = Math.max(
+    ringSlotsFor(series.sizeBytes, plan.ringSlots),
+    2 ** Math.ceil(Math.log2(Math.max(depth, 1))),
+  );
   return {
     rings,
-    ringSlots: rings === 0 ? 0 : ringSlotsFor(series.sizeBytes, plan.ringSlots),
+    ringSlots: rings === 0 ? 0 : slots,
     ringStride: rings === 0 ? 0 : series.sizeBytes,
     wait: waitCode(waitPolicy(series)),
     paceNs: series.paceNs ?? 0,
+    fileBytes: depth === 0 ? 0 : FILE_BYTES,
+    queueDepth: depth,
   };
 }
 

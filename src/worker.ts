@@ -76,7 +76,7 @@ export interface SideReport {
   checksum: string;
   /** For a failed check: the first bad message, the byte offset of the bad word, what was expected and what arrived. */
   badItem: { index: string; offset: number; expected: string; got: string } | null;
-  /** Ping-pong client only: every round trip, as exact extremes and sum and a histogram (ns). */
+  /** Ping-pong or file-server client only: every round trip, as exact extremes and sum and a histogram (ns). */
   latency: { minNs: number; maxNs: number; sumNs: number; histogram: SparseHistogram } | null;
   /** CPUs the loop started and ended on. */
   cpuStart: number;
@@ -132,7 +132,7 @@ export function runWorker(spec: WorkerSpec): SideReport {
       out,
       hist,
     });
-    const client = spec.mode === "pingpong" && spec.role === "producer" && status === Status.OK;
+    const client = spec.mode !== "stream" && spec.role === "producer" && status === Status.OK;
     const field = (slot: number) => out[slot].toString();
     return {
       role: spec.role,

@@ -25,6 +25,7 @@ import { buildReport } from "../src/report.ts";
 import { collectSamples } from "../src/sampling.ts";
 import { checkSharedMemory, readMemoryRoom } from "../src/resources.ts";
 import { PRIVATE_DIR_PREFIX, removeStaleLeftovers } from "../src/stale.ts";
+import { measureYardsticks } from "../src/fileserver.ts";
 import { machineOf } from "../src/machine.ts";
 import { renderSummary } from "../src/terminal.ts";
 import { allowedCpus, readTopology, resolvePlacement } from "../src/topology.ts";
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
       options.modes,
       options.sizes,
       placementsFor(options.placement, placement),
-      { wait: options.wait, paceNs: options.paceNs },
+      { wait: options.wait, paceNs: options.paceNs, depths: options.depths },
     ),
     options.allTransports,
   );
@@ -83,6 +84,9 @@ async function main(): Promise<void> {
     readMemoryRoom(shim),
     `--sizes ${formatSize(Math.max(...options.sizes))} with --ring-slots ${options.ringSlots}`,
   );
+  const yardsticks = options.scenario === "fileserver"
+    ? measureYardsticks(shim, options.sizes)
+    : undefined;
   // Half a second of doing nothing: whatever is busy now is someone else's load.
   const quiet = await idleCheck(500);
   const createdAt = new Date();
@@ -133,6 +137,7 @@ async function main(): Promise<void> {
     createdAt,
     supervisorNice: supervisorNice === -2147483648 ? null : supervisorNice,
     notes: skipped,
+    yardsticks,
   });
   console.log(renderSummary(report, colorsFor(Deno.stdout)));
   if (options.save) {
@@ -168,8 +173,21 @@ function seriesWithinLimits(
   all: Series[],
   allTransports: boolean,
 ): { series: Series[]; skipped: string[] } {
+  const notes: string[] = [];
+  const cannotServe = [
+    ...new Set(
+      all.filter((s) => s.mode === "fileserver" && s.transport.fileServer === false)
+        .map((s) => s.transport.name),
+    ),
+  ];
+  for (const name of cannotServe) {
+    const why = `${name} cannot serve files (one message size each way)`;
+    if (!allTransports) throw new UsageError(`${why}; leave ${name} out`);
+    notes.push(`${name} skipped: ${why.slice(name.length + 1)}`);
+  }
   const skipped = new Map<string, { sizes: number[]; reason: string }>();
   const series = all.filter((s) => {
+    if (cannotServe.includes(s.transport.name)) return false;
     const limit = s.transport.messageLimits?.();
     if (limit === undefined || limit === null) return true;
     const { min = 0, max = Infinity } = limit;
@@ -188,12 +206,10 @@ function seriesWithinLimits(
     skipped.set(name, entry);
     return false;
   });
-  return {
-    series,
-    skipped: [...skipped].map(([name, e]) =>
-      `${name} skipped for ${e.sizes.map(formatSize).join(", ")}: ${e.reason}`
-    ),
-  };
+  for (const [name, e] of skipped) {
+    notes.push(`${name} skipped for ${e.sizes.map(formatSize).join(", ")}: ${e.reason}`);
+  }
+  return { series, skipped: notes };
 }
 
 /** The command line that reruns this experiment, quoted for a POSIX shell. */

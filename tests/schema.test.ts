@@ -60,7 +60,7 @@ const malformed: [string, (r: Record<string, unknown>) => unknown, RegExp][] = [
     const results = structuredClone(r.results) as { mode: unknown }[];
     results[0].mode = "broadcast";
     return { ...r, results };
-  }, /^bad\.json: \$\.results\[0\]\.mode must be one of "stream", "pingpong", got string$/],
+  }, /^bad\.json: \$\.results\[0\]\.mode must be one of "stream", "pingpong", "fileserver", got string$/],
   [
     "a legacy report missing its trials",
     (r) => ({ ...r, schemaVersion: 2, results: [{ transport: "shm", iterations: 5, warmup: [] }] }),

@@ -9,8 +9,8 @@
  */
 
 import { cString } from "../../ffi/library.ts";
-import { Mode } from "../../ffi/symbols.ts";
 import { segmentName } from "../segment.ts";
+import { modeCode } from "../series.ts";
 import type { Transport } from "./types.ts";
 
 function readLimit(name: string, fallback: number): number {
@@ -35,6 +35,7 @@ export const mq: Transport = {
   name: "mq",
   description: "POSIX message queue, one mq_send() and one mq_receive() per message",
   spins: false,
+  fileServer: false,
   rings: () => 0,
   messageLimits: () => ({
     max: readLimit("msgsize_max", 8192),
@@ -42,9 +43,7 @@ export const mq: Transport = {
   }),
   prepare: ({ shim, mode, sizeBytes }) => {
     const depth = Math.min(10, readLimit("msg_max", 10));
-    const names = (mode === "pingpong" ? ["a", "b"] : ["a"]).map((end) =>
-      `${segmentName()}-${end}`
-    );
+    const names = (mode === "stream" ? ["a"] : ["a", "b"]).map((end) => `${segmentName()}-${end}`);
     for (const name of names) {
       shim.check(
         shim.symbols.rp_mq_create(cString(name), BigInt(sizeBytes), depth),
@@ -64,7 +63,7 @@ export const mq: Transport = {
       cString(String(endpoint.a)),
       cString(String(endpoint.b)),
       role === "producer" ? 0 : 1,
-      mode === "pingpong" ? Mode.PINGPONG : Mode.STREAM,
+      modeCode(mode),
       BigInt(sizeBytes),
       BigInt(iterations),
       out,

@@ -8,7 +8,7 @@
  */
 
 import { cString } from "../../ffi/library.ts";
-import { Mode } from "../../ffi/symbols.ts";
+import { modeCode } from "../series.ts";
 import type { Transport } from "./types.ts";
 
 /**
@@ -55,7 +55,7 @@ function pipeLike(
   name: string,
   description: string,
   splice: boolean,
-  extra: Partial<Pick<Transport, "originalLabel" | "messageLimits">>,
+  extra: Partial<Pick<Transport, "originalLabel" | "messageLimits" | "fileServer">>,
 ): Transport {
   return {
     name,
@@ -64,7 +64,7 @@ function pipeLike(
     spins: false,
     rings: () => 0,
     prepare: ({ shim, privateDir, trialId, mode }) => {
-      const names = mode === "pingpong" ? ["requests", "replies"] : ["messages"];
+      const names = mode === "stream" ? ["messages"] : ["requests", "replies"];
       const paths = names.map((n) => `${privateDir}/${trialId}.${n}.fifo`);
       for (const path of paths) {
         shim.check(shim.symbols.rp_fifo_make(cString(path)), `mkfifo ${path}`);
@@ -82,14 +82,14 @@ function pipeLike(
       const fds: number[] = [];
       try {
         fds.push(open(String(endpoint.a), producer));
-        if (mode === "pingpong") fds.push(open(String(endpoint.b), !producer));
+        if (mode !== "stream") fds.push(open(String(endpoint.b), !producer));
         const run = splice ? shim.symbols.rp_splice_run : shim.symbols.rp_pipe_run;
         return run(
           segment.pointer,
           fds[0],
           fds[1] ?? -1,
           producer ? 0 : 1,
-          mode === "pingpong" ? Mode.PINGPONG : Mode.STREAM,
+          modeCode(mode),
           BigInt(sizeBytes),
           BigInt(iterations),
           out,

@@ -11,7 +11,7 @@
  */
 
 import { cString } from "../../ffi/library.ts";
-import { Mode } from "../../ffi/symbols.ts";
+import { modeCode } from "../series.ts";
 import type { Transport } from "./types.ts";
 
 function ring(
@@ -24,13 +24,13 @@ function ring(
     description,
     spins: extra.wait === undefined,
     ...extra,
-    rings: (mode) => (mode === "pingpong" ? 2 : 1),
+    rings: (mode) => (mode === "stream" ? 1 : 2),
     prepare: () => ({}),
     runSide: ({ shim, segment, role, mode, sizeBytes, iterations, out, hist }) =>
       shim.symbols.rp_ring_run(
         segment.pointer,
         role === "producer" ? 0 : 1,
-        mode === "pingpong" ? Mode.PINGPONG : Mode.STREAM,
+        modeCode(mode),
         BigInt(sizeBytes),
         BigInt(iterations),
         -1, // no wake-up pipes: these rings spin or sleep on a futex
@@ -114,7 +114,7 @@ export const ringPipewake: Transport = {
       return shim.symbols.rp_ring_run(
         segment.pointer,
         role === "producer" ? 0 : 1,
-        mode === "pingpong" ? Mode.PINGPONG : Mode.STREAM,
+        modeCode(mode),
         BigInt(sizeBytes),
         BigInt(iterations),
         fds[0],

@@ -80,6 +80,8 @@ export interface Transport {
   readonly description: string;
   /** True when a waiting side spins: on a shared CPU it must yield instead. */
   readonly spins: boolean;
+  /** False when it cannot serve files (its messages have one size each way). */
+  readonly fileServer?: false;
   /** Its own way of waiting, for ring transports (`futex`, `pipe`), when not spinning. */
   readonly wait?: "futex" | "pipe";
   /** Rings it keeps in the trial segment for this mode (0: none). */

@@ -8,7 +8,7 @@
  */
 
 import { cString } from "../../ffi/library.ts";
-import { Mode } from "../../ffi/symbols.ts";
+import { modeCode } from "../series.ts";
 import type { Transport } from "./types.ts";
 
 /**
@@ -41,7 +41,7 @@ export const unix: Transport = {
         fd,
         fd,
         producer ? 0 : 1,
-        mode === "pingpong" ? Mode.PINGPONG : Mode.STREAM,
+        modeCode(mode),
         BigInt(sizeBytes),
         BigInt(iterations),
         out,

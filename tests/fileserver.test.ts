@@ -1,0 +1,140 @@
+import assert from "node:assert/strict";
+import { buildShim } from "../ffi/build.ts";
+import { Shim } from "../ffi/library.ts";
+import { Status } from "../ffi/symbols.ts";
+import { FILE_BYTES, measureYardsticks } from "../src/fileserver.ts";
+import { parseBenchOptions } from "../src/options.ts";
+import type { Report } from "../src/report.ts";
+import { loadReport } from "../src/schema.ts";
+import { runTask } from "./run_task.ts";
+import { ourSegments } from "./shm_leaks.ts";
+
+const STEP = 0x9E3779B97F4A7C15n;
+const MASK = (1n << 64n) - 1n;
+
+Deno.test("the server answers the right bytes at the edges, and refuses what lies outside the file", async () => {
+  using shim = Shim.open((await buildShim()).libraryPath);
+  const fileBytes = 1024n;
+  const answer = (offset: bigint, length: bigint) => {
+    const reply = new BigUint64Array(Math.max(1, Number(length / 8n)));
+    return { status: shim.symbols.rp_file_answer_test(fileBytes, offset, length, reply), reply };
+  };
+  const expectWords = (reply: BigUint64Array, offset: bigint) =>
+    reply.forEach((word, k) => assert.equal(word, ((offset / 8n + BigInt(k)) * STEP) & MASK));
+  const first = answer(0n, 64n);
+  assert.equal(first.status, Status.OK);
+  expectWords(first.reply, 0n);
+  const last = answer(fileBytes - 64n, 64n); // the very end of the file
+  assert.equal(last.status, Status.OK);
+  expectWords(last.reply, fileBytes - 64n);
+  const whole = answer(0n, fileBytes);
+  assert.equal(whole.status, Status.OK);
+  assert.equal(answer(fileBytes, 0n).status, Status.OK, "an empty read at the end is fine");
+  assert.equal(answer(fileBytes - 56n, 64n).status, Status.BAD_REQUEST, "past the end");
+  assert.equal(answer(fileBytes + 8n, 8n).status, Status.BAD_REQUEST, "beyond the end");
+  assert.equal(answer(4n, 8n).status, Status.BAD_REQUEST, "not word-aligned");
+  assert.equal(answer(2n ** 63n, 64n).status, Status.BAD_REQUEST, "an offset that would wrap");
+  assert.equal(shim.statusText(Status.BAD_REQUEST), "a request asked for bytes outside the file");
+});
+
+Deno.test("the yardsticks: a null system call and pread() of each size, all words checked", async () => {
+  using shim = Shim.open((await buildShim()).libraryPath);
+  const y = measureYardsticks(shim, [64, 4096]);
+  assert.ok(y.nullSyscallNs > 0);
+  assert.deepEqual(y.pread.map((p) => p.sizeBytes), [64, 4096]);
+  assert.ok(y.pread.every((p) => p.ns > 0));
+  assert.match(y.method, /syscall\(SYS_getppid\)/);
+  assert.deepEqual(await ourSegments(Deno.pid), [], "the pread file is removed");
+  assert.equal(FILE_BYTES, 4 * 1024 * 1024);
+});
+
+Deno.test("options: --scenario fileserver brings its own sizes, transports and depths", () => {
+  const o = parseBenchOptions(["--scenario", "fileserver"]);
+  assert.deepEqual(o.modes, ["fileserver"]);
+  assert.deepEqual(o.sizes, [64, 4096, 65536]);
+  assert.deepEqual(o.transports, ["shm", "ring-futex", "pipe"]);
+  assert.deepEqual(o.depths, [1, 8]);
+  assert.deepEqual(parseBenchOptions(["--scenario", "fileserver", "--depth", "4,1,4"]).depths, [
+    1,
+    4,
+  ]);
+  assert.throws(
+    () => parseBenchOptions(["--scenario", "fileserver", "--mode", "stream"]),
+    /has its own mode/,
+  );
+  assert.throws(
+    () => parseBenchOptions(["--depth", "4"]),
+    /--depth goes with --scenario fileserver/,
+  );
+  assert.throws(
+    () => parseBenchOptions(["--scenario", "fileserver", "--depth", "65"]),
+    /--depth must be a whole number from 1 to 64/,
+  );
+  assert.throws(
+    () => parseBenchOptions(["--scenario", "fileserver", "--sizes", "8"]),
+    /at least 16 bytes/,
+  );
+  assert.throws(() => parseBenchOptions(["--scenario", "nfs"]), /--scenario must be fileserver/);
+});
+
+Deno.test("the file-server scenario runs for real, in a short smoke mode, and reports its section", async () => {
+  const out = await Deno.makeTempDir();
+  try {
+    const run = await runTask("bench", [
+      "--scenario",
+      "fileserver",
+      "--sizes",
+      "64,4K",
+      "--depth",
+      "1,4",
+      "--transports",
+      "shm,ring-futex,pipe",
+      "--iterations",
+      "400",
+      "--runs",
+      "1",
+      "--out",
+      out,
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^file server: a read served by another process, against pread\(\)$/m);
+    assert.match(
+      run.stdout,
+      /^On this machine a 64 B read served by another process over the spinning ring took /m,
+    );
+    const [machine] = [...Deno.readDirSync(out)].map((e) => e.name);
+    const json = [...Deno.readDirSync(`${out}/${machine}`)].map((e) => e.name)
+      .find((n) => n.endsWith(".json") && n !== "machine.json")!;
+    const report: Report = await loadReport(`${out}/${machine}/${json}`);
+    assert.equal(report.results.length, 12);
+    for (const r of report.results) {
+      assert.equal(r.mode, "fileserver");
+      assert.equal(r.unit, "request");
+      assert.ok(r.queueDepth === 1 || r.queueDepth === 4);
+      assert.equal(r.latency!.roundTrip.count, 400, "every request timed");
+    }
+    assert.deepEqual(report.yardsticks!.pread.map((p) => p.sizeBytes), [64, 4096]);
+    const markdown = await Deno.readTextFile(`${out}/${machine}/${json.replace(/\.json$/, ".md")}`);
+    assert.match(markdown, /^## File server: a microkernel-style read against the kernel's own$/m);
+    assert.match(markdown, /\| 64 B \| `pread\(\)` \(monolithic\) \|/);
+    assert.match(markdown, /What this cannot show:/);
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+  assert.deepEqual(await ourSegments(), []);
+});
+
+Deno.test("a transport that cannot serve files is refused with one line", async () => {
+  const run = await runTask("bench", [
+    "--scenario",
+    "fileserver",
+    "--transports",
+    "mq",
+    "--no-save",
+  ]);
+  assert.equal(run.code, 2);
+  assert.equal(
+    run.stderr,
+    "ringpipe bench: mq cannot serve files (one message size each way); leave mq out\n",
+  );
+});

@@ -56,11 +56,15 @@ const malformed: [string, (r: Record<string, unknown>) => unknown, RegExp][] = [
     results[0].verified = false;
     return { ...r, results };
   }, /^bad\.json: \$\.results\[0\]\.verified must be one of true, got boolean$/],
-  ["an unknown mode", (r) => {
-    const results = structuredClone(r.results) as { mode: unknown }[];
-    results[0].mode = "broadcast";
-    return { ...r, results };
-  }, /^bad\.json: \$\.results\[0\]\.mode must be one of "stream", "pingpong", "fileserver", got string$/],
+  [
+    "an unknown mode",
+    (r) => {
+      const results = structuredClone(r.results) as { mode: unknown }[];
+      results[0].mode = "broadcast";
+      return { ...r, results };
+    },
+    /^bad\.json: \$\.results\[0\]\.mode must be one of "stream", "pingpong", "fileserver", got string$/,
+  ],
   [
     "a legacy report missing its trials",
     (r) => ({ ...r, schemaVersion: 2, results: [{ transport: "shm", iterations: 5, warmup: [] }] }),

@@ -57,7 +57,8 @@ export {
   SIZE_LIMITS,
 } from "./src/options.ts";
 export type { BenchOptions, PinRequest, PlacementRequest } from "./src/options.ts";
-export { Segment, SEGMENT_PREFIX, segmentName } from "./src/segment.ts";
+export { Segment, SEGMENT_PREFIX, segmentBytes, segmentName } from "./src/segment.ts";
+export type { SegmentLayout } from "./src/segment.ts";
 export { ROLES, transportNamed, TRANSPORTS } from "./src/transports/mod.ts";
 export type {
   Endpoint,
@@ -142,3 +143,61 @@ export { ORIGINAL } from "./src/original.ts";
 export { ensureWritableDir, reportStem, saveReport } from "./src/archive.ts";
 export type { SavedReport } from "./src/archive.ts";
 export { RunError, UsageError } from "./src/errors.ts";
+export {
+  FILE_BYTES,
+  fileServerSection,
+  fileServerSentences,
+  measureYardsticks,
+} from "./src/fileserver.ts";
+export type { Yardsticks } from "./src/fileserver.ts";
+export { currentMachine, machineFacts, machineId, machineOf } from "./src/machine.ts";
+export type { Machine, MachineFacts } from "./src/machine.ts";
+export { loadReport, parseReport, ReportError, validateReport } from "./src/schema.ts";
+export { headline, listReports, migrateFlatReports, renderIndex } from "./src/catalog.ts";
+export type { ArchivedReport, ArchiveListing } from "./src/catalog.ts";
+export {
+  compareReports,
+  MIN_COMPARABLE_TRIALS,
+  renderComparison,
+  verdictFor,
+} from "./src/compare.ts";
+export type { ComparisonRow, Verdict } from "./src/compare.ts";
+export { machineDir, renderedFiles, writeIfChanged } from "./src/archive.ts";
+export { noiseBand, reportWarnings, trialFigures } from "./src/report.ts";
+export type { LatencyEntry, NoiseBand } from "./src/report.ts";
+export { removeStaleLeftovers } from "./src/stale.ts";
+export { checkSharedMemory, readMemoryRoom } from "./src/resources.ts";
+export { exitCleanlyOnSignals, onInterrupt, runPendingCleanups } from "./src/cleanup.ts";
+export { mannWhitney, twoModes } from "./src/statistics.ts";
+export { modeCode, waitCode } from "./src/series.ts";
+export type { WaitPolicy } from "./src/series.ts";
+export type { Group } from "./src/statistics.ts";
+export type { CpuActivity, CpuTimes, RunObservations } from "./src/environment.ts";
+export type { MemoryRoom } from "./src/resources.ts";
+export type { StaleLocations } from "./src/stale.ts";
+export type { ChartFiles } from "./src/markdown.ts";
+export type { Colors } from "./src/format.ts";
+export {
+  formatSize,
+  MIN_RING_SLOTS,
+  MODES,
+  planSeries,
+  RING_BYTES_LIMIT,
+  ringSlotsFor,
+  seriesLabel,
+  waitPolicy,
+} from "./src/series.ts";
+export type { Mode, PlacementKind, Series } from "./src/series.ts";
+export {
+  bucketBounds,
+  bucketIndex,
+  HISTOGRAM_BUCKETS,
+  histogramOf,
+  histogramPercentile,
+  latencySummary,
+  mergeHistograms,
+  toSparse,
+} from "./src/histogram.ts";
+export type { LatencySummary, SparseHistogram } from "./src/histogram.ts";
+export { ratioOverTimeChart, renderCharts } from "./src/charts.ts";
+export type { Charts, RatioPoint } from "./src/charts.ts";

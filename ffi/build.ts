@@ -61,7 +61,9 @@ export interface BuildResult {
 export interface BuildPlan {
   /** Where the library for these sources, compiler and flags lives (or would). */
   libraryPath: string;
+  /** The hash that keys the file name. */
   key: string;
+  /** The compiler and flags. */
   compiler: CompilerInfo;
   /** True when that library is already there. */
   built: boolean;

@@ -17,7 +17,9 @@ import type { Report } from "./report.ts";
 
 /** Where a saved report went. */
 export interface SavedReport {
+  /** The JSON report. */
   jsonPath: string;
+  /** The Markdown rendered from it. */
   markdownPath: string;
   /** The SVG charts written next to them. */
   chartPaths: string[];

@@ -16,13 +16,17 @@ import { loadReport } from "./schema.ts";
 
 /** A report and where it lives. */
 export interface ArchivedReport {
+  /** Where the report's JSON file is. */
   path: string;
+  /** The report, upgraded to the current schema. */
   report: Report;
 }
 
 /** Report files under an archive root: in machine folders, and left in the old flat layout. */
 export interface ArchiveListing {
+  /** Report files in machine folders. */
   archived: string[];
+  /** Report files left in the earlier flat layout. */
   flat: string[];
 }
 

@@ -15,8 +15,11 @@ import { formatSize } from "./series.ts";
 
 /** The charts of a report; null where the report has nothing to draw. */
 export interface Charts {
+  /** Bytes per second by message size, or null. */
   throughput: string | null;
+  /** Time relative to the ring by message size, or null. */
   ratio: string | null;
+  /** Round-trip percentiles per size, or null. */
   latency: string | null;
 }
 
@@ -306,9 +309,11 @@ function latencyChart(report: Report): string | null {
 
 /** One run's headline ratio, for {@link ratioOverTimeChart}. */
 export interface RatioPoint {
+  /** The machine's id. */
   machine: string;
   /** When the run started, ms since the epoch. */
   time: number;
+  /** The headline ratio (pipe over shm) of the run. */
   ratio: number;
 }
 

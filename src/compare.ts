@@ -19,23 +19,33 @@ export type Verdict = "faster" | "slower" | "within noise";
 
 /** One series compared. */
 export interface ComparisonRow {
+  /** The transport's name. */
   transport: string;
+  /** Which code ran the loops (`native`). */
   engine: string;
+  /** Stream, ping-pong or file server. */
   mode: string;
+  /** Bytes per message (per reply for the file server). */
   sizeBytes: number;
+  /** Where the two processes ran. */
   placement: string;
   /** Medians (ns per message or round trip) in A and B. */
   a: number;
+  /** B's median, ns per message, round trip or request. */
   b: number;
+  /** Timed trials in A. */
   trialsA: number;
+  /** Timed trials in B. */
   trialsB: number;
   /** B's median over A's: below 1 is faster. */
   ratio: number;
+  /** Its 95% bootstrap confidence interval. */
   ci: Interval;
   /** Two-sided Mann-Whitney U p-value of the per-trial figures. */
   p: number;
   /** The threshold this row was judged against: the asked one, or a wider A/A band. */
   threshold: number;
+  /** Faster, slower or within noise. */
   verdict: Verdict;
 }
 

@@ -12,7 +12,9 @@ import type { Environment } from "./environment.ts";
 export interface Check {
   /** `ok`: nothing to do; `warn`: makes figures noisier or harder to compare; `info`: worth knowing. */
   status: "ok" | "warn" | "info";
+  /** What was checked. */
   topic: string;
+  /** What was found. */
   finding: string;
   /** What to change for quieter numbers, if anything. */
   advice: string | null;

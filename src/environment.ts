@@ -16,20 +16,29 @@ import { parseCpuList } from "./topology.ts";
 
 /** One CPU cache, as `/sys/devices/system/cpu/cpu0/cache/index*` describes it. */
 export interface CacheInfo {
+  /** Cache level (1, 2, 3). */
   level: number;
+  /** Data, Instruction or Unified. */
   type: string;
+  /** Size as /sys writes it (e.g. 32K). */
   size: string;
+  /** CPUs sharing this cache. */
   sharedCpus: number[];
 }
 
 /** The environment section of a report. */
 export interface Environment {
+  /** The host name. */
   hostname: string;
+  /** The operating system (`linux`). */
   os: string;
+  /** The CPU architecture (`x86_64`, `aarch64`). */
   arch: string;
   /** `uname -r`, and the kernel command line (`/proc/cmdline`). */
   kernel: string;
+  /** `/proc/cmdline`. */
   kernelCommandLine: string | null;
+  /** The CPUs and what the kernel says about them. */
   cpu: {
     /** `model name` from `/proc/cpuinfo`, when there is one. */
     model: string | null;
@@ -68,9 +77,13 @@ export interface Environment {
    * hypervisor gave to other guests).
    */
   cpuActivity: { idleCheck: CpuActivity | null; run: CpuActivity | null };
+  /** Deno's version. */
   deno: string;
+  /** V8's version. */
   v8: string;
+  /** TypeScript's version. */
   typescript: string;
+  /** The compiler and flags. */
   compiler: CompilerInfo;
   /** Who ran the bench: root (able to lower nice) and whether through sudo. */
   user: { uid: number | null; root: boolean; sudo: boolean };
@@ -78,6 +91,7 @@ export interface Environment {
 
 /** Shares of CPU time between two `/proc/stat` readings. */
 export interface CpuActivity {
+  /** How long the two readings were apart. */
   seconds: number;
   /** Fraction of CPU time not idle (user, system, irq, steal, ...). */
   busy: number;
@@ -87,9 +101,13 @@ export interface CpuActivity {
 
 /** The aggregate `cpu` line of `/proc/stat`, in clock ticks, with the time it was read. */
 export interface CpuTimes {
+  /** When it was read (`performance.now()`, ms). */
   at: number;
+  /** All CPU time, in clock ticks. */
   total: number;
+  /** Idle and I/O-wait time, in clock ticks. */
   idle: number;
+  /** Time the hypervisor gave to other guests, in clock ticks. */
   steal: number;
 }
 

@@ -27,6 +27,7 @@ export interface Yardsticks {
   nullSyscallNs: number;
   /** One `pread()` of each size from a 4 MiB file in /dev/shm, every word checked, ns. */
   pread: { sizeBytes: number; ns: number }[];
+  /** How it is computed, in words. */
   method: string;
 }
 

@@ -171,9 +171,13 @@ export function textTable(header: string[], rows: string[][], alignRight: boolea
 
 /** ANSI styles, active only on a terminal that has not asked for no colour. */
 export interface Colors {
+  /** Bold text. */
   bold(text: string): string;
+  /** Dimmed text. */
   dim(text: string): string;
+  /** Yellow text (warnings). */
   yellow(text: string): string;
+  /** Red text (errors). */
   red(text: string): string;
 }
 

@@ -17,7 +17,7 @@ const HALF = 1 << (SUB_BITS - 1); // 128
 const MAGNITUDES = 33;
 
 /** Buckets in a histogram; the shim must agree (`rp_hist_buckets`). */
-export const HISTOGRAM_BUCKETS = FIRST + MAGNITUDES * HALF;
+export const HISTOGRAM_BUCKETS: number = FIRST + MAGNITUDES * HALF;
 
 /** How percentiles are read from the histogram, for the report. */
 export const HISTOGRAM_METHOD =
@@ -118,14 +118,23 @@ export function mergeHistograms(...histograms: SparseHistogram[]): SparseHistogr
 
 /** Percentiles and exact figures of a latency distribution, in ns. */
 export interface LatencySummary {
+  /** How many values. */
   count: number;
+  /** The smallest. */
   min: number;
+  /** The largest. */
   max: number;
+  /** The arithmetic mean. */
   mean: number;
+  /** Median. */
   p50: number;
+  /** 90th percentile. */
   p90: number;
+  /** 99th percentile. */
   p99: number;
+  /** 99.9th percentile. */
   p999: number;
+  /** 99.99th percentile. */
   p9999: number;
 }
 

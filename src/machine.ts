@@ -11,16 +11,23 @@ import { cpuModel } from "./environment.ts";
 
 /** The stable facts behind a machine id; `machine.json` in the archive holds them. */
 export interface MachineFacts {
+  /** The host name. */
   hostname: string;
+  /** The CPU model, when the kernel names it. */
   cpuModel: string | null;
+  /** Logical CPUs available. */
   cpuCount: number;
+  /** The CPU architecture (`x86_64`, `aarch64`). */
   arch: string;
+  /** The operating system (`linux`). */
   os: string;
 }
 
 /** A machine: its id and the facts it is derived from. */
 export interface Machine {
+  /** The stable machine id (`<host>-<8 hex>`). */
   id: string;
+  /** The stable facts it is derived from. */
   facts: MachineFacts;
 }
 

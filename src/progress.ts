@@ -12,7 +12,9 @@ import type { TrialEvent } from "./sampling.ts";
 
 /** What the bench calls as trials finish, and once at the end. */
 export interface ProgressReporter {
+  /** Called after every trial. */
   onTrial(event: TrialEvent): void;
+  /** Called once at the end: clears the live line. */
   clear(): void;
 }
 

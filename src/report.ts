@@ -58,20 +58,33 @@ export const STEAL_WARNING = 0.02;
 
 /** One side of one trial: what the process asked for and really got. */
 export interface SideFigures {
+  /** Process id. */
   pid: number;
+  /** Thread id of the loop. */
   tid: number;
+  /** The nice value asked for (null: none asked). */
   niceRequested: number | null;
+  /** The nice value the loop thread had. */
   niceAchieved: number | null;
+  /** The loop thread's scheduling policy. */
   schedPolicy: string;
+  /** The CPUs asked for (null: none asked). */
   affinityRequested: number[] | null;
+  /** The CPUs the loop thread was allowed on. */
   affinityActual: number[];
+  /** The CPU the loop started on. */
   cpuStart: number;
+  /** The CPU the loop ended on. */
   cpuEnd: number;
   /** Exact CPU time of the loop thread (CLOCK_THREAD_CPUTIME_ID); user/system split from getrusage, in ticks. */
   cpuNs: number;
+  /** User CPU time (getrusage, in ticks), ns. */
   userNs: number;
+  /** System CPU time (getrusage, in ticks), ns. */
   systemNs: number;
+  /** Voluntary context switches. */
   voluntarySwitches: number;
+  /** Involuntary context switches. */
   involuntarySwitches: number;
 }
 
@@ -79,12 +92,17 @@ export interface SideFigures {
 export interface Sample {
   /** Position among all the trials of the run (warm-ups included), from 1. */
   order: number;
+  /** Messages, round trips or requests in the trial. */
   iterations: number;
+  /** Wall-clock ns of the timed loop. */
   elapsedNs: number;
+  /** Wall-clock ns per message, round trip or request. */
   nsPerItem: number;
   /** CPU time of both loop threads (CLOCK_THREAD_CPUTIME_ID), per message or round trip. */
   cpuNsPerItem: number;
+  /** The producer (client) side. */
   producer: SideFigures;
+  /** The consumer (server) side. */
   consumer: SideFigures;
 }
 
@@ -102,6 +120,7 @@ export interface LatencyEntry {
 
 /** Figures for one series: one transport, mode, message size and placement. */
 export interface ResultEntry {
+  /** The transport's name. */
   transport: string;
   /** Which code ran the loops: `native` (C in the shim). */
   engine: "native";
@@ -145,10 +164,15 @@ export interface ResultEntry {
 export interface Comparison {
   /** e.g. `pipe/shm`. */
   name: string;
+  /** The transport compared. */
   numerator: string;
+  /** The transport compared against (`shm`). */
   denominator: string;
+  /** Stream, ping-pong or file server. */
   mode: Mode;
+  /** Bytes per message (per reply for the file server). */
   sizeBytes: number;
+  /** Where the two processes ran. */
   placement: PlacementKind;
   /** File server: requests in flight. */
   queueDepth?: number;
@@ -160,7 +184,9 @@ export interface Comparison {
 
 /** What each role of process asked for and got, over all trials. */
 export interface ProcessEntry {
+  /** Which process. */
   role: "supervisor" | Role;
+  /** The nice value asked for (null: none asked). */
   niceRequested: number | null;
   /** The value every trial got; when trials differed, the highest (least favoured). */
   niceAchieved: number | null;
@@ -170,19 +196,25 @@ export interface ProcessEntry {
   schedPolicies: string[];
   /** The CPU asked for, and every CPU a loop started or ended on. */
   affinityRequested: number[] | null;
+  /** Every CPU a loop started or ended on. */
   cpusSeen: number[];
+  /** Why pinning failed, if it did. */
   affinityError: string | null;
 }
 
 /** A whole report (schema version 4). */
 export interface Report {
+  /** The report format's version. */
   schemaVersion: typeof SCHEMA_VERSION;
+  /** The kit: name, version, git commit and whether the checkout had changes. */
   kit: { name: "ringpipe"; version: string; commit: string | null; dirty: boolean | null };
   /** ISO 8601 UTC. */
   createdAt: string;
   /** The command that reruns this experiment. */
   command: string;
+  /** The machine and toolchain. */
   environment: Environment;
+  /** Everything needed to rerun the same experiment. */
   parameters: {
     transports: string[];
     modes: Mode[];
@@ -223,9 +255,13 @@ export interface Report {
   methods: typeof METHODS & { latency: string; timing: string };
   /** File-server scenario only: the kernel's own costs, measured in the supervisor. */
   yardsticks?: Yardsticks;
+  /** What each process asked for and got. */
   processes: ProcessEntry[];
+  /** One entry per series. */
   results: ResultEntry[];
+  /** Every transport against the ring. */
   comparisons: Comparison[];
+  /** Plain sentences. */
   warnings: string[];
 }
 
@@ -236,9 +272,11 @@ export interface Report {
  * half/half CI reached, the smallest change this run could tell from noise.
  */
 export interface NoiseBand {
+  /** How it is computed, in words. */
   method: string;
   /** Null with fewer than 4 timed trials in every series. */
   band: number | null;
+  /** One entry per series with at least 4 timed trials. */
   series: {
     transport: string;
     mode: Mode;
@@ -289,14 +327,21 @@ export function noiseBand(results: ResultEntry[]): NoiseBand {
 
 /** The parts of a report that do not come from the samples. */
 export interface ReportContext {
+  /** The bench options. */
   options: BenchOptions;
+  /** The machine and toolchain. */
   environment: Environment;
   /** The machine's id and stable facts (`machineOf(environment)`). */
   machine: Machine;
+  /** Where the two processes ran. */
   placement: Placement;
+  /** The checkout's commit and whether it had uncommitted changes. */
   git: { commit: string | null; dirty: boolean | null };
+  /** The command line that reruns it. */
   command: string;
+  /** When the run started. */
   createdAt: Date;
+  /** The supervisor's own nice value. */
   supervisorNice: number | null;
   /** Sentences for the warnings that only the caller knows (series skipped, ...). */
   notes?: string[];

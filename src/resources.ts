@@ -11,7 +11,9 @@ import { UsageError } from "./errors.ts";
 
 /** What the machine has room for, in bytes (null when unknown). */
 export interface MemoryRoom {
+  /** Free bytes in /dev/shm. */
   shmFree: number | null;
+  /** `MemAvailable` in bytes. */
   memAvailable: number | null;
 }
 

@@ -42,11 +42,13 @@ export interface SamplingPlan {
 
 /** A trial with its position among all the trials of the run, from 1. */
 export interface MeasuredTrial extends TrialResult {
+  /** Position among all trials of the run, from 1. */
   order: number;
 }
 
 /** Every trial of one series, in the order each was measured. */
 export interface SeriesSamples {
+  /** What was measured. */
   series: Series;
   /** Messages (or round trips) per timed trial. */
   iterations: number;
@@ -61,7 +63,9 @@ export type StopReason = "fixed-count" | "target-reached" | "budget-spent" | "tr
 
 /** The samples and how the sampling went. */
 export interface SamplingOutcome {
+  /** Every series' trials. */
   samples: SeriesSamples[];
+  /** Why the timed trials stopped. */
   stopReason: StopReason;
   /** Seconds from the first warm-up to the end of the last trial. */
   elapsedSeconds: number;
@@ -71,16 +75,19 @@ export interface SamplingOutcome {
 export interface TrialEvent {
   /** Counts every trial of the run from 1. */
   order: number;
+  /** A warm-up or a timed trial. */
   kind: "warm-up" | "run";
   /** The series' label (`shm stream 8 B cross`). */
   series: string;
   /** 1-based index of this kind for this series. */
   index: number;
+  /** The trial. */
   result: MeasuredTrial;
   /** Current relative CI half-width of each series' median (Infinity until known). */
   halfWidths: Record<string, number>;
   /** Seconds since the start, and the budget (null for a fixed count). */
   elapsedSeconds: number;
+  /** The budget (null for a fixed count). */
   budgetSeconds: number | null;
 }
 
@@ -104,14 +111,19 @@ export const TIMEOUT_ALLOWANCE_MS = 30_000;
 export interface StoppingState {
   /** Timed trials each series has (rounds completed). */
   trials: number;
+  /** A fixed trial count, or null. */
   runs: number | null;
+  /** The minimum per series. */
   minTrials: number;
+  /** The target relative CI half-width. */
   targetCi: number;
   /** Each series' relative CI half-width of the median (Infinity when below 95% coverage). */
   halfWidths: number[];
+  /** Time since the start. */
   elapsedMs: number;
   /** How long the next round is expected to take. */
   nextRoundMs: number;
+  /** The budget. */
   budgetMs: number;
 }
 

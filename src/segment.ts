@@ -35,7 +35,9 @@ export function segmentName(pid: number = Deno.pid): string {
 export interface SegmentLayout {
   /** Rings (0, 1 or 2), each of `ringSlots` slots of `ringStride` bytes. */
   rings: number;
+  /** Slots per ring. */
   ringSlots: number;
+  /** Bytes per slot. */
   ringStride: number;
   /** How waiting sides wait (the shim's `Wait` code). */
   wait: number;
@@ -43,6 +45,7 @@ export interface SegmentLayout {
   paceNs: number;
   /** File server: the file's size and the requests in flight (0 otherwise). */
   fileBytes: number;
+  /** File server: requests in flight (0 otherwise). */
   queueDepth: number;
 }
 

@@ -27,9 +27,13 @@ export type WaitPolicy = "spin" | "yield" | "futex" | "pipe";
 
 /** One combination to measure. */
 export interface Series {
+  /** The transport's name. */
   transport: Transport;
+  /** Stream, ping-pong or file server. */
   mode: Mode;
+  /** Bytes per message (per reply for the file server). */
   sizeBytes: number;
+  /** Where the two processes ran. */
   placement: PlacementKind;
   /** Producer (client) and consumer (server) CPUs, or null when unpinned. */
   cpus: [number, number] | null;

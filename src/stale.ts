@@ -17,7 +17,9 @@ const PRIVATE_DIR_NAME = new RegExp(`^${PRIVATE_DIR_PREFIX}(\\d+)-\\w+$`);
 
 /** Where to look; overridable for tests. */
 export interface StaleLocations {
+  /** The shared-memory folder (`/dev/shm`). */
   shmDir: string;
+  /** The temporary folder. */
   tempDir: string;
 }
 

@@ -26,7 +26,9 @@ export const METHODS = {
 
 /** A confidence interval and the coverage it really has (below the target for tiny samples). */
 export interface Interval {
+  /** Lower bound. */
   low: number;
+  /** Upper bound. */
   high: number;
   /** The interval's coverage, e.g. 0.95 (or the best reachable, e.g. 0.9375 for five samples). */
   level: number;
@@ -34,22 +36,35 @@ export interface Interval {
 
 /** Outliers by Tukey's fences. */
 export interface Outliers {
+  /** Below Q1 - 3 IQR. */
   lowSevere: number;
+  /** Between Q1 - 3 IQR and Q1 - 1.5 IQR. */
   lowMild: number;
+  /** Between Q3 + 1.5 IQR and Q3 + 3 IQR. */
   highMild: number;
+  /** Above Q3 + 3 IQR. */
   highSevere: number;
 }
 
 /** A summary of one set of samples. */
 export interface Summary {
+  /** How many values. */
   count: number;
+  /** The median. */
   median: number;
+  /** The arithmetic mean. */
   mean: number;
+  /** The smallest. */
   min: number;
+  /** The largest. */
   max: number;
+  /** 5th percentile. */
   p5: number;
+  /** 25th percentile (first quartile). */
   p25: number;
+  /** 75th percentile (third quartile). */
   p75: number;
+  /** 95th percentile. */
   p95: number;
   /** Sample standard deviation (n - 1), 0 for a single sample. */
   stddev: number;
@@ -59,6 +74,7 @@ export interface Summary {
   mad: number;
   /** 95% confidence interval of the median. */
   medianCi: Interval;
+  /** Outliers by Tukey's fences. */
   outliers: Outliers;
 }
 
@@ -306,9 +322,11 @@ export function relativeHalfWidth(interval: Interval, centre: number): number {
   return centre === 0 ? Infinity : (interval.high - interval.low) / 2 / Math.abs(centre);
 }
 
-/** One of two groups found by {@link twoModes}. */
-export interface Mode {
+/** One of the two groups {@link twoModes} finds. */
+export interface Group {
+  /** How many values. */
   count: number;
+  /** The median. */
   median: number;
 }
 
@@ -330,7 +348,7 @@ export function twoModes(
   values: readonly number[],
   minRatio = 2,
   minShare = 0.1,
-): { low: Mode; high: Mode } | null {
+): { low: Group; high: Group } | null {
   const sorted = sortedCopy(values);
   const n = sorted.length;
   let best = -1;

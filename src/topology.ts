@@ -7,9 +7,11 @@
 
 /** One logical CPU's place in the machine. */
 export interface CpuPlace {
+  /** The CPU's number. */
   cpu: number;
   /** Package (socket) and core ids; CPUs with the same pair are SMT siblings. */
   packageId: number | null;
+  /** Core id within the package. */
   coreId: number | null;
   /** CPUs that share this CPU's last-level cache (itself included), when `/sys` says. */
   llcShared: number[] | null;
@@ -161,8 +163,11 @@ export function chooseCpuPair(places: CpuPlace[]): [number, number] | null {
 
 /** Where the two loops were placed: CPUs (null: left to the scheduler) and how they relate. */
 export interface Placement {
+  /** What `--pin` asked for. */
   request: PinRequest;
+  /** Producer and consumer CPUs, or null when unpinned. */
   cpus: [number, number] | null;
+  /** How the two CPUs relate. */
   relation: CpuRelation | "unpinned";
 }
 

@@ -50,15 +50,21 @@ export interface TrialPlan {
 
 /** One verified sample: the timed run of one trial. */
 export interface TrialResult {
+  /** The transport's name. */
   transport: string;
+  /** Stream, ping-pong or file server. */
   mode: Mode;
+  /** Bytes per message (per reply for the file server). */
   sizeBytes: number;
+  /** Messages, round trips or requests in the trial. */
   iterations: number;
   /** From the producer's first message to the consumer's last (stream) or the client's last reply, CLOCK_MONOTONIC. */
   elapsedNs: number;
   /** `elapsedNs / iterations`: ns per message, or per round trip. */
   nsPerItem: number;
+  /** The producer (client) side. */
   producer: SideReport;
+  /** The consumer (server) side. */
   consumer: SideReport;
 }
 

@@ -32,10 +32,13 @@ export interface WorkerSpec {
   library: string;
   /** The trial segment's name and size. */
   segmentName: string;
+  /** The segment's size. */
   segmentBytes: number;
   /** Transport name and this worker's side of it. */
   transport: string;
+  /** Producer (client) or consumer (server). */
   role: Role;
+  /** Stream, ping-pong or file server. */
   mode: Mode;
   /** Bytes per message. */
   sizeBytes: number;
@@ -51,28 +54,37 @@ export interface WorkerSpec {
 
 /** What one side reports after its loop; 64-bit counters travel as decimal strings. */
 export interface SideReport {
+  /** Producer (client) or consumer (server). */
   role: Role;
   /** Process and thread that ran the loop. */
   pid: number;
+  /** Thread id of the loop. */
   tid: number;
   /** The nice value asked for (null: none asked), what the thread had afterwards, and why not, if it failed. */
   niceRequested: number | null;
+  /** The nice value the loop thread had. */
   niceAchieved: number | null;
+  /** Why setting nice failed, if it did. */
   niceError: string | null;
   /** The loop thread's scheduling policy (`SCHED_OTHER`, ...). */
   schedPolicy: string;
   /** The CPUs asked for (null: none asked), the CPUs allowed afterwards, and why pinning failed, if it did. */
   affinityRequested: number[] | null;
+  /** The CPUs the loop thread was allowed on. */
   affinityActual: number[];
+  /** Why pinning failed, if it did. */
   affinityError: string | null;
   /** The loop's return code (0 is success) and its meaning. */
   status: number;
+  /** The return code in words. */
   statusText: string;
   /** CLOCK_MONOTONIC ns at the first item moved and after the last (decimal strings). */
   startNs: string;
+  /** CLOCK_MONOTONIC ns after the last message (decimal string). */
   endNs: string;
   /** Items moved and their sum modulo 2^64 (decimal strings). */
   items: string;
+  /** Sum of the sequence numbers moved, modulo 2^64 (decimal string). */
   checksum: string;
   /** For a failed check: the first bad message, the byte offset of the bad word, what was expected and what arrived. */
   badItem: { index: string; offset: number; expected: string; got: string } | null;
@@ -80,12 +92,17 @@ export interface SideReport {
   latency: { minNs: number; maxNs: number; sumNs: number; histogram: SparseHistogram } | null;
   /** CPUs the loop started and ended on. */
   cpuStart: number;
+  /** The CPU the loop ended on. */
   cpuEnd: number;
   /** CPU time of the loop thread during the loop: exact total, and getrusage's (tick-grained) split; context switches. */
   cpuNs: number;
+  /** User CPU time (getrusage, in ticks), ns. */
   userNs: number;
+  /** System CPU time (getrusage, in ticks), ns. */
   systemNs: number;
+  /** Voluntary context switches. */
   voluntarySwitches: number;
+  /** Involuntary context switches. */
   involuntarySwitches: number;
 }
 

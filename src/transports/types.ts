@@ -30,7 +30,9 @@ export interface PrepareContext {
   privateDir: string;
   /** A name unique within the run, for files of this trial. */
   trialId: string;
+  /** Stream, ping-pong or file server. */
   mode: Mode;
+  /** Bytes per message (per reply for the file server). */
   sizeBytes: number;
 }
 
@@ -44,6 +46,7 @@ export interface SideContext {
   role: Role;
   /** What `prepare` returned. */
   endpoint: Endpoint;
+  /** Stream, ping-pong or file server. */
   mode: Mode;
   /** Bytes per message, a multiple of 8. */
   sizeBytes: number;

@@ -201,3 +201,6 @@ export {
 export type { LatencySummary, SparseHistogram } from "./src/histogram.ts";
 export { ratioOverTimeChart, renderCharts } from "./src/charts.ts";
 export type { Charts, RatioPoint } from "./src/charts.ts";
+export { Channel, ChannelError } from "./src/channel.ts";
+export type { ChannelOptions } from "./src/channel.ts";
+export type { Engine } from "./src/series.ts";

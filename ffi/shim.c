@@ -256,3 +256,28 @@ int64_t rp_yardstick_pread(const char *path, uint64_t file_bytes, uint64_t lengt
   free(buf);
   return result;
 }
+
+/* ---- for loops written in TypeScript (the deno engine): the same bookkeeping as the C loops ---- */
+
+/* Meets the peer, then starts the usage counters and the clock, exactly as a C loop does. */
+int32_t rp_side_begin(void *segment, int32_t role, uint64_t *out) {
+  struct rp_control *ctl = rp_control_of(segment);
+  memset(out, 0, RP_FIELDS * sizeof *out);
+  if (ctl->magic != RP_MAGIC || ctl->abi_version != RP_ABI_VERSION) return RP_BAD_SEGMENT;
+  int status = rp_rendezvous(ctl, role);
+  if (status != RP_OK) return status;
+  rp_usage_begin(out);
+  out[RP_T_START] = rp_now_ns();
+  return RP_OK;
+}
+
+/* Stops the clock and the usage counters, and records what the loop moved. */
+void rp_side_end(uint64_t *out, uint64_t items, uint64_t checksum) {
+  out[RP_T_END] = rp_now_ns();
+  rp_usage_end(out);
+  out[RP_ITEMS] = items;
+  out[RP_CHECKSUM] = checksum;
+}
+
+/* RP_OK while the run is wanted: the supervisor has not aborted and is still the parent. */
+int32_t rp_still_wanted_ffi(void *segment) { return rp_still_wanted(rp_control_of(segment)); }

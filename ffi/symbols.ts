@@ -229,6 +229,26 @@ export const symbols = {
     ],
     result: "i64",
   },
+  /** int32_t rp_side_begin(void *segment, int32_t role, uint64_t *out) */
+  rp_side_begin: {
+    parameters: [
+      "pointer", /* void *segment */
+      "i32", /* int32_t role */
+      "buffer", /* uint64_t *out (RP_FIELDS slots) */
+    ],
+    result: "i32",
+  },
+  /** void rp_side_end(uint64_t *out, uint64_t items, uint64_t checksum) */
+  rp_side_end: {
+    parameters: [
+      "buffer", /* uint64_t *out */
+      "u64", /* uint64_t items */
+      "u64", /* uint64_t checksum */
+    ],
+    result: "void",
+  },
+  /** int32_t rp_still_wanted_ffi(void *segment) */
+  rp_still_wanted_ffi: { parameters: ["pointer" /* void *segment */], result: "i32" },
   /** int32_t rp_close(int32_t fd) */
   rp_close: { parameters: ["i32" /* int32_t fd */], result: "i32" },
   /** int32_t rp_nice_set(int32_t nice) */

@@ -147,7 +147,8 @@ function outlierText(r: ResultEntry): string {
 
 function comparisonFor(report: Report, r: ResultEntry): Comparison | undefined {
   return report.comparisons.find((c) =>
-    c.numerator === r.transport && c.mode === r.mode && c.sizeBytes === r.sizeBytes &&
+    c.numerator === r.transport && (c.engine ?? "native") === r.engine && c.mode === r.mode &&
+    c.sizeBytes === r.sizeBytes &&
     c.placement === r.placement
   );
 }
@@ -171,7 +172,7 @@ function streamSection(report: Report, charts: ChartFiles): string {
     const versus = comparisonFor(report, r);
     return [
       formatSize(r.sizeBytes),
-      `\`${r.transport}\``,
+      `\`${r.transport}\`${r.engine === "native" ? "" : ` (${r.engine})`}`,
       r.placement + (r.waitPolicy === "yield" ? " (yield)" : ""),
       formatCount(r.iterations),
       String(r.samples.length),
@@ -225,7 +226,7 @@ function pingpongSection(report: Report, charts: ChartFiles): string {
     const rt = r.latency!.roundTrip;
     return [
       formatSize(r.sizeBytes),
-      `\`${r.transport}\``,
+      `\`${r.transport}\`${r.engine === "native" ? "" : ` (${r.engine})`}`,
       r.placement + (r.waitPolicy === "yield" ? " (yield)" : ""),
       String(r.samples.length),
       `**${formatNs(r.nsPerItem.median)}**`,
@@ -303,7 +304,7 @@ function spreadSection(report: Report): string {
     return [
       r.mode,
       formatSize(r.sizeBytes),
-      `\`${r.transport}\``,
+      `\`${r.transport}\`${r.engine === "native" ? "" : ` (${r.engine})`}`,
       r.placement,
       ...[s.min, s.p5, s.p25, s.median, s.p75, s.p95, s.max, s.mad].map(formatNs),
     ];

@@ -8,7 +8,7 @@
 import { parseArgs } from "node:util";
 import { UsageError } from "./errors.ts";
 import { MODES } from "./series.ts";
-import type { Mode, WaitPolicy } from "./series.ts";
+import type { Engine, Mode, WaitPolicy } from "./series.ts";
 import { TRANSPORTS } from "./transports/mod.ts";
 
 /** Where the two loops run: chosen by the kit, left to the scheduler, or two given CPUs. */
@@ -47,6 +47,10 @@ export interface BenchOptions {
   scenario: "matrix" | "fileserver";
   /** File server: the numbers of requests in flight to measure. */
   depths: number[];
+  /** Which code runs the loops: C (`native`), TypeScript (`deno`), or both. */
+  engines: Engine[];
+  /** Deno engine: the ring's sender publishes its index every this many items. */
+  publishEvery: number;
   /** Seconds one trial may take before both workers are killed, or null for automatic. */
   timeoutSeconds: number | null;
   /** Transport names, in the order given. */
@@ -159,6 +163,9 @@ ${transports}
                     {offset, length} from a file in its memory, against pread()
                     and a null system call (sizes 64,4K,64K; shm,ring-futex,pipe)
   --depth L         file server: requests in flight, 1..64 (default 1,8)
+  --engine E        which code runs the loops: native (C, default), deno
+                    (TypeScript: 8-byte streams over shm and pipe), or both
+  --publish-every N deno engine: the ring's sender publishes every N items (default 1)
   --timeout S       kill both workers of a trial that takes longer than S seconds
                     (default: 30 s plus 20 times the trial's expected length)
   --nice=N          nice value for both loop threads, -20..19 (default ${DEFAULTS.nice});
@@ -205,6 +212,8 @@ export function parseBenchOptions(args: string[]): BenchOptions {
         wait: { type: "string" },
         pace: { type: "string" },
         scenario: { type: "string" },
+        engine: { type: "string" },
+        "publish-every": { type: "string" },
         depth: { type: "string" },
         transports: { type: "string" },
         nice: { type: "string" },
@@ -246,6 +255,10 @@ export function parseBenchOptions(args: string[]): BenchOptions {
     paceNs: v.pace === undefined ? 0 : duration("--pace", v.pace),
     scenario: v.scenario === undefined ? "matrix" : scenarioName(v.scenario),
     depths: v.depth === undefined ? [...FILESERVER.depths] : depthList(v.depth),
+    engines: v.engine === undefined ? ["native"] : engineList(v.engine),
+    publishEvery: v["publish-every"] === undefined
+      ? 1
+      : wholeNumber("--publish-every", v["publish-every"], 1, 4096),
     transports: v.transports === undefined ? [...DEFAULTS.transports] : transportList(v.transports),
     allTransports: v.transports?.trim() === "all",
     nice: v.nice === undefined ? DEFAULTS.nice : wholeNumber("--nice", v.nice, -20, 19),
@@ -327,6 +340,12 @@ function fraction(name: string, text: string): number {
     throw new UsageError(`${name} must be a fraction such as 2% or 0.02, got '${text}'`);
   }
   return value;
+}
+
+function engineList(text: string): Engine[] {
+  if (text === "native" || text === "deno") return [text];
+  if (text === "both") return ["native", "deno"];
+  throw new UsageError(`--engine must be native, deno or both, got '${text}'`);
 }
 
 function scenarioName(text: string): "fileserver" {

@@ -17,7 +17,7 @@ import type { LatencySummary, SparseHistogram } from "./histogram.ts";
 import type { PlacementRequest } from "./options.ts";
 import type { MeasuredTrial, SamplingOutcome, SeriesSamples, StopReason } from "./sampling.ts";
 import { seriesLabel, waitPolicy } from "./series.ts";
-import type { Mode, PlacementKind, WaitPolicy } from "./series.ts";
+import type { Engine, Mode, PlacementKind, WaitPolicy } from "./series.ts";
 import { trialLayout } from "./trial.ts";
 import { formatNs } from "./format.ts";
 import { bootstrapRatio, METHODS, relativeHalfWidth, summarize, twoModes } from "./statistics.ts";
@@ -122,8 +122,8 @@ export interface LatencyEntry {
 export interface ResultEntry {
   /** The transport's name. */
   transport: string;
-  /** Which code ran the loops: `native` (C in the shim). */
-  engine: "native";
+  /** Which code ran the loops: `native` (C in the shim) or `deno` (TypeScript). */
+  engine: Engine;
   /** `stream` (one way) or `pingpong` (request and reply of the same size). */
   mode: Mode;
   /** Bytes per message (each request and each reply in ping-pong). */
@@ -176,6 +176,8 @@ export interface Comparison {
   placement: PlacementKind;
   /** File server: requests in flight. */
   queueDepth?: number;
+  /** The engine of both sides (`native` when absent); `deno/native` compares engines instead. */
+  engine?: Engine;
   /** Median ns per item of the numerator over that of the denominator. */
   ratioOfMedians: number;
   /** Its bootstrap confidence interval ({@link METHODS}.ratioCi). */
@@ -235,6 +237,10 @@ export interface Report {
     wait?: WaitPolicy;
     /** `--pace` in ns, when given. */
     paceNs?: number;
+    /** `--engine`, when not just native. */
+    engines?: Engine[];
+    /** `--publish-every` of the deno engine, when not 1. */
+    publishEvery?: number;
   };
   /** How the trials went: why they stopped, whether the CI target was met, how long it took. */
   sampling: {
@@ -388,6 +394,8 @@ export function buildReport(outcome: SamplingOutcome, context: ReportContext): R
       quick: options.quick,
       ...(options.wait === null ? {} : { wait: options.wait }),
       ...(options.paceNs === 0 ? {} : { paceNs: options.paceNs }),
+      ...(options.engines.includes("deno") ? { engines: options.engines } : {}),
+      ...(options.publishEvery === 1 ? {} : { publishEvery: options.publishEvery }),
     },
     sampling: {
       stopReason: outcome.stopReason,
@@ -504,7 +512,7 @@ function resultEntry(samples: SeriesSamples, ringSlotsAsked: number): ResultEntr
   const layout = trialLayout({ series, ringSlots: ringSlotsAsked });
   return {
     transport: series.transport.name,
-    engine: "native",
+    engine: series.engine ?? "native",
     mode: series.mode,
     sizeBytes: series.sizeBytes,
     placement: series.placement,
@@ -566,10 +574,33 @@ export function compareWithRing(results: ResultEntry[]): Comparison[] {
         sizeBytes: r.sizeBytes,
         placement: r.placement,
         ...(r.queueDepth === undefined ? {} : { queueDepth: r.queueDepth }),
+        ...(r.engine === "native" ? {} : { engine: r.engine }),
         ratioOfMedians: estimate,
         ci: interval,
       });
     }
+  }
+  // The deno engine against the native loops, transport by transport.
+  for (const deno of results.filter((r) => r.engine === "deno")) {
+    const native = results.find((r) =>
+      r.engine === "native" && r.transport === deno.transport && r.mode === deno.mode &&
+      r.sizeBytes === deno.sizeBytes && r.placement === deno.placement
+    );
+    if (native === undefined) continue;
+    const { estimate, interval } = bootstrapRatio(
+      deno.samples.map((s) => s.nsPerItem),
+      native.samples.map((s) => s.nsPerItem),
+    );
+    comparisons.push({
+      name: "deno/native",
+      numerator: `${deno.transport} (deno)`,
+      denominator: `${native.transport} (native)`,
+      mode: deno.mode,
+      sizeBytes: deno.sizeBytes,
+      placement: deno.placement,
+      ratioOfMedians: estimate,
+      ci: interval,
+    });
   }
   return comparisons;
 }

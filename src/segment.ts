@@ -123,6 +123,12 @@ export class Segment {
     return segment;
   }
 
+  /** Creates and maps a new zero-filled segment of `bytes`, with no control block (for a `Channel`). */
+  static createRaw(shim: Shim, bytes: number): Segment {
+    const name = segmentName();
+    return new Segment(shim, name, bytes, map(shim, name, bytes, true));
+  }
+
   /** Maps an existing segment that the supervisor created. */
   static attach(shim: Shim, name: string, bytes: number): Segment {
     return new Segment(shim, name, bytes, map(shim, name, bytes, false));

@@ -25,9 +25,14 @@ export type PlacementKind = "cross" | "same" | "unpinned";
 /** How a side with nothing to do waits: spin, give the CPU away, or (rings) sleep on a futex. */
 export type WaitPolicy = "spin" | "yield" | "futex" | "pipe";
 
+/** Which code runs the loops: C in the shim, or TypeScript in the worker. */
+export type Engine = "native" | "deno";
+
 /** One combination to measure. */
 export interface Series {
-  /** The transport's name. */
+  /** Which code runs the loops (default `native`). */
+  engine?: Engine;
+  /** The transport. */
   transport: Transport;
   /** Stream, ping-pong or file server. */
   mode: Mode;
@@ -138,13 +143,16 @@ export function formatSize(bytes: number): string {
  * ```
  */
 export function seriesLabel(
-  series: Pick<Series, "mode" | "sizeBytes" | "placement" | "queueDepth"> & {
+  series: Pick<Series, "mode" | "sizeBytes" | "placement" | "queueDepth" | "engine"> & {
     transport: { name: string } | string;
   },
 ): string {
   const name = typeof series.transport === "string" ? series.transport : series.transport.name;
   const depth = series.queueDepth === undefined ? "" : ` depth ${series.queueDepth}`;
-  return `${name} ${series.mode}${depth} ${formatSize(series.sizeBytes)} ${series.placement}`;
+  const engine = series.engine === "deno" ? " (deno)" : "";
+  return `${name}${engine} ${series.mode}${depth} ${
+    formatSize(series.sizeBytes)
+  } ${series.placement}`;
 }
 
 /**
@@ -163,24 +171,27 @@ export function planSeries(
   modes: readonly Mode[],
   sizes: readonly number[],
   placements: { kind: PlacementKind; cpus: [number, number] | null }[],
-  tuning: { wait?: WaitPolicy | null; paceNs?: number; depths?: number[] } = {},
+  tuning: { wait?: WaitPolicy | null; paceNs?: number; depths?: number[]; engines?: Engine[] } = {},
 ): Series[] {
   const all: Series[] = [];
   for (const mode of modes) {
     for (const sizeBytes of sizes) {
       for (const placement of placements) {
-        for (const transport of transports) {
-          const base: Series = {
-            transport,
-            mode,
-            sizeBytes,
-            placement: placement.kind,
-            cpus: placement.cpus,
-            wait: tuning.wait ?? null,
-            paceNs: mode === "pingpong" ? tuning.paceNs ?? 0 : 0,
-          };
-          if (mode !== "fileserver") all.push(base);
-          else for (const queueDepth of tuning.depths ?? [1]) all.push({ ...base, queueDepth });
+        for (const engine of tuning.engines ?? ["native"]) {
+          for (const transport of transports) {
+            const base: Series = {
+              engine,
+              transport,
+              mode,
+              sizeBytes,
+              placement: placement.kind,
+              cpus: placement.cpus,
+              wait: tuning.wait ?? null,
+              paceNs: mode === "pingpong" ? tuning.paceNs ?? 0 : 0,
+            };
+            if (mode !== "fileserver") all.push(base);
+            else for (const queueDepth of tuning.depths ?? [1]) all.push({ ...base, queueDepth });
+          }
         }
       }
     }

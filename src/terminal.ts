@@ -22,6 +22,11 @@ import { halfWidth } from "./report.ts";
 import type { Report, ResultEntry } from "./report.ts";
 import { formatSize } from "./series.ts";
 
+/** A transport's name in a table, with its engine when it is not the native one. */
+const label = (
+  r: ResultEntry,
+) => (r.engine === "native" ? r.transport : `${r.transport} (${r.engine})`);
+
 /**
  * The terminal summary of a report.
  *
@@ -50,7 +55,8 @@ export function renderSummary(report: Report, c: Colors): string {
   const showPlacement = new Set(report.results.map((r) => r.placement)).size > 1;
   const versus = (r: ResultEntry) => {
     const x = report.comparisons.find((x) =>
-      x.numerator === r.transport && x.mode === r.mode && x.sizeBytes === r.sizeBytes &&
+      x.numerator === r.transport && (x.engine ?? "native") === r.engine && x.mode === r.mode &&
+      x.sizeBytes === r.sizeBytes &&
       x.placement === r.placement
     );
     return x === undefined ? "" : `${formatRatio(x.ratioOfMedians)}x`;
@@ -77,7 +83,7 @@ export function renderSummary(report: Report, c: Colors): string {
         ],
         stream.map((r) => [
           formatSize(r.sizeBytes),
-          r.transport,
+          label(r),
           ...(showPlacement ? [r.placement] : []),
           String(r.samples.length),
           formatNs(r.nsPerItem.median),
@@ -110,7 +116,7 @@ export function renderSummary(report: Report, c: Colors): string {
         ],
         pingpong.map((r) => [
           formatSize(r.sizeBytes),
-          r.transport,
+          label(r),
           ...(showPlacement ? [r.placement] : []),
           String(r.samples.length),
           formatNs(r.nsPerItem.median),
@@ -158,7 +164,7 @@ export function renderSummary(report: Report, c: Colors): string {
       for (const r of served.filter((x) => x.sizeBytes === size)) {
         rows.push([
           formatSize(size),
-          r.transport,
+          label(r),
           String(r.queueDepth ?? 1),
           formatNs(r.latency!.roundTrip.p50),
           (r.latency!.roundTrip.p50 / y.nullSyscallNs).toFixed(1),

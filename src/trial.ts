@@ -46,6 +46,8 @@ export interface TrialPlan {
   ringSlots: number;
   /** How long the whole trial (both processes) may take before both are killed. */
   timeoutMs: number;
+  /** Deno engine: the sender publishes its index every this many messages (default 1). */
+  publishEvery?: number;
 }
 
 /** One verified sample: the timed run of one trial. */
@@ -122,6 +124,7 @@ export async function runTrial(
       trialId,
       mode,
       sizeBytes,
+      engine: series.engine ?? "native",
     });
     const outcomes = await supervise(
       ROLES.map((role, i) => {
@@ -133,6 +136,8 @@ export async function runTrial(
           role,
           mode,
           sizeBytes,
+          engine: series.engine ?? "native",
+          publishEvery: plan.publishEvery ?? 1,
           iterations: plan.iterations,
           nice: plan.nice,
           cpu: series.cpus === null ? null : series.cpus[i],

@@ -14,7 +14,7 @@ import { ResultField, Status } from "../ffi/symbols.ts";
 import { HISTOGRAM_BUCKETS, toSparse } from "./histogram.ts";
 import type { SparseHistogram } from "./histogram.ts";
 import { Segment } from "./segment.ts";
-import type { Mode } from "./series.ts";
+import type { Engine, Mode } from "./series.ts";
 import { transportNamed } from "./transports/mod.ts";
 import type { Endpoint, Role } from "./transports/mod.ts";
 
@@ -42,6 +42,10 @@ export interface WorkerSpec {
   mode: Mode;
   /** Bytes per message. */
   sizeBytes: number;
+  /** Which code runs the loop. */
+  engine: Engine;
+  /** Deno engine: the sender's publication cadence. */
+  publishEvery: number;
   /** Messages (stream) or round trips (ping-pong). */
   iterations: number;
   /** The nice value to request for the loop thread, or null to leave it. */
@@ -112,11 +116,11 @@ export interface SideReport {
  * @example
  * ```ts ignore
  * import { runWorker } from "./worker.ts";
- * const report = runWorker(JSON.parse(Deno.args[0]));
+ * const report = await runWorker(JSON.parse(Deno.args[0]));
  * console.log(report.status === 0 ? "ok" : report.statusText);
  * ```
  */
-export function runWorker(spec: WorkerSpec): SideReport {
+export async function runWorker(spec: WorkerSpec): Promise<SideReport> {
   const transport = transportNamed(spec.transport);
   if (transport === undefined) throw new Error(`unknown transport ${spec.transport}`);
   using shim = Shim.open(spec.library);
@@ -138,7 +142,7 @@ export function runWorker(spec: WorkerSpec): SideReport {
     const schedPolicy = shim.schedPolicy();
     const out = new BigUint64Array(ResultField.FIELDS);
     const hist = new BigUint64Array(HISTOGRAM_BUCKETS);
-    const status = transport.runSide({
+    const context = {
       shim,
       segment,
       role: spec.role,
@@ -148,7 +152,17 @@ export function runWorker(spec: WorkerSpec): SideReport {
       iterations: spec.iterations,
       out,
       hist,
-    });
+      publishEvery: spec.publishEvery,
+    };
+    let status: number;
+    if (spec.engine === "deno") {
+      if (transport.runSideDeno === undefined) {
+        throw new Error(`${transport.name} has no TypeScript loop`);
+      }
+      status = await transport.runSideDeno(context);
+    } else {
+      status = transport.runSide(context);
+    }
     const client = spec.mode !== "stream" && spec.role === "producer" && status === Status.OK;
     const field = (slot: number) => out[slot].toString();
     return {
@@ -200,7 +214,7 @@ export function runWorker(spec: WorkerSpec): SideReport {
 if (import.meta.main) {
   let report: SideReport;
   try {
-    report = runWorker(JSON.parse(Deno.args[0] ?? "null") as WorkerSpec);
+    report = await runWorker(JSON.parse(Deno.args[0] ?? "null") as WorkerSpec);
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     Deno.exit(WORKER_SETUP_FAILED);

@@ -29,6 +29,21 @@ Deno.test("--quick shortens the run; explicit values still win", () => {
   assert.equal(both.trialSeconds, 0.2);
 });
 
+Deno.test("--engine and --publish-every", () => {
+  assert.deepEqual(parseBenchOptions([]).engines, ["native"]);
+  assert.deepEqual(parseBenchOptions(["--engine", "both"]).engines, ["native", "deno"]);
+  assert.deepEqual(parseBenchOptions(["--engine", "deno"]).engines, ["deno"]);
+  assert.equal(parseBenchOptions(["--publish-every", "64"]).publishEvery, 64);
+  assert.throws(
+    () => parseBenchOptions(["--engine", "python"]),
+    /--engine must be native, deno or both/,
+  );
+  assert.throws(
+    () => parseBenchOptions(["--publish-every", "0"]),
+    /--publish-every must be a whole number from 1/,
+  );
+});
+
 Deno.test("--wait, --pace, --transports all", () => {
   assert.equal(parseBenchOptions(["--wait", "futex"]).wait, "futex");
   assert.equal(parseBenchOptions([]).wait, null);

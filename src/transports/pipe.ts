@@ -9,6 +9,7 @@
 
 import { cString } from "../../ffi/library.ts";
 import { modeCode } from "../series.ts";
+import { denoPipeSide } from "./deno_loops.ts";
 import type { Transport } from "./types.ts";
 
 /**
@@ -20,12 +21,15 @@ import type { Transport } from "./types.ts";
  * console.log(pipe.name, pipe.originalLabel); // "pipe" "KERNEL"
  * ```
  */
-export const pipe: Transport = pipeLike(
-  "pipe",
-  "kernel pipe (named FIFO), one write() and one read() per message",
-  false,
-  { originalLabel: "KERNEL" },
-);
+export const pipe: Transport = {
+  ...pipeLike(
+    "pipe",
+    "kernel pipe (named FIFO), one write() and one read() per message",
+    false,
+    { originalLabel: "KERNEL" },
+  ),
+  runSideDeno: denoPipeSide,
+};
 
 /**
  * The same pipes, but the sender hands its pages to the kernel with

@@ -11,8 +11,10 @@
  */
 
 import { cString } from "../../ffi/library.ts";
+import { Channel } from "../channel.ts";
+import { denoRingSide } from "./deno_loops.ts";
 import { modeCode } from "../series.ts";
-import type { Transport } from "./types.ts";
+import type { Endpoint, Transport } from "./types.ts";
 
 function ring(
   name: string,
@@ -50,11 +52,27 @@ function ring(
  * console.log(shm.name, shm.originalLabel, shm.rings("pingpong")); // "shm" "SHMEM" 2
  * ```
  */
-export const shm: Transport = ring(
-  "shm",
-  "SPSC ring in shared memory, cached indices, spinning on both sides",
-  { originalLabel: "SHMEM" },
-);
+export const shm: Transport = {
+  ...ring(
+    "shm",
+    "SPSC ring in shared memory, cached indices, spinning on both sides",
+    { originalLabel: "SHMEM" },
+  ),
+  // The deno engine runs its loop over a Channel (src/channel.ts) that the supervisor creates.
+  prepare: async ({ shim, engine }): Promise<Endpoint> => {
+    if (engine !== "deno") return {};
+    const channel = await Channel.create({ shim, slots: DENO_RING_SLOTS, slotBytes: 16 });
+    channel.close(); // the workers attach by name; the supervisor unlinks it after the trial
+    return { channel: channel.name };
+  },
+  cleanup: (shim, endpoint) => {
+    if (endpoint.channel) shim.symbols.rp_shm_unlink(cString(String(endpoint.channel)));
+  },
+  runSideDeno: denoRingSide,
+};
+
+/** Slots of the deno engine's channel (16 bytes each: a length and an 8-byte item). */
+const DENO_RING_SLOTS = 4096;
 
 /**
  * The ring a real program would ship: spin briefly, then sleep on a futex.

@@ -9,7 +9,7 @@
 
 import type { Shim } from "../../ffi/library.ts";
 import type { Segment } from "../segment.ts";
-import type { Mode } from "../series.ts";
+import type { Engine, Mode } from "../series.ts";
 
 /** Which side of a trial a worker plays: the producer is the client in ping-pong, the consumer the server. */
 export type Role = "producer" | "consumer";
@@ -34,6 +34,8 @@ export interface PrepareContext {
   mode: Mode;
   /** Bytes per message (per reply for the file server). */
   sizeBytes: number;
+  /** Which code will run the loops. */
+  engine: Engine;
 }
 
 /** What a worker gives a transport when it runs one side. */
@@ -56,6 +58,8 @@ export interface SideContext {
   out: BigUint64Array<ArrayBuffer>;
   /** The latency histogram the ping-pong client fills (`HISTOGRAM_BUCKETS` slots). */
   hist: BigUint64Array<ArrayBuffer>;
+  /** The deno engine's publication cadence (`--publish-every`). */
+  publishEvery: number;
 }
 
 /**
@@ -95,6 +99,11 @@ export interface Transport {
   messageLimits?(): { min?: number; max?: number; why: string } | null;
   /** Supervisor, after the trial (and on an interrupt): removes what `prepare` made outside the private directory. */
   cleanup?(shim: Shim, endpoint: Endpoint): void;
+  /**
+   * Worker, deno engine (8-byte streams): the same, with the loop in TypeScript;
+   * absent where the transport has no TypeScript loop.
+   */
+  runSideDeno?(context: SideContext): number | Promise<number>;
   /**
    * Worker: opens its ends, runs the C loop once (one FFI call), closes.
    * Returns the loop's status: 0, a positive `Status`, or `-errno`.

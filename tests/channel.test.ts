@@ -1,0 +1,195 @@
+import assert from "node:assert/strict";
+import { Channel, ChannelError } from "../src/channel.ts";
+import { ourSegments } from "./shm_leaks.ts";
+
+const PEER = new URL("./channel_peer.ts", import.meta.url).pathname;
+
+function peer(name: string, action: string, count = 0): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", PEER, name, action, String(count)],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}
+
+async function outputOf(child: Deno.ChildProcess): Promise<string> {
+  const output = await child.output();
+  const text = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
+  assert.equal(output.code, 0, text);
+  return text.trim();
+}
+
+/** Messages of every length from 0 to the slot's maximum, bytes (i + k) & 0xff. */
+function message(i: number, max: number): Uint8Array {
+  const length = i % (max + 1);
+  return Uint8Array.from({ length }, (_, k) => (i + k) & 0xff);
+}
+
+Deno.test("two real processes: 10,000 messages of every length, many times round a small ring", async () => {
+  const channel = await Channel.create({ slots: 8, slotBytes: 32 });
+  try {
+    const receiver = peer(channel.name, "receive", 10_000);
+    for (let i = 0; i < 10_000; i++) {
+      assert.ok(channel.sendWait(message(i, channel.maxMessageBytes), 10_000), `message ${i}`);
+    }
+    channel.flush();
+    const expected = Array.from({ length: 10_000 }, (_, i) => i % 29).reduce((a, b) => a + b, 0);
+    assert.equal(await outputOf(receiver), `received 10000 checksum ${expected}`);
+  } finally {
+    channel.close();
+    channel.unlink();
+  }
+  assert.deepEqual(await ourSegments(Deno.pid), []);
+});
+
+Deno.test("two real processes, the other way, with batched publication", async () => {
+  const channel = await Channel.create({ slots: 16, slotBytes: 64, publishEvery: 8 });
+  try {
+    const sender = peer(channel.name, "send", 5_000);
+    const buffer = new Uint8Array(channel.maxMessageBytes);
+    for (let i = 0; i < 5_000; i++) {
+      const length = channel.receiveWaitInto(buffer, 10_000);
+      assert.equal(length, i % 61);
+      for (let k = 0; k < length; k++) assert.equal(buffer[k], (i + k) & 0xff);
+    }
+    assert.equal(await outputOf(sender), "sent 5000");
+  } finally {
+    channel.close();
+    channel.unlink();
+  }
+});
+
+Deno.test("full and empty, and the bulk forms", async () => {
+  const a = await Channel.create({ slots: 4, slotBytes: 16 });
+  const b = await Channel.attach(a.name);
+  try {
+    assert.equal(b.receive(), null, "empty");
+    for (let i = 0; i < 4; i++) assert.equal(a.send(message(i, 12)), true);
+    assert.equal(a.send(message(4, 12)), false, "full");
+    assert.equal(b.receive()!.length, 0);
+    assert.equal(a.send(message(4, 12)), true, "room again");
+    const seen: number[] = [];
+    assert.equal(b.receiveBatch(10, (m) => seen.push(m.length)), 4);
+    assert.deepEqual(seen, [1, 2, 3, 4]);
+    assert.equal(
+      a.sendBatch([message(1, 12), message(2, 12), message(3, 12), message(4, 12), message(5, 12)]),
+      4,
+    );
+    assert.equal(b.receiveBatch(2, () => {}), 2);
+    assert.throws(
+      () => a.send(new Uint8Array(13)),
+      /a message of 13 bytes does not fit a 16-byte slot \(at most 12\)/,
+    );
+    assert.throws(() => b.receiveInto(new Uint8Array(1)), /does not fit a 1-byte buffer/);
+  } finally {
+    b.close();
+    a.close();
+    a.unlink();
+  }
+});
+
+Deno.test("a peer that went away, or closed, is an error, not a hang", async () => {
+  const channel = await Channel.create({ slots: 4, slotBytes: 16 });
+  try {
+    const child = peer(channel.name, "hang");
+    const reader = child.stdout.getReader();
+    await reader.read(); // "attached"
+    reader.releaseLock();
+    child.kill("SIGKILL");
+    await child.status;
+    const started = performance.now();
+    assert.throws(() => channel.receiveWaitInto(new Uint8Array(12), 10_000), (error: unknown) => {
+      assert.ok(error instanceof ChannelError);
+      assert.match(error.message, /^the peer \(process \d+\) is gone$/);
+      return true;
+    });
+    assert.ok(performance.now() - started < 2_000, "noticed at once");
+    await child.stderr.cancel();
+  } finally {
+    channel.close();
+    channel.unlink();
+  }
+  const a = await Channel.create({ slots: 2, slotBytes: 8 });
+  const b = await Channel.attach(a.name);
+  b.close();
+  assert.throws(
+    () => a.receiveWaitInto(new Uint8Array(4), 10_000),
+    /^ChannelError: the peer closed the channel/,
+  );
+  a.close();
+  a.unlink();
+});
+
+Deno.test("closing twice does nothing; using a closed end is an error; bad sizes are refused", async () => {
+  const a = await Channel.create({ slots: 2, slotBytes: 8 });
+  a.close();
+  a.close();
+  assert.throws(() => a.send(new Uint8Array(1)), (error: unknown) => error instanceof ChannelError);
+  a.unlink();
+  await assert.rejects(() => Channel.create({ slots: 3 }), /slots must be a power of two/);
+  await assert.rejects(
+    () => Channel.create({ slotBytes: 12 }),
+    /slotBytes must be a multiple of 8/,
+  );
+  await assert.rejects(
+    () => Channel.create({ publishEvery: 0 }),
+    /publishEvery must be a whole number/,
+  );
+  await assert.rejects(
+    () => Channel.attach("/ringpipe-1-0000000000000000"),
+    /cannot open shared memory/,
+  );
+});
+
+Deno.test("the deno engine: both loops in TypeScript, verified, side by side with the native ones", async () => {
+  const { runTask } = await import("./run_task.ts");
+  const out = await Deno.makeTempDir();
+  try {
+    const run = await runTask("bench", [
+      "--engine",
+      "both",
+      "--mode",
+      "stream",
+      "--sizes",
+      "8",
+      "--iterations",
+      "20000",
+      "--runs",
+      "2",
+      "--publish-every",
+      "8",
+      "--out",
+      out,
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^ 8 B {2}shm \(deno\)\s+2\s/m);
+    assert.match(run.stdout, /^ 8 B {2}pipe \(deno\)\s+2\s/m);
+    const { loadReport } = await import("../src/schema.ts");
+    const [machine] = [...Deno.readDirSync(out)].map((e) => e.name);
+    const json = [...Deno.readDirSync(`${out}/${machine}`)].map((e) => e.name)
+      .find((n) => n.endsWith(".json") && n !== "machine.json")!;
+    const report = await loadReport(`${out}/${machine}/${json}`);
+    assert.deepEqual(report.results.map((r) => `${r.transport} ${r.engine}`), [
+      "shm native",
+      "pipe native",
+      "shm deno",
+      "pipe deno",
+    ]);
+    assert.ok(
+      report.results.every((r) => r.verified && r.samples.every((s) => s.iterations === 20000)),
+    );
+    assert.deepEqual(
+      report.comparisons.map((c) => `${c.name} ${c.numerator} ${c.engine ?? "native"}`),
+      [
+        "pipe/shm pipe native",
+        "pipe/shm pipe deno",
+        "deno/native shm (deno) native",
+        "deno/native pipe (deno) native",
+      ],
+    );
+    assert.equal(report.parameters.engines?.join(","), "native,deno");
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});

@@ -1,0 +1,39 @@
+/**
+ * The other process of the channel tests: `receive N` reads N messages and
+ * prints their sum of lengths and a checksum; `send N` sends N numbered
+ * messages of varied length; `hang` attaches and then never returns.
+ */
+import { Channel } from "../src/channel.ts";
+
+const [name, action, countText] = Deno.args;
+const count = Number(countText ?? "0");
+const channel = await Channel.attach(name);
+if (action === "receive") {
+  const buffer = new Uint8Array(channel.maxMessageBytes);
+  let checksum = 0;
+  for (let i = 0; i < count; i++) {
+    const length = channel.receiveWaitInto(buffer, 10_000);
+    if (length < 0) throw new Error(`timed out at message ${i}`);
+    if (length !== i % (channel.maxMessageBytes + 1)) {
+      throw new Error(`message ${i} has ${length} bytes`);
+    }
+    for (let k = 0; k < length; k++) {
+      if (buffer[k] !== ((i + k) & 0xff)) throw new Error(`message ${i} byte ${k} is ${buffer[k]}`);
+    }
+    checksum = (checksum + length) | 0;
+  }
+  console.log(`received ${count} checksum ${checksum}`);
+} else if (action === "send") {
+  const buffer = new Uint8Array(channel.maxMessageBytes);
+  for (let i = 0; i < count; i++) {
+    const length = i % (channel.maxMessageBytes + 1);
+    for (let k = 0; k < length; k++) buffer[k] = (i + k) & 0xff;
+    if (!channel.sendWait(buffer.subarray(0, length), 10_000)) throw new Error(`timed out at ${i}`);
+  }
+  channel.flush();
+  console.log(`sent ${count}`);
+} else if (action === "hang") {
+  console.log("attached");
+  await new Promise(() => {});
+}
+channel.close();

@@ -281,3 +281,33 @@ void rp_side_end(uint64_t *out, uint64_t items, uint64_t checksum) {
 
 /* RP_OK while the run is wanted: the supervisor has not aborted and is still the parent. */
 int32_t rp_still_wanted_ffi(void *segment) { return rp_still_wanted(rp_control_of(segment)); }
+
+/* ---- for the micro-benchmarks (deno task bench:micro): the smallest things an FFI call can do ---- */
+
+void rp_noop(void) {}
+
+/* Reads one word through the pointer, so the call has to pass it. */
+uint64_t rp_noop_ptr(const uint64_t *p) { return *p; }
+
+uint64_t rp_now_ns_ffi(void) { return rp_now_ns(); }
+
+/*
+ * `pairs` push+pop pairs on a ring of 1,024 8-byte slots in `mem` (8 KiB + 128
+ * bytes), in one process: what the ring's bookkeeping costs without a second
+ * core. Returns the sum of what was popped, so nothing is optimised away.
+ */
+uint64_t rp_micro_ring(uint64_t *mem, uint64_t pairs) {
+  _Atomic uint64_t *head = (_Atomic uint64_t *)&mem[0], *tail = (_Atomic uint64_t *)&mem[8];
+  uint64_t *slots = &mem[16], sum = 0;
+  for (uint64_t i = 0; i < pairs; i++) {
+    uint64_t h = atomic_load_explicit(head, memory_order_relaxed);
+    slots[h & 1023] = i;
+    atomic_store_explicit(head, h + 1, memory_order_release);
+    uint64_t t = atomic_load_explicit(tail, memory_order_relaxed);
+    if (atomic_load_explicit(head, memory_order_acquire) != t) {
+      sum += slots[t & 1023];
+      atomic_store_explicit(tail, t + 1, memory_order_release);
+    }
+  }
+  return sum;
+}

@@ -249,6 +249,20 @@ export const symbols = {
   },
   /** int32_t rp_still_wanted_ffi(void *segment) */
   rp_still_wanted_ffi: { parameters: ["pointer" /* void *segment */], result: "i32" },
+  /** void rp_noop(void) */
+  rp_noop: { parameters: [], result: "void" },
+  /** uint64_t rp_noop_ptr(const uint64_t *p) */
+  rp_noop_ptr: { parameters: ["pointer" /* const uint64_t *p */], result: "u64" },
+  /** uint64_t rp_now_ns_ffi(void) */
+  rp_now_ns_ffi: { parameters: [], result: "u64" },
+  /** uint64_t rp_micro_ring(uint64_t *mem, uint64_t pairs) */
+  rp_micro_ring: {
+    parameters: [
+      "pointer", /* uint64_t *mem (8,320 bytes) */
+      "u64", /* uint64_t pairs */
+    ],
+    result: "u64",
+  },
   /** int32_t rp_close(int32_t fd) */
   rp_close: { parameters: ["i32" /* int32_t fd */], result: "i32" },
   /** int32_t rp_nice_set(int32_t nice) */

@@ -30,7 +30,8 @@ export interface ArchiveListing {
   flat: string[];
 }
 
-const isReportFile = (name: string) => name.endsWith(".json") && name !== "machine.json";
+const isReportFile = (name: string) =>
+  name.endsWith(".json") && name !== "machine.json" && !name.endsWith(".micro.json");
 
 /**
  * Lists the report files under `root`, sorted by name (so by time within a machine).

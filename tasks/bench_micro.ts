@@ -1,0 +1,194 @@
+/**
+ * `deno task bench:micro`: mitata micro-benchmarks, in one process, of the
+ * building blocks that decide what a Deno program gets from a ring or a pipe:
+ * an FFI call, a clock read, an `Atomics` operation on mapped memory, a ring
+ * push+pop pair in TypeScript and in C, a pipe write+read pair through FFI and
+ * through `Deno.FsFile`. Printed with mitata's own output, and saved as JSON
+ * beside the bench reports (`results/<machine>/<time>_<commit>.micro.json`).
+ *
+ * @module
+ */
+
+import { bench, boxplot, group, run, summary } from "mitata";
+import { parseArgs } from "node:util";
+import { buildShim } from "../ffi/build.ts";
+import { Shim } from "../ffi/library.ts";
+import { ensureWritableDir, machineDir, reportStem } from "../src/archive.ts";
+import { Channel } from "../src/channel.ts";
+import { gitState } from "../src/environment.ts";
+import { requireLinux, runMain, UsageError } from "../src/errors.ts";
+import { currentMachine } from "../src/machine.ts";
+import { chownToInvokingUser } from "../src/ownership.ts";
+import { Segment } from "../src/segment.ts";
+
+const HELP = `Usage: deno task bench:micro [--quick] [--out DIR] [--no-save]
+
+Micro-benchmarks (mitata) of an FFI call, a clock read, Atomics on mapped
+memory, a ring push+pop pair in TypeScript and in C, and a pipe write+read pair
+through FFI and through Deno.FsFile, in one process.
+
+  --quick     a smoke run: only the FFI and clock benchmarks
+  --out DIR   where the JSON goes (default results; DIR/<machine>/)
+  --no-save   print only
+  -h, --help  this text`;
+
+/** libc, for the pipe through FFI: the same calls a C program would make. */
+const libc = {
+  pipe: { parameters: ["buffer"], result: "i32" },
+  write: { parameters: ["i32", "buffer", "usize"], result: "isize" },
+  read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
+  close: { parameters: ["i32"], result: "i32" },
+} as const satisfies Deno.ForeignLibraryInterface;
+
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: Deno.args,
+      strict: true,
+      options: {
+        quick: { type: "boolean" },
+        out: { type: "string" },
+        "no-save": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.split("\n")[0]} (see --help)`);
+  }
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
+  requireLinux();
+  const root = values.out ?? "results";
+  const save = !(values["no-save"] ?? false);
+  if (save) await ensureWritableDir(root);
+
+  using shim = Shim.open((await buildShim()).libraryPath);
+  const c = Deno.dlopen("libc.so.6", libc);
+  const s = shim.symbols;
+  const word = new BigUint64Array(1);
+  const wordPointer = Deno.UnsafePointer.of(word)!;
+  const mapped = Segment.createRaw(shim, 16_384);
+  mapped.unlink();
+  const mappedInts = new Int32Array(Deno.UnsafePointerView.getArrayBuffer(mapped.pointer, 4096));
+  const sharedInts = new Int32Array(new SharedArrayBuffer(4096));
+  const plainInts = new Int32Array(1024);
+  const ringMemory = Segment.createRaw(shim, 8_320);
+  ringMemory.unlink();
+  const sender = await Channel.create({ shim, slots: 1024, slotBytes: 16 });
+  const receiver = await Channel.attach(sender.name, { shim });
+  sender.unlink();
+  const item = new Uint8Array(8);
+  const fds = new Int32Array(2);
+  if (c.symbols.pipe(fds) !== 0) throw new Error("pipe() failed");
+  const fifoDir = await Deno.makeTempDir({ prefix: "ringpipe-micro-" });
+  const fifo = `${fifoDir}/micro.fifo`;
+  shim.check(s.rp_fifo_make(new TextEncoder().encode(`${fifo}\0`)), `mkfifo ${fifo}`);
+  // Read and write on one descriptor: opening a FIFO for both never blocks on Linux.
+  const fsFile = Deno.openSync(fifo, { read: true, write: true });
+
+  try {
+    group("crossing into C", () => {
+      summary(() => {
+        bench("FFI call, no work", () => s.rp_noop());
+        bench("FFI call with a pointer argument", () => s.rp_noop_ptr(wordPointer));
+      });
+    });
+    group("reading the clock", () => {
+      summary(() => {
+        bench("clock_gettime(CLOCK_MONOTONIC) via FFI", () => s.rp_now_ns_ffi());
+        bench("performance.now()", () => performance.now());
+      });
+    });
+    if (!values.quick) {
+      group("one integer, three kinds of memory", () => {
+        boxplot(() => {
+          bench("Atomics.store + load, mapped memory", () => {
+            Atomics.store(mappedInts, 16, 1);
+            return Atomics.load(mappedInts, 16);
+          });
+          bench("Atomics.store + load, SharedArrayBuffer", () => {
+            Atomics.store(sharedInts, 16, 1);
+            return Atomics.load(sharedInts, 16);
+          });
+          bench("plain store + load, typed array", () => {
+            plainInts[16] = 1;
+            return plainInts[16];
+          });
+        });
+      });
+      group("a ring push+pop pair, one process", () => {
+        summary(() => {
+          bench("TypeScript: Channel.send + receiveInto", () => {
+            sender.send(item);
+            return receiver.receiveInto(item);
+          });
+          bench(
+            "C: 1,000 pairs in one FFI call (per call)",
+            () => s.rp_micro_ring(ringMemory.pointer, 1000n),
+          );
+        });
+      });
+      group("a pipe write+read pair of 8 bytes, one process", () => {
+        summary(() => {
+          bench("write() + read() through FFI (libc)", () => {
+            c.symbols.write(fds[1], item, 8n);
+            return c.symbols.read(fds[0], item, 8n);
+          });
+          bench("Deno.FsFile writeSync + readSync", () => {
+            fsFile.writeSync(item);
+            return fsFile.readSync(item);
+          });
+        });
+      });
+    }
+    const result = await run();
+    if (save) {
+      const machine = await currentMachine();
+      const dir = machineDir(root, machine.id);
+      await ensureWritableDir(dir);
+      const createdAt = new Date().toISOString();
+      const git = await gitState(new URL("..", import.meta.url).pathname);
+      const path = `${dir}/${reportStem(createdAt, git.commit)}.micro.json`;
+      const summaryRows = result.benchmarks.flatMap((b) =>
+        b.runs.filter((r) => r.stats !== undefined).map((r) => ({
+          name: r.name,
+          avgNs: r.stats!.avg,
+          minNs: r.stats!.min,
+          p50Ns: r.stats!.p50,
+          p75Ns: r.stats!.p75,
+          p99Ns: r.stats!.p99,
+          maxNs: r.stats!.max,
+          samples: r.stats!.samples.length,
+        }))
+      );
+      const body = {
+        format: "ringpipe-micro",
+        version: 1,
+        createdAt,
+        machine,
+        deno: Deno.version,
+        commit: git.commit,
+        quick: values.quick ?? false,
+        benchmarks: summaryRows,
+      };
+      await Deno.writeTextFile(path, `${JSON.stringify(body, null, 2)}\n`, { createNew: true });
+      await chownToInvokingUser(path);
+      console.log(`\nsaved: ${path}`);
+    }
+  } finally {
+    fsFile.close();
+    await Deno.remove(fifoDir, { recursive: true });
+    c.symbols.close(fds[0]);
+    c.symbols.close(fds[1]);
+    receiver.close();
+    sender.close();
+    mapped.unmap();
+    ringMemory.unmap();
+    c.close();
+  }
+}
+
+if (import.meta.main) await runMain("bench:micro", main);

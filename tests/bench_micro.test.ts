@@ -1,0 +1,40 @@
+import assert, { deepEqual, equal, match } from "node:assert/strict";
+import { runTask } from "./run_task.ts";
+
+Deno.test("bench:micro --quick runs mitata and saves the FFI and clock figures as .micro.json", async () => {
+  const out = await Deno.makeTempDir({ prefix: "ringpipe-micro-test-" });
+  try {
+    const { code, stdout, stderr } = await runTask("bench_micro", ["--quick", "--out", out]);
+    equal(code, 0, stderr);
+    match(stdout, /FFI call, no work/);
+    const saved = stdout.match(/saved: (\S+\.micro\.json)/);
+    assert(saved, stdout);
+    const body = JSON.parse(await Deno.readTextFile(saved[1]));
+    equal(body.format, "ringpipe-micro");
+    equal(body.version, 1);
+    equal(body.quick, true);
+    deepEqual(
+      body.benchmarks.map((b: { name: string }) => b.name).sort(),
+      [
+        "FFI call with a pointer argument",
+        "FFI call, no work",
+        "clock_gettime(CLOCK_MONOTONIC) via FFI",
+        "performance.now()",
+      ],
+    );
+    for (const b of body.benchmarks) {
+      assert(b.avgNs > 0 && b.minNs <= b.p50Ns && b.p50Ns <= b.maxNs, JSON.stringify(b));
+      assert(b.samples > 0);
+    }
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
+
+Deno.test("bench:micro refuses an unknown option with one line and exit 2", async () => {
+  const { code, stdout, stderr } = await runTask("bench_micro", ["--fast"]);
+  equal(code, 2);
+  equal(stdout, "");
+  equal(stderr.trim().split("\n").length, 1, stderr);
+  match(stderr, /--fast/);
+});

@@ -116,9 +116,9 @@ const LIMITS = {
  * ```
  */
 export function helpText(): string {
-  const transports = Object.values(TRANSPORTS).map((t) =>
-    `    ${t.name.padEnd(8)} ${t.description}`
-  )
+  const width = Math.max(...Object.values(TRANSPORTS).map((t) => t.name.length));
+  const transports = Object.values(TRANSPORTS)
+    .map((t) => `    ${t.name.padEnd(width)}  ${t.description}`)
     .join("\n");
   return `Usage: deno task bench [options]
 

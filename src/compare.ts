@@ -138,6 +138,19 @@ export function compareReports(a: Report, b: Report, threshold: number): {
   }
   const nice = (r: Report) => r.processes.find((p) => p.role === "producer")?.niceAchieved ?? null;
   if (nice(a) !== nice(b)) warnings.push(`different nice achieved: ${nice(a)} and ${nice(b)}`);
+  // Options that change what a series of the same name measures: say so, since
+  // comparing across them is how their effect is shown (e.g. --publish-every 1 vs 64).
+  const tuning = (r: Report) => ({
+    "--publish-every": r.parameters.publishEvery ?? 1,
+    "--wait": r.parameters.wait ?? "own",
+    "--pace": r.parameters.paceNs ?? 0,
+    "--ring-slots": r.parameters.ringSlots,
+  });
+  const [tuningA, tuningB] = [tuning(a), tuning(b)];
+  for (const [option, value] of Object.entries(tuningA)) {
+    const other = tuningB[option as keyof typeof tuningB];
+    if (value !== other) warnings.push(`different ${option}: ${value} and ${other}`);
+  }
   const widened = rows.filter((r) => r.threshold > threshold);
   if (widened.length > 0) {
     warnings.push(

@@ -41,6 +41,7 @@ export function renderMarkdown(report: Report, charts: ChartFiles = {}): string 
     originalSection(report),
     streamSection(report, charts),
     pingpongSection(report, charts),
+    engineSection(report),
     fileServerSection(report),
     spreadSection(report),
     processesSection(report),
@@ -165,6 +166,48 @@ function image(charts: ChartFiles, key: keyof Charts, alt: string): string {
   return file === undefined ? "" : `\n\n![${alt}](${encodeURI(file)})`;
 }
 
+/** A transport in a table cell: `` `shm` ``, or `` `shm` (deno) `` for another engine. */
+function transportCell(r: Pick<ResultEntry, "transport" | "engine">): string {
+  return `\`${r.transport}\`${r.engine === "native" ? "" : ` (${r.engine})`}`;
+}
+
+/**
+ * Each deno-engine series beside its native twin, with the deno/native ratio
+ * of medians and its CI, and the publication cadence it ran with.
+ */
+function engineSection(report: Report): string {
+  const ratios = report.comparisons.filter((c) => c.name === "deno/native");
+  if (ratios.length === 0) return "";
+  const every = report.parameters.publishEvery ?? 1;
+  const median = (c: Comparison, engine: string) =>
+    report.results.find((r) =>
+      `${r.transport} (${r.engine})` === (engine === "deno" ? c.numerator : c.denominator) &&
+      r.mode === c.mode && r.sizeBytes === c.sizeBytes && r.placement === c.placement
+    )?.nsPerItem.median ?? NaN;
+  const rows = ratios.map((c) => [
+    c.mode,
+    formatSize(c.sizeBytes),
+    `\`${c.numerator.split(" ")[0]}\``,
+    c.placement,
+    formatNs(median(c, "native")),
+    formatNs(median(c, "deno")),
+    ratioText(c),
+  ]);
+  return `## The deno engine against the native loops
+
+${
+    markdownTable(
+      ["mode", "size", "transport", "placement", "native ns", "deno ns", "deno/native"],
+      rows,
+      [false, true, false, false, true, true, true],
+    )
+  }
+
+The deno engine runs both loops in TypeScript: the ring through \`Channel\` (typed arrays and ` +
+    `\`Atomics\` over the same mapped memory; its sender published ` +
+    `${every === 1 ? "every item" : `every ${every} items`}), the pipe through \`Deno.FsFile\`.`;
+}
+
 function streamSection(report: Report, charts: ChartFiles): string {
   const stream = report.results.filter((r) => r.mode === "stream");
   if (stream.length === 0) return "";
@@ -172,7 +215,7 @@ function streamSection(report: Report, charts: ChartFiles): string {
     const versus = comparisonFor(report, r);
     return [
       formatSize(r.sizeBytes),
-      `\`${r.transport}\`${r.engine === "native" ? "" : ` (${r.engine})`}`,
+      transportCell(r),
       r.placement + (r.waitPolicy === "yield" ? " (yield)" : ""),
       formatCount(r.iterations),
       String(r.samples.length),
@@ -226,7 +269,7 @@ function pingpongSection(report: Report, charts: ChartFiles): string {
     const rt = r.latency!.roundTrip;
     return [
       formatSize(r.sizeBytes),
-      `\`${r.transport}\`${r.engine === "native" ? "" : ` (${r.engine})`}`,
+      transportCell(r),
       r.placement + (r.waitPolicy === "yield" ? " (yield)" : ""),
       String(r.samples.length),
       `**${formatNs(r.nsPerItem.median)}**`,
@@ -304,7 +347,7 @@ function spreadSection(report: Report): string {
     return [
       r.mode,
       formatSize(r.sizeBytes),
-      `\`${r.transport}\`${r.engine === "native" ? "" : ` (${r.engine})`}`,
+      transportCell(r),
       r.placement,
       ...[s.min, s.p5, s.p25, s.median, s.p75, s.p95, s.max, s.mad].map(formatNs),
     ];
@@ -497,7 +540,7 @@ function samplesSection(results: ResultEntry[]): string {
     `${s.producer.cpuStart}→${s.producer.cpuEnd} / ${s.consumer.cpuStart}→${s.consumer.cpuEnd}`;
   const rows = all.map(({ r, s, kind }) => [
     String(s.order),
-    `\`${r.transport}\` ${r.mode} ${formatSize(r.sizeBytes)} ${r.placement}`,
+    `${transportCell(r)} ${r.mode} ${formatSize(r.sizeBytes)} ${r.placement}`,
     kind,
     formatCount(s.iterations),
     formatNs(s.nsPerItem),

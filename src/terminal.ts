@@ -96,6 +96,17 @@ export function renderSummary(report: Report, c: Colors): string {
       ),
     );
   }
+  const engineRatios = report.comparisons.filter((x) => x.name === "deno/native");
+  if (engineRatios.length > 0) {
+    out.push(
+      "deno/native: " + engineRatios.map((x) =>
+        `${x.numerator.split(" ")[0]} ${formatSize(x.sizeBytes)} ${
+          formatRatio(x.ratioOfMedians)
+        }x (95% CI ${formatRatio(x.ci.low)}-${formatRatio(x.ci.high)}x)`
+      ).join(", ") +
+        c.dim(` (the ring's sender published every ${report.parameters.publishEvery ?? 1})`),
+    );
+  }
   const pingpong = report.results.filter((r) => r.mode === "pingpong");
   if (pingpong.length > 0) {
     out.push("", c.bold("ping-pong: request and reply of the same size, ns per round trip"));

@@ -189,6 +189,18 @@ Deno.test("the deno engine: both loops in TypeScript, verified, side by side wit
       ],
     );
     assert.equal(report.parameters.engines?.join(","), "native,deno");
+    assert.match(
+      run.stdout,
+      /^deno\/native: shm 8 B [\d.]+x \(95% CI [\d.]+-[\d.]+x\), pipe 8 B [\d.]+x .*published every 8\)$/m,
+    );
+    const markdown = await Deno.readTextFile(`${out}/${machine}/${json.replace(/json$/, "md")}`);
+    assert.match(markdown, /## The deno engine against the native loops/);
+    assert.match(
+      markdown,
+      /^\| stream \| 8 B \| `shm` \| cross \| [\d.,]+ \| [\d.,]+ \| [\d.]+× \(95% CI /m,
+    );
+    assert.match(markdown, /its sender published every 8 items/);
+    assert.match(markdown, /^\| \d+ \| `shm` \(deno\) stream 8 B cross \| timed \|/m);
   } finally {
     await Deno.remove(out, { recursive: true });
   }

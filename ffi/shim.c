@@ -57,6 +57,18 @@ void *rp_shm_map(const char *name, uint64_t bytes, int32_t create, int32_t *err)
     shm_unlink(name);
     return NULL;
   }
+  /* Touching a mapping past the object's end is SIGBUS: refuse a short object. */
+  struct stat st;
+  if (!create && fstat(fd, &st) != 0) {
+    *err = errno;
+    close(fd);
+    return NULL;
+  }
+  if (!create && (uint64_t)st.st_size < bytes) {
+    *err = EINVAL;
+    close(fd);
+    return NULL;
+  }
   /* MAP_POPULATE: page faults happen here, not inside the timed loop. */
   void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, 0);
   int saved = errno;

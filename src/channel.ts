@@ -166,14 +166,8 @@ export class Channel {
    */
   static async create(options: ChannelOptions = {}): Promise<Channel> {
     const { slots = 1024, slotBytes = 256, publishEvery = 1 } = options;
-    if (!Number.isInteger(slots) || slots < 2 || slots > 1 << 24 || (slots & (slots - 1)) !== 0) {
-      throw new RangeError(`slots must be a power of two from 2 to 2^24, got ${slots}`);
-    }
-    if (
-      !Number.isInteger(slotBytes) || slotBytes < 8 || slotBytes % 8 !== 0 || slotBytes > 1 << 26
-    ) {
-      throw new RangeError(`slotBytes must be a multiple of 8 from 8 to 64 MiB, got ${slotBytes}`);
-    }
+    const wrong = geometryError(slots, slotBytes);
+    if (wrong !== null) throw new RangeError(wrong);
     checkPublishEvery(publishEvery);
     const bytes = HEADER_BYTES + slots * slotBytes;
     const segment = Segment.createRaw(options.shim ?? await shim(), bytes);
@@ -204,15 +198,26 @@ export class Channel {
     const { publishEvery = 1 } = options;
     checkPublishEvery(publishEvery);
     const lib = options.shim ?? await shim();
-    const probe = Segment.attach(lib, name, HEADER_BYTES);
+    const attach = (bytes: number) => {
+      try {
+        return Segment.attach(lib, name, bytes);
+      } catch (error) {
+        throw new ChannelError(`cannot attach to ${name}: ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
+    };
+    const probe = attach(HEADER_BYTES);
     const header = new Int32Array(
       Deno.UnsafePointerView.getArrayBuffer(probe.pointer, HEADER_BYTES),
     );
     const valid = Atomics.load(header, H.MAGIC) === MAGIC && header[H.VERSION] === VERSION;
-    const bytes = HEADER_BYTES + header[H.SLOTS] * header[H.SLOT_BYTES];
+    const [slots, slotBytes] = [header[H.SLOTS], header[H.SLOT_BYTES]];
     probe.unmap();
     if (!valid) throw new ChannelError(`${name} is not a ringpipe channel (version ${VERSION})`);
-    const segment = Segment.attach(lib, name, bytes);
+    const wrong = geometryError(slots, slotBytes);
+    if (wrong !== null) throw new ChannelError(`${name} has a damaged header: ${wrong}`);
+    const segment = attach(HEADER_BYTES + slots * slotBytes);
     const channel = new Channel(segment, 1, publishEvery);
     channel.#header[H.ATTACHED] = Deno.pid;
     return channel;
@@ -481,6 +486,19 @@ function copy(
   } else {
     to.set(from.subarray(fromAt, fromAt + length), toAt);
   }
+}
+
+/** Why `slots` and `slotBytes` cannot make a channel, or null when they can. */
+function geometryError(slots: number, slotBytes: number): string | null {
+  if (!Number.isInteger(slots) || slots < 2 || slots > 1 << 24 || (slots & (slots - 1)) !== 0) {
+    return `slots must be a power of two from 2 to 2^24, got ${slots}`;
+  }
+  if (
+    !Number.isInteger(slotBytes) || slotBytes < 8 || slotBytes % 8 !== 0 || slotBytes > 1 << 26
+  ) {
+    return `slotBytes must be a multiple of 8 from 8 to 64 MiB, got ${slotBytes}`;
+  }
+  return null;
 }
 
 function checkPublishEvery(value: number): void {

@@ -163,7 +163,10 @@ function map(shim: Shim, name: string, bytes: number, create: boolean): Deno.Poi
   const pointer = shim.symbols.rp_shm_map(cString(name), BigInt(bytes), create ? 1 : 0, err);
   if (pointer === null) {
     const verb = create ? "create" : "open";
-    throw new ShimError(`cannot ${verb} shared memory ${name}: ${shim.errorText(err[0])}`, err[0]);
+    const why = !create && err[0] === 22 /* EINVAL */
+      ? `it is smaller than ${bytes} bytes`
+      : shim.errorText(err[0]);
+    throw new ShimError(`cannot ${verb} shared memory ${name}: ${why}`, err[0]);
   }
   return pointer;
 }

@@ -205,3 +205,39 @@ Deno.test("the deno engine: both loops in TypeScript, verified, side by side wit
     await Deno.remove(out, { recursive: true });
   }
 });
+
+Deno.test("attaching to something that is not a channel is a ChannelError, never a crash", async () => {
+  const { buildShim } = await import("../ffi/build.ts");
+  const { Shim } = await import("../ffi/library.ts");
+  const { Segment } = await import("../src/segment.ts");
+  using shim = Shim.open((await buildShim()).libraryPath);
+  const refused = async (name: string, pattern: RegExp) => {
+    await assert.rejects(Channel.attach(name, { shim }), (error: unknown) => {
+      assert.ok(error instanceof ChannelError, String(error));
+      assert.match(error.message, pattern);
+      return true;
+    });
+  };
+  // Shorter than a header: mapping it and reading would be SIGBUS.
+  const tiny = Segment.createRaw(shim, 8);
+  // Long enough, but zeros: no magic.
+  const zeros = Segment.createRaw(shim, 4096);
+  const header = new Int32Array(Deno.UnsafePointerView.getArrayBuffer(zeros.pointer, 16));
+  try {
+    await refused(tiny.name, /^cannot attach to \S+: .*smaller than 192 bytes$/);
+    await refused(zeros.name, /is not a ringpipe channel/);
+    await refused("/ringpipe-no-such-channel", /^cannot attach to .*No such file or directory/);
+    header[0] = 0x5250_4348; // the magic, version and a bad slot count
+    header[1] = 1;
+    header[2] = 3;
+    header[3] = 16;
+    await refused(zeros.name, /damaged header: slots must be a power of two .* got 3$/);
+    header[2] = 1 << 20; // a valid geometry the segment is far too small for
+    await refused(zeros.name, /smaller than \d+ bytes$/);
+  } finally {
+    for (const segment of [tiny, zeros]) {
+      segment.unmap();
+      segment.unlink();
+    }
+  }
+});

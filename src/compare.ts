@@ -10,7 +10,7 @@
 import { formatNs, formatPercent, textTable } from "./format.ts";
 import { markdownTable } from "./markdown.ts";
 import type { Report, ResultEntry } from "./report.ts";
-import { formatSize } from "./series.ts";
+import { engineTag, formatSize } from "./series.ts";
 import { bootstrapRatio, mannWhitney } from "./statistics.ts";
 import type { Interval } from "./statistics.ts";
 
@@ -23,6 +23,8 @@ export interface ComparisonRow {
   transport: string;
   /** Which code ran the loops (`native`). */
   engine: string;
+  /** Deno engine rings: the publication cadence. */
+  publishEvery?: number;
   /** Stream, ping-pong or file server. */
   mode: string;
   /** Bytes per message (per reply for the file server). */
@@ -52,14 +54,18 @@ export interface ComparisonRow {
 /** Fewer timed trials than this on either side earn a warning. */
 export const MIN_COMPARABLE_TRIALS = 9;
 
-const key = (r: Pick<ResultEntry, "transport" | "engine" | "mode" | "sizeBytes" | "placement">) =>
-  `${r.engine} ${r.transport} ${r.mode} ${r.sizeBytes} ${r.placement}`;
+const key = (
+  r: Pick<
+    ResultEntry,
+    "transport" | "engine" | "publishEvery" | "mode" | "sizeBytes" | "placement"
+  >,
+) => `${r.transport}${engineTag(r)} ${r.mode} ${r.sizeBytes} ${r.placement}`;
 
 /** The A/A distance of a series in a report (how far from 1 its half/half CI reached), or 0. */
 function noiseOf(report: Report, r: ResultEntry): number {
   const s = report.noise.series.find((n) =>
-    n.transport === r.transport && n.mode === r.mode && n.sizeBytes === r.sizeBytes &&
-    n.placement === r.placement
+    `${n.transport}${engineTag(n)}` === `${r.transport}${engineTag(r)}` && n.mode === r.mode &&
+    n.sizeBytes === r.sizeBytes && n.placement === r.placement
   );
   return s === undefined ? 0 : Math.max(Math.abs(s.ci.low - 1), Math.abs(s.ci.high - 1));
 }
@@ -105,6 +111,7 @@ export function compareReports(a: Report, b: Report, threshold: number): {
     rows.push({
       transport: ra.transport,
       engine: ra.engine,
+      ...(ra.publishEvery === undefined ? {} : { publishEvery: ra.publishEvery }),
       mode: ra.mode,
       sizeBytes: ra.sizeBytes,
       placement: ra.placement,
@@ -141,7 +148,7 @@ export function compareReports(a: Report, b: Report, threshold: number): {
   // Options that change what a series of the same name measures: say so, since
   // comparing across them is how their effect is shown (e.g. --publish-every 1 vs 64).
   const tuning = (r: Report) => ({
-    "--publish-every": r.parameters.publishEvery ?? 1,
+    "--publish-every": (r.parameters.publishEvery ?? [1]).join(","),
     "--wait": r.parameters.wait ?? "own",
     "--pace": r.parameters.paceNs ?? 0,
     "--ring-slots": r.parameters.ringSlots,
@@ -188,7 +195,7 @@ export function renderComparison(rows: ComparisonRow[], format: "plain" | "markd
   const body = rows.map((r) => [
     r.mode,
     formatSize(r.sizeBytes),
-    r.engine === "native" ? r.transport : `${r.transport} (${r.engine})`,
+    `${r.transport}${engineTag(r)}`,
     r.placement,
     formatNs(r.a),
     formatNs(r.b),

@@ -17,7 +17,7 @@ import { ORIGINAL } from "./original.ts";
 import type { Comparison, Report, ResultEntry, Sample } from "./report.ts";
 import type { Charts } from "./charts.ts";
 import { fileServerSection } from "./fileserver.ts";
-import { formatSize } from "./series.ts";
+import { engineTag, formatSize } from "./series.ts";
 import type { Placement } from "./topology.ts";
 
 /** File names (relative to the Markdown) of the charts to show, when they were written. */
@@ -166,46 +166,58 @@ function image(charts: ChartFiles, key: keyof Charts, alt: string): string {
   return file === undefined ? "" : `\n\n![${alt}](${encodeURI(file)})`;
 }
 
-/** A transport in a table cell: `` `shm` ``, or `` `shm` (deno) `` for another engine. */
-function transportCell(r: Pick<ResultEntry, "transport" | "engine">): string {
-  return `\`${r.transport}\`${r.engine === "native" ? "" : ` (${r.engine})`}`;
+/** A transport in a table cell: `` `shm` ``, `` `shm` (deno) `` or `` `shm` (deno, every 64) ``. */
+function transportCell(r: Pick<ResultEntry, "transport" | "engine" | "publishEvery">): string {
+  return `\`${r.transport}\`${engineTag(r)}`;
 }
 
 /**
  * Each deno-engine series beside its native twin, with the deno/native ratio
- * of medians and its CI, and the publication cadence it ran with.
+ * of medians and its CI; a deno ring appears once per publication cadence.
  */
 function engineSection(report: Report): string {
   const ratios = report.comparisons.filter((c) => c.name === "deno/native");
   if (ratios.length === 0) return "";
-  const every = report.parameters.publishEvery ?? 1;
-  const median = (c: Comparison, engine: string) =>
+  const named = (label: string, c: Comparison) =>
     report.results.find((r) =>
-      `${r.transport} (${r.engine})` === (engine === "deno" ? c.numerator : c.denominator) &&
+      `${r.transport}${r.engine === "native" ? " (native)" : engineTag(r)}` === label &&
       r.mode === c.mode && r.sizeBytes === c.sizeBytes && r.placement === c.placement
-    )?.nsPerItem.median ?? NaN;
-  const rows = ratios.map((c) => [
-    c.mode,
-    formatSize(c.sizeBytes),
-    `\`${c.numerator.split(" ")[0]}\``,
-    c.placement,
-    formatNs(median(c, "native")),
-    formatNs(median(c, "deno")),
-    ratioText(c),
-  ]);
+    );
+  const rows = ratios.map((c) => {
+    const deno = named(c.numerator, c);
+    return [
+      c.mode,
+      formatSize(c.sizeBytes),
+      `\`${c.numerator.split(" ")[0]}\``,
+      deno?.publishEvery === undefined ? "" : String(deno.publishEvery),
+      c.placement,
+      formatNs(named(c.denominator, c)?.nsPerItem.median ?? NaN),
+      formatNs(deno?.nsPerItem.median ?? NaN),
+      ratioText(c),
+    ];
+  });
   return `## The deno engine against the native loops
 
 ${
     markdownTable(
-      ["mode", "size", "transport", "placement", "native ns", "deno ns", "deno/native"],
+      [
+        "mode",
+        "size",
+        "transport",
+        "publish every",
+        "placement",
+        "native ns",
+        "deno ns",
+        "deno/native",
+      ],
       rows,
-      [false, true, false, false, true, true, true],
+      [false, true, false, true, false, true, true, true],
     )
   }
 
 The deno engine runs both loops in TypeScript: the ring through \`Channel\` (typed arrays and ` +
-    `\`Atomics\` over the same mapped memory; its sender published ` +
-    `${every === 1 ? "every item" : `every ${every} items`}), the pipe through \`Deno.FsFile\`.`;
+    `\`Atomics\` over the same mapped memory; its sender publishes its index every N items, ` +
+    `"publish every"), the pipe through \`Deno.FsFile\`.`;
 }
 
 function streamSection(report: Report, charts: ChartFiles): string {

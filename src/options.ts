@@ -50,7 +50,7 @@ export interface BenchOptions {
   /** Which code runs the loops: C (`native`), TypeScript (`deno`), or both. */
   engines: Engine[];
   /** Deno engine: the ring's sender publishes its index every this many items. */
-  publishEvery: number;
+  publishEvery: number[];
   /** Seconds one trial may take before both workers are killed, or null for automatic. */
   timeoutSeconds: number | null;
   /** Transport names, in the order given. */
@@ -165,7 +165,8 @@ ${transports}
   --depth L         file server: requests in flight, 1..64 (default 1,8)
   --engine E        which code runs the loops: native (C, default), deno
                     (TypeScript: 8-byte streams over shm and pipe), or both
-  --publish-every N deno engine: the ring's sender publishes every N items (default 1)
+  --publish-every L deno engine: the ring's sender publishes every N items, for
+                    each N of the list (e.g. 1,64: one series each; default 1)
   --timeout S       kill both workers of a trial that takes longer than S seconds
                     (default: 30 s plus 20 times the trial's expected length)
   --nice=N          nice value for both loop threads, -20..19 (default ${DEFAULTS.nice});
@@ -256,9 +257,7 @@ export function parseBenchOptions(args: string[]): BenchOptions {
     scenario: v.scenario === undefined ? "matrix" : scenarioName(v.scenario),
     depths: v.depth === undefined ? [...FILESERVER.depths] : depthList(v.depth),
     engines: v.engine === undefined ? ["native"] : engineList(v.engine),
-    publishEvery: v["publish-every"] === undefined
-      ? 1
-      : wholeNumber("--publish-every", v["publish-every"], 1, 4096),
+    publishEvery: v["publish-every"] === undefined ? [1] : cadenceList(v["publish-every"]),
     transports: v.transports === undefined ? [...DEFAULTS.transports] : transportList(v.transports),
     allTransports: v.transports?.trim() === "all",
     nice: v.nice === undefined ? DEFAULTS.nice : wholeNumber("--nice", v.nice, -20, 19),
@@ -356,6 +355,13 @@ function scenarioName(text: string): "fileserver" {
 function depthList(text: string): number[] {
   const depths = text.split(",").map((part) => wholeNumber("--depth", part.trim(), 1, 64));
   return [...new Set(depths)].sort((a, b) => a - b);
+}
+
+function cadenceList(text: string): number[] {
+  const cadences = text.split(",").map((part) =>
+    wholeNumber("--publish-every", part.trim(), 1, 4096)
+  );
+  return [...new Set(cadences)].sort((a, b) => a - b);
 }
 
 function waitRequest(text: string): WaitPolicy {

@@ -16,7 +16,7 @@ import { HISTOGRAM_METHOD, latencySummary, mergeHistograms } from "./histogram.t
 import type { LatencySummary, SparseHistogram } from "./histogram.ts";
 import type { PlacementRequest } from "./options.ts";
 import type { MeasuredTrial, SamplingOutcome, SeriesSamples, StopReason } from "./sampling.ts";
-import { seriesLabel, waitPolicy } from "./series.ts";
+import { engineTag, seriesLabel, waitPolicy } from "./series.ts";
 import type { Engine, Mode, PlacementKind, WaitPolicy } from "./series.ts";
 import { trialLayout } from "./trial.ts";
 import { formatNs } from "./format.ts";
@@ -29,7 +29,7 @@ import type { Role } from "./transports/mod.ts";
 import type { SideReport } from "./worker.ts";
 
 /** The version of the report format this code writes. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** The kit's own version, from `deno.json`. */
 export const KIT_VERSION: string = denoJson.version;
@@ -124,6 +124,8 @@ export interface ResultEntry {
   transport: string;
   /** Which code ran the loops: `native` (C in the shim) or `deno` (TypeScript). */
   engine: Engine;
+  /** Deno engine, ring transports: the sender published every this many items. */
+  publishEvery?: number;
   /** `stream` (one way) or `pingpong` (request and reply of the same size). */
   mode: Mode;
   /** Bytes per message (each request and each reply in ping-pong). */
@@ -239,8 +241,8 @@ export interface Report {
     paceNs?: number;
     /** `--engine`, when not just native. */
     engines?: Engine[];
-    /** `--publish-every` of the deno engine, when not 1. */
-    publishEvery?: number;
+    /** `--publish-every` of the deno engine (each cadence is a series), when not just 1. */
+    publishEvery?: number[];
   };
   /** How the trials went: why they stopped, whether the CI target was met, how long it took. */
   sampling: {
@@ -285,6 +287,10 @@ export interface NoiseBand {
   /** One entry per series with at least 4 timed trials. */
   series: {
     transport: string;
+    /** Absent in reports before schema 5 (native only then). */
+    engine?: Engine;
+    /** Deno engine rings. */
+    publishEvery?: number;
     mode: Mode;
     sizeBytes: number;
     placement: PlacementKind;
@@ -318,6 +324,8 @@ export function noiseBand(results: ResultEntry[]): NoiseBand {
     const { estimate, interval } = bootstrapRatio(even, odd);
     series.push({
       transport: r.transport,
+      engine: r.engine,
+      ...(r.publishEvery === undefined ? {} : { publishEvery: r.publishEvery }),
       mode: r.mode,
       sizeBytes: r.sizeBytes,
       placement: r.placement,
@@ -395,7 +403,7 @@ export function buildReport(outcome: SamplingOutcome, context: ReportContext): R
       ...(options.wait === null ? {} : { wait: options.wait }),
       ...(options.paceNs === 0 ? {} : { paceNs: options.paceNs }),
       ...(options.engines.includes("deno") ? { engines: options.engines } : {}),
-      ...(options.publishEvery === 1 ? {} : { publishEvery: options.publishEvery }),
+      ...(options.publishEvery.join() === "1" ? {} : { publishEvery: options.publishEvery }),
     },
     sampling: {
       stopReason: outcome.stopReason,
@@ -513,6 +521,7 @@ function resultEntry(samples: SeriesSamples, ringSlotsAsked: number): ResultEntr
   return {
     transport: series.transport.name,
     engine: series.engine ?? "native",
+    ...(series.publishEvery === undefined ? {} : { publishEvery: series.publishEvery }),
     mode: series.mode,
     sizeBytes: series.sizeBytes,
     placement: series.placement,
@@ -558,7 +567,7 @@ export function compareWithRing(results: ResultEntry[]): Comparison[] {
   const comparisons: Comparison[] = [];
   for (const ring of results.filter((r) => r.transport === "shm")) {
     const peers = results.filter((r) =>
-      r !== ring && r.mode === ring.mode && r.sizeBytes === ring.sizeBytes &&
+      r.transport !== ring.transport && r.mode === ring.mode && r.sizeBytes === ring.sizeBytes &&
       r.placement === ring.placement && r.engine === ring.engine && r.queueDepth === ring.queueDepth
     );
     for (const r of peers) {
@@ -569,7 +578,7 @@ export function compareWithRing(results: ResultEntry[]): Comparison[] {
       comparisons.push({
         name: `${r.transport}/${ring.transport}`,
         numerator: r.transport,
-        denominator: ring.transport,
+        denominator: `${ring.transport}${engineTag(ring)}`,
         mode: r.mode,
         sizeBytes: r.sizeBytes,
         placement: r.placement,
@@ -593,7 +602,7 @@ export function compareWithRing(results: ResultEntry[]): Comparison[] {
     );
     comparisons.push({
       name: "deno/native",
-      numerator: `${deno.transport} (deno)`,
+      numerator: `${deno.transport}${engineTag(deno)}`,
       denominator: `${native.transport} (native)`,
       mode: deno.mode,
       sizeBytes: deno.sizeBytes,

@@ -36,8 +36,6 @@ export interface SamplingPlan {
   nice: number | null;
   /** Ring capacity asked for, in messages. */
   ringSlots: number;
-  /** Deno engine: the ring's sender publishes every this many items (default 1). */
-  publishEvery?: number;
   /** Seconds a trial may take, or null for {@link TIMEOUT_ALLOWANCE_MS} plus 20 times its expected length. */
   timeoutSeconds: number | null;
 }
@@ -208,7 +206,6 @@ export async function collectSamples(
         iterations,
         nice: plan.nice,
         ringSlots: plan.ringSlots,
-        publishEvery: plan.publishEvery,
         timeoutMs: plan.timeoutSeconds !== null
           ? plan.timeoutSeconds * 1000
           : TIMEOUT_ALLOWANCE_MS + (TIMEOUT_FACTOR * expectedNs) / 1e6,

@@ -1,6 +1,6 @@
 /**
  * Reading reports back, strictly: every report is checked against the
- * documented schema of its version, older versions (1 to 3) are upgraded to
+ * documented schema of its version, older versions (1 to 4) are upgraded to
  * the current one on read (their figures recomputed from the raw trials they
  * all keep), and anything malformed, truncated or too new is refused with one
  * line naming the file and the problem.
@@ -137,7 +137,7 @@ const sample = obj({
 const mode = oneOf("stream", "pingpong", "fileserver");
 const placementKind = oneOf("cross", "same", "unpinned");
 
-/** The current schema (version 4), field by field as the README documents it. */
+/** The current schema (version 5), field by field as the README documents it. */
 const current = obj({
   schemaVersion: oneOf(SCHEMA_VERSION),
   kit: obj({ name: oneOf("ringpipe"), version: str, commit: nullable(str), dirty: nullable(bool) }),
@@ -315,13 +315,13 @@ export function validateReport(value: unknown, file: string): asserts value is R
 }
 
 /**
- * Parses, checks and (for versions 1 to 3) upgrades the text of a report.
+ * Parses, checks and (for versions 1 to 4) upgrades the text of a report.
  *
  * @example
  * ```ts ignore
  * import { parseReport } from "./schema.ts";
  * const report = await parseReport(await Deno.readTextFile(path), path);
- * console.log(report.schemaVersion); // 4, whatever the file says
+ * console.log(report.schemaVersion); // 5, whatever the file says
  * ```
  */
 export async function parseReport(text: string, file: string): Promise<Report> {
@@ -344,7 +344,15 @@ export async function parseReport(text: string, file: string): Promise<Report> {
       `schema version ${version} is newer than this kit reads (${SCHEMA_VERSION}); update ringpipe`,
     );
   }
-  if (version < SCHEMA_VERSION) {
+  if (version === 4) {
+    try {
+      current({ ...(value as object), schemaVersion: SCHEMA_VERSION }, "$");
+    } catch (error) {
+      if (error instanceof Invalid) throw new ReportError(file, error.message);
+      throw error;
+    }
+    value = upgradeFrom4(value as Report);
+  } else if (version < SCHEMA_VERSION) {
     try {
       legacy(value, "$");
     } catch (error) {
@@ -377,6 +385,29 @@ export async function loadReport(file: string): Promise<Report> {
     throw new ReportError(file, why, { cause: error });
   }
   return await parseReport(text, file);
+}
+
+/**
+ * Version 4 to 5: `parameters.publishEvery` was one number and deno rings did
+ * not say their cadence; now it is a list and each deno ring result has its
+ * own. Noise entries gain the engine, comparisons the tagged ring, both
+ * recomputed (deterministically) from the results.
+ */
+function upgradeFrom4(old: Report): Report {
+  const every = old.parameters.publishEvery as unknown as number | undefined;
+  const results = old.results.map((r) =>
+    r.engine === "deno" && r.ringSlots !== null ? { ...r, publishEvery: every ?? 1 } : r
+  );
+  const { publishEvery: _, ...parameters } = old.parameters;
+  return {
+    ...old,
+    schemaVersion: SCHEMA_VERSION,
+    parameters: { ...parameters, ...(every === undefined ? {} : { publishEvery: [every] }) },
+    results,
+    noise: noiseBand(results),
+    comparisons: compareWithRing(results),
+    warnings: [...old.warnings, "upgraded on read from schema version 4"],
+  };
 }
 
 // ---- upgrading versions 1 to 3: recompute from the raw trials, fill what was not recorded ----

@@ -48,6 +48,8 @@ export interface Series {
   paceNs?: number;
   /** File server: requests the client keeps in flight (`--depth`). */
   queueDepth?: number;
+  /** Deno engine, ring transports: the sender publishes every this many items (`--publish-every`). */
+  publishEvery?: number;
 }
 
 /**
@@ -134,6 +136,23 @@ export function formatSize(bytes: number): string {
 }
 
 /**
+ * What follows a transport's name when its loops are not the native ones:
+ * `""`, `" (deno)"`, or `" (deno, every 64)"` for a deno ring that publishes
+ * every 64 items (every item is the default, and is not named).
+ *
+ * @example
+ * ```ts
+ * import { engineTag } from "./series.ts";
+ * console.log(engineTag({ engine: "deno", publishEvery: 64 })); // " (deno, every 64)"
+ * ```
+ */
+export function engineTag(r: { engine?: string; publishEvery?: number }): string {
+  if ((r.engine ?? "native") === "native") return "";
+  const every = r.publishEvery ?? 1;
+  return every === 1 ? ` (${r.engine})` : ` (${r.engine}, every ${every})`;
+}
+
+/**
  * A short, stable name for a series: `shm stream 8 B cross`.
  *
  * @example
@@ -143,14 +162,15 @@ export function formatSize(bytes: number): string {
  * ```
  */
 export function seriesLabel(
-  series: Pick<Series, "mode" | "sizeBytes" | "placement" | "queueDepth" | "engine"> & {
-    transport: { name: string } | string;
-  },
+  series:
+    & Pick<Series, "mode" | "sizeBytes" | "placement" | "queueDepth" | "engine" | "publishEvery">
+    & {
+      transport: { name: string } | string;
+    },
 ): string {
   const name = typeof series.transport === "string" ? series.transport : series.transport.name;
   const depth = series.queueDepth === undefined ? "" : ` depth ${series.queueDepth}`;
-  const engine = series.engine === "deno" ? " (deno)" : "";
-  return `${name}${engine} ${series.mode}${depth} ${
+  return `${name}${engineTag(series)} ${series.mode}${depth} ${
     formatSize(series.sizeBytes)
   } ${series.placement}`;
 }
@@ -171,7 +191,13 @@ export function planSeries(
   modes: readonly Mode[],
   sizes: readonly number[],
   placements: { kind: PlacementKind; cpus: [number, number] | null }[],
-  tuning: { wait?: WaitPolicy | null; paceNs?: number; depths?: number[]; engines?: Engine[] } = {},
+  tuning: {
+    wait?: WaitPolicy | null;
+    paceNs?: number;
+    depths?: number[];
+    engines?: Engine[];
+    publishEvery?: number[];
+  } = {},
 ): Series[] {
   const all: Series[] = [];
   for (const mode of modes) {
@@ -189,8 +215,16 @@ export function planSeries(
               wait: tuning.wait ?? null,
               paceNs: mode === "pingpong" ? tuning.paceNs ?? 0 : 0,
             };
-            if (mode !== "fileserver") all.push(base);
-            else for (const queueDepth of tuning.depths ?? [1]) all.push({ ...base, queueDepth });
+            if (mode === "fileserver") {
+              for (const queueDepth of tuning.depths ?? [1]) all.push({ ...base, queueDepth });
+            } else if (engine === "deno" && transport.rings(mode) > 0) {
+              // Each publication cadence is its own series, so one report shows its effect.
+              for (const publishEvery of tuning.publishEvery ?? [1]) {
+                all.push({ ...base, publishEvery });
+              }
+            } else {
+              all.push(base);
+            }
           }
         }
       }

@@ -20,12 +20,10 @@ import { stopText } from "./markdown.ts";
 import { ORIGINAL } from "./original.ts";
 import { halfWidth } from "./report.ts";
 import type { Report, ResultEntry } from "./report.ts";
-import { formatSize } from "./series.ts";
+import { engineTag, formatSize } from "./series.ts";
 
 /** A transport's name in a table, with its engine when it is not the native one. */
-const label = (
-  r: ResultEntry,
-) => (r.engine === "native" ? r.transport : `${r.transport} (${r.engine})`);
+const label = (r: ResultEntry) => `${r.transport}${engineTag(r)}`;
 
 /**
  * The terminal summary of a report.
@@ -99,12 +97,11 @@ export function renderSummary(report: Report, c: Colors): string {
   const engineRatios = report.comparisons.filter((x) => x.name === "deno/native");
   if (engineRatios.length > 0) {
     out.push(
-      "deno/native: " + engineRatios.map((x) =>
-        `${x.numerator.split(" ")[0]} ${formatSize(x.sizeBytes)} ${
-          formatRatio(x.ratioOfMedians)
-        }x (95% CI ${formatRatio(x.ci.low)}-${formatRatio(x.ci.high)}x)`
-      ).join(", ") +
-        c.dim(` (the ring's sender published every ${report.parameters.publishEvery ?? 1})`),
+      "deno/native: " +
+        engineRatios.map((x) =>
+          `${x.numerator} ${formatSize(x.sizeBytes)} ${formatRatio(x.ratioOfMedians)}x ` +
+          `(95% CI ${formatRatio(x.ci.low)}-${formatRatio(x.ci.high)}x)`
+        ).join(", "),
     );
   }
   const pingpong = report.results.filter((r) => r.mode === "pingpong");

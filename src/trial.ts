@@ -46,8 +46,6 @@ export interface TrialPlan {
   ringSlots: number;
   /** How long the whole trial (both processes) may take before both are killed. */
   timeoutMs: number;
-  /** Deno engine: the sender publishes its index every this many messages (default 1). */
-  publishEvery?: number;
 }
 
 /** One verified sample: the timed run of one trial. */
@@ -137,7 +135,7 @@ export async function runTrial(
           mode,
           sizeBytes,
           engine: series.engine ?? "native",
-          publishEvery: plan.publishEvery ?? 1,
+          publishEvery: series.publishEvery ?? 1,
           iterations: plan.iterations,
           nice: plan.nice,
           cpu: series.cpus === null ? null : series.cpus[i],

@@ -69,6 +69,7 @@ async function main(): Promise<void> {
         paceNs: options.paceNs,
         depths: options.depths,
         engines: options.engines,
+        publishEvery: options.publishEvery,
       },
     ),
     options.allTransports,
@@ -117,7 +118,6 @@ async function main(): Promise<void> {
           nice: options.nice,
           ringSlots: options.ringSlots,
           timeoutSeconds: options.timeoutSeconds,
-          publishEvery: options.publishEvery,
         },
         progress.onTrial,
       );

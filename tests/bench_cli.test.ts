@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { originalLine } from "../src/format.ts";
-import type { Report } from "../src/report.ts";
+import { type Report, SCHEMA_VERSION } from "../src/report.ts";
 import { loadReport } from "../src/schema.ts";
 import { runTask } from "./run_task.ts";
 import { ourSegments } from "./shm_leaks.ts";
@@ -44,7 +44,7 @@ Deno.test("deno task bench: every transport, mode and size for real; the origina
       `${stem}.throughput.svg`,
     ]);
     const report = JSON.parse(await Deno.readTextFile(`${dir}/${stem}.json`)) as Report;
-    assert.equal(report.schemaVersion, 4);
+    assert.equal(report.schemaVersion, SCHEMA_VERSION);
     assert.equal(report.machine.id, machines[0]);
     assert.match(stem, /^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ_([0-9a-f]{7}|nocommit)$/);
     assert.equal(report.parameters.iterations, 2000);

@@ -158,49 +158,56 @@ Deno.test("the deno engine: both loops in TypeScript, verified, side by side wit
       "--runs",
       "2",
       "--publish-every",
-      "8",
+      "8,1",
       "--out",
       out,
     ]);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^ 8 B {2}shm \(deno\)\s+2\s/m);
+    assert.match(run.stdout, /^ 8 B {2}shm \(deno, every 8\)\s+2\s/m);
     assert.match(run.stdout, /^ 8 B {2}pipe \(deno\)\s+2\s/m);
     const { loadReport } = await import("../src/schema.ts");
     const [machine] = [...Deno.readDirSync(out)].map((e) => e.name);
     const json = [...Deno.readDirSync(`${out}/${machine}`)].map((e) => e.name)
       .find((n) => n.endsWith(".json") && n !== "machine.json")!;
     const report = await loadReport(`${out}/${machine}/${json}`);
-    assert.deepEqual(report.results.map((r) => `${r.transport} ${r.engine}`), [
-      "shm native",
-      "pipe native",
-      "shm deno",
-      "pipe deno",
-    ]);
+    // One deno ring series per publication cadence; the pipe has no cadence.
+    assert.deepEqual(
+      report.results.map((r) => `${r.transport} ${r.engine} ${r.publishEvery ?? "-"}`),
+      ["shm native -", "pipe native -", "shm deno 1", "shm deno 8", "pipe deno -"],
+    );
     assert.ok(
       report.results.every((r) => r.verified && r.samples.every((s) => s.iterations === 20000)),
     );
     assert.deepEqual(
-      report.comparisons.map((c) => `${c.name} ${c.numerator} ${c.engine ?? "native"}`),
+      report.comparisons.map((c) => `${c.name}: ${c.numerator} / ${c.denominator}`),
       [
-        "pipe/shm pipe native",
-        "pipe/shm pipe deno",
-        "deno/native shm (deno) native",
-        "deno/native pipe (deno) native",
+        "pipe/shm: pipe / shm",
+        "pipe/shm: pipe / shm (deno)",
+        "pipe/shm: pipe / shm (deno, every 8)",
+        "deno/native: shm (deno) / shm (native)",
+        "deno/native: shm (deno, every 8) / shm (native)",
+        "deno/native: pipe (deno) / pipe (native)",
       ],
     );
     assert.equal(report.parameters.engines?.join(","), "native,deno");
+    assert.deepEqual(report.parameters.publishEvery, [1, 8]);
     assert.match(
       run.stdout,
-      /^deno\/native: shm 8 B [\d.]+x \(95% CI [\d.]+-[\d.]+x\), pipe 8 B [\d.]+x .*published every 8\)$/m,
+      /^deno\/native: shm \(deno\) 8 B [\d.]+x \(95% CI [\d.]+-[\d.]+x\), shm \(deno, every 8\) 8 B [\d.]+x .*, pipe \(deno\) 8 B [\d.]+x/m,
     );
     const markdown = await Deno.readTextFile(`${out}/${machine}/${json.replace(/json$/, "md")}`);
     assert.match(markdown, /## The deno engine against the native loops/);
-    assert.match(
-      markdown,
-      /^\| stream \| 8 B \| `shm` \| cross \| [\d.,]+ \| [\d.,]+ \| [\d.]+× \(95% CI /m,
-    );
-    assert.match(markdown, /its sender published every 8 items/);
-    assert.match(markdown, /^\| \d+ \| `shm` \(deno\) stream 8 B cross \| timed \|/m);
+    for (const every of [1, 8]) {
+      assert.match(
+        markdown,
+        new RegExp(
+          `^\\| stream \\| 8 B \\| \`shm\` \\| ${every} \\| cross \\| [\\d.,]+ \\| [\\d.,]+ \\| [\\d.]+× \\(95% CI `,
+          "m",
+        ),
+      );
+    }
+    assert.match(markdown, /^\| \d+ \| `shm` \(deno, every 8\) stream 8 B cross \| timed \|/m);
   } finally {
     await Deno.remove(out, { recursive: true });
   }

@@ -33,7 +33,9 @@ Deno.test("--engine and --publish-every", () => {
   assert.deepEqual(parseBenchOptions([]).engines, ["native"]);
   assert.deepEqual(parseBenchOptions(["--engine", "both"]).engines, ["native", "deno"]);
   assert.deepEqual(parseBenchOptions(["--engine", "deno"]).engines, ["deno"]);
-  assert.equal(parseBenchOptions(["--publish-every", "64"]).publishEvery, 64);
+  assert.deepEqual(parseBenchOptions([]).publishEvery, [1]);
+  assert.deepEqual(parseBenchOptions(["--publish-every", "64"]).publishEvery, [64]);
+  assert.deepEqual(parseBenchOptions(["--publish-every", "64,1,64"]).publishEvery, [1, 64]);
   assert.throws(
     () => parseBenchOptions(["--engine", "python"]),
     /--engine must be native, deno or both/,

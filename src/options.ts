@@ -5,7 +5,7 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
+import { parseCommandLine } from "./cli.ts";
 import { UsageError } from "./errors.ts";
 import { MODES } from "./series.ts";
 import type { Engine, Mode, WaitPolicy } from "./series.ts";
@@ -192,42 +192,36 @@ Environment: CC (default cc) and CFLAGS (default -O3) choose how the C shim is b
  * ```
  */
 export function parseBenchOptions(args: string[]): BenchOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        mode: { type: "string" },
-        sizes: { type: "string" },
-        placement: { type: "string" },
-        iterations: { type: "string" },
-        runs: { type: "string" },
-        "min-trials": { type: "string" },
-        "target-ci": { type: "string" },
-        budget: { type: "string" },
-        "trial-seconds": { type: "string" },
-        pin: { type: "string" },
-        timeout: { type: "string" },
-        wait: { type: "string" },
-        pace: { type: "string" },
-        scenario: { type: "string" },
-        engine: { type: "string" },
-        "publish-every": { type: "string" },
-        depth: { type: "string" },
-        transports: { type: "string" },
-        nice: { type: "string" },
-        "ring-slots": { type: "string" },
-        out: { type: "string" },
-        "no-save": { type: "boolean" },
-        quick: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(argumentProblem(error), { cause: error });
-  }
+  const parsed = parseCommandLine({
+    args,
+    allowPositionals: false,
+    options: {
+      mode: { type: "string" },
+      sizes: { type: "string" },
+      placement: { type: "string" },
+      iterations: { type: "string" },
+      runs: { type: "string" },
+      "min-trials": { type: "string" },
+      "target-ci": { type: "string" },
+      budget: { type: "string" },
+      "trial-seconds": { type: "string" },
+      pin: { type: "string" },
+      timeout: { type: "string" },
+      wait: { type: "string" },
+      pace: { type: "string" },
+      scenario: { type: "string" },
+      engine: { type: "string" },
+      "publish-every": { type: "string" },
+      depth: { type: "string" },
+      transports: { type: "string" },
+      nice: { type: "string" },
+      "ring-slots": { type: "string" },
+      out: { type: "string" },
+      "no-save": { type: "boolean" },
+      quick: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
   const v = parsed.values;
   const quick = v.quick ?? false;
   const options: BenchOptions = {
@@ -295,21 +289,6 @@ export function parseBenchOptions(args: string[]): BenchOptions {
     }
   }
   return options;
-}
-
-function argumentProblem(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const unknown = /Unknown option '([^']+)'/.exec(message);
-  if (unknown) return `unknown option ${unknown[1]} (see --help)`;
-  const ambiguous = /Option '(--[\w-]+)[^']*' argument is ambiguous/.exec(message);
-  if (ambiguous) {
-    return `${ambiguous[1]} takes a value that starts with '-': write it as ${ambiguous[1]}=VALUE`;
-  }
-  const missing = /Option '(--[\w-]+)[^']*' argument missing/.exec(message);
-  if (missing) return `${missing[1]} needs a value`;
-  const positional = /Unexpected argument '([^']+)'/.exec(message);
-  if (positional) return `unexpected argument '${positional[1]}' (options start with --)`;
-  return message.split("\n")[0];
 }
 
 function wholeNumber(name: string, text: string, min: number, max: number): number {

@@ -10,13 +10,13 @@
  */
 
 import { bench, boxplot, group, run, summary } from "mitata";
-import { parseArgs } from "node:util";
 import { buildShim } from "../ffi/build.ts";
 import { Shim } from "../ffi/library.ts";
 import { ensureWritableDir, machineDir, reportStem } from "../src/archive.ts";
 import { Channel } from "../src/channel.ts";
 import { gitState } from "../src/environment.ts";
-import { requireLinux, runMain, UsageError } from "../src/errors.ts";
+import { requireLinux, runMain } from "../src/errors.ts";
+import { parseCommandLine } from "../src/cli.ts";
 import { currentMachine } from "../src/machine.ts";
 import { chownToInvokingUser } from "../src/ownership.ts";
 import { Segment } from "../src/segment.ts";
@@ -41,21 +41,15 @@ const libc = {
 } as const satisfies Deno.ForeignLibraryInterface;
 
 async function main(): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: Deno.args,
-      strict: true,
-      options: {
-        quick: { type: "boolean" },
-        out: { type: "string" },
-        "no-save": { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message.split("\n")[0]} (see --help)`);
-  }
+  const { values } = parseCommandLine({
+    args: Deno.args,
+    options: {
+      quick: { type: "boolean" },
+      out: { type: "string" },
+      "no-save": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
   if (values.help) {
     console.log(HELP);
     return;

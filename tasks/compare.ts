@@ -6,7 +6,7 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
+import { parseCommandLine } from "../src/cli.ts";
 import { machineDir } from "../src/archive.ts";
 import { listReports } from "../src/catalog.ts";
 import { compareReports, renderComparison } from "../src/compare.ts";
@@ -54,23 +54,17 @@ function threshold(text: string): number {
 }
 
 async function main(): Promise<void> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: Deno.args,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        threshold: { type: "string" },
-        markdown: { type: "boolean" },
-        "fail-on-regression": { type: "boolean" },
-        out: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message.split("\n")[0]} (see --help)`);
-  }
+  const parsed = parseCommandLine({
+    args: Deno.args,
+    allowPositionals: true,
+    options: {
+      threshold: { type: "string" },
+      markdown: { type: "boolean" },
+      "fail-on-regression": { type: "boolean" },
+      out: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
   const { values, positionals } = parsed;
   if (values.help) {
     console.log(HELP);

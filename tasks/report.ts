@@ -8,11 +8,11 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
+import { parseCommandLine } from "../src/cli.ts";
 import { renderedFiles, writeIfChanged } from "../src/archive.ts";
 import { listReports, migrateFlatReports, renderIndex } from "../src/catalog.ts";
 import type { ArchivedReport } from "../src/catalog.ts";
-import { runMain, UsageError } from "../src/errors.ts";
+import { runMain } from "../src/errors.ts";
 import { loadReport } from "../src/schema.ts";
 
 const HELP = `Usage: deno task report [--migrate] [--out DIR]
@@ -27,21 +27,15 @@ run on every machine, with DIR/ratio-over-time.svg.
   -h, --help  this text`;
 
 async function main(): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: Deno.args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        migrate: { type: "boolean" },
-        out: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message.split("\n")[0]} (see --help)`);
-  }
+  const { values } = parseCommandLine({
+    args: Deno.args,
+    allowPositionals: false,
+    options: {
+      migrate: { type: "boolean" },
+      out: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
   if (values.help) {
     console.log(HELP);
     return;

@@ -1,0 +1,50 @@
+/**
+ * Reading a task's command line: `parseArgs` from `node:util` (strict), its
+ * errors turned into one-line {@link UsageError}s, so every task refuses bad
+ * options the same way.
+ *
+ * @module
+ */
+
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { UsageError } from "./errors.ts";
+
+/**
+ * Parses a command line strictly; an unknown, ambiguous or incomplete option
+ * is a {@link UsageError} with a one-line message in our words.
+ *
+ * @example
+ * ```ts
+ * import { parseCommandLine } from "./cli.ts";
+ * const { values } = parseCommandLine({
+ *   args: ["--quick"],
+ *   options: { quick: { type: "boolean" } },
+ * });
+ * console.log(values.quick); // true
+ * ```
+ */
+export function parseCommandLine<const T extends ParseArgsConfig>(
+  config: T,
+): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    throw new UsageError(argumentProblem(error), { cause: error });
+  }
+}
+
+/** Node's parseArgs message, reworded as one line for people. */
+function argumentProblem(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const unknown = /Unknown option '([^']+)'/.exec(message);
+  if (unknown) return `unknown option ${unknown[1]} (see --help)`;
+  const ambiguous = /Option '(--[\w-]+)[^']*' argument is ambiguous/.exec(message);
+  if (ambiguous) {
+    return `${ambiguous[1]} takes a value that starts with '-': write it as ${ambiguous[1]}=VALUE`;
+  }
+  const missing = /Option '(--[\w-]+)[^']*' argument missing/.exec(message);
+  if (missing) return `${missing[1]} needs a value`;
+  const positional = /Unexpected argument '([^']+)'/.exec(message);
+  if (positional) return `unexpected argument '${positional[1]}' (options start with --)`;
+  return message.split("\n")[0];
+}

@@ -220,6 +220,16 @@ The deno engine runs both loops in TypeScript: the ring through \`Channel\` (typ
     `"publish every"), the pipe through \`Deno.FsFile\`.`;
 }
 
+/** `5`, or `5 (written as 3, upgraded on read)` for a report of an older schema. */
+function schemaText(report: Report): string {
+  const upgraded = report.warnings
+    .map((w) => /^upgraded on read from schema version (\d+)/.exec(w))
+    .find((m) => m !== null);
+  return upgraded
+    ? `${report.schemaVersion} (written as ${upgraded[1]}, upgraded on read)`
+    : String(report.schemaVersion);
+}
+
 function streamSection(report: Report, charts: ChartFiles): string {
   const stream = report.results.filter((r) => r.mode === "stream");
   if (stream.length === 0) return "";
@@ -503,7 +513,7 @@ function environmentSection(report: Report): string {
     ["Deno", `${env.deno} (V8 ${env.v8}, TypeScript ${env.typescript})`],
     ["user", env.user.root ? (env.user.sudo ? "root via sudo" : "root") : `uid ${env.user.uid}`],
     ["ringpipe", `${kit.version}, ${commit}`],
-    ["report schema", String(report.schemaVersion)],
+    ["report schema", schemaText(report)],
   ];
   return `## Environment
 

@@ -42,6 +42,10 @@ Deno.test("a schema 4 report with the deno engine gets its cadence per series, n
   assert.ok(ratio.ci.low <= ratio.ratioOfMedians && ratio.ratioOfMedians <= ratio.ci.high);
   assert.equal(report.warnings.at(-1), "upgraded on read from schema version 4");
   assert.match(renderMarkdown(report), /\| stream \| 8 B \| `shm` \| 64 \| cross \|/);
+  assert.match(
+    renderMarkdown(report),
+    /^\| report schema \| 5 \(written as 4, upgraded on read\) \|$/m,
+  );
 });
 
 Deno.test("a current report passes as it is", async () => {

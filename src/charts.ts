@@ -11,7 +11,7 @@
  */
 
 import type { Report, ResultEntry } from "./report.ts";
-import { formatSize } from "./series.ts";
+import { engineTag, formatSize } from "./series.ts";
 
 /** The charts of a report; null where the report has nothing to draw. */
 export interface Charts {
@@ -166,13 +166,16 @@ function sizeLines(
   results: ResultEntry[],
   value: (r: ResultEntry) => number | null,
 ): Line[] {
-  const keys = [...new Set(results.map((r) => `${r.transport}\u0000${r.placement}`))];
+  // One line per transport and engine (a deno series is not a point on the native line).
+  const name = (r: ResultEntry) => `${r.transport}${engineTag(r)}`;
+  const keys = [...new Set(results.map((r) => `${name(r)}\u0000${r.placement}`))];
   return keys.map((key) => {
-    const [transport, placement] = key.split("\u0000");
-    const mine = results.filter((r) => r.transport === transport && r.placement === placement)
+    const [named, placement] = key.split("\u0000");
+    const mine = results.filter((r) => name(r) === named && r.placement === placement)
       .sort((a, b) => a.sizeBytes - b.sizeBytes);
+    const transport = mine[0].transport;
     return {
-      label: `${transport} (${placement})`,
+      label: `${named} (${placement})`,
       color: colorOf(report, transport),
       dashed: placement === "same",
       points: mine.map((r) => [r.sizeBytes, value(r) ?? 0] as [number, number]),
@@ -224,19 +227,24 @@ function throughputChart(report: Report): string | null {
 }
 
 function ratioChart(report: Report): string | null {
+  // The native transports against the native ring: the deno engine has 8-byte streams only,
+  // and its ratios are in the tables.
+  const nativeRatios = report.comparisons.filter((c) =>
+    c.name !== "deno/native" && (c.engine ?? "native") === "native"
+  );
   const lines: Line[] = [];
-  const modes = [...new Set(report.comparisons.map((c) => c.mode))];
+  const modes = [...new Set(nativeRatios.map((c) => c.mode))];
   for (const mode of modes) {
     const keys = [
       ...new Set(
-        report.comparisons.filter((c) => c.mode === mode).map((c) =>
+        nativeRatios.filter((c) => c.mode === mode).map((c) =>
           `${c.numerator}\u0000${c.placement}`
         ),
       ),
     ];
     for (const key of keys) {
       const [numerator, placement] = key.split("\u0000");
-      const mine = report.comparisons.filter((c) =>
+      const mine = nativeRatios.filter((c) =>
         c.mode === mode && c.numerator === numerator && c.placement === placement
       ).sort((a, b) => a.sizeBytes - b.sizeBytes);
       lines.push({
@@ -247,7 +255,7 @@ function ratioChart(report: Report): string | null {
       });
     }
   }
-  const sizes = [...new Set(report.comparisons.map((c) => c.sizeBytes))].sort((a, b) => a - b);
+  const sizes = [...new Set(nativeRatios.map((c) => c.sizeBytes))].sort((a, b) => a - b);
   if (lines.length === 0 || sizes.length < 2) return null;
   const title = "How many times longer than the ring, by message size (log-log)";
   const panel: Panel = {

@@ -83,3 +83,34 @@ Deno.test("the checker itself refuses broken XML", () => {
   assert.throws(() => assertWellFormedXml("<svg>a & b</svg>"));
   assert.throws(() => assertWellFormedXml("<svg></svg><svg></svg>"));
 });
+
+Deno.test("deno series get their own throughput line and stay out of the native ratio lines", () => {
+  const report = fakeReport();
+  const bigger = structuredClone(report) as Report;
+  for (const r of bigger.results) r.sizeBytes = 4096;
+  for (const c of bigger.comparisons) c.sizeBytes = 4096;
+  report.results.push(...bigger.results);
+  report.comparisons.push(...bigger.comparisons);
+  // A deno ring at 8 bytes, ten times slower, with its comparisons.
+  const nativeRing = report.results.find((r) => r.transport === "shm" && r.sizeBytes === 8)!;
+  const denoRing = structuredClone(nativeRing);
+  denoRing.engine = "deno";
+  denoRing.publishEvery = 64;
+  denoRing.throughput.bytesPerSecond /= 10;
+  report.results.push(denoRing);
+  const ratio = report.comparisons[0];
+  report.comparisons.push(
+    {
+      ...ratio,
+      name: "deno/native",
+      numerator: "shm (deno, every 64)",
+      denominator: "shm (native)",
+    },
+    { ...ratio, engine: "deno", denominator: "shm (deno, every 64)", ratioOfMedians: 3 },
+  );
+  const charts = renderCharts(report);
+  assert.match(charts.throughput!, />shm \(deno, every 64\) \(cross\)</);
+  assert.match(charts.throughput!, />shm \(cross\)</);
+  assert.doesNotMatch(charts.ratio!, /deno/);
+  assert.match(charts.ratio!, />pipe\/shm stream \(cross\)</);
+});

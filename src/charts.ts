@@ -11,7 +11,7 @@
  */
 
 import type { Report, ResultEntry } from "./report.ts";
-import { engineTag, formatSize } from "./series.ts";
+import { formatSize, transportLabel } from "./series.ts";
 
 /** The charts of a report; null where the report has nothing to draw. */
 export interface Charts {
@@ -167,7 +167,7 @@ function sizeLines(
   value: (r: ResultEntry) => number | null,
 ): Line[] {
   // One line per transport and engine (a deno series is not a point on the native line).
-  const name = (r: ResultEntry) => `${r.transport}${engineTag(r)}`;
+  const name = transportLabel;
   const keys = [...new Set(results.map((r) => `${name(r)}\u0000${r.placement}`))];
   return keys.map((key) => {
     const [named, placement] = key.split("\u0000");

@@ -10,7 +10,7 @@
 import { formatNs, formatPercent, textTable } from "./format.ts";
 import { markdownTable } from "./markdown.ts";
 import type { Report, ResultEntry } from "./report.ts";
-import { engineTag, formatSize } from "./series.ts";
+import { formatSize, transportLabel } from "./series.ts";
 import { bootstrapRatio, mannWhitney } from "./statistics.ts";
 import type { Interval } from "./statistics.ts";
 
@@ -59,12 +59,12 @@ const key = (
     ResultEntry,
     "transport" | "engine" | "publishEvery" | "mode" | "sizeBytes" | "placement"
   >,
-) => `${r.transport}${engineTag(r)} ${r.mode} ${r.sizeBytes} ${r.placement}`;
+) => `${transportLabel(r)} ${r.mode} ${r.sizeBytes} ${r.placement}`;
 
 /** The A/A distance of a series in a report (how far from 1 its half/half CI reached), or 0. */
 function noiseOf(report: Report, r: ResultEntry): number {
   const s = report.noise.series.find((n) =>
-    `${n.transport}${engineTag(n)}` === `${r.transport}${engineTag(r)}` && n.mode === r.mode &&
+    transportLabel(n) === transportLabel(r) && n.mode === r.mode &&
     n.sizeBytes === r.sizeBytes && n.placement === r.placement
   );
   return s === undefined ? 0 : Math.max(Math.abs(s.ci.low - 1), Math.abs(s.ci.high - 1));
@@ -195,7 +195,7 @@ export function renderComparison(rows: ComparisonRow[], format: "plain" | "markd
   const body = rows.map((r) => [
     r.mode,
     formatSize(r.sizeBytes),
-    `${r.transport}${engineTag(r)}`,
+    transportLabel(r),
     r.placement,
     formatNs(r.a),
     formatNs(r.b),

@@ -17,7 +17,7 @@ import { ORIGINAL } from "./original.ts";
 import type { Comparison, Report, ResultEntry, Sample } from "./report.ts";
 import type { Charts } from "./charts.ts";
 import { fileServerSection } from "./fileserver.ts";
-import { engineTag, formatSize } from "./series.ts";
+import { engineTag, formatSize, transportLabel } from "./series.ts";
 import type { Placement } from "./topology.ts";
 
 /** File names (relative to the Markdown) of the charts to show, when they were written. */
@@ -180,7 +180,7 @@ function engineSection(report: Report): string {
   if (ratios.length === 0) return "";
   const named = (label: string, c: Comparison) =>
     report.results.find((r) =>
-      `${r.transport}${r.engine === "native" ? " (native)" : engineTag(r)}` === label &&
+      (r.engine === "native" ? `${r.transport} (native)` : transportLabel(r)) === label &&
       r.mode === c.mode && r.sizeBytes === c.sizeBytes && r.placement === c.placement
     );
   const rows = ratios.map((c) => {

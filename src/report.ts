@@ -16,7 +16,7 @@ import { HISTOGRAM_METHOD, latencySummary, mergeHistograms } from "./histogram.t
 import type { LatencySummary, SparseHistogram } from "./histogram.ts";
 import type { PlacementRequest } from "./options.ts";
 import type { MeasuredTrial, SamplingOutcome, SeriesSamples, StopReason } from "./sampling.ts";
-import { engineTag, seriesLabel, waitPolicy } from "./series.ts";
+import { seriesLabel, transportLabel, waitPolicy } from "./series.ts";
 import type { Engine, Mode, PlacementKind, WaitPolicy } from "./series.ts";
 import { trialLayout } from "./trial.ts";
 import { formatNs } from "./format.ts";
@@ -578,7 +578,7 @@ export function compareWithRing(results: ResultEntry[]): Comparison[] {
       comparisons.push({
         name: `${r.transport}/${ring.transport}`,
         numerator: r.transport,
-        denominator: `${ring.transport}${engineTag(ring)}`,
+        denominator: transportLabel(ring),
         mode: r.mode,
         sizeBytes: r.sizeBytes,
         placement: r.placement,
@@ -602,7 +602,7 @@ export function compareWithRing(results: ResultEntry[]): Comparison[] {
     );
     comparisons.push({
       name: "deno/native",
-      numerator: `${deno.transport}${engineTag(deno)}`,
+      numerator: transportLabel(deno),
       denominator: `${native.transport} (native)`,
       mode: deno.mode,
       sizeBytes: deno.sizeBytes,

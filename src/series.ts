@@ -153,6 +153,22 @@ export function engineTag(r: { engine?: string; publishEvery?: number }): string
 }
 
 /**
+ * A transport as tables, keys and comparisons name it: `shm`, `shm (deno)`,
+ * `shm (deno, every 64)`.
+ *
+ * @example
+ * ```ts
+ * import { transportLabel } from "./series.ts";
+ * console.log(transportLabel({ transport: "pipe", engine: "deno" })); // "pipe (deno)"
+ * ```
+ */
+export function transportLabel(
+  r: { transport: string; engine?: string; publishEvery?: number },
+): string {
+  return `${r.transport}${engineTag(r)}`;
+}
+
+/**
  * A short, stable name for a series: `shm stream 8 B cross`.
  *
  * @example

@@ -20,10 +20,7 @@ import { stopText } from "./markdown.ts";
 import { ORIGINAL } from "./original.ts";
 import { halfWidth } from "./report.ts";
 import type { Report, ResultEntry } from "./report.ts";
-import { engineTag, formatSize } from "./series.ts";
-
-/** A transport's name in a table, with its engine when it is not the native one. */
-const label = (r: ResultEntry) => `${r.transport}${engineTag(r)}`;
+import { formatSize, transportLabel } from "./series.ts";
 
 /**
  * The terminal summary of a report.
@@ -81,7 +78,7 @@ export function renderSummary(report: Report, c: Colors): string {
         ],
         stream.map((r) => [
           formatSize(r.sizeBytes),
-          label(r),
+          transportLabel(r),
           ...(showPlacement ? [r.placement] : []),
           String(r.samples.length),
           formatNs(r.nsPerItem.median),
@@ -124,7 +121,7 @@ export function renderSummary(report: Report, c: Colors): string {
         ],
         pingpong.map((r) => [
           formatSize(r.sizeBytes),
-          label(r),
+          transportLabel(r),
           ...(showPlacement ? [r.placement] : []),
           String(r.samples.length),
           formatNs(r.nsPerItem.median),
@@ -172,7 +169,7 @@ export function renderSummary(report: Report, c: Colors): string {
       for (const r of served.filter((x) => x.sizeBytes === size)) {
         rows.push([
           formatSize(size),
-          label(r),
+          transportLabel(r),
           String(r.queueDepth ?? 1),
           formatNs(r.latency!.roundTrip.p50),
           (r.latency!.roundTrip.p50 / y.nullSyscallNs).toFixed(1),

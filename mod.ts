@@ -150,18 +150,32 @@ export {
   measureYardsticks,
 } from "./src/fileserver.ts";
 export type { Yardsticks } from "./src/fileserver.ts";
-export { currentMachine, machineFacts, machineId, machineOf } from "./src/machine.ts";
-export type { Machine, MachineFacts } from "./src/machine.ts";
+export {
+  currentMachine,
+  fingerprintDifferences,
+  fingerprintId,
+  readFingerprint,
+} from "./src/machine.ts";
+export type { Fingerprint, Machine } from "./src/machine.ts";
 export { loadReport, parseReport, ReportError, validateReport } from "./src/schema.ts";
 export { headline, listReports, migrateFlatReports, renderIndex } from "./src/catalog.ts";
 export type { ArchivedReport, ArchiveListing } from "./src/catalog.ts";
 export {
   compareReports,
   MIN_COMPARABLE_TRIALS,
+  parameterDifferences,
   renderComparison,
+  sameParameters,
   verdictFor,
 } from "./src/compare.ts";
-export type { ComparisonRow, Verdict } from "./src/compare.ts";
+export type {
+  CompareOptions,
+  ComparisonRow,
+  NoiseSource,
+  ParameterDifference,
+  TailRow,
+  Verdict,
+} from "./src/compare.ts";
 export { machineDir, renderedFiles, writeIfChanged } from "./src/archive.ts";
 export { noiseBand, reportWarnings, trialFigures } from "./src/report.ts";
 export type { LatencyEntry, NoiseBand } from "./src/report.ts";

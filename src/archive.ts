@@ -14,6 +14,9 @@ import type { Charts } from "./charts.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { chownToInvokingUser } from "./ownership.ts";
 import type { Report } from "./report.ts";
+import { compactJson, encodeReport } from "./encoding.ts";
+import { fingerprintDifferences } from "./machine.ts";
+import type { Fingerprint } from "./machine.ts";
 
 /** Where a saved report went. */
 export interface SavedReport {
@@ -76,34 +79,133 @@ export async function ensureWritableDir(dir: string): Promise<void> {
 }
 
 /**
- * Saves the report as JSON and Markdown under a fresh stem in `dir`.
+ * The fingerprint a machine folder's `machine.json` describes, or null when it has none. Files of
+ * schema 5 and before held five facts (`facts`); what they did not record stays null.
+ *
+ * @example
+ * ```ts ignore
+ * import { folderFingerprint } from "./archive.ts";
+ * console.log(await folderFingerprint("results/vm-d215170e"));
+ * ```
+ */
+export async function folderFingerprint(dir: string): Promise<Fingerprint | null> {
+  let value: { fingerprint?: Fingerprint; facts?: Record<string, unknown> };
+  try {
+    value = JSON.parse(await Deno.readTextFile(`${dir}/machine.json`));
+  } catch {
+    return null;
+  }
+  if (value?.fingerprint !== undefined) return value.fingerprint;
+  const f = value?.facts;
+  if (typeof f !== "object" || f === null) return null;
+  const text = (v: unknown) => (typeof v === "string" ? v : null);
+  return {
+    hostname: text(f.hostname) ?? "",
+    arch: text(f.arch) ?? "",
+    os: text(f.os) ?? "",
+    cpuModel: text(f.cpuModel),
+    cpuVendor: null,
+    cpuFamily: null,
+    cpuModelNumber: null,
+    cpuStepping: null,
+    microcode: null,
+    cpusOnline: null,
+    caches: null,
+    memoryGiB: null,
+    clockSource: null,
+    mitigations: null,
+  };
+}
+
+/**
+ * The warning a report gets when its machine's fingerprint is not the one its folder describes.
+ *
+ * @example
+ * ```ts ignore
+ * import { folderMismatch } from "./archive.ts";
+ * console.log(folderMismatch("results/vm-d215170e", folder, report.machine.fingerprint));
+ * ```
+ */
+export function folderMismatch(dir: string, folder: Fingerprint, mine: Fingerprint): string | null {
+  const differences = fingerprintDifferences(folder, mine);
+  return differences.length === 0
+    ? null
+    : `this machine is not the one ${dir}/machine.json describes (${differences.join("; ")}): ` +
+      "its figures may not compare with the folder's other reports";
+}
+
+/**
+ * Saves the report as JSON, Markdown and charts under a fresh stem in its
+ * machine's folder. When the folder's `machine.json` describes other hardware,
+ * the report gets a warning first. Nothing is left half written: on any error
+ * the files placed so far are taken back and the error is rethrown.
  *
  * @example
  * ```ts ignore
  * import { saveReport } from "./archive.ts";
  * const { jsonPath, markdownPath } = await saveReport(report, "results");
  * ```
+ * @throws {Deno.errors.NotFound | Error} whatever the file system said, after taking back what was written.
  */
 export async function saveReport(report: Report, root: string): Promise<SavedReport> {
   const dir = machineDir(root, report.machine.id);
   await ensureWritableDir(root);
   await ensureWritableDir(dir);
-  await placeNew(`${dir}/machine.json`, `${JSON.stringify(report.machine, null, 2)}\n`);
-  const json = `${JSON.stringify(report, null, 2)}\n`;
-  const base = reportStem(report.createdAt, report.kit.commit);
-  for (let attempt = 1;; attempt++) {
-    const stem = attempt === 1 ? base : `${base}-${attempt}`;
-    const files = renderedFiles(report, dir, stem);
-    const placed: string[] = [];
-    for (const [path, text] of [[`${dir}/${stem}.json`, json], ...files]) {
-      if (!await placeNew(path, text)) break;
-      placed.push(path);
+  const folder = await folderFingerprint(dir);
+  const mismatch = folder === null ? null : folderMismatch(dir, folder, report.machine.fingerprint);
+  if (mismatch !== null && !report.warnings.includes(mismatch)) report.warnings.push(mismatch);
+  const placed: string[] = [];
+  try {
+    if (folder === null) {
+      const machine = { id: report.machine.id, fingerprint: report.machine.fingerprint };
+      if (await placeNew(`${dir}/machine.json`, compactJson(machine) + "\n")) {
+        placed.push(`${dir}/machine.json`);
+      }
     }
-    if (placed.length === files.length + 1) {
-      return { jsonPath: placed[0], markdownPath: placed[1], chartPaths: placed.slice(2) };
+    const json = encodeReport(report);
+    const base = reportStem(report.createdAt, report.kit.commit);
+    for (let attempt = 1;; attempt++) {
+      const stem = attempt === 1 ? base : `${base}-${attempt}`;
+      const files = renderedFiles(report, dir, stem);
+      const mine: string[] = [];
+      for (const [path, text] of [[`${dir}/${stem}.json`, json], ...files]) {
+        if (!await placeNew(path, text)) break;
+        mine.push(path);
+        placed.push(path);
+      }
+      if (mine.length === files.length + 1) {
+        return { jsonPath: mine[0], markdownPath: mine[1], chartPaths: mine.slice(2) };
+      }
+      // Another report has this stem: take back what was placed and try the next one.
+      for (const path of mine) await Deno.remove(path);
+      placed.splice(placed.length - mine.length);
     }
-    // Another report has this stem: take back what was placed and try the next one.
-    for (const path of placed) await Deno.remove(path);
+  } catch (error) {
+    for (const path of placed) await Deno.remove(path).catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * Keeps a report whose archive could not be written: in a new file in the
+ * system's temporary folder, or, when that fails too, nowhere (null).
+ *
+ * @example
+ * ```ts ignore
+ * import { keepAside } from "./archive.ts";
+ * const path = await keepAside(report); // "/tmp/ringpipe-report-a1b2c3.json"
+ * ```
+ */
+export async function keepAside(report: Report): Promise<string | null> {
+  let path: string | null = null;
+  try {
+    path = await Deno.makeTempFile({ prefix: "ringpipe-report-", suffix: ".json" });
+    await Deno.writeTextFile(path, encodeReport(report));
+    await chownToInvokingUser(path);
+    return path;
+  } catch {
+    if (path !== null) await Deno.remove(path).catch(() => {});
+    return null;
   }
 }
 
@@ -143,17 +245,22 @@ export async function writeIfChanged(path: string, text: string): Promise<boolea
     // not there yet
   }
   const aside = `${path}.${Deno.pid}.partial`;
-  await Deno.writeTextFile(aside, text, { mode: 0o644 });
-  await chownToInvokingUser(aside);
-  await Deno.rename(aside, path);
+  try {
+    await Deno.writeTextFile(aside, text, { mode: 0o644 });
+    await chownToInvokingUser(aside);
+    await Deno.rename(aside, path);
+  } catch (error) {
+    await Deno.remove(aside).catch(() => {});
+    throw error;
+  }
   return true;
 }
 
 /** Writes `text` to `path` atomically; false (and nothing written) when `path` already exists. */
 async function placeNew(path: string, text: string): Promise<boolean> {
   const aside = `${path}.${Deno.pid}.partial`;
-  await Deno.writeTextFile(aside, text, { mode: 0o644 });
   try {
+    await Deno.writeTextFile(aside, text, { mode: 0o644 });
     await chownToInvokingUser(aside);
     await Deno.link(aside, path); // fails if path exists: never overwrites
     return true;
@@ -161,6 +268,6 @@ async function placeNew(path: string, text: string): Promise<boolean> {
     if (error instanceof Deno.errors.AlreadyExists) return false;
     throw error;
   } finally {
-    await Deno.remove(aside);
+    await Deno.remove(aside).catch(() => {});
   }
 }

@@ -6,13 +6,17 @@
  * @module
  */
 
-import { machineDir, reportStem } from "./archive.ts";
+import { machineDir, reportStem, writeIfChanged } from "./archive.ts";
+import { compactJson, encodeReport } from "./encoding.ts";
+import { renderMarkdown } from "./markdown.ts";
 import { ratioOverTimeChart } from "./charts.ts";
 import { formatNs, formatRatio } from "./format.ts";
 import { markdownTable } from "./markdown.ts";
 import { ORIGINAL } from "./original.ts";
 import type { Comparison, Report, ResultEntry } from "./report.ts";
-import { loadReport } from "./schema.ts";
+import { SCHEMA_VERSION } from "./report.ts";
+import { DEFAULTS } from "./options.ts";
+import { loadReport, parseReport, ReportError } from "./schema.ts";
 
 /** A report and where it lives. */
 export interface ArchivedReport {
@@ -83,10 +87,8 @@ export async function migrateFlatReports(root: string): Promise<{ from: string; 
     try {
       await Deno.writeTextFile(
         `${dir}/machine.json`,
-        `${JSON.stringify(report.machine, null, 2)}\n`,
-        {
-          createNew: true,
-        },
+        `${compactJson({ id: report.machine.id, fingerprint: report.machine.fingerprint })}\n`,
+        { createNew: true },
       );
     } catch (error) {
       if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
@@ -113,6 +115,43 @@ export async function migrateFlatReports(root: string): Promise<{ from: string; 
 }
 
 /**
+ * Rewrites an archived report of an older schema version in the current one,
+ * without its warm-up trials, and gives its machine folder a `machine.json`
+ * with a fingerprint if it has the older kind. Before anything is replaced the
+ * new text is read back: it must render the same Markdown and encode to the
+ * same bytes, so no figure is lost. True when the file was rewritten.
+ *
+ * @example
+ * ```ts ignore
+ * import { migrateReport } from "./catalog.ts";
+ * await migrateReport(path, await loadReport(path));
+ * ```
+ * @throws {ReportError} when the rewritten report would not show what the old one did.
+ */
+export async function migrateReport(path: string, report: Report): Promise<boolean> {
+  const onDisk = JSON.parse(await Deno.readTextFile(path)) as { schemaVersion: number };
+  const warm = report.results.some((r) => r.warmup.length > 0);
+  if (onDisk.schemaVersion === SCHEMA_VERSION && !warm) return false;
+  const kept: Report = { ...report, results: report.results.map((r) => ({ ...r, warmup: [] })) };
+  const text = encodeReport(kept);
+  const back = await parseReport(text, path);
+  if (renderMarkdown(back) !== renderMarkdown(report) || encodeReport(back) !== text) {
+    throw new ReportError(path, "rewriting it would change what it shows; left as it is");
+  }
+  await writeIfChanged(path, text);
+  const dir = path.slice(0, path.lastIndexOf("/"));
+  const hasFingerprint = await Deno.readTextFile(`${dir}/machine.json`).then(JSON.parse)
+    .then((m) => m?.fingerprint !== undefined).catch(() => false);
+  if (!hasFingerprint) {
+    await writeIfChanged(
+      `${dir}/machine.json`,
+      `${compactJson({ id: report.machine.id, fingerprint: report.machine.fingerprint })}\n`,
+    );
+  }
+  return true;
+}
+
+/**
  * The headline of a report: the 8-byte stream on two CPUs (or unpinned), ring and pipe.
  *
  * @example
@@ -133,6 +172,25 @@ export function headline(report: Report): {
     pipe: report.results.find((r) => pick(r) && r.transport === "pipe" && r.engine === "native"),
     ratio: report.comparisons.find((c) => pick(c) && c.name === "pipe/shm"),
   };
+}
+
+/**
+ * True for a full run with the default parameters of what the headline
+ * measures (trial length, calibrated trials, ring size, nice, no pace, each
+ * transport's own wait): the runs whose headline ratios may share a line in
+ * the ratio-over-time chart.
+ *
+ * @example
+ * ```ts ignore
+ * import { isDefaultRun } from "./catalog.ts";
+ * console.log(isDefaultRun(report)); // false for --quick
+ * ```
+ */
+export function isDefaultRun(report: Report): boolean {
+  const p = report.parameters;
+  return !p.quick && p.iterations === null && p.trialSeconds === DEFAULTS.trialSeconds &&
+    p.ringSlots === DEFAULTS.ringSlots && p.nice === DEFAULTS.nice && !p.paceNs &&
+    p.wait === undefined && p.placement !== "same";
 }
 
 /**
@@ -187,12 +245,14 @@ export function renderIndex(
       ORIGINAL.ratioRange[0]
     } to ${ORIGINAL.ratioRange[1]} over its runs)`,
   ]);
-  const points = sorted.flatMap(({ report }) => {
+  const points = sorted.filter(({ report }) => isDefaultRun(report)).flatMap(({ report }) => {
     const { ratio } = headline(report);
     return ratio === undefined ? [] : [{
       machine: report.machine.id,
       time: Date.parse(report.createdAt),
       ratio: ratio.ratioOfMedians,
+      low: ratio.ci.low,
+      high: ratio.ci.high,
     }];
   });
   const chart = ratioOverTimeChart(points);
@@ -222,6 +282,12 @@ ${
         [false, false, false, false, true, true, true, true],
       )
     }
-${chart === null ? "" : "\n![pipe/shm over time](ratio-over-time.svg)\n"}`;
+${
+      chart === null
+        ? ""
+        : "\nThe chart below keeps the full runs with default parameters (not `--quick`, default trial " +
+          "length, ring size, nice and waits), one line per machine, each point with its 95% CI.\n\n" +
+          "![pipe/shm over time](ratio-over-time.svg)\n"
+    }`;
   return { markdown, chart };
 }

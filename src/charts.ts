@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { Report, ResultEntry } from "./report.ts";
+import type { Comparison, Report, ResultEntry } from "./report.ts";
 import { formatSize, transportLabel } from "./series.ts";
 
 /** The charts of a report; null where the report has nothing to draw. */
@@ -46,6 +46,8 @@ interface Line {
   color: string;
   dashed: boolean;
   points: [x: number, y: number][];
+  /** Error bars: at x, from low to high (the ratio-over-time chart's CIs). */
+  errors?: [x: number, low: number, high: number][];
 }
 
 /** A panel: log-scaled axes unless said otherwise, categorical x when `xLabels` is given. */
@@ -58,25 +60,55 @@ interface Panel {
   xLog: boolean;
   yFormat: (v: number) => string;
   lines: Line[];
+  /**
+   * Categorical x (message sizes): a line does not cross an x tick it has no point at, so a
+   * size that was not measured shows as a gap, not as a straight line through it.
+   */
+  breakAtGaps?: boolean;
 }
 
-/** Powers of ten spanning [min, max], at least two. */
-function decadeTicks(min: number, max: number): number[] {
+/**
+ * Ticks of a log axis spanning [min, max]: powers of ten when the data spans
+ * several decades, else 1-2-5 steps, else 1-2-3-...-9 steps, so a range such
+ * as 35 to 83 gets 30, 40, 50, ... 90 rather than only 10 and 100.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { logTicks } from "./charts.ts";
+ * assert.deepEqual(logTicks(35, 83), [30, 40, 50, 60, 70, 80, 90]);
+ * assert.deepEqual(logTicks(3, 4000), [1, 10, 100, 1000, 10000]);
+ * assert.deepEqual(logTicks(12, 180), [10, 20, 50, 100, 200]);
+ * ```
+ */
+export function logTicks(min: number, max: number): number[] {
   const low = Math.floor(Math.log10(min));
-  let high = Math.ceil(Math.log10(max));
-  if (high === low) high++;
-  const ticks: number[] = [];
-  for (let e = low; e <= high; e++) ticks.push(10 ** e);
-  return ticks;
+  const high = Math.ceil(Math.log10(max));
+  for (const steps of [[1], [1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]]) {
+    const all: number[] = [];
+    for (let e = low; e <= high; e++) {
+      for (const m of steps) all.push(Number((m * 10 ** e).toPrecision(6)));
+    }
+    const from = all.findLastIndex((t) => t <= min * (1 + 1e-9));
+    const to = all.findIndex((t) => t >= max * (1 - 1e-9));
+    const ticks = all.slice(Math.max(0, from), to < 0 ? all.length : to + 1);
+    if (ticks.length >= 4 || steps.length === 9) {
+      return ticks.length >= 2 ? ticks : [ticks[0], ticks[0] * 10];
+    }
+  }
+  return [min, max];
 }
 
 function drawPanel(panel: Panel, x0: number, y0: number, width: number, height: number): string {
   const left = 78, right = 12, top = 24, bottom = 40;
   const w = width - left - right, h = height - top - bottom;
-  const ys = panel.lines.flatMap((l) => l.points.map((p) => p[1])).filter((v) => v > 0);
+  const ys = panel.lines.flatMap((l) => [
+    ...l.points.map((p) => p[1]),
+    ...(l.errors ?? []).flatMap((e) => [e[1], e[2]]),
+  ]).filter((v) => v > 0 && Number.isFinite(v));
   const xsAll = panel.xTicks.map((t) => t.at);
   if (ys.length === 0 || xsAll.length === 0) return "";
-  const yTicks = decadeTicks(Math.min(...ys), Math.max(...ys));
+  const yTicks = logTicks(Math.min(...ys), Math.max(...ys));
   const [yMin, yMax] = [Math.log10(yTicks[0]), Math.log10(yTicks[yTicks.length - 1])];
   const fx = (v: number) => (panel.xLog ? Math.log2(v) : v);
   const [xMin, xMax] = [Math.min(...xsAll.map(fx)), Math.max(...xsAll.map(fx))];
@@ -122,17 +154,28 @@ function drawPanel(panel: Panel, x0: number, y0: number, width: number, height: 
       num(y0 + top + h / 2)
     }) rotate(-90)" ${FONT} text-anchor="middle">${escapeXml(panel.yTitle)}</text>`,
   );
+  const ticksBetween = (a: number, b: number) => xsAll.some((t) => t > a && t < b);
   for (const line of panel.lines) {
-    const pts = line.points.filter((p) => p[1] > 0);
+    const pts = line.points.filter((p) => p[1] > 0 && Number.isFinite(p[1]));
     if (pts.length === 0) continue;
-    const d = pts.map((p, i) => `${i === 0 ? "M" : "L"}${num(sx(p[0]))} ${num(sy(p[1]))}`).join(
-      " ",
-    );
+    const d = pts.map((p, i) => {
+      const joined = i > 0 && !(panel.breakAtGaps && ticksBetween(pts[i - 1][0], p[0]));
+      return `${joined ? "L" : "M"}${num(sx(p[0]))} ${num(sy(p[1]))}`;
+    }).join(" ");
     const dash = line.dashed ? ` stroke-dasharray="6 4"` : "";
     parts.push(`<path d="${d}" fill="none" stroke="${line.color}" stroke-width="2"${dash}/>`);
     for (const p of pts) {
       parts.push(
         `<circle cx="${num(sx(p[0]))}" cy="${num(sy(p[1]))}" r="3" fill="${line.color}"/>`,
+      );
+    }
+    for (const [x, low, high] of line.errors ?? []) {
+      if (!(low > 0 && high > 0)) continue;
+      const [cx, y1, y2] = [num(sx(x)), num(sy(low)), num(sy(high))];
+      parts.push(
+        `<path d="M${cx} ${y1} V${y2} M${Number(cx) - 4} ${y1} h8 M${
+          Number(cx) - 4
+        } ${y2} h8" stroke="${line.color}" stroke-width="1.5"/>`,
       );
     }
   }
@@ -222,6 +265,7 @@ function throughputChart(report: Report): string | null {
     xLog: true,
     yFormat: bytesFormat,
     lines,
+    breakAtGaps: true,
   };
   return svg(720, 380, title, drawPanel(panel, 0, 0, 560, 380) + "\n" + legend(lines, 572, 40));
 }
@@ -235,27 +279,29 @@ function ratioChart(report: Report): string | null {
   const lines: Line[] = [];
   const modes = [...new Set(nativeRatios.map((c) => c.mode))];
   for (const mode of modes) {
-    const keys = [
-      ...new Set(
-        nativeRatios.filter((c) => c.mode === mode).map((c) =>
-          `${c.numerator}\u0000${c.placement}`
-        ),
-      ),
-    ];
+    // One line per transport, placement and (file server) depth: depths never join.
+    const keyOf = (c: Comparison) =>
+      `${c.numerator}\u0000${c.placement}\u0000${c.queueDepth ?? ""}`;
+    const keys = [...new Set(nativeRatios.filter((c) => c.mode === mode).map(keyOf))];
     for (const key of keys) {
-      const [numerator, placement] = key.split("\u0000");
-      const mine = nativeRatios.filter((c) =>
-        c.mode === mode && c.numerator === numerator && c.placement === placement
-      ).sort((a, b) => a.sizeBytes - b.sizeBytes);
+      const [numerator, placement, depth] = key.split("\u0000");
+      const mine = nativeRatios.filter((c) => c.mode === mode && keyOf(c) === key)
+        .sort((a, b) => a.sizeBytes - b.sizeBytes);
       lines.push({
-        label: `${numerator}/shm ${mode} (${placement})`,
+        label: `${numerator}/shm ${mode}${depth === "" ? "" : ` depth ${depth}`} (${placement})`,
         color: PALETTE[(lines.length + 1) % PALETTE.length],
         dashed: mode === "pingpong",
         points: mine.map((c) => [c.sizeBytes, c.ratioOfMedians] as [number, number]),
       });
     }
   }
-  const sizes = [...new Set(nativeRatios.map((c) => c.sizeBytes))].sort((a, b) => a - b);
+  // Every size the native loops measured is a tick, so a ratio missing at one shows as a gap.
+  const sizes = [
+    ...new Set([
+      ...nativeRatios.map((c) => c.sizeBytes),
+      ...report.results.filter((r) => r.engine === "native").map((r) => r.sizeBytes),
+    ]),
+  ].sort((a, b) => a - b);
   if (lines.length === 0 || sizes.length < 2) return null;
   const title = "How many times longer than the ring, by message size (log-log)";
   const panel: Panel = {
@@ -266,6 +312,7 @@ function ratioChart(report: Report): string | null {
     xLog: true,
     yFormat: ratioFormat,
     lines,
+    breakAtGaps: true,
   };
   return svg(820, 380, title, drawPanel(panel, 0, 0, 560, 380) + "\n" + legend(lines, 572, 40));
 }
@@ -287,16 +334,17 @@ function latencyChart(report: Report): string | null {
   const rows = Math.ceil(sizes.length / columns);
   const [pw, ph] = [300, 240];
   const title = "Round-trip latency percentiles per transport (log scale)";
-  let allLines: Line[] = [];
+  // The legend names every line drawn in any panel, once.
+  const legendLines = new Map<string, Line>();
   const panels = sizes.map((size, i) => {
     const results = pingpong.filter((r) => r.sizeBytes === size);
     const lines: Line[] = results.map((r) => ({
-      label: `${r.transport} (${r.placement})`,
+      label: `${transportLabel(r)} (${r.placement})`,
       color: colorOf(report, r.transport),
       dashed: r.placement === "same",
       points: PERCENTILES.map((p, k) => [k, r.latency!.roundTrip[p.key]] as [number, number]),
     }));
-    if (allLines.length < lines.length) allLines = lines;
+    for (const line of lines) if (!legendLines.has(line.label)) legendLines.set(line.label, line);
     const panel: Panel = {
       title: `${formatSize(size)} messages`,
       xTitle: "percentile",
@@ -309,6 +357,7 @@ function latencyChart(report: Report): string | null {
     return drawPanel(panel, (i % columns) * pw, Math.floor(i / columns) * ph + 24, pw, ph);
   });
   const width = columns * pw;
+  const allLines = [...legendLines.values()];
   const height = rows * ph + 24 + allLines.length * 18 + 8;
   const body = `<text x="8" y="16" ${FONT} font-weight="bold">${escapeXml(title)}</text>\n` +
     panels.join("\n") + "\n" + legend(allLines, 16, rows * ph + 24 + 14);
@@ -323,17 +372,22 @@ export interface RatioPoint {
   time: number;
   /** The headline ratio (pipe over shm) of the run. */
   ratio: number;
+  /** Its 95% CI. */
+  low: number;
+  /** Its 95% CI. */
+  high: number;
 }
 
 /**
- * The pipe/shm ratio of every archived run over time, one line per machine (log scale).
+ * The headline ratio (pipe/shm, native 8-byte stream) of the archived runs over time, with CIs,
+ * one line per machine (log scale); the caller picks comparable runs.
  *
  * @example
  * ```ts
  * import { ratioOverTimeChart } from "./charts.ts";
  * const svg = ratioOverTimeChart([
- *   { machine: "a", time: Date.UTC(2026, 10, 1), ratio: 40 },
- *   { machine: "a", time: Date.UTC(2026, 10, 2), ratio: 45 },
+ *   { machine: "a", time: Date.UTC(2026, 10, 1), ratio: 40, low: 38, high: 43 },
+ *   { machine: "a", time: Date.UTC(2026, 10, 2), ratio: 45, low: 41, high: 50 },
  * ]);
  * console.log(svg?.startsWith("<svg")); // true
  * ```
@@ -341,13 +395,16 @@ export interface RatioPoint {
 export function ratioOverTimeChart(points: RatioPoint[]): string | null {
   if (points.length === 0) return null;
   const machines = [...new Set(points.map((p) => p.machine))].sort();
-  const lines: Line[] = machines.map((machine, i) => ({
-    label: machine,
-    color: PALETTE[i % PALETTE.length],
-    dashed: false,
-    points: points.filter((p) => p.machine === machine).sort((a, b) => a.time - b.time)
-      .map((p) => [p.time, p.ratio] as [number, number]),
-  }));
+  const lines: Line[] = machines.map((machine, i) => {
+    const mine = points.filter((p) => p.machine === machine).sort((a, b) => a.time - b.time);
+    return {
+      label: machine,
+      color: PALETTE[i % PALETTE.length],
+      dashed: false,
+      points: mine.map((p) => [p.time, p.ratio] as [number, number]),
+      errors: mine.map((p) => [p.time, p.low, p.high] as [number, number, number]),
+    };
+  });
   const times = points.map((p) => p.time);
   const [first, last] = [Math.min(...times), Math.max(...times)];
   const day = (t: number) => new Date(t).toISOString().slice(0, 10);
@@ -359,7 +416,7 @@ export function ratioOverTimeChart(points: RatioPoint[]): string | null {
         ? new Date(t).toISOString().slice(5, 16).replace("T", " ")
         : day(t),
     }));
-  const title = "pipe/shm, 8-byte stream, per run and machine (log scale)";
+  const title = "pipe/shm, 8-byte stream, default full runs, per machine (95% CI, log scale)";
   const panel: Panel = {
     title,
     xTitle: "run (UTC)",

@@ -48,3 +48,24 @@ function argumentProblem(error: unknown): string {
   if (positional) return `unexpected argument '${positional[1]}' (options start with --)`;
   return message.split("\n")[0];
 }
+
+/**
+ * A path a person typed, resolved from where they stand: `deno task` runs
+ * every task from the project's folder and leaves the caller's folder in
+ * `INIT_CWD`, so a relative path is taken from there. Absolute paths stay.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { userPath } from "./cli.ts";
+ * assert.equal(userPath("/tmp/a.json"), "/tmp/a.json");
+ * assert.equal(userPath("a.json", "/home/me"), "/home/me/a.json");
+ * ```
+ */
+export function userPath(
+  path: string,
+  from: string | undefined = Deno.env.get("INIT_CWD"),
+): string {
+  if (path.startsWith("/") || from === undefined || from === "") return path;
+  return `${from.replace(/\/+$/, "")}/${path}`;
+}

@@ -12,7 +12,7 @@
 
 import { cString } from "../ffi/library.ts";
 import type { Shim } from "../ffi/library.ts";
-import { formatNs } from "./format.ts";
+import { formatTime } from "./format.ts";
 import { markdownTable } from "./markdown.ts";
 import type { Report, ResultEntry } from "./report.ts";
 import { segmentName } from "./segment.ts";
@@ -122,15 +122,15 @@ export function fileServerSentences(report: Report): string[] {
   if (ring && p0 !== undefined) {
     const rtt = ring.latency!.roundTrip.p50;
     const verdict = rtt < p0
-      ? `faster than the kernel's own pread() (${formatNs(p0)} ns)`
-      : `${(rtt / p0).toFixed(1)} times the kernel's own pread() (${formatNs(p0)} ns)`;
+      ? `faster than the kernel's own pread() (${formatTime(p0)})`
+      : `${(rtt / p0).toFixed(1)} times the kernel's own pread() (${formatTime(p0)})`;
     sentences.push(
       `On this machine a ${
         formatSize(smallest!)
       } read served by another process over the spinning ring took ` +
-        `${formatNs(rtt)} ns at the median, ${times(rtt, y.nullSyscallNs)} a null system call ` +
-        `(${formatNs(y.nullSyscallNs)} ns) and ${verdict}` +
-        (pipe ? `; over a pipe it took ${formatNs(pipe.latency!.roundTrip.p50)} ns.` : "."),
+        `${formatTime(rtt)} at the median, ${times(rtt, y.nullSyscallNs)} a null system call ` +
+        `(${formatTime(y.nullSyscallNs)}) and ${verdict}` +
+        (pipe ? `; over a pipe it took ${formatTime(pipe.latency!.roundTrip.p50)}.` : "."),
     );
   }
   const ringBig = largest === undefined ? undefined : find(report, "shm", largest, 1);
@@ -139,22 +139,22 @@ export function fileServerSentences(report: Report): string[] {
     const rtt = ringBig.latency!.roundTrip.p50;
     sentences.push(
       `At ${formatSize(largest!)} copying dominates: the ring server took ${
-        formatNs(rtt)
-      } ns against ` +
-        `pread()'s ${formatNs(pBig)} ns (${(rtt / pBig).toFixed(1)}×).`,
+        formatTime(rtt)
+      } against ` +
+        `pread()'s ${formatTime(pBig)} (${(rtt / pBig).toFixed(1)}×).`,
     );
   }
   const futex = smallest === undefined ? undefined : find(report, "ring-futex", smallest, 1);
   if (ring) {
     sentences.push(
       `The spinning ring's figure costs a dedicated core (${
-        formatNs(ring.cpuNsPerItem.median)
-      } ns of CPU ` +
+        formatTime(ring.cpuNsPerItem.median)
+      } of CPU ` +
         `per request for both processes)` +
         (futex
           ? `; the futex ring, which sleeps when idle, took ${
-            formatNs(futex.latency!.roundTrip.p50)
-          } ns`
+            formatTime(futex.latency!.roundTrip.p50)
+          }`
           : "") +
         `. What this cannot show: hardware rings would add protection and atomicity that plain shared ` +
         `memory lacks, and pread() here is the monolithic kernel's page cache, not a microkernel's ` +
@@ -187,7 +187,7 @@ export function fileServerSection(report: Report): string {
         formatSize(size),
         "`pread()` (monolithic)",
         "—",
-        formatNs(p.ns),
+        formatTime(p.ns),
         times(p.ns, y.nullSyscallNs),
         "—",
         "—",
@@ -199,10 +199,10 @@ export function fileServerSection(report: Report): string {
         formatSize(size),
         `\`${r.transport}\` RPC${r.placement === "same" ? " (one CPU)" : ""}`,
         String(r.queueDepth ?? 1),
-        formatNs(wall),
+        formatTime(wall),
         times(wall, y.nullSyscallNs),
-        formatNs(r.nsPerItem.median),
-        formatNs(r.cpuNsPerItem.median),
+        formatTime(r.nsPerItem.median),
+        formatTime(r.cpuNsPerItem.median),
       ]);
     }
   }
@@ -211,8 +211,8 @@ export function fileServerSection(report: Report): string {
 A server process holds a ${formatSize(FILE_BYTES)} file in its own memory and answers requests ` +
     `{offset, length} with the bytes; the client checks every word. Yardsticks, in this process: a ` +
     `null system call took **${
-      formatNs(y.nullSyscallNs)
-    } ns**; \`pread()\` of the same offsets from a ` +
+      formatTime(y.nullSyscallNs)
+    }**; \`pread()\` of the same offsets from a ` +
     `file in /dev/shm is in the table. Depth is the number of requests in flight.
 
 ${
@@ -221,10 +221,10 @@ ${
           "size",
           "how",
           "depth",
-          "latency p50 ns",
+          "latency p50",
           "× null syscall",
-          "ns per request (throughput)",
-          "CPU ns per request",
+          "per request (throughput)",
+          "CPU per request",
         ],
         rows,
         [true, false, true, true, true, true, true],

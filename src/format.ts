@@ -93,6 +93,28 @@ export function formatNs(ns: number): string {
 }
 
 /**
+ * A duration given in nanoseconds, in the unit that fits it, with four
+ * significant digits: `7.17 ns`, `1.56 µs`, `1.952 ms`, `2.5 s`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatTime } from "./format.ts";
+ * assert.equal(formatTime(7.1712), "7.171 ns");
+ * assert.equal(formatTime(1_952_239), "1.952 ms");
+ * assert.equal(formatTime(22_872), "22.87 µs");
+ * ```
+ */
+export function formatTime(ns: number): string {
+  const abs = Math.abs(ns);
+  if (!Number.isFinite(ns)) return "?";
+  if (abs < 1e3) return `${nsFormat.format(ns)} ns`;
+  if (abs < 1e6) return `${nsFormat.format(ns / 1e3)} µs`;
+  if (abs < 1e9) return `${nsFormat.format(ns / 1e6)} ms`;
+  return `${nsFormat.format(ns / 1e9)} s`;
+}
+
+/**
  * A whole count with thousands separators.
  *
  * @example

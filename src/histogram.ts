@@ -198,3 +198,20 @@ export function latencySummary(
     p9999: at(99.99),
   };
 }
+
+/**
+ * One-way latency as half a round trip: every figure halved but the count.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { halfRoundTrip } from "./histogram.ts";
+ * const rt = { count: 4, min: 100, max: 400, mean: 250, p50: 200, p90: 300, p99: 400, p999: 400, p9999: 400 };
+ * assert.deepEqual(halfRoundTrip(rt), { count: 4, min: 50, max: 200, mean: 125, p50: 100, p90: 150, p99: 200, p999: 200, p9999: 200 });
+ * ```
+ */
+export function halfRoundTrip(roundTrip: LatencySummary): LatencySummary {
+  return Object.fromEntries(
+    Object.entries(roundTrip).map(([k, v]) => [k, k === "count" ? v : v / 2]),
+  ) as unknown as LatencySummary;
+}

@@ -11,10 +11,11 @@ import {
   formatPercent,
   formatRate,
   formatRatio,
+  formatTime,
   originalLines,
 } from "./format.ts";
 import { ORIGINAL } from "./original.ts";
-import type { Comparison, Report, ResultEntry, Sample } from "./report.ts";
+import type { Comparison, Report, ResultEntry } from "./report.ts";
 import type { Charts } from "./charts.ts";
 import { fileServerSection } from "./fileserver.ts";
 import { engineTag, formatSize, transportLabel } from "./series.ts";
@@ -49,7 +50,6 @@ export function renderMarkdown(report: Report, charts: ChartFiles = {}): string 
     environmentSection(report),
     methodsSection(report),
     rerunSection(report),
-    samplesSection(report.results),
   ];
   return `${sections.filter((s) => s !== "").join("\n\n")}\n`;
 }
@@ -156,7 +156,7 @@ function comparisonFor(report: Report, r: ResultEntry): Comparison | undefined {
 
 function ciText(r: ResultEntry): string {
   const ci = r.nsPerItem.medianCi;
-  return `${formatNs(ci.low)} to ${formatNs(ci.high)}${
+  return `${formatTime(ci.low)} to ${formatTime(ci.high)}${
     ci.level < 0.95 ? ` (${formatPercent(ci.level)})` : ""
   }`;
 }
@@ -191,8 +191,8 @@ function engineSection(report: Report): string {
       `\`${c.numerator.split(" ")[0]}\``,
       deno?.publishEvery === undefined ? "" : String(deno.publishEvery),
       c.placement,
-      formatNs(named(c.denominator, c)?.nsPerItem.median ?? NaN),
-      formatNs(deno?.nsPerItem.median ?? NaN),
+      formatTime(named(c.denominator, c)?.nsPerItem.median ?? NaN),
+      formatTime(deno?.nsPerItem.median ?? NaN),
       ratioText(c),
     ];
   });
@@ -206,8 +206,8 @@ ${
         "transport",
         "publish every",
         "placement",
-        "native ns",
-        "deno ns",
+        "native",
+        "deno",
         "deno/native",
       ],
       rows,
@@ -241,12 +241,12 @@ function streamSection(report: Report, charts: ChartFiles): string {
       r.placement + (r.waitPolicy === "yield" ? " (yield)" : ""),
       formatCount(r.iterations),
       String(r.samples.length),
-      `**${formatNs(r.nsPerItem.median)}**`,
+      `**${formatTime(r.nsPerItem.median)}**`,
       ciText(r),
       formatPercent(r.nsPerItem.cv),
       outlierText(r),
       formatRate(r.throughput.bytesPerSecond),
-      formatNs(r.cpuNsPerItem.median),
+      formatTime(r.cpuNsPerItem.median),
       formatNs(r.switchesPerItem * 1000),
       versus === undefined ? "1" : ratioText(versus),
     ];
@@ -261,12 +261,12 @@ ${
         "placement",
         "messages/trial",
         "trials",
-        "median ns/message",
+        "median per message",
         "95% CI",
         "CV",
         "outliers",
         "throughput",
-        "CPU ns/message",
+        "CPU per message",
         "switches/1k",
         "× shm",
       ],
@@ -275,7 +275,7 @@ ${
     )
   }
 
-Throughput is message bytes per second one way, from the median. CPU ns/message is the CPU ` +
+Throughput is message bytes per second one way, from the median. CPU per message is the CPU ` +
     `time of both loop threads (CLOCK_THREAD_CPUTIME_ID) per message: a spinning side is charged for its ` +
     `waiting, a sleeping side is not. Switches are voluntary + involuntary context switches of both ` +
     `loop threads per 1,000 messages. Outliers are counted, never dropped.` +
@@ -294,11 +294,11 @@ function pingpongSection(report: Report, charts: ChartFiles): string {
       transportCell(r),
       r.placement + (r.waitPolicy === "yield" ? " (yield)" : ""),
       String(r.samples.length),
-      `**${formatNs(r.nsPerItem.median)}**`,
+      `**${formatTime(r.nsPerItem.median)}**`,
       ciText(r),
-      ...[rt.min, rt.p50, rt.p90, rt.p99, rt.p999, rt.p9999, rt.max, rt.mean].map(formatNs),
-      formatNs(r.latency!.oneWayAsHalfRoundTrip.p50),
-      formatNs(r.cpuNsPerItem.median),
+      ...[rt.min, rt.p50, rt.p90, rt.p99, rt.p999, rt.p9999, rt.max, rt.mean].map(formatTime),
+      formatTime(r.latency!.oneWayAsHalfRoundTrip.p50),
+      formatTime(r.cpuNsPerItem.median),
       versus === undefined ? "1" : ratioText(versus),
     ];
   });
@@ -315,7 +315,7 @@ ${
           "transport",
           "placement",
           "trials",
-          "median ns/round trip",
+          "median per round trip",
           "95% CI",
           "min",
           "p50",
@@ -326,7 +326,7 @@ ${
           "max",
           "mean",
           "one way p50 (RTT/2)",
-          "CPU ns/round trip",
+          "CPU per round trip",
           "× shm",
         ],
         rows,
@@ -358,7 +358,7 @@ The median and its CI are over trials (each trial's total time over its round tr
     `Each round trip includes one clock read (${
       report.environment.clock.readCostNs === null
         ? "cost not measured"
-        : `${formatNs(report.environment.clock.readCostNs)} ns here`
+        : `${formatTime(report.environment.clock.readCostNs)} here`
     }).` +
     image(charts, "latency", "Round-trip latency percentiles per transport");
 }
@@ -371,12 +371,12 @@ function spreadSection(report: Report): string {
       formatSize(r.sizeBytes),
       transportCell(r),
       r.placement,
-      ...[s.min, s.p5, s.p25, s.median, s.p75, s.p95, s.max, s.mad].map(formatNs),
+      ...[s.min, s.p5, s.p25, s.median, s.p75, s.p95, s.max, s.mad].map(formatTime),
     ];
   });
   return `### Spread of the trials
 
-ns per message (stream) or per round trip (ping-pong), over the timed trials:
+Time per message (stream), round trip (ping-pong) or request (file server), over the timed trials:
 
 ${
     markdownTable(
@@ -505,7 +505,7 @@ function environmentSection(report: Report): string {
       "clock",
       `${env.clock.source ?? "unknown"}; resolution ${
         known(env.clock.resolutionNs, (v) => `${v} ns`)
-      }, one read ${known(env.clock.readCostNs, (v) => `${formatNs(v)} ns`)}`,
+      }, one read ${known(env.clock.readCostNs, formatTime)}`,
     ],
     ["load before / after", `${load(env.load.before)} / ${load(env.load.after)}`],
     ["compiler", `\`${env.compiler.command}\`: ${env.compiler.version}`],
@@ -549,50 +549,8 @@ ${report.command}
 Ring slots per message size: ${rings.length === 0 ? "no rings" : rings.join(", ")} ` +
     `(asked: ${
       formatCount(report.parameters.ringSlots)
-    }, fewer for large messages). Messages per ` +
-    `trial are in "Every trial" below.`;
-}
-
-function samplesSection(results: ResultEntry[]): string {
-  const all = results.flatMap((r) => [
-    ...r.warmup.map((s) => ({ r, s, kind: "warm-up" })),
-    ...r.samples.map((s) => ({ r, s, kind: "timed" })),
-  ]).sort((a, b) => a.s.order - b.s.order);
-  const cpu = (s: Sample) =>
-    `${s.producer.cpuStart}→${s.producer.cpuEnd} / ${s.consumer.cpuStart}→${s.consumer.cpuEnd}`;
-  const rows = all.map(({ r, s, kind }) => [
-    String(s.order),
-    `${transportCell(r)} ${r.mode} ${formatSize(r.sizeBytes)} ${r.placement}`,
-    kind,
-    formatCount(s.iterations),
-    formatNs(s.nsPerItem),
-    formatNs(s.cpuNsPerItem),
-    cpu(s),
-    `${s.producer.voluntarySwitches + s.consumer.voluntarySwitches} / ${
-      s.producer.involuntarySwitches + s.consumer.involuntarySwitches
-    }`,
-  ]);
-  return `<details>
-<summary>Every trial in measured order (${all.length})</summary>
-
-${
-    markdownTable(
-      [
-        "#",
-        "series",
-        "kind",
-        "messages",
-        "ns",
-        "CPU ns",
-        "CPU (producer / consumer)",
-        "switches (vol / invol)",
-      ],
-      rows,
-      [true, false, false, true, true, true, false, true],
-    )
-  }
-
-</details>`;
+    }, fewer for large messages). Every trial's figures (messages, time, CPU time, CPUs, ` +
+    `context switches) are in the JSON report beside this file.`;
 }
 
 /**

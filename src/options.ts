@@ -5,8 +5,9 @@
  * @module
  */
 
-import { parseCommandLine } from "./cli.ts";
+import { parseCommandLine, userPath } from "./cli.ts";
 import { UsageError } from "./errors.ts";
+import { checkMachineName } from "./machine.ts";
 import { MODES } from "./series.ts";
 import type { Engine, Mode, WaitPolicy } from "./series.ts";
 import { TRANSPORTS } from "./transports/mod.ts";
@@ -65,6 +66,10 @@ export interface BenchOptions {
   out: string;
   /** Skip writing reports. */
   save: boolean;
+  /** The machine folder to file reports under, or null for the id derived from the fingerprint. */
+  machine: string | null;
+  /** Keep the calibration and warm-up trials in the report. */
+  keepWarmup: boolean;
   /** The smoke-test preset. */
   quick: boolean;
   /** Show help and exit. */
@@ -175,6 +180,9 @@ ${transports}
                     fewer for large messages, to keep a ring within 256 KiB)
   --out DIR         where reports go (default ${DEFAULTS.out}/)
   --no-save         print only; write no report
+  --machine NAME    file reports under --out/NAME instead of the id derived from
+                    this machine's fingerprint (also RINGPIPE_MACHINE)
+  --keep-warmup     keep the calibration and warm-up trials in the report
   --quick           a smoke run of a few seconds
   -h, --help        this text
 
@@ -218,6 +226,8 @@ export function parseBenchOptions(args: string[]): BenchOptions {
       "ring-slots": { type: "string" },
       out: { type: "string" },
       "no-save": { type: "boolean" },
+      machine: { type: "string" },
+      "keep-warmup": { type: "boolean" },
       quick: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -258,8 +268,10 @@ export function parseBenchOptions(args: string[]): BenchOptions {
     ringSlots: v["ring-slots"] === undefined
       ? DEFAULTS.ringSlots
       : powerOfTwo("--ring-slots", v["ring-slots"], ...LIMITS.ringSlots),
-    out: v.out ?? DEFAULTS.out,
+    out: v.out === undefined ? DEFAULTS.out : v.out.trim() === "" ? "" : userPath(v.out),
     save: !(v["no-save"] ?? false),
+    machine: v.machine === undefined ? null : checkMachineName(v.machine, "--machine"),
+    keepWarmup: v["keep-warmup"] ?? false,
     quick,
     help: v.help ?? false,
   };

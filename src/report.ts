@@ -12,7 +12,7 @@
 import denoJson from "../deno.json" with { type: "json" };
 import type { Environment } from "./environment.ts";
 import type { BenchOptions } from "./options.ts";
-import { HISTOGRAM_METHOD, latencySummary, mergeHistograms } from "./histogram.ts";
+import { halfRoundTrip, HISTOGRAM_METHOD, latencySummary, mergeHistograms } from "./histogram.ts";
 import type { LatencySummary, SparseHistogram } from "./histogram.ts";
 import type { PlacementRequest } from "./options.ts";
 import type { MeasuredTrial, SamplingOutcome, SeriesSamples, StopReason } from "./sampling.ts";
@@ -29,7 +29,7 @@ import type { Role } from "./transports/mod.ts";
 import type { SideReport } from "./worker.ts";
 
 /** The version of the report format this code writes. */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /** The kit's own version, from `deno.json`. */
 export const KIT_VERSION: string = denoJson.version;
@@ -58,10 +58,6 @@ export const STEAL_WARNING = 0.02;
 
 /** One side of one trial: what the process asked for and really got. */
 export interface SideFigures {
-  /** Process id. */
-  pid: number;
-  /** Thread id of the loop. */
-  tid: number;
   /** The nice value asked for (null: none asked). */
   niceRequested: number | null;
   /** The nice value the loop thread had. */
@@ -158,7 +154,8 @@ export interface ResultEntry {
   latency: LatencyEntry | null;
   /** The timed trials, in measured order. */
   samples: Sample[];
-  /** Calibration and warm-up trials, in measured order; not in the summaries. */
+  /** Calibration and warm-up trials, in measured order; not in the summaries. Empty unless the
+   * bench was asked to keep them (`--keep-warmup`): `sampling.warmupTrials` counts them. */
   warmup: Sample[];
 }
 
@@ -206,7 +203,7 @@ export interface ProcessEntry {
   affinityError: string | null;
 }
 
-/** A whole report (schema version 4). */
+/** A whole report (schema version 6; `src/encoding.ts` says how it is written to disk). */
 export interface Report {
   /** The report format's version. */
   schemaVersion: typeof SCHEMA_VERSION;
@@ -243,6 +240,8 @@ export interface Report {
     engines?: Engine[];
     /** `--publish-every` of the deno engine (each cadence is a series), when not just 1. */
     publishEvery?: number[];
+    /** `--depth` of the file-server scenario (absent before schema 6 and outside it). */
+    depths?: number[];
   };
   /** How the trials went: why they stopped, whether the CI target was met, how long it took. */
   sampling: {
@@ -253,7 +252,7 @@ export interface Report {
     warmupTrials: number;
     timedTrials: number;
   };
-  /** The machine: a stable id and the facts it is derived from (see `src/machine.ts`). */
+  /** The machine: its archive folder and its fingerprint (see `src/machine.ts`). */
   machine: Machine;
   /** This run's own noise band, from an A/A comparison of each series with itself. */
   noise: NoiseBand;
@@ -294,6 +293,8 @@ export interface NoiseBand {
     mode: Mode;
     sizeBytes: number;
     placement: PlacementKind;
+    /** File server: requests in flight (absent before schema 6). */
+    queueDepth?: number;
     /** Median of the even-position trials over that of the odd ones, and its bootstrap CI. */
     ratio: number;
     ci: Interval;
@@ -304,6 +305,31 @@ export interface NoiseBand {
 export const NOISE_METHOD =
   "A/A: each series' timed trials split into odd and even positions in measured order; the band " +
   "is the largest distance from 1 reached by the bootstrap CI of even/odd medians";
+
+/**
+ * The A/A check of one series: its timed trials split into odd and even
+ * positions, the bootstrap ratio of their medians; null below 4 trials.
+ *
+ * @example
+ * ```ts ignore
+ * import { withinRunNoise } from "./report.ts";
+ * console.log(withinRunNoise(report.results[0])?.band); // 0.03: changes under 3% are noise
+ * ```
+ */
+export function withinRunNoise(
+  r: Pick<ResultEntry, "samples">,
+): { ratio: number; ci: Interval; band: number } | null {
+  const values = r.samples.map((s) => s.nsPerItem);
+  if (values.length < 4) return null;
+  const even = values.filter((_, i) => i % 2 === 0);
+  const odd = values.filter((_, i) => i % 2 === 1);
+  const { estimate, interval } = bootstrapRatio(even, odd);
+  return {
+    ratio: estimate,
+    ci: interval,
+    band: Math.max(Math.abs(interval.low - 1), Math.abs(interval.high - 1)),
+  };
+}
 
 /**
  * The A/A noise band of a set of results.
@@ -317,11 +343,8 @@ export const NOISE_METHOD =
 export function noiseBand(results: ResultEntry[]): NoiseBand {
   const series: NoiseBand["series"] = [];
   for (const r of results) {
-    const values = r.samples.map((s) => s.nsPerItem);
-    if (values.length < 4) continue;
-    const even = values.filter((_, i) => i % 2 === 0);
-    const odd = values.filter((_, i) => i % 2 === 1);
-    const { estimate, interval } = bootstrapRatio(even, odd);
+    const aa = withinRunNoise(r);
+    if (aa === null) continue;
     series.push({
       transport: r.transport,
       engine: r.engine,
@@ -329,8 +352,9 @@ export function noiseBand(results: ResultEntry[]): NoiseBand {
       mode: r.mode,
       sizeBytes: r.sizeBytes,
       placement: r.placement,
-      ratio: estimate,
-      ci: interval,
+      ...(r.queueDepth === undefined ? {} : { queueDepth: r.queueDepth }),
+      ratio: aa.ratio,
+      ci: aa.ci,
     });
   }
   const band = series.length === 0
@@ -345,7 +369,7 @@ export interface ReportContext {
   options: BenchOptions;
   /** The machine and toolchain. */
   environment: Environment;
-  /** The machine's id and stable facts (`machineOf(environment)`). */
+  /** The machine's folder and fingerprint (`currentMachine()`). */
   machine: Machine;
   /** Where the two processes ran. */
   placement: Placement;
@@ -375,7 +399,7 @@ export interface ReportContext {
  */
 export function buildReport(outcome: SamplingOutcome, context: ReportContext): Report {
   const { options } = context;
-  const results = outcome.samples.map((s) => resultEntry(s, context.options.ringSlots));
+  const results = outcome.samples.map((s) => resultEntry(s, options.ringSlots, options.keepWarmup));
   const processes = processEntries(outcome, context.supervisorNice);
   const targetReached = options.runs === null
     ? results.every((r) => halfWidth(r) <= options.targetCi)
@@ -404,6 +428,7 @@ export function buildReport(outcome: SamplingOutcome, context: ReportContext): R
       ...(options.paceNs === 0 ? {} : { paceNs: options.paceNs }),
       ...(options.engines.includes("deno") ? { engines: options.engines } : {}),
       ...(options.publishEvery.join() === "1" ? {} : { publishEvery: options.publishEvery }),
+      ...(options.scenario === "fileserver" ? { depths: options.depths } : {}),
     },
     sampling: {
       stopReason: outcome.stopReason,
@@ -442,8 +467,6 @@ export function halfWidth(result: ResultEntry): number {
 
 function sideFigures(side: SideReport): SideFigures {
   return {
-    pid: side.pid,
-    tid: side.tid,
     niceRequested: side.niceRequested,
     niceAchieved: side.niceAchieved,
     schedPolicy: side.schedPolicy,
@@ -514,7 +537,11 @@ export function trialFigures(
 
 const UNITS = { stream: "message", pingpong: "round trip", fileserver: "request" } as const;
 
-function resultEntry(samples: SeriesSamples, ringSlotsAsked: number): ResultEntry {
+function resultEntry(
+  samples: SeriesSamples,
+  ringSlotsAsked: number,
+  keepWarmup: boolean,
+): ResultEntry {
   const { series } = samples;
   const runs = samples.runs.map(toSample);
   const layout = trialLayout({ series, ringSlots: ringSlotsAsked });
@@ -535,7 +562,7 @@ function resultEntry(samples: SeriesSamples, ringSlotsAsked: number): ResultEntr
     ...trialFigures(runs, series.sizeBytes),
     latency: series.mode === "stream" ? null : latencyEntry(samples.runs),
     samples: runs,
-    warmup: samples.warmup.map(toSample),
+    warmup: keepWarmup ? samples.warmup.map(toSample) : [],
   };
 }
 
@@ -548,10 +575,12 @@ function latencyEntry(trials: MeasuredTrial[]): LatencyEntry {
     sum: sides.reduce((n, l) => n + l.sumNs, 0),
   };
   const roundTrip = latencySummary(histogram, exact);
-  const half = Object.fromEntries(
-    Object.entries(roundTrip).map(([k, v]) => [k, k === "count" ? v : v / 2]),
-  ) as unknown as LatencySummary;
-  return { clock: LATENCY_CLOCK, roundTrip, oneWayAsHalfRoundTrip: half, histogram };
+  return {
+    clock: LATENCY_CLOCK,
+    roundTrip,
+    oneWayAsHalfRoundTrip: halfRoundTrip(roundTrip),
+    histogram,
+  };
 }
 
 /**

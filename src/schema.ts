@@ -8,9 +8,12 @@
  * @module
  */
 
-import { machineOf } from "./machine.ts";
+import { cacheName, legacyMachineId } from "./machine.ts";
+import type { Fingerprint, Machine } from "./machine.ts";
+import { decodeReport, EncodingError } from "./encoding.ts";
+import type { Environment } from "./environment.ts";
 import { UsageError } from "./errors.ts";
-import { HISTOGRAM_METHOD } from "./histogram.ts";
+import { HISTOGRAM_BUCKETS, HISTOGRAM_METHOD } from "./histogram.ts";
 import {
   compareWithRing,
   LATENCY_CLOCK,
@@ -62,7 +65,6 @@ const str: Check = (v, p) => {
 const bool: Check = (v, p) => {
   if (typeof v !== "boolean") fail(p, "true or false", v);
 };
-const any: Check = () => {};
 const nullable = (check: Check): Check => (v, p) => {
   if (v !== null) check(v, p);
 };
@@ -73,15 +75,54 @@ const arr = (item: Check): Check => (v, p) => {
   if (!Array.isArray(v)) fail(p, "an array", v);
   (v as unknown[]).forEach((x, i) => item(x, `${p}[${i}]`));
 };
+const positive: Check = (v, p) => {
+  if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) fail(p, "a number above 0", v);
+};
+const date: Check = (v, p) => {
+  if (typeof v !== "string" || Number.isNaN(Date.parse(v))) fail(p, "an ISO 8601 time", v);
+};
+/** A histogram bucket: `[bucket, count]`, a whole bucket number in range and a count above 0. */
+const pair: Check = (v, p) => {
+  const [bucket, count] = Array.isArray(v) ? v : [];
+  if (
+    !Array.isArray(v) || v.length !== 2 || !Number.isSafeInteger(bucket) || bucket < 0 ||
+    bucket >= HISTOGRAM_BUCKETS || !Number.isSafeInteger(count) || count <= 0
+  ) fail(p, "a [bucket, count] pair", v);
+};
+const oneOfOr = (values: unknown[], other: Check): Check => (v, p) => {
+  if (values.includes(v)) return;
+  try {
+    other(v, p);
+  } catch {
+    fail(p, `one of ${values.map((x) => JSON.stringify(x)).join(", ")} or a list`, v);
+  }
+};
+const nonEmpty = (check: Check): Check => (v, p) => {
+  check(v, p);
+  if ((v as unknown[]).length === 0) fail(p, "a non-empty array", v);
+};
+const record = (item: Check): Check => (v, p) => {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) fail(p, "an object", v);
+  for (const [key, x] of Object.entries(v as Record<string, unknown>)) item(x, `${p}.${key}`);
+};
 const obj = (shape: Record<string, Check>): Check => (v, p) => {
   if (typeof v !== "object" || v === null || Array.isArray(v)) fail(p, "an object", v);
   for (const [key, check] of Object.entries(shape)) {
     const record = v as Record<string, unknown>;
-    if (!(key in record)) throw new Invalid(`${p}.${key} is missing`);
+    if (!(key in record)) {
+      if ((check as { optional?: boolean }).optional) continue;
+      throw new Invalid(`${p}.${key} is missing`);
+    }
     check(record[key], `${p}.${key}`);
   }
 };
 
+/** A field that may be absent (but, when present, is checked). */
+const optional = (check: Check): Check =>
+  Object.assign((v: unknown, p: string) => {
+    if (v !== undefined) check(v, p);
+  }, { optional: true });
+const interval = obj({ low: num, high: num, level: num });
 const summary = obj({
   count: num,
   median: num,
@@ -95,7 +136,7 @@ const summary = obj({
   stddev: num,
   cv: num,
   mad: num,
-  medianCi: obj({ low: num, high: num, level: num }),
+  medianCi: interval,
   outliers: obj({ lowSevere: num, lowMild: num, highMild: num, highSevere: num }),
 });
 const latency = obj({
@@ -110,8 +151,6 @@ const latency = obj({
   p9999: num,
 });
 const side = obj({
-  pid: num,
-  tid: num,
   niceRequested: nullable(num),
   niceAchieved: nullable(num),
   schedPolicy: str,
@@ -127,7 +166,7 @@ const side = obj({
 });
 const sample = obj({
   order: num,
-  iterations: num,
+  iterations: positive,
   elapsedNs: num,
   nsPerItem: num,
   cpuNsPerItem: num,
@@ -136,121 +175,209 @@ const sample = obj({
 });
 const mode = oneOf("stream", "pingpong", "fileserver");
 const placementKind = oneOf("cross", "same", "unpinned");
+const engine = oneOf("native", "deno");
+const activity = nullable(obj({ seconds: num, busy: num, steal: num }));
 
-/** The current schema (version 5), field by field as the README documents it. */
-const current = obj({
-  schemaVersion: oneOf(SCHEMA_VERSION),
-  kit: obj({ name: oneOf("ringpipe"), version: str, commit: nullable(str), dirty: nullable(bool) }),
-  createdAt: str,
-  command: str,
-  environment: obj({
-    hostname: str,
-    os: str,
-    arch: str,
-    kernel: str,
-    kernelCommandLine: nullable(str),
-    cpu: obj({
-      model: nullable(str),
-      count: num,
-      virtualMachine: nullable(bool),
-      governor: nullable(str),
-    }),
-    clock: obj({ source: nullable(str), resolutionNs: nullable(num), readCostNs: nullable(num) }),
-    load: obj({ before: nullable(arr(num)), after: nullable(arr(num)) }),
-    cpuActivity: obj({ idleCheck: any, run: any }),
-    deno: str,
-    v8: str,
-    typescript: str,
-    compiler: obj({
-      command: str,
-      path: nullable(str),
+/**
+ * A report in memory, every field as the README documents it. Versions 4 and
+ * 5 were written that way, with fewer machine facts; version 6 is written as
+ * `src/encoding.ts` says and read back into this shape before the check.
+ */
+const rowReport = (version: number) =>
+  obj({
+    schemaVersion: oneOf(version),
+    kit: obj({
+      name: oneOf("ringpipe"),
       version: str,
-      cflags: arr(str),
-      arguments: arr(str),
+      commit: nullable(str),
+      dirty: nullable(bool),
     }),
-    user: obj({ uid: nullable(num), root: bool, sudo: bool }),
-  }),
-  parameters: obj({
-    transports: arr(str),
-    modes: arr(mode),
-    sizes: arr(num),
-    placement: oneOf("cross", "same", "both"),
-    iterations: nullable(num),
-    trialSeconds: num,
-    runs: nullable(num),
-    minTrials: num,
-    targetCi: num,
-    budgetSeconds: num,
-    nice: num,
-    ringSlots: num,
-    quick: bool,
-  }),
-  sampling: obj({
-    stopReason: oneOf("fixed-count", "target-reached", "budget-spent", "trial-limit"),
-    targetReached: nullable(bool),
-    elapsedSeconds: nullable(num),
-    warmupTrials: num,
-    timedTrials: num,
-  }),
-  machine: obj({
-    id: str,
-    facts: obj({ hostname: str, cpuModel: nullable(str), cpuCount: num, arch: str, os: str }),
-  }),
-  noise: obj({ method: str, band: nullable(num), series: arr(any) }),
-  placement: obj({ request: any, cpus: nullable(arr(num)), relation: str }),
-  methods: obj({
-    quantiles: str,
-    medianCi: str,
-    ratioCi: str,
-    outliers: str,
-    latency: str,
-    timing: str,
-  }),
-  processes: arr(
-    obj({
+    createdAt: date,
+    command: str,
+    environment: obj({
+      hostname: str,
+      os: str,
+      arch: str,
+      kernel: str,
+      kernelCommandLine: nullable(str),
+      cpu: obj({
+        model: nullable(str),
+        count: num,
+        online: nullable(arr(num)),
+        isolated: nullable(arr(num)),
+        frequencyMHz: nullable(num),
+        scalingDriver: nullable(str),
+        governor: nullable(str),
+        turbo: nullable(bool),
+        smt: nullable(bool),
+        caches: arr(obj({ level: num, type: str, size: str, sharedCpus: arr(num) })),
+        numaNodes: nullable(num),
+        virtualMachine: nullable(bool),
+        hypervisor: nullable(str),
+        meltdown: nullable(str),
+      }),
+      clock: obj({
+        source: nullable(str),
+        resolutionNs: nullable(num),
+        readCostNs: nullable(num),
+      }),
+      load: obj({ before: nullable(arr(num)), after: nullable(arr(num)) }),
+      cpuActivity: obj({ idleCheck: activity, run: activity }),
+      deno: str,
+      v8: str,
+      typescript: str,
+      compiler: obj({
+        command: str,
+        path: nullable(str),
+        version: str,
+        cflags: arr(str),
+        arguments: arr(str),
+      }),
+      user: obj({ uid: nullable(num), root: bool, sudo: bool }),
+    }),
+    parameters: obj({
+      transports: arr(str),
+      modes: arr(mode),
+      sizes: arr(positive),
+      placement: oneOf("cross", "same", "both"),
+      iterations: nullable(positive),
+      trialSeconds: num,
+      runs: nullable(num),
+      minTrials: num,
+      targetCi: num,
+      budgetSeconds: num,
+      nice: num,
+      ringSlots: positive,
+      quick: bool,
+      wait: optional(oneOf("spin", "yield", "futex")),
+      paceNs: optional(num),
+      engines: optional(arr(engine)),
+      // Version 4 wrote one cadence, as a number.
+      publishEvery: optional(version === 4 ? positive : arr(positive)),
+      depths: optional(arr(positive)),
+    }),
+    sampling: obj({
+      stopReason: oneOf("fixed-count", "target-reached", "budget-spent", "trial-limit"),
+      targetReached: nullable(bool),
+      elapsedSeconds: nullable(num),
+      warmupTrials: num,
+      timedTrials: num,
+    }),
+    machine: obj({
+      id: str,
+      named: bool,
+      fingerprint: obj({
+        hostname: str,
+        arch: str,
+        os: str,
+        cpuModel: nullable(str),
+        cpuVendor: nullable(str),
+        cpuFamily: nullable(str),
+        cpuModelNumber: nullable(str),
+        cpuStepping: nullable(str),
+        microcode: nullable(str),
+        cpusOnline: nullable(num),
+        caches: nullable(str),
+        memoryGiB: nullable(num),
+        clockSource: nullable(str),
+        mitigations: nullable(record(str)),
+      }),
+    }),
+    noise: obj({
+      method: str,
+      band: nullable(num),
+      series: arr(obj({
+        transport: str,
+        engine: optional(engine),
+        publishEvery: optional(positive),
+        mode,
+        sizeBytes: positive,
+        placement: placementKind,
+        queueDepth: optional(positive),
+        ratio: num,
+        ci: interval,
+      })),
+    }),
+    placement: obj({
+      request: oneOfOr(["auto", "none"], arr(num)),
+      cpus: nullable(arr(num)),
+      relation: oneOf(
+        "same-cpu",
+        "smt-siblings",
+        "shared-llc",
+        "separate-llc",
+        "unknown",
+        "unpinned",
+      ),
+    }),
+    methods: obj({
+      quantiles: str,
+      medianCi: str,
+      ratioCi: str,
+      outliers: str,
+      latency: str,
+      timing: str,
+    }),
+    yardsticks: optional(obj({
+      nullSyscallNs: num,
+      pread: arr(obj({ sizeBytes: positive, ns: num })),
+      method: str,
+    })),
+    processes: arr(obj({
       role: oneOf("supervisor", "producer", "consumer"),
       niceRequested: nullable(num),
       niceAchieved: nullable(num),
-    }),
-  ),
-  results: arr(obj({
-    transport: str,
-    engine: str,
-    mode,
-    sizeBytes: num,
-    placement: placementKind,
-    waitPolicy: oneOf("spin", "yield", "futex", "pipe"),
-    ringSlots: nullable(num),
-    verified: oneOf(true),
-    iterations: num,
-    unit: oneOf("message", "round trip", "request"),
-    nsPerItem: summary,
-    cpuNsPerItem: summary,
-    switchesPerItem: num,
-    throughput: obj({ perSecond: num, bytesPerSecond: num }),
-    latency: nullable(
-      obj({
-        clock: str,
-        roundTrip: latency,
-        oneWayAsHalfRoundTrip: latency,
-        histogram: arr(arr(num)),
-      }),
-    ),
-    samples: arr(sample),
-    warmup: arr(sample),
-  })),
-  comparisons: arr(obj({
-    name: str,
-    numerator: str,
-    denominator: str,
-    mode,
-    sizeBytes: num,
-    placement: placementKind,
-    ratioOfMedians: num,
-    ci: obj({ low: num, high: num, level: num }),
-  })),
-  warnings: arr(str),
-});
+      niceError: nullable(str),
+      schedPolicies: arr(str),
+      affinityRequested: nullable(arr(num)),
+      cpusSeen: arr(num),
+      affinityError: nullable(str),
+    })),
+    results: arr(obj({
+      transport: str,
+      engine,
+      publishEvery: optional(positive),
+      mode,
+      sizeBytes: positive,
+      placement: placementKind,
+      waitPolicy: oneOf("spin", "yield", "futex", "pipe"),
+      paceNs: optional(num),
+      queueDepth: optional(positive),
+      ringSlots: nullable(positive),
+      verified: oneOf(true),
+      iterations: positive,
+      unit: oneOf("message", "round trip", "request"),
+      samples: nonEmpty(arr(sample)),
+      warmup: arr(sample),
+      nsPerItem: summary,
+      cpuNsPerItem: summary,
+      switchesPerItem: num,
+      throughput: obj({ perSecond: num, bytesPerSecond: num }),
+      latency: nullable(
+        obj({
+          clock: str,
+          roundTrip: latency,
+          oneWayAsHalfRoundTrip: latency,
+          histogram: arr(pair),
+        }),
+      ),
+    })),
+    comparisons: arr(obj({
+      name: str,
+      numerator: str,
+      denominator: str,
+      mode,
+      sizeBytes: positive,
+      placement: placementKind,
+      queueDepth: optional(positive),
+      engine: optional(engine),
+      ratioOfMedians: num,
+      ci: interval,
+    })),
+    warnings: arr(str),
+    ...(version >= 6 ? {} : { machine: obj({ id: str }) }),
+  });
+const current = rowReport(SCHEMA_VERSION);
 
 /** What versions 1 to 3 share, and what their upgrade reads. */
 const legacySide = obj({
@@ -260,6 +387,15 @@ const legacySide = obj({
   cpuEnd: num,
   userNs: num,
   systemNs: num,
+});
+const legacySample = obj({
+  order: num,
+  iterations: num,
+  elapsedNs: num,
+  nsPerItem: num,
+  cpuNsPerItem: num,
+  producer: legacySide,
+  consumer: legacySide,
 });
 const legacy = obj({
   schemaVersion: oneOf(1, 2, 3),
@@ -282,16 +418,8 @@ const legacy = obj({
   results: arr(obj({
     transport: str,
     iterations: num,
-    samples: arr(obj({
-      order: num,
-      iterations: num,
-      elapsedNs: num,
-      nsPerItem: num,
-      cpuNsPerItem: num,
-      producer: legacySide,
-      consumer: legacySide,
-    })),
-    warmup: arr(any),
+    samples: arr(legacySample),
+    warmup: arr(legacySample),
   })),
   warnings: arr(str),
 });
@@ -335,7 +463,7 @@ export async function parseReport(text: string, file: string): Promise<Report> {
     });
   }
   const version = (value as { schemaVersion?: unknown } | null)?.schemaVersion;
-  if (typeof version !== "number") {
+  if (typeof version !== "number" || !Number.isInteger(version) || version < 1) {
     throw new ReportError(file, "not a ringpipe report (no numeric schemaVersion)");
   }
   if (version > SCHEMA_VERSION) {
@@ -344,21 +472,28 @@ export async function parseReport(text: string, file: string): Promise<Report> {
       `schema version ${version} is newer than this kit reads (${SCHEMA_VERSION}); update ringpipe`,
     );
   }
-  if (version === 4) {
+  const check = (shape: Check, v: unknown) => {
     try {
-      current({ ...(value as object), schemaVersion: SCHEMA_VERSION }, "$");
+      shape(v, "$");
     } catch (error) {
       if (error instanceof Invalid) throw new ReportError(file, error.message);
       throw error;
     }
-    value = upgradeFrom4(value as Report);
-  } else if (version < SCHEMA_VERSION) {
+  };
+  if (version === SCHEMA_VERSION) {
     try {
-      legacy(value, "$");
+      value = decodeReport(value as Record<string, unknown>);
     } catch (error) {
-      if (error instanceof Invalid) throw new ReportError(file, error.message);
+      if (error instanceof EncodingError) throw new ReportError(file, error.message);
       throw error;
     }
+  } else if (version >= 4) {
+    // Versions 4 and 5 kept trials as rows, in the shape the report still has in memory.
+    check(rowReport(version), value);
+    const old = version === 4 ? upgradeFrom4(value as Legacy) : value as Legacy;
+    value = upgradeFrom5(old, version);
+  } else {
+    check(legacy, value);
     value = await upgrade(value as Legacy);
   }
   validateReport(value, file);
@@ -393,20 +528,73 @@ export async function loadReport(file: string): Promise<Report> {
  * own. Noise entries gain the engine, comparisons the tagged ring, both
  * recomputed (deterministically) from the results.
  */
-function upgradeFrom4(old: Report): Report {
-  const every = old.parameters.publishEvery as unknown as number | undefined;
-  const results = old.results.map((r) =>
+function upgradeFrom4(old: Legacy): Legacy {
+  const every = old.parameters.publishEvery as number | undefined;
+  const results = (old.results as ResultEntry[]).map((r) =>
     r.engine === "deno" && r.ringSlots !== null ? { ...r, publishEvery: every ?? 1 } : r
   );
   const { publishEvery: _, ...parameters } = old.parameters;
   return {
     ...old,
-    schemaVersion: SCHEMA_VERSION,
     parameters: { ...parameters, ...(every === undefined ? {} : { publishEvery: [every] }) },
     results,
     noise: noiseBand(results),
     comparisons: compareWithRing(results),
-    warnings: [...old.warnings, "upgraded on read from schema version 4"],
+  };
+}
+
+/**
+ * Version 5 to 6: the same figures. Trials no longer carry process and thread
+ * ids (they told nothing once the processes were gone), and the machine is a
+ * fingerprint instead of five facts; the id stays the folder the report is in.
+ */
+function upgradeFrom5(old: Legacy, version: number): Report {
+  const side = ({ pid: _p, tid: _t, ...rest }: SideFigures & { pid?: number; tid?: number }) =>
+    rest;
+  const sample = (s: Sample): Sample => ({
+    ...s,
+    producer: side(s.producer),
+    consumer: side(s.consumer),
+  });
+  return {
+    ...old,
+    schemaVersion: SCHEMA_VERSION,
+    machine: {
+      id: old.machine.id,
+      named: false,
+      fingerprint: fingerprintOfEnvironment(old.environment),
+    },
+    results: (old.results as ResultEntry[]).map((r) => ({
+      ...r,
+      samples: r.samples.map(sample),
+      warmup: r.warmup.map(sample),
+    })),
+    warnings: [...old.warnings, `upgraded on read from schema version ${version}`],
+  };
+}
+
+/**
+ * The fingerprint of a report written before fingerprints (schema 1 to 5), from
+ * what its environment recorded; what it did not record stays null, and
+ * comparisons of fingerprints pass over it.
+ */
+export function fingerprintOfEnvironment(env: Environment): Fingerprint {
+  const caches = env.cpu.caches ?? [];
+  return {
+    hostname: env.hostname,
+    arch: env.arch,
+    os: env.os,
+    cpuModel: env.cpu.model,
+    cpuVendor: null,
+    cpuFamily: null,
+    cpuModelNumber: null,
+    cpuStepping: null,
+    microcode: null,
+    cpusOnline: env.cpu.online?.length ?? null,
+    caches: caches.length === 0 ? null : caches.map(cacheName).join(", "),
+    memoryGiB: null,
+    clockSource: env.clock?.source ?? null,
+    mitigations: env.cpu.meltdown ? { meltdown: env.cpu.meltdown } : null,
   };
 }
 
@@ -417,8 +605,6 @@ type Legacy = any;
 
 function upgradeSide(side: Legacy): SideFigures {
   return {
-    pid: side.pid,
-    tid: side.tid,
     niceRequested: side.niceRequested ?? null,
     niceAchieved: side.niceAchieved ?? null,
     schedPolicy: side.schedPolicy ?? "unknown",
@@ -538,7 +724,11 @@ async function upgrade(old: Legacy): Promise<Report> {
       warmupTrials: results.reduce((n, r) => n + r.warmup.length, 0),
       timedTrials: results.reduce((n, r) => n + r.samples.length, 0),
     },
-    machine: await machineOf(env),
+    machine: {
+      id: await legacyMachineId({ ...env, cpuModel: env.cpu.model, cpuCount: env.cpu.count }),
+      named: false,
+      fingerprint: fingerprintOfEnvironment(environment as Environment),
+    } satisfies Machine,
     noise: noiseBand(results),
     placement: old.placement ?? { request: "none", cpus: null, relation: "unpinned" },
     methods: { ...METHODS, latency: HISTOGRAM_METHOD, timing: TIMING_METHOD },

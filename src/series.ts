@@ -168,6 +168,49 @@ export function transportLabel(
   return `${r.transport}${engineTag(r)}`;
 }
 
+/** What makes a series a series: every field that changes what its figures measure. */
+export interface SeriesIdentity {
+  /** The transport's name. */
+  transport: string;
+  /** `native` when absent. */
+  engine?: string;
+  /** Deno rings: the publication cadence (1 when absent). */
+  publishEvery?: number;
+  /** Stream, ping-pong or file server. */
+  mode: string;
+  /** Bytes per message. */
+  sizeBytes: number;
+  /** Where the two processes ran. */
+  placement: string;
+  /** How an idle side waited. */
+  waitPolicy?: string;
+  /** Ping-pong: ns between the starts of round trips (0 or absent: back to back). */
+  paceNs?: number;
+  /** File server: requests in flight (1 when absent). */
+  queueDepth?: number;
+}
+
+/**
+ * The one key of a series: two results are the same series exactly when their keys are equal.
+ * Compare pairs by it, noise is looked up by it, tables group by it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { seriesKey } from "./series.ts";
+ * const a = { transport: "shm", mode: "fileserver", sizeBytes: 64, placement: "cross", queueDepth: 1 };
+ * assert.notEqual(seriesKey(a), seriesKey({ ...a, queueDepth: 8 }));
+ * assert.equal(seriesKey(a), seriesKey({ ...a, engine: "native", paceNs: 0 }));
+ * assert.equal(seriesKey(a), "shm fileserver 64 B cross spin depth 1");
+ * ```
+ */
+export function seriesKey(r: SeriesIdentity): string {
+  const pace = r.paceNs ? ` pace ${r.paceNs} ns` : "";
+  const depth = r.mode === "fileserver" ? ` depth ${r.queueDepth ?? 1}` : "";
+  return `${transportLabel(r)} ${r.mode} ${formatSize(r.sizeBytes)} ${r.placement} ` +
+    `${r.waitPolicy ?? "spin"}${pace}${depth}`;
+}
+
 /**
  * A short, stable name for a series: `shm stream 8 B cross`.
  *

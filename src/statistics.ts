@@ -418,3 +418,40 @@ function normalCdf(z: number): number {
       Math.exp(-(z * z) / 2);
   return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
 }
+
+/** How {@link betweenRunBand} estimates the noise between runs, for reports and the README. */
+export const BETWEEN_RUN_METHOD =
+  "between runs: for every pair of archived runs (at least 4) the ratio of their medians, larger " +
+  "over smaller; the band is the 95th percentile (type 7) of those ratios, less 1";
+
+/** Archived runs needed before {@link betweenRunBand} gives a band. */
+export const MIN_RUNS_FOR_BAND = 4;
+
+/**
+ * How far apart two runs' medians of the same series land on this machine,
+ * from the medians of earlier runs ({@link BETWEEN_RUN_METHOD}): the fraction
+ * a change must exceed before it is told from run-to-run drift. No shape is
+ * assumed, so a machine that flips between two states (as the development
+ * VM does) gets the distance between them. Null with fewer than
+ * {@link MIN_RUNS_FOR_BAND} runs.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { betweenRunBand } from "./statistics.ts";
+ * assert.equal(betweenRunBand([10, 10, 10]), null);
+ * assert.equal(betweenRunBand([10, 10, 10, 10]), 0);
+ * // A pipe that drifts between 30 and 55 µs: changes under about 80% are drift.
+ * const band = betweenRunBand([30, 42, 55, 31, 50, 36])!;
+ * assert.ok(band > 0.7 && band < 0.84);
+ * ```
+ */
+export function betweenRunBand(medians: readonly number[]): number | null {
+  if (medians.length < MIN_RUNS_FOR_BAND || medians.some((m) => !(m > 0))) return null;
+  const logs = medians.map(Math.log);
+  const distances: number[] = [];
+  for (let i = 0; i < logs.length; i++) {
+    for (let j = i + 1; j < logs.length; j++) distances.push(Math.abs(logs[i] - logs[j]));
+  }
+  return Math.exp(quantile(distances, 0.95)) - 1;
+}

@@ -8,7 +8,7 @@
 
 import { buildShim } from "../ffi/build.ts";
 import { Shim } from "../ffi/library.ts";
-import { ensureWritableDir, saveReport } from "../src/archive.ts";
+import { ensureWritableDir, keepAside, saveReport } from "../src/archive.ts";
 import { exitCleanlyOnSignals, onInterrupt } from "../src/cleanup.ts";
 import {
   gitState,
@@ -17,7 +17,7 @@ import {
   readCpuTimes,
   readEnvironment,
 } from "../src/environment.ts";
-import { requireLinux, runMain, UsageError } from "../src/errors.ts";
+import { requireLinux, RunError, runMain, UsageError } from "../src/errors.ts";
 import { colorsFor } from "../src/format.ts";
 import { helpText, parseBenchOptions } from "../src/options.ts";
 import { progressReporter } from "../src/progress.ts";
@@ -26,7 +26,9 @@ import { collectSamples } from "../src/sampling.ts";
 import { checkSharedMemory, readMemoryRoom } from "../src/resources.ts";
 import { PRIVATE_DIR_PREFIX, removeStaleLeftovers } from "../src/stale.ts";
 import { measureYardsticks } from "../src/fileserver.ts";
-import { machineOf } from "../src/machine.ts";
+import { currentMachine } from "../src/machine.ts";
+import type { Report } from "../src/report.ts";
+import { encodeReport } from "../src/encoding.ts";
 import { renderSummary } from "../src/terminal.ts";
 import { allowedCpus, readTopology, resolvePlacement } from "../src/topology.ts";
 import { formatSize, planSeries } from "../src/series.ts";
@@ -47,6 +49,7 @@ async function main(): Promise<void> {
     return;
   }
   requireLinux();
+  const machine = await currentMachine(options.machine ?? undefined);
   if (options.save) await ensureWritableDir(options.out);
   exitCleanlyOnSignals((signal) => console.error(`\nringpipe bench: interrupted by ${signal}`));
   const loadBefore = loadAverage();
@@ -136,7 +139,7 @@ async function main(): Promise<void> {
   const report = buildReport(outcome, {
     options,
     environment,
-    machine: await machineOf(environment),
+    machine,
     placement,
     git: await gitState(PROJECT_DIR.pathname),
     command: rerunCommand(Deno.args),
@@ -146,12 +149,38 @@ async function main(): Promise<void> {
     yardsticks,
   });
   console.log(renderSummary(report, colorsFor(Deno.stdout)));
-  if (options.save) {
-    const saved = await saveReport(report, options.out);
-    console.log(
-      `\nreport: ${[saved.jsonPath, saved.markdownPath, ...saved.chartPaths].join("\n        ")}`,
+  if (options.save) await save(report, options.out);
+}
+
+/**
+ * Writes the report into the archive. When the file system refuses (full,
+ * read-only, no permission), what was written is taken back, the measured run
+ * is kept in a temporary file (or printed as JSON when even that fails), and
+ * the bench fails with one line.
+ */
+async function save(report: Report, root: string): Promise<void> {
+  let saved;
+  try {
+    saved = await saveReport(report, root);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    const why = (error instanceof Error ? error.message : String(error)).split("\n")[0];
+    const where = `${root}/${report.machine.id}`;
+    const kept = await keepAside(report);
+    if (kept === null) console.log(encodeReport(report));
+    throw new RunError(
+      `could not write the report into ${where} (${why}); the measured run is ${
+        kept === null ? "printed above as JSON" : `kept in ${kept}`
+      }: move it into ${where}/ and run deno task report to archive it`,
+      { cause: error },
     );
   }
+  for (const warning of report.warnings.filter((w) => w.startsWith("this machine is not"))) {
+    console.error(`warning: ${warning}`);
+  }
+  console.log(
+    `\nreport: ${[saved.jsonPath, saved.markdownPath, ...saved.chartPaths].join("\n        ")}`,
+  );
 }
 
 /**

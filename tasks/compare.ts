@@ -1,47 +1,132 @@
 /**
  * `deno task compare A B`: for every series in both reports, B against A with
- * a bootstrap CI and a Mann-Whitney U p-value, and a verdict (faster, slower,
- * within noise) that respects a threshold and each run's own noise band.
+ * a bootstrap CI, the change in percent, a Mann-Whitney U p-value and a
+ * verdict (faster, slower, within noise, not comparable) that respects a
+ * threshold and the noise this machine has shown between earlier runs.
  *
  * @module
  */
 
-import { parseCommandLine } from "../src/cli.ts";
+import { parseCommandLine, userPath } from "../src/cli.ts";
 import { machineDir } from "../src/archive.ts";
 import { listReports } from "../src/catalog.ts";
-import { compareReports, renderComparison } from "../src/compare.ts";
+import { compareReports, renderComparison, sameParameters } from "../src/compare.ts";
 import { EXIT_FAILURE, runMain, UsageError } from "../src/errors.ts";
-import { currentMachine } from "../src/machine.ts";
-import { loadReport } from "../src/schema.ts";
+import { currentMachine, fingerprintDifferences } from "../src/machine.ts";
+import type { Report } from "../src/report.ts";
+import { loadReport, ReportError } from "../src/schema.ts";
+import { BETWEEN_RUN_METHOD, MIN_RUNS_FOR_BAND } from "../src/statistics.ts";
 
 const HELP = `Usage: deno task compare A B [options]
 
-A and B are report files (.json), or latest / previous: this machine's newest
-and second newest reports in the archive. For every series in both, prints B's
-median over A's with a 95% bootstrap CI, a Mann-Whitney U p-value and a verdict:
-faster or slower only when the whole CI lies outside the threshold (and outside
-either run's own A/A noise band), within noise otherwise.
+A and B are report files (.json, relative to where you stand), or latest and
+previous: this machine's newest report in the archive, and the newest earlier
+one with the same parameters as the other report. For every series in both,
+prints B's median against A's (change, B/A with a 95% bootstrap CI), a
+Mann-Whitney U p-value and a verdict: faster or slower only when the whole CI
+lies outside the threshold and outside this machine's noise; not comparable
+when a parameter that changes what a trial measures differs. Ping-pong and
+file-server series also get their p99 and p99.9 compared.
+
+The noise band of a series comes from the archived runs of B's folder with
+B's parameters (at least ${MIN_RUNS_FOR_BAND}, A and B left out): ${BETWEEN_RUN_METHOD}.
+With fewer runs it is the two runs' own odd/even (A/A) band, and says so.
 
   --threshold P         the change that counts, as 5% or 0.05 (default 5%)
-  --markdown            print a Markdown table
+  --markdown            print Markdown tables
+  --no-evidence         judge against the runs' own A/A bands, not the archive
   --fail-on-regression  exit 1 when any series is slower
   --out DIR             the archive, for latest and previous (default results)
+  --machine NAME        the machine folder for latest and previous (default:
+                        this machine's, or RINGPIPE_MACHINE)
   -h, --help            this text`;
 
-async function resolve(which: string, root: string): Promise<string> {
-  if (which !== "latest" && which !== "previous") return which;
-  const machine = await currentMachine();
-  const dir = machineDir(root, machine.id);
-  const mine = listReports(root).archived.filter((p) => p.startsWith(`${dir}/`));
-  const index = mine.length - (which === "latest" ? 1 : 2);
-  if (index < 0) {
-    throw new UsageError(
-      `${which}: ${dir} holds ${mine.length} report(s) for this machine; run deno task bench ${
-        which === "latest" ? "first" : "twice"
-      }`,
-    );
+/** A report file read back, with where it is. */
+interface Loaded {
+  path: string;
+  report: Report;
+}
+
+function archiveOf(dir: string): string[] {
+  const root = dir.slice(0, dir.lastIndexOf("/")) || ".";
+  return listReports(root).archived.filter((p) => p.startsWith(`${dir}/`));
+}
+
+/** Resolves A and B: paths as given, `latest` and `previous` from the machine's folder. */
+async function resolvePair(
+  names: [string, string],
+  root: string,
+  machine: string | undefined,
+): Promise<[Loaded, Loaded]> {
+  const special = (n: string) => n === "latest" || n === "previous";
+  let dir: string | null = null;
+  let mine: string[] = [];
+  if (names.some(special)) {
+    dir = machineDir(root, (await currentMachine(machine)).id);
+    mine = archiveOf(dir);
+    if (mine.length === 0) {
+      throw new UsageError(
+        `${
+          names.find(special)
+        }: ${dir} holds 0 report(s) for this machine; run deno task bench first`,
+      );
+    }
   }
-  return mine[index];
+  const loaded: (Loaded | null)[] = [null, null];
+  // Paths and latest first: previous is found relative to the other report.
+  for (const [i, name] of names.entries()) {
+    if (name === "previous") continue;
+    const path = name === "latest" ? mine.at(-1)! : userPath(name);
+    loaded[i] = { path, report: await loadReport(path) };
+  }
+  for (const [i, name] of names.entries()) {
+    if (name !== "previous") continue;
+    const other = loaded[1 - i] ?? { path: mine.at(-1)!, report: await loadReport(mine.at(-1)!) };
+    const earlier = mine.filter((p) => p < other.path).reverse();
+    let found: Loaded | null = null;
+    for (const path of earlier) {
+      const report = await loadReport(path).catch(() => null);
+      if (report !== null && sameParameters(report, other.report)) {
+        found = { path, report };
+        break;
+      }
+    }
+    if (found === null) {
+      throw new UsageError(
+        `previous: ${dir} holds no report before ${other.path} with the same parameters; ` +
+          "run deno task bench again with them, or name the file",
+      );
+    }
+    loaded[i] = found;
+  }
+  return loaded as [Loaded, Loaded];
+}
+
+/** Earlier runs in B's folder with B's parameters and hardware, A and B left out. */
+async function evidenceFor(
+  a: Loaded,
+  b: Loaded,
+): Promise<{ reports: Report[]; unreadable: number }> {
+  const dir = b.path.slice(0, b.path.lastIndexOf("/")) || ".";
+  const reports: Report[] = [];
+  let unreadable = 0;
+  for (const path of archiveOf(dir)) {
+    if (path === a.path || path === b.path) continue;
+    let report: Report;
+    try {
+      report = await loadReport(path);
+    } catch (error) {
+      if (!(error instanceof ReportError)) throw error;
+      unreadable++;
+      continue;
+    }
+    const hardware = fingerprintDifferences(
+      report.machine.fingerprint,
+      b.report.machine.fingerprint,
+    );
+    if (hardware.length === 0 && sameParameters(report, b.report)) reports.push(report);
+  }
+  return { reports, unreadable };
 }
 
 function threshold(text: string): number {
@@ -60,8 +145,10 @@ async function main(): Promise<void> {
     options: {
       threshold: { type: "string" },
       markdown: { type: "boolean" },
+      "no-evidence": { type: "boolean" },
       "fail-on-regression": { type: "boolean" },
       out: { type: "string" },
+      machine: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -75,23 +162,40 @@ async function main(): Promise<void> {
       `compare takes two reports (paths, latest or previous), got ${positionals.length}`,
     );
   }
-  const root = values.out ?? "results";
+  const root = values.out === undefined ? "results" : userPath(values.out);
   const limit = values.threshold === undefined ? 0.05 : threshold(values.threshold);
-  const [pathA, pathB] = [await resolve(positionals[0], root), await resolve(positionals[1], root)];
-  const [a, b] = [await loadReport(pathA), await loadReport(pathB)];
-  const { rows, warnings } = compareReports(a, b, limit);
+  const [a, b] = await resolvePair([positionals[0], positionals[1]], root, values.machine);
+  const evidence = values["no-evidence"] ? { reports: [], unreadable: 0 } : await evidenceFor(a, b);
+  const { rows, warnings } = compareReports(a.report, b.report, limit, {
+    evidence: evidence.reports,
+  });
   const markdown = values.markdown ?? false;
-  const describe = (label: string, path: string, r: typeof a) =>
+  const describe = (label: string, { path, report: r }: Loaded) =>
     `${label}: ${path} (${r.createdAt}, ${r.machine.id}, ${
       r.kit.commit?.slice(0, 7) ?? "no commit"
     })`;
-  console.log(`${markdown ? "- " : ""}${describe("A", pathA, a)}`);
-  console.log(`${markdown ? "- " : ""}${describe("B", pathB, b)}\n`);
+  console.log(`${markdown ? "- " : ""}${describe("A", a)}`);
+  console.log(`${markdown ? "- " : ""}${describe("B", b)}`);
+  console.log(
+    `${markdown ? "- " : ""}noise: ${
+      values["no-evidence"]
+        ? "each run's own A/A band (--no-evidence)"
+        : `${evidence.reports.length} earlier run(s) with B's parameters in its folder`
+    }\n`,
+  );
   console.log(renderComparison(rows, markdown ? "markdown" : "plain"));
   const count = (v: string) => rows.filter((r) => r.verdict === v).length;
   console.log(
-    `\n${count("faster")} faster, ${count("slower")} slower, ${count("within noise")} within noise`,
+    `\n${count("faster")} faster, ${count("slower")} slower, ${
+      count("within noise")
+    } within noise` +
+      (count("not comparable") > 0 ? `, ${count("not comparable")} not comparable` : ""),
   );
+  if (evidence.unreadable > 0) {
+    warnings.push(
+      `${evidence.unreadable} unreadable report(s) in B's folder were not used as evidence`,
+    );
+  }
   for (const warning of warnings) console.log(`${markdown ? "- " : ""}warning: ${warning}`);
   if (values["fail-on-regression"] && count("slower") > 0) Deno.exit(EXIT_FAILURE);
 }

@@ -5,6 +5,8 @@ import { UsageError } from "../src/errors.ts";
 import { renderMarkdown } from "../src/markdown.ts";
 import { loadReport } from "../src/schema.ts";
 import { fakeReport } from "./fixtures.ts";
+import { SCHEMA_VERSION } from "../src/report.ts";
+import type { Report } from "../src/report.ts";
 import { runTask } from "./run_task.ts";
 
 const data = (name: string) => new URL(`./data/${name}`, import.meta.url).pathname;
@@ -27,8 +29,11 @@ Deno.test("saves into the machine's folder: machine.json, JSON, Markdown, charts
     const dir = `${root}/test-host-0badcafe`;
     assert.equal(first.jsonPath, `${dir}/2026-11-27T15-46-17Z_0123456.json`);
     assert.equal(second.jsonPath, `${dir}/2026-11-27T15-46-17Z_0123456-2.json`);
-    assert.deepEqual(JSON.parse(await Deno.readTextFile(first.jsonPath)), report);
-    assert.deepEqual(JSON.parse(await Deno.readTextFile(`${dir}/machine.json`)), report.machine);
+    assert.deepEqual(await loadReport(first.jsonPath), report);
+    assert.deepEqual(JSON.parse(await Deno.readTextFile(`${dir}/machine.json`)), {
+      id: report.machine.id,
+      fingerprint: report.machine.fingerprint,
+    });
     assert.equal(
       await Deno.readTextFile(second.markdownPath),
       renderMarkdown(report, { latency: "2026-11-27T15-46-17Z_0123456-2.latency.svg" }),
@@ -137,7 +142,10 @@ Deno.test("deno task report and deno task compare on an archive, for real", asyn
     assert.equal(compare.code, 0, compare.stderr);
     assert.match(compare.stdout, /^\| stream \| 8 B \| shm \| cross \|/m);
     assert.match(compare.stdout, /^\| stream \| 8 B \| pipe \| cross \|/m);
-    assert.match(compare.stdout, /^\d+ faster, \d+ slower, \d+ within noise$/m);
+    assert.match(
+      compare.stdout,
+      /^\d+ faster, \d+ slower, \d+ within noise(, \d+ not comparable)?$/m,
+    );
 
     const failing = await task("compare", [b, a, "--threshold", "0", "--fail-on-regression"]);
     const slower = /(\d+) slower/.exec(failing.stdout)![1];
@@ -151,9 +159,15 @@ Deno.test("deno task report and deno task compare on an archive, for real", asyn
       broken.stderr,
       /^ringpipe compare: .*broken\.json: not valid JSON \(.*\); is the file truncated\?\n$/,
     );
+    // A bad file in the archive is named and left out; the rest is still rendered.
+    await Deno.remove(`${root}/README.md`);
     const reportBroken = await task("report", ["--out", root]);
-    assert.equal(reportBroken.code, 2);
-    assert.match(reportBroken.stderr, /broken\.json: not valid JSON/);
+    assert.equal(reportBroken.code, 1);
+    assert.match(reportBroken.stderr, /^ringpipe report: .*broken\.json: not valid JSON/m);
+    assert.match(reportBroken.stderr, /^ringpipe report: 1 report\(s\) could not be read/m);
+    assert.match(reportBroken.stdout, /^2 reports read; 1 file\(s\) written/m);
+    assert.ok(!reportBroken.stderr.includes("    at "), "no stack trace");
+    await Deno.remove(bad);
 
     const usage = await task("compare", ["latest", "previous", "--out", `${root}/empty`]);
     assert.equal(usage.code, 2);
@@ -167,3 +181,89 @@ Deno.test("deno task report and deno task compare on an archive, for real", asyn
     await Deno.remove(root, { recursive: true });
   }
 });
+
+/** A report as schema 5 wrote it: trials as rows with process ids, the machine as five facts. */
+function asVersion5(report: Report): string {
+  const side = (s: object, pid: number) => ({ pid, tid: pid, ...s });
+  const rows = (samples: Report["results"][0]["samples"]) =>
+    samples.map((s, i) => ({
+      ...s,
+      producer: side(s.producer, 100 + i),
+      consumer: side(s.consumer, 200 + i),
+    }));
+  const { fingerprint: f } = report.machine;
+  return JSON.stringify(
+    {
+      ...report,
+      schemaVersion: 5,
+      machine: {
+        id: report.machine.id,
+        facts: { hostname: f.hostname, cpuModel: f.cpuModel, cpuCount: 2, arch: f.arch, os: f.os },
+      },
+      results: report.results.map((r) => ({
+        ...r,
+        samples: rows(r.samples),
+        warmup: rows(r.warmup),
+      })),
+    },
+    null,
+    2,
+  );
+}
+
+Deno.test("report --migrate rewrites every older schema into the current one: smaller, and the same tables", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const dir = `${root}/vm-d215170e`;
+    await Deno.mkdir(dir);
+    const files: string[] = [];
+    for (const v of [1, 2, 3, 4]) {
+      files.push(`${dir}/2026-11-27T16-0${v}-00Z_abcdef${v}.json`);
+      await Deno.copyFile(data(`report-v${v}.json`), files.at(-1)!);
+    }
+    files.push(`${dir}/2026-11-27T16-05-00Z_abcdef5.json`);
+    const v5 = fakeReport({ pingpong: true }, {}, ["--runs", "10", "--keep-warmup"]);
+    await Deno.writeTextFile(
+      files.at(-1)!,
+      asVersion5({ ...v5, machine: { ...v5.machine, id: "vm-d215170e" } }),
+    );
+    await Deno.writeTextFile(
+      `${dir}/machine.json`,
+      JSON.stringify({ id: "vm-d215170e", facts: {} }),
+    );
+    const before = await Promise.all(files.map(async (f) => renderMarkdown(await loadReport(f))));
+    const sizesBefore = await Promise.all(files.map(async (f) => (await Deno.stat(f)).size));
+
+    const migrate = await task("report", ["--migrate", "--out", root]);
+    assert.equal(migrate.code, 0, migrate.stderr);
+    assert.match(migrate.stdout, /^5 reports read, 5 migrated;/m);
+    for (const [i, f] of files.entries()) {
+      const text = await Deno.readTextFile(f);
+      assert.equal(JSON.parse(text).schemaVersion, SCHEMA_VERSION, f);
+      assert.ok(text.length < sizesBefore[i], `${f} got smaller`);
+      const after = await loadReport(f);
+      assert.equal(renderMarkdown(after), before[i], `${f}: the same tables before and after`);
+      assert.ok(after.results.every((r) => r.warmup.length === 0), "warm-ups are counted only");
+      assert.equal(
+        await Deno.readTextFile(f.replace(/\.json$/, ".md")),
+        renderMarkdown(after, chartNames(after, f)),
+      );
+    }
+    assert.ok(JSON.parse(await Deno.readTextFile(`${dir}/machine.json`)).fingerprint);
+    const again = await task("report", ["--migrate", "--out", root]);
+    assert.match(again.stdout, /^5 reports read, 0 migrated; 0 file\(s\) written/m);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+/** The chart files `renderedFiles` names next to report `path`, as the Markdown links them. */
+function chartNames(report: Report, path: string): Record<string, string> {
+  const stem = path.slice(path.lastIndexOf("/") + 1, -".json".length);
+  return Object.fromEntries(
+    renderedFiles(report, "d", stem).slice(1).map(([file]) => {
+      const name = file.slice(2);
+      return [name.slice(stem.length + 1, -".svg".length), name];
+    }),
+  );
+}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { originalLine } from "../src/format.ts";
-import { type Report, SCHEMA_VERSION } from "../src/report.ts";
+import { SCHEMA_VERSION } from "../src/report.ts";
 import { loadReport } from "../src/schema.ts";
 import { runTask } from "./run_task.ts";
 import { ourSegments } from "./shm_leaks.ts";
@@ -43,7 +43,11 @@ Deno.test("deno task bench: every transport, mode and size for real; the origina
       `${stem}.ratio.svg`,
       `${stem}.throughput.svg`,
     ]);
-    const report = JSON.parse(await Deno.readTextFile(`${dir}/${stem}.json`)) as Report;
+    const report = await loadReport(`${dir}/${stem}.json`);
+    assert.equal(
+      JSON.parse(await Deno.readTextFile(`${dir}/${stem}.json`)).schemaVersion,
+      SCHEMA_VERSION,
+    );
     assert.equal(report.schemaVersion, SCHEMA_VERSION);
     assert.equal(report.machine.id, machines[0]);
     assert.match(stem, /^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ_([0-9a-f]{7}|nocommit)$/);

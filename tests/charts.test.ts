@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { renderCharts } from "../src/charts.ts";
+import { ratioOverTimeChart, renderCharts } from "../src/charts.ts";
 import type { Report } from "../src/report.ts";
 import { fakeReport } from "./fixtures.ts";
 
@@ -113,4 +113,98 @@ Deno.test("deno series get their own throughput line and stay out of the native 
   assert.match(charts.throughput!, />shm \(cross\)</);
   assert.doesNotMatch(charts.ratio!, /deno/);
   assert.match(charts.ratio!, />pipe\/shm stream \(cross\)</);
+});
+
+/** The report with its series copied to more sizes (ring, pipe and their comparisons). */
+function withSizes(report: Report, sizes: number[]): Report {
+  const base = structuredClone(report);
+  for (const size of sizes) {
+    const copy = structuredClone(base);
+    for (const r of copy.results) r.sizeBytes = size;
+    for (const c of copy.comparisons) c.sizeBytes = size;
+    report.results.push(...copy.results);
+    report.comparisons.push(...copy.comparisons);
+  }
+  return report;
+}
+
+/** The `d` of every path whose stroke is `color`. */
+const pathsOf = (svg: string) =>
+  [...svg.matchAll(/<path d="([^"]+)" fill="none"/g)].map((m) => m[1]);
+
+Deno.test("the latency legend names every transport it draws, even one measured at some sizes only", () => {
+  const report = withSizes(fakeReport({ pingpong: true }), [4096]);
+  // pipe-splice carries 4 KiB and up: it is in the 4 KiB panel only.
+  const splice = structuredClone(
+    report.results.find((r) =>
+      r.transport === "pipe" && r.mode === "pingpong" && r.sizeBytes === 4096
+    )!,
+  );
+  splice.transport = "pipe-splice";
+  report.results.push(splice);
+  report.parameters.transports.push("pipe-splice");
+  const svg = renderCharts(report).latency!;
+  for (const name of ["shm (cross)", "pipe (cross)", "pipe-splice (cross)"]) {
+    assert.match(svg, new RegExp(`>${name.replace(/[()]/g, "\\$&")}</text>`), name);
+  }
+});
+
+Deno.test("file-server ratios: one line per depth, never a zig-zag between depths", () => {
+  const report = fakeReport({ fileserver: [1, 8] });
+  // The same depths at a second size, and a pipe at both depths and sizes to compare.
+  const ratios = [1, 8].flatMap((depth) =>
+    [64, 4096].map((size) => ({
+      name: "pipe/shm",
+      numerator: "pipe",
+      denominator: "shm",
+      mode: "fileserver" as const,
+      sizeBytes: size,
+      placement: "cross" as const,
+      queueDepth: depth,
+      ratioOfMedians: depth === 1 ? 20 : 5,
+      ci: { low: 1, high: 2, level: 0.95 },
+    }))
+  );
+  report.comparisons = ratios;
+  const svg = renderCharts(report).ratio!;
+  assert.match(svg, />pipe\/shm fileserver depth 1 \(cross\)</);
+  assert.match(svg, />pipe\/shm fileserver depth 8 \(cross\)</);
+  const lines = pathsOf(svg);
+  assert.equal(lines.length, 2);
+  // Each line is flat (one ratio per depth): a zig-zag would move up and down.
+  for (const d of lines) {
+    const ys = [...d.matchAll(/[ML][\d.]+ ([\d.]+)/g)].map((m) => m[1]);
+    assert.equal(new Set(ys).size, 1, d);
+  }
+});
+
+Deno.test("a line is broken where a size was not measured, not drawn straight through it", () => {
+  const report = withSizes(fakeReport(), [64, 4096]);
+  // The pipe was not measured at 64 B.
+  report.results = report.results.filter((r) => !(r.transport === "pipe" && r.sizeBytes === 64));
+  report.comparisons = report.comparisons.filter((c) => c.sizeBytes !== 64);
+  const charts = renderCharts(report);
+  for (const svg of [charts.throughput!, charts.ratio!]) {
+    const broken = pathsOf(svg).filter((d) => (d.match(/M/g) ?? []).length === 2);
+    assert.equal(broken.length, 1, "the pipe's line has two pieces");
+  }
+  const ring = pathsOf(charts.throughput!).find((d) => (d.match(/L/g) ?? []).length === 2);
+  assert.ok(ring, "the ring, measured at every size, is one piece");
+});
+
+Deno.test("ratio over time: ticks that fit 35 to 83, and every point's CI", () => {
+  const day = 86_400_000;
+  const points = [35, 60, 83].map((ratio, i) => ({
+    machine: "vm-1",
+    time: Date.UTC(2026, 10, 1) + i * day,
+    ratio,
+    low: ratio * 0.9,
+    high: ratio * 1.1,
+  }));
+  const svg = ratioOverTimeChart(points)!;
+  for (const tick of ["30×", "40×", "50×", "60×", "70×", "80×", "90×"]) {
+    assert.ok(svg.includes(`>${tick}</text>`), tick);
+  }
+  assert.equal([...svg.matchAll(/ stroke-width="1\.5"\/>/g)].length, 3, "three error bars");
+  assertWellFormedXml(svg.trim());
 });

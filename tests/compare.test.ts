@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { compareReports, renderComparison, verdictFor } from "../src/compare.ts";
-import { machineFacts, machineId } from "../src/machine.ts";
-import { fakeEnvironment, fakeReport, STEADY } from "./fixtures.ts";
+import { fakeReport, STEADY } from "./fixtures.ts";
 
 const scale = (values: number[], factor: number) => values.map((v) => v * factor);
 
@@ -47,7 +46,11 @@ Deno.test("a noisy run widens its own threshold: its A/A band", () => {
   const noisy = fakeReport({ shm: [3, 4.5, 3.1, 4.4, 3, 4.6, 3.2, 4.5, 3.1, 4.4] });
   const { rows, warnings } = compareReports(fakeReport(), noisy, 0.05);
   assert.ok(rows[0].threshold > 0.05);
-  assert.ok(warnings.some((w) => /judged against their wider A\/A noise band/.test(w)));
+  assert.equal(rows[0].noise.source, "within run");
+  assert.ok(
+    warnings.some((w) => /judged against their own runs' A\/A band/.test(w)),
+    warnings.join("\n"),
+  );
 });
 
 Deno.test("warnings: few trials, another machine, another compiler, another nice", () => {
@@ -66,7 +69,7 @@ Deno.test("warnings: few trials, another machine, another compiler, another nice
   assert.ok(
     warnings.some((w) => /^different machines: test-host-0badcafe and other-12345678$/.test(w)),
   );
-  assert.ok(warnings.some((w) => /^different compilers or flags:/.test(w)));
+  assert.ok(warnings.some((w) => /^different compiler and flags:/.test(w)));
   assert.ok(warnings.some((w) => /^different nice achieved: -20 and 0$/.test(w)));
 });
 
@@ -76,7 +79,10 @@ Deno.test("warnings: a different --publish-every or --wait is named, the same on
   b.parameters = { ...b.parameters, publishEvery: [1, 64], wait: "futex" };
   const { warnings } = compareReports(a, b, 0.05);
   assert.ok(warnings.includes("different --publish-every: 1 and 1,64"), warnings.join("\n"));
-  assert.ok(warnings.includes("different --wait: own and futex"), warnings.join("\n"));
+  assert.ok(
+    warnings.includes("different --wait: each transport's own and futex"),
+    warnings.join("\n"),
+  );
   assert.ok(!warnings.some((w) => /--pace|--ring-slots/.test(w)), warnings.join("\n"));
   assert.deepEqual(compareReports(b, structuredClone(b), 0.05).warnings, []);
 });
@@ -85,37 +91,113 @@ Deno.test("the comparison renders as text and as Markdown", () => {
   const { rows } = compareReports(fakeReport(), fakeReport({ shm: scale(STEADY.shm, 0.8) }), 0.05);
   assert.match(
     renderComparison(rows, "plain"),
-    /^stream\s+8 B\s+shm\s+cross\s+3\.2\s+2\.56\s+0\.800/m,
+    /^stream\s+8 B\s+shm\s+cross\s+3\.2 ns\s+2\.56 ns\s+-20\.0%\s+0\.800/m,
   );
   assert.match(
     renderComparison(rows, "markdown"),
-    /^\| stream \| 8 B \| shm \| cross \| 3\.2 \| 2\.56 \| 0\.800 \|/m,
+    /^\| stream \| 8 B \| shm \| cross \| 3\.2 ns \| 2\.56 ns \| -20\.0% \| 0\.800 \|/m,
   );
 });
 
-Deno.test("machine ids come from stable facts only", async () => {
-  const facts = machineFacts(fakeEnvironment);
-  const id = await machineId(facts);
-  assert.match(id, /^test-host-[0-9a-f]{8}$/);
-  assert.equal(await machineId({ ...facts }), id, "stable");
-  // Frequency, load and kernel are not facts: a different reading gives the same id.
-  const changed = {
-    ...fakeEnvironment,
-    kernel: "6.9",
-    cpu: { ...fakeEnvironment.cpu, frequencyMHz: 1200 },
-  };
-  assert.equal(await machineId(machineFacts(changed)), id);
-  assert.notEqual(await machineId({ ...facts, cpuCount: 4 }), id);
-  assert.notEqual(await machineId({ ...facts, hostname: "other" }), id);
-  // The id of the development VM, as the archive and the upgrade tests know it.
-  assert.equal(
-    await machineId({
-      hostname: "vm",
-      cpuModel: "AMD EPYC",
-      cpuCount: 2,
-      arch: "x86_64",
-      os: "linux",
-    }),
-    "vm-d215170e",
+Deno.test("file-server rows pair by depth: depth 8 is never compared with depth 1", () => {
+  const a = fakeReport({ fileserver: [1, 8] });
+  const b = fakeReport({ fileserver: [8] });
+  const { rows, warnings } = compareReports(a, b, 0.05);
+  assert.deepEqual(rows.map((r) => [r.queueDepth, r.verdict]), [[8, "within noise"]]);
+  assert.equal(rows[0].ratio, 1);
+  assert.ok(
+    warnings.some((w) => /^1 series only in A and 0 only in B/.test(w)),
+    warnings.join("\n"),
   );
+  assert.match(renderComparison(rows, "plain"), /shm depth 8/);
+});
+
+Deno.test("a different trial length makes every row not comparable, and says why", () => {
+  const a = fakeReport();
+  const b = fakeReport({ shm: scale(STEADY.shm, 2.79) });
+  b.parameters = { ...b.parameters, trialSeconds: 2 };
+  const { rows, warnings, differences } = compareReports(a, b, 0.05);
+  assert.deepEqual(rows.map((r) => r.verdict), ["not comparable", "not comparable"]);
+  assert.ok(Math.abs(rows[0].ratio - 2.79) < 1e-9, "the ratio is still shown");
+  assert.deepEqual(differences.map((d) => [d.name, d.a, d.b, d.breaks]), [
+    ["--trial-seconds", "0.05", "2", true],
+  ]);
+  assert.ok(
+    warnings.some((w) => /^not comparable: --trial-seconds differs \(0\.05 and 2\)/.test(w)),
+  );
+});
+
+Deno.test("other parameters are named when they differ: sizes, kernel, pinning", () => {
+  const a = fakeReport();
+  const b = fakeReport();
+  b.parameters = { ...b.parameters, sizes: [8, 4096] };
+  b.environment = { ...b.environment, kernel: "6.18.44" };
+  b.placement = { ...b.placement, cpus: [2, 3] };
+  const { rows, warnings } = compareReports(a, b, 0.05);
+  assert.ok(rows.every((r) => r.verdict === "within noise"), "none of these breaks a trial");
+  for (
+    const w of [
+      "different --sizes: 8 B,64 B,512 B,4 KiB,64 KiB,1 MiB and 8 B,4 KiB",
+      "different kernel: 6.1.0-test and 6.18.44",
+      "different pinning: 0,1 and 2,3",
+    ]
+  ) {
+    assert.ok(warnings.includes(w), `${w}\n${warnings.join("\n")}`);
+  }
+});
+
+Deno.test("different hardware is named fact by fact, even in one folder", () => {
+  const a = fakeReport();
+  const b = fakeReport();
+  b.machine = {
+    ...b.machine,
+    fingerprint: { ...b.machine.fingerprint, cpuFamily: "25", clockSource: "kvm-clock" },
+  };
+  const { warnings } = compareReports(a, b, 0.05);
+  assert.ok(
+    warnings.includes(
+      "one folder (test-host-0badcafe) but different hardware (CPU family: 6 → 25; clock source: tsc → kvm-clock)",
+    ),
+    warnings.join("\n"),
+  );
+});
+
+Deno.test("noise from evidence: archived runs set the band, and the row says so", () => {
+  const run = (factor: number) =>
+    fakeReport({ shm: scale(STEADY.shm, factor), pipe: scale(STEADY.pipe, factor) });
+  const a = run(1);
+  const b = run(1.1); // 10% slower, with a CI far from 1
+  // A drifting machine: earlier runs spread over about ±20%.
+  const drifting = [0.82, 1.0, 1.21, 0.9, 1.12, 0.95].map(run);
+  const loose = compareReports(a, b, 0.05, { evidence: drifting });
+  assert.deepEqual(loose.rows.map((r) => [r.noise.source, r.noise.runs, r.verdict]), [
+    ["between runs", 6, "within noise"],
+    ["between runs", 6, "within noise"],
+  ]);
+  assert.ok(loose.rows[0].threshold > 0.2);
+  // A steady machine: runs within ±1%; the same change is now a regression.
+  const steady = [0.99, 1.0, 1.01, 1.0, 0.995].map(run);
+  const tight = compareReports(a, b, 0.05, { evidence: steady });
+  assert.deepEqual(tight.rows.map((r) => r.verdict), ["slower", "slower"]);
+  assert.equal(tight.rows[0].threshold, 0.05, "the asked threshold when the noise is smaller");
+  // Fewer than four runs: the runs' own A/A band, labelled.
+  assert.equal(
+    compareReports(a, b, 0.05, { evidence: steady.slice(0, 3) }).rows[0].noise.source,
+    "within run",
+  );
+});
+
+Deno.test("ping-pong rows compare p99 and p99.9 too", () => {
+  const { rows } = compareReports(
+    fakeReport({ pingpong: true }),
+    fakeReport({ pingpong: true }),
+    0.05,
+  );
+  const pingpong = rows.filter((r) => r.mode === "pingpong");
+  assert.equal(pingpong.length, 2);
+  assert.ok(pingpong.every((r) => r.tail !== null && r.tail.p99[0] === r.tail.p99[1]));
+  assert.ok(rows.filter((r) => r.mode === "stream").every((r) => r.tail === null));
+  const text = renderComparison(rows, "plain");
+  assert.match(text, /^Tail latency/m);
+  assert.match(text, /^pingpong\s+8 B\s+shm\s+cross\s+[\d.]+ (ns|µs)\s+[\d.]+ (ns|µs)\s+\+0\.0%/m);
 });

@@ -2,6 +2,7 @@
 
 import type { CompilerInfo } from "../ffi/build.ts";
 import type { Environment } from "../src/environment.ts";
+import type { Fingerprint } from "../src/machine.ts";
 import { parseBenchOptions } from "../src/options.ts";
 import { buildReport } from "../src/report.ts";
 import type { Report } from "../src/report.ts";
@@ -63,7 +64,7 @@ export function fakeTrial(
     producer: side("producer", nice, 0, nsPerItem * iterations),
     consumer: side("consumer", nice, 1, nsPerItem * iterations),
   };
-  if (mode === "pingpong") {
+  if (mode !== "stream") {
     // Round trips of nsPerItem, with one in a hundred ten times slower.
     const values = Array.from(
       { length: iterations },
@@ -94,6 +95,8 @@ export interface FakeRun {
   sameCpu?: boolean;
   /** Also ping-pong series (ring 200 ns, pipe 20,000 ns per round trip). */
   pingpong?: boolean;
+  /** Instead: file-server series of the ring at these depths (64 B; 880 ns per request at depth 1, less deeper). */
+  fileserver?: number[];
 }
 
 /** The series behind fake samples. */
@@ -101,17 +104,31 @@ export function fakeSeries(
   transport: "shm" | "pipe",
   mode: Mode = "stream",
   sizeBytes = 8,
+  queueDepth?: number,
 ): Series {
-  return { transport: TRANSPORTS[transport], mode, sizeBytes, placement: "cross", cpus: [0, 1] };
+  return {
+    transport: TRANSPORTS[transport],
+    mode,
+    sizeBytes,
+    placement: "cross",
+    cpus: [0, 1],
+    ...(queueDepth === undefined ? {} : { queueDepth }),
+  };
 }
 
 /** Samples for shm and pipe streams (and ping-pong), interleaved A B, B A, ... after one warm-up each. */
 export function fakeSamples(run: FakeRun = {}): SeriesSamples[] {
   const { nice = -20, shm = STEADY.shm, pipe = STEADY.pipe } = run;
-  const groups: [Series, number[], number][] = [
-    [fakeSeries("shm"), shm, 9.5],
-    [fakeSeries("pipe"), pipe, 800],
-  ];
+  const groups: [Series, number[], number][] = run.fileserver
+    ? run.fileserver.map((depth) => [
+      fakeSeries("shm", "fileserver", 64, depth),
+      STEADY.shm.map((v) => (v * 275) / depth),
+      2000,
+    ])
+    : [
+      [fakeSeries("shm"), shm, 9.5],
+      [fakeSeries("pipe"), pipe, 800],
+    ];
   if (run.pingpong) {
     groups.push([fakeSeries("shm", "pingpong"), STEADY.shm.map((v) => v * 62.5), 900]);
     groups.push([fakeSeries("pipe", "pingpong"), STEADY.pipe.map((v) => v * 50), 40_000]);
@@ -185,6 +202,24 @@ export const fakeEnvironment: Environment = {
   user: { uid: 1000, root: false, sudo: false },
 };
 
+/** The fingerprint of {@link fakeEnvironment}'s machine. */
+export const fakeFingerprint: Fingerprint = {
+  hostname: "test|host",
+  arch: "x86_64",
+  os: "linux",
+  cpuModel: "Test CPU @ 3.0GHz",
+  cpuVendor: "GenuineTest",
+  cpuFamily: "6",
+  cpuModelNumber: "85",
+  cpuStepping: "7",
+  microcode: "0x5003604",
+  cpusOnline: 2,
+  caches: "L3 32768K",
+  memoryGiB: 16,
+  clockSource: "tsc",
+  mitigations: { meltdown: "Not affected" },
+};
+
 /** A whole report built by the real `buildReport` from fake samples. */
 export function fakeReport(
   run: FakeRun = {},
@@ -195,16 +230,7 @@ export function fakeReport(
   return buildReport({ samples: fakeSamples(run), stopReason, elapsedSeconds: 12.5 }, {
     options: parseBenchOptions(args),
     environment: { ...fakeEnvironment, ...environment },
-    machine: {
-      id: "test-host-0badcafe",
-      facts: {
-        hostname: "test|host",
-        cpuModel: "Test CPU @ 3.0GHz",
-        cpuCount: 2,
-        arch: "x86_64",
-        os: "linux",
-      },
-    },
+    machine: { id: "test-host-0badcafe", named: false, fingerprint: fakeFingerprint },
     placement: { request: "auto", cpus: [0, 1], relation: "shared-llc" },
     git: { commit: "0123456789abcdef0123456789abcdef01234567", dirty: false },
     command: `deno task bench ${args.join(" ")}`,

@@ -30,7 +30,7 @@ Deno.test("the report has every documented field", () => {
     assert.equal(result.sizeBytes, 8);
     assert.equal(result.placement, "cross");
     assert.equal(result.samples.length, 10);
-    assert.equal(result.warmup.length, 1);
+    assert.equal(result.warmup.length, 0, "warm-ups are counted, not kept, unless asked");
     assert.equal(result.switchesPerItem, 6 / 1000);
   }
   const producer = report.processes[1];
@@ -153,10 +153,17 @@ Deno.test("markdown is deterministic and carries the essentials", () => {
   assert.ok(markdown.includes("Test CPU @ 3.0GHz"));
   assert.ok(markdown.includes("Producer pinned to CPU 0, consumer to CPU 1"));
   assert.ok(markdown.includes("separate cores sharing the last-level cache"));
-  assert.ok(markdown.includes("| 8 B | `shm` | cross | 1,000 | 10 | **3.2** | 3.18 to 3.22 |"));
+  assert.ok(
+    markdown.includes("| 8 B | `shm` | cross | 1,000 | 10 | **3.2 ns** | 3.18 ns to 3.22 ns |"),
+  );
+  // Large values in their unit, never as millions of nanoseconds.
+  assert.ok(markdown.includes("| **405 ns** |"));
+  assert.doesNotMatch(markdown, /\d,\d{3},\d{3} ns/);
   // "|" in a cell is escaped so the table keeps its columns.
   assert.ok(markdown.includes("test\\|host"));
-  assert.ok(markdown.endsWith("</details>\n"));
+  // Every trial stays in the JSON: the page does not repeat it.
+  assert.doesNotMatch(markdown, /Every trial in measured order/);
+  assert.match(markdown, /are in the JSON report beside this file/);
   const tables = markdown.split("\n\n").filter((block) => block.startsWith("| "));
   assert.ok(tables.length >= 4);
   for (const table of tables) {

@@ -4,6 +4,7 @@ import { SCHEMA_VERSION } from "../src/report.ts";
 import { loadReport, parseReport, ReportError } from "../src/schema.ts";
 import { UsageError } from "../src/errors.ts";
 import { fakeReport } from "./fixtures.ts";
+import { encodeReport } from "../src/encoding.ts";
 
 const data = (name: string) => new URL(`./data/${name}`, import.meta.url).pathname;
 
@@ -44,13 +45,18 @@ Deno.test("a schema 4 report with the deno engine gets its cadence per series, n
   assert.match(renderMarkdown(report), /\| stream \| 8 B \| `shm` \| 64 \| cross \|/);
   assert.match(
     renderMarkdown(report),
-    /^\| report schema \| 5 \(written as 4, upgraded on read\) \|$/m,
+    /^\| report schema \| 6 \(written as 4, upgraded on read\) \|$/m,
   );
 });
 
-Deno.test("a current report passes as it is", async () => {
-  const report = fakeReport({ pingpong: true });
-  assert.deepEqual(await parseReport(JSON.stringify(report), "x.json"), report);
+Deno.test("a current report passes as it is, written compactly and read back whole", async () => {
+  for (const run of [{ pingpong: true }, {}]) {
+    const report = fakeReport(run);
+    assert.deepEqual(await parseReport(encodeReport(report), "x.json"), report);
+  }
+  const kept = fakeReport({}, {}, ["--runs", "10", "--keep-warmup"]);
+  assert.equal(kept.results[0].warmup.length, 1);
+  assert.deepEqual(await parseReport(encodeReport(kept), "x.json"), kept);
 });
 
 const malformed: [string, (r: Record<string, unknown>) => unknown, RegExp][] = [
@@ -63,14 +69,26 @@ const malformed: [string, (r: Record<string, unknown>) => unknown, RegExp][] = [
   [
     "a newer schema",
     (r) => ({ ...r, schemaVersion: 99 }),
-    /^bad\.json: schema version 99 is newer than this kit reads \(5\); update ringpipe$/,
+    new RegExp(
+      `^bad\\.json: schema version 99 is newer than this kit reads \\(${SCHEMA_VERSION}\\); update ringpipe$`,
+    ),
   ],
   ["a missing field", (r) => ({ ...r, results: undefined }), /^bad\.json: \$\.results is missing$/],
   ["a wrong type", (r) => {
-    const results = structuredClone(r.results) as { nsPerItem: { median: unknown } }[];
-    results[1].nsPerItem.median = "fast";
+    const comparisons = structuredClone(r.comparisons) as { ratioOfMedians: unknown }[];
+    comparisons[0].ratioOfMedians = "fast";
+    return { ...r, comparisons };
+  }, /^bad\.json: \$\.comparisons\[0\]\.ratioOfMedians must be a finite number, got string$/],
+  ["a wrong type in a trial column", (r) => {
+    const results = structuredClone(r.results) as { trials: { each: { elapsedNs: unknown[] } } }[];
+    results[1].trials.each.elapsedNs[3] = "fast";
     return { ...r, results };
-  }, /^bad\.json: \$\.results\[1\]\.nsPerItem\.median must be a finite number, got string$/],
+  }, /^bad\.json: \$\.results\[1\]\.samples\[3\]\.elapsedNs must be a finite number, got string$/],
+  ["a trial column of the wrong length", (r) => {
+    const results = structuredClone(r.results) as { trials: { each: { elapsedNs: unknown[] } } }[];
+    results[0].trials.each.elapsedNs.pop();
+    return { ...r, results };
+  }, /^bad\.json: \$\.results\[0\]\.trials\.each\.elapsedNs must be an array of 10 values$/],
   ["an unverified result", (r) => {
     const results = structuredClone(r.results) as { verified: unknown }[];
     results[0].verified = false;
@@ -95,7 +113,7 @@ const malformed: [string, (r: Record<string, unknown>) => unknown, RegExp][] = [
 
 for (const [what, change, message] of malformed) {
   Deno.test(`refused with one line: ${what}`, async () => {
-    const report = JSON.parse(JSON.stringify(fakeReport())) as Record<string, unknown>;
+    const report = JSON.parse(encodeReport(fakeReport())) as Record<string, unknown>;
     const changed = change(report);
     const text = changed === null ? JSON.stringify(report).slice(0, 500) : JSON.stringify(changed);
     await assert.rejects(() => parseReport(text, "bad.json"), (error: unknown) => {

@@ -1,0 +1,125 @@
+import assert from "node:assert/strict";
+import {
+  checkMachineName,
+  currentMachine,
+  fingerprintDifferences,
+  fingerprintId,
+  legacyMachineId,
+  readFingerprint,
+} from "../src/machine.ts";
+import { UsageError } from "../src/errors.ts";
+
+/** A fake `/proc` and `/sys` with what the fingerprint reads. */
+async function fakeHost(
+  root: string,
+  o: { family: string; clock: string; online?: string; microcode?: string; pti?: boolean },
+): Promise<void> {
+  const cpu = `${root}/sys/devices/system/cpu`;
+  await Deno.mkdir(`${root}/proc`, { recursive: true });
+  await Deno.mkdir(`${cpu}/vulnerabilities`, { recursive: true });
+  await Deno.mkdir(`${cpu}/cpu0/cache/index0`, { recursive: true });
+  await Deno.mkdir(`${root}/sys/devices/system/clocksource/clocksource0`, { recursive: true });
+  const processor = (n: number) =>
+    `processor\t: ${n}\nvendor_id\t: AuthenticAMD\ncpu family\t: ${o.family}\nmodel\t\t: 17\n` +
+    `model name\t: AMD EPYC\nstepping\t: 0\nmicrocode\t: ${o.microcode ?? "0xa0011d1"}\n`;
+  await Deno.writeTextFile(`${root}/proc/cpuinfo`, `${processor(0)}\n${processor(1)}`);
+  await Deno.writeTextFile(`${root}/proc/meminfo`, "MemTotal:       24609120 kB\n");
+  await Deno.writeTextFile(`${cpu}/online`, `${o.online ?? "0-1"}\n`);
+  await Deno.writeTextFile(
+    `${cpu}/vulnerabilities/meltdown`,
+    o.pti ? "Mitigation: PTI\n" : "Not affected\n",
+  );
+  await Deno.writeTextFile(`${cpu}/cpu0/cache/index0/level`, "2\n");
+  await Deno.writeTextFile(`${cpu}/cpu0/cache/index0/type`, "Unified\n");
+  await Deno.writeTextFile(`${cpu}/cpu0/cache/index0/size`, "1024K\n");
+  await Deno.writeTextFile(
+    `${root}/sys/devices/system/clocksource/clocksource0/current_clocksource`,
+    `${o.clock}\n`,
+  );
+}
+
+const HOST = { hostname: "vm", arch: "x86_64", os: "linux" };
+
+Deno.test("two hosts with one host name and model string get two ids, and compare can say why", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await fakeHost(`${dir}/a`, { family: "25", clock: "tsc" });
+    await fakeHost(`${dir}/b`, { family: "26", clock: "kvm-clock", pti: true });
+    const a = readFingerprint(`${dir}/a`, HOST);
+    const b = readFingerprint(`${dir}/b`, HOST);
+    assert.equal(a.cpuModel, b.cpuModel, "the same model string");
+    assert.equal(a.cpuFamily, "25");
+    assert.equal(a.cpusOnline, 2);
+    assert.equal(a.memoryGiB, 23);
+    assert.equal(a.caches, "L2 1024K");
+    const [idA, idB] = [await fingerprintId(a), await fingerprintId(b)];
+    assert.match(idA, /^vm-[0-9a-f]{8}$/);
+    assert.notEqual(idA, idB);
+    assert.deepEqual(fingerprintDifferences(a, b), [
+      "CPU family: 25 → 26",
+      "clock source: tsc → kvm-clock",
+      "meltdown mitigation: Not affected → Mitigation: PTI",
+    ]);
+    // The old id could not tell them apart: both were the development VM's.
+    const legacy = {
+      hostname: "vm",
+      cpuModel: "AMD EPYC",
+      cpuCount: 2,
+      arch: "x86_64",
+      os: "linux",
+    };
+    assert.equal(await legacyMachineId(legacy), "vm-d215170e");
+    // The same host read twice gets the same id; a microcode update is a new machine.
+    assert.equal(await fingerprintId(readFingerprint(`${dir}/a`, HOST)), idA);
+    await fakeHost(`${dir}/c`, { family: "25", clock: "tsc", microcode: "0xa0011d5" });
+    assert.notEqual(await fingerprintId(readFingerprint(`${dir}/c`, HOST)), idA);
+    // Facts one side did not record are passed over, not called differences.
+    assert.deepEqual(fingerprintDifferences({ ...a, cpuFamily: null, clockSource: null }, b), [
+      "meltdown mitigation: Not affected → Mitigation: PTI",
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("the id counts every online CPU, not the ones this process may use (taskset -c 0 keeps it)", async () => {
+  const code = `import { currentMachine } from ${
+    JSON.stringify(
+      new URL("../src/machine.ts", import.meta.url).href,
+    )
+  };
+console.log(navigator.hardwareConcurrency, (await currentMachine()).id);`;
+  const run = async (prefix: string[]) => {
+    const [command, ...args] = [...prefix, Deno.execPath(), "eval", code];
+    const env = { ...Deno.env.toObject() };
+    delete env.RINGPIPE_MACHINE;
+    const out = await new Deno.Command(command, { args, env, clearEnv: true, stdout: "piped" })
+      .output();
+    assert.ok(out.success);
+    return new TextDecoder().decode(out.stdout).trim().split(" ");
+  };
+  const [free, pinned] = [await run([]), await run(["taskset", "-c", "0"])];
+  assert.equal(pinned[0], "1", "taskset really narrowed the process to one CPU");
+  if (free[0] === "1") return; // a one-CPU machine: nothing more to show
+  assert.equal(pinned[1], free[1]);
+});
+
+Deno.test("a machine name is a plain folder name, from --machine or RINGPIPE_MACHINE", async () => {
+  for (const bad of ["../up", "a/b", ".hidden", "", "x".repeat(65), "tab\tname"]) {
+    assert.throws(() => checkMachineName(bad, "--machine"), UsageError, JSON.stringify(bad));
+  }
+  assert.equal((await currentMachine("lab-1")).id, "lab-1");
+  assert.equal((await currentMachine("lab-1")).named, true);
+  Deno.env.set("RINGPIPE_MACHINE", "from-env");
+  try {
+    assert.equal((await currentMachine()).id, "from-env");
+    assert.equal((await currentMachine("given")).id, "given", "the option wins");
+    Deno.env.set("RINGPIPE_MACHINE", "a/b");
+    await assert.rejects(() => currentMachine(), /RINGPIPE_MACHINE must be a folder name/);
+  } finally {
+    Deno.env.delete("RINGPIPE_MACHINE");
+  }
+  const derived = await currentMachine();
+  assert.equal(derived.named, false);
+  assert.equal(derived.id, await fingerprintId(derived.fingerprint));
+});

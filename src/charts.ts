@@ -24,6 +24,7 @@ export interface Charts {
 }
 
 const TEXT = "#888888";
+/** Set once on the chart's group and inherited by every text (lines and paths set their own). */
 const FONT = `font-family="sans-serif" font-size="12" fill="${TEXT}"`;
 const PALETTE = ["#1f77b4", "#e6550d", "#2ca02c", "#9467bd", "#d62728", "#8c564b", "#e377c2"];
 
@@ -117,7 +118,7 @@ function drawPanel(panel: Panel, x0: number, y0: number, width: number, height: 
   const sy = (v: number) => y0 + top + h - ((Math.log10(v) - yMin) / (yMax - yMin)) * h;
   const parts: string[] = [];
   parts.push(
-    `<text x="${num(x0 + left)}" y="${num(y0 + 14)}" ${FONT} font-weight="bold">${
+    `<text x="${num(x0 + left)}" y="${num(y0 + 14)}" font-weight="bold">${
       escapeXml(panel.title)
     }</text>`,
   );
@@ -127,7 +128,7 @@ function drawPanel(panel: Panel, x0: number, y0: number, width: number, height: 
       `<line x1="${num(x0 + left)}" y1="${num(y)}" x2="${num(x0 + left + w)}" y2="${
         num(y)
       }" stroke="${TEXT}" stroke-opacity="0.3"/>`,
-      `<text x="${num(x0 + left - 6)}" y="${num(y + 4)}" ${FONT} text-anchor="end">${
+      `<text x="${num(x0 + left - 6)}" y="${num(y + 4)}" text-anchor="end">${
         escapeXml(panel.yFormat(t))
       }</text>`,
     );
@@ -138,7 +139,7 @@ function drawPanel(panel: Panel, x0: number, y0: number, width: number, height: 
       `<line x1="${num(x)}" y1="${num(y0 + top + h)}" x2="${num(x)}" y2="${
         num(y0 + top + h + 4)
       }" stroke="${TEXT}"/>`,
-      `<text x="${num(x)}" y="${num(y0 + top + h + 18)}" ${FONT} text-anchor="middle">${
+      `<text x="${num(x)}" y="${num(y0 + top + h + 18)}" text-anchor="middle">${
         escapeXml(t.label)
       }</text>`,
     );
@@ -147,12 +148,12 @@ function drawPanel(panel: Panel, x0: number, y0: number, width: number, height: 
     `<line x1="${num(x0 + left)}" y1="${num(y0 + top + h)}" x2="${num(x0 + left + w)}" y2="${
       num(y0 + top + h)
     }" stroke="${TEXT}"/>`,
-    `<text x="${num(x0 + left + w / 2)}" y="${num(y0 + height - 6)}" ${FONT} text-anchor="middle">${
+    `<text x="${num(x0 + left + w / 2)}" y="${num(y0 + height - 6)}" text-anchor="middle">${
       escapeXml(panel.xTitle)
     }</text>`,
     `<text transform="translate(${num(x0 + 14)} ${
       num(y0 + top + h / 2)
-    }) rotate(-90)" ${FONT} text-anchor="middle">${escapeXml(panel.yTitle)}</text>`,
+    }) rotate(-90)" text-anchor="middle">${escapeXml(panel.yTitle)}</text>`,
   );
   const ticksBetween = (a: number, b: number) => xsAll.some((t) => t > a && t < b);
   for (const line of panel.lines) {
@@ -175,7 +176,7 @@ function drawPanel(panel: Panel, x0: number, y0: number, width: number, height: 
       parts.push(
         `<path d="M${cx} ${y1} V${y2} M${Number(cx) - 4} ${y1} h8 M${
           Number(cx) - 4
-        } ${y2} h8" stroke="${line.color}" stroke-width="1.5"/>`,
+        } ${y2} h8" fill="none" stroke="${line.color}" stroke-width="1.5"/>`,
       );
     }
   }
@@ -189,7 +190,7 @@ function legend(lines: Line[], x: number, y: number): string {
     return `<line x1="${x}" y1="${ly - 4}" x2="${x + 24}" y2="${
       ly - 4
     }" stroke="${line.color}" stroke-width="2"${dash}/>` +
-      `<text x="${x + 30}" y="${ly}" ${FONT}>${escapeXml(line.label)}</text>`;
+      `<text x="${x + 30}" y="${ly}">${escapeXml(line.label)}</text>`;
   }).join("\n");
 }
 
@@ -198,7 +199,9 @@ function svg(width: number, height: number, title: string, body: string): string
     escapeXml(title)
   }">
 <title>${escapeXml(title)}</title>
+<g ${FONT}>
 ${body}
+</g>
 </svg>
 `;
 }
@@ -359,7 +362,7 @@ function latencyChart(report: Report): string | null {
   const width = columns * pw;
   const allLines = [...legendLines.values()];
   const height = rows * ph + 24 + allLines.length * 18 + 8;
-  const body = `<text x="8" y="16" ${FONT} font-weight="bold">${escapeXml(title)}</text>\n` +
+  const body = `<text x="8" y="16" font-weight="bold">${escapeXml(title)}</text>\n` +
     panels.join("\n") + "\n" + legend(allLines, 16, rows * ph + 24 + 14);
   return svg(width, height, title, body);
 }

@@ -69,3 +69,25 @@ export function userPath(
   if (path.startsWith("/") || from === undefined || from === "") return path;
   return `${from.replace(/\/+$/, "")}/${path}`;
 }
+
+/**
+ * A change that counts, as a person writes it: `5%` or `0.05`, from 0 up to (not including) 1.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseThreshold } from "./cli.ts";
+ * assert.equal(parseThreshold("5%"), 0.05);
+ * assert.equal(parseThreshold("0.1"), 0.1);
+ * assert.throws(() => parseThreshold("lots"), /--threshold must be a fraction/);
+ * ```
+ * @throws {UsageError} when the text is not such a fraction.
+ */
+export function parseThreshold(text: string, name = "--threshold"): number {
+  const match = /^(\d+(?:\.\d+)?)(%?)$/.exec(text.trim());
+  const value = match === null ? NaN : Number(match[1]) / (match[2] === "%" ? 100 : 1);
+  if (!(value >= 0 && value < 1)) {
+    throw new UsageError(`${name} must be a fraction such as 5% or 0.05, got '${text}'`);
+  }
+  return value;
+}

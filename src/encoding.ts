@@ -14,9 +14,10 @@
  *   summaries, `switchesPerItem`, `throughput`) and the one-way latency (half
  *   the round trip) are not written: the reader computes them from the trials
  *   with the same code as the bench ({@link trialFigures}), so a figure can
- *   never disagree with the trials it comes from. The round-trip latency
- *   summary is written, since its exact minimum, maximum and mean are not in
- *   the histogram; so are the comparisons and the noise band, as published.
+ *   never disagree with the trials it comes from. So are the run's A/A noise
+ *   band and the comparisons between transports (seeded bootstraps over the
+ *   trials). The round-trip latency summary is written, since its exact
+ *   minimum, maximum and mean are not in the histogram.
  * - A latency histogram is a list of runs of adjacent buckets, each
  *   `[first bucket, count, count, ...]`, on one line.
  * - Any array of plain values, and any object of plain values, is written on
@@ -43,8 +44,12 @@ export interface TrialColumns {
   count: number;
   /** Fields with one value for every trial, by dotted name. */
   same: Record<string, unknown>;
-  /** Fields that changed, one array of `count` values each, by dotted name. */
-  each: Record<string, unknown[]>;
+  /**
+   * Fields that changed, by dotted name: an array of `count` values, or, when every value is a
+   * multiple of 1,000 (the microsecond-grained `userNs` and `systemNs`), `{ "times": 1000,
+   * "values": [...] }` with each value divided by 1,000.
+   */
+  each: Record<string, unknown[] | { times: number; values: number[] }>;
 }
 
 /** Something in a file that is not laid out as this module writes it; the message names where. */
@@ -167,13 +172,17 @@ export function trialColumns(samples: Sample[]): TrialColumns {
     return flat;
   });
   const same: Record<string, unknown> = {};
-  const each: Record<string, unknown[]> = {};
+  const each: TrialColumns["each"] = {};
   for (const field of [...rows[0]?.keys() ?? []].sort()) {
     const values = rows.map((r) => r.get(field));
     const text = JSON.stringify(values[0]);
     if (values.length > 1 && values.every((v) => JSON.stringify(v) === text)) {
       same[field] = values[0];
-    } else each[field] = values;
+    } else if (values.every((v) => Number.isSafeInteger(v) && (v as number) % 1000 === 0)) {
+      each[field] = { times: 1000, values: values.map((v) => (v as number) / 1000) };
+    } else {
+      each[field] = values;
+    }
   }
   return { count: samples.length, same, each };
 }
@@ -216,11 +225,17 @@ export function trialRows(value: unknown, path: string): Record<string, unknown>
     target[keys[keys.length - 1]] = v;
   };
   for (const [field, v] of Object.entries(same!)) for (const row of rows) set(row, field, v);
-  for (const [field, values] of Object.entries(each!)) {
+  for (const [field, column] of Object.entries(each!)) {
+    const scaled = typeof column === "object" && column !== null && !Array.isArray(column);
+    const values = scaled ? (column as { values?: unknown }).values : column;
+    const times = scaled ? (column as { times?: unknown }).times : 1;
     if (!Array.isArray(values) || values.length !== count) {
       throw new EncodingError(`${path}.each.${field} must be an array of ${count} values`);
     }
-    values.forEach((v, i) => set(rows[i], field, v));
+    if (scaled && (times !== 1000 || !values.every((v) => Number.isSafeInteger(v)))) {
+      throw new EncodingError(`${path}.each.${field} must be whole numbers times 1000`);
+    }
+    values.forEach((v, i) => set(rows[i], field, scaled ? (v as number) * 1000 : v));
   }
   for (const row of rows) {
     for (const [field, derive] of Object.entries(DERIVED)) {
@@ -259,7 +274,8 @@ export function encodeReport(report: Report): string {
       ...(warmup.length === 0 ? {} : { warmup: trialColumns(warmup) }),
     };
   });
-  return `${compactJson({ ...report, results })}\n`;
+  const { noise: _noise, comparisons: _comparisons, ...stored } = report;
+  return `${compactJson({ ...stored, results })}\n`;
 }
 
 /**

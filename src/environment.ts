@@ -202,7 +202,16 @@ export function cpuModel(cpuinfo: string): string | null {
   return match ? match[1].trim() : null;
 }
 
-function readCaches(sys: string): CacheInfo[] {
+/**
+ * The caches of CPU 0, from `<sys>/cpu0/cache` (`sys` is `/sys/devices/system/cpu`, or a fake one).
+ *
+ * @example
+ * ```ts
+ * import { readCaches } from "./environment.ts";
+ * console.log(readCaches("/sys/devices/system/cpu").map((c) => `L${c.level} ${c.size}`));
+ * ```
+ */
+export function readCaches(sys: string): CacheInfo[] {
   const caches: CacheInfo[] = [];
   for (let index = 0; index < 8; index++) {
     const base = `${sys}/cpu0/cache/index${index}`;

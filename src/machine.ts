@@ -15,6 +15,7 @@
  * @module
  */
 
+import { cpuModel, readCaches } from "./environment.ts";
 import { UsageError } from "./errors.ts";
 
 /** The facts a machine id is derived from; null where the kernel does not say. */
@@ -150,7 +151,7 @@ export function fingerprintOf(sources: FingerprintSources): Fingerprint {
     hostname: sources.hostname,
     arch: sources.arch,
     os: sources.os,
-    cpuModel: field(cpuinfo, "model name", "Model", "Hardware", "cpu model"),
+    cpuModel: cpuinfo === null ? null : cpuModel(cpuinfo),
     cpuVendor: field(cpuinfo, "vendor_id", "CPU implementer"),
     cpuFamily: field(cpuinfo, "cpu family", "CPU architecture"),
     cpuModelNumber: field(cpuinfo, "model", "CPU part"),
@@ -205,17 +206,6 @@ export function readFingerprint(
   } catch {
     vulnerabilities = null;
   }
-  const caches: { level: number; type: string; size: string }[] = [];
-  for (let index = 0; index < 8; index++) {
-    const base = `${cpu}/cpu0/cache/index${index}`;
-    const level = readText(`${base}/level`);
-    if (level === null) continue;
-    caches.push({
-      level: Number(level),
-      type: readText(`${base}/type`) ?? "unknown",
-      size: readText(`${base}/size`) ?? "unknown",
-    });
-  }
   return fingerprintOf({
     ...host,
     cpuinfo: readText(`${root}/proc/cpuinfo`),
@@ -225,7 +215,7 @@ export function readFingerprint(
       `${root}/sys/devices/system/clocksource/clocksource0/current_clocksource`,
     ),
     vulnerabilities,
-    caches,
+    caches: readCaches(cpu),
   });
 }
 

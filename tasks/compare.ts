@@ -7,7 +7,7 @@
  * @module
  */
 
-import { parseCommandLine, userPath } from "../src/cli.ts";
+import { parseCommandLine, parseThreshold, userPath } from "../src/cli.ts";
 import { machineDir } from "../src/archive.ts";
 import { listReports } from "../src/catalog.ts";
 import { compareReports, renderComparison, sameParameters } from "../src/compare.ts";
@@ -129,15 +129,6 @@ async function evidenceFor(
   return { reports, unreadable };
 }
 
-function threshold(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(%?)$/.exec(text.trim());
-  const value = match === null ? NaN : Number(match[1]) / (match[2] === "%" ? 100 : 1);
-  if (!(value >= 0 && value < 1)) {
-    throw new UsageError(`--threshold must be a fraction such as 5% or 0.05, got '${text}'`);
-  }
-  return value;
-}
-
 async function main(): Promise<void> {
   const parsed = parseCommandLine({
     args: Deno.args,
@@ -163,7 +154,7 @@ async function main(): Promise<void> {
     );
   }
   const root = values.out === undefined ? "results" : userPath(values.out);
-  const limit = values.threshold === undefined ? 0.05 : threshold(values.threshold);
+  const limit = values.threshold === undefined ? 0.05 : parseThreshold(values.threshold);
   const [a, b] = await resolvePair([positionals[0], positionals[1]], root, values.machine);
   const evidence = values["no-evidence"] ? { reports: [], unreadable: 0 } : await evidenceFor(a, b);
   const { rows, warnings } = compareReports(a.report, b.report, limit, {

@@ -267,3 +267,23 @@ function chartNames(report: Report, path: string): Record<string, string> {
     }),
   );
 }
+
+Deno.test("the ratio-over-time chart keeps default full runs only, with their CIs", () => {
+  const full = fakeReport({}, {}, ["--iterations", "1000", "--runs", "10"]);
+  full.parameters = { ...full.parameters, iterations: null };
+  const quick = fakeReport({}, {}, ["--quick", "--runs", "10"]);
+  const paced = structuredClone(full);
+  paced.parameters.paceNs = 50_000;
+  const at = (report: Report, day: number) => ({
+    path: `results/m/r${day}.json`,
+    report: { ...report, createdAt: `2026-11-0${day}T00:00:00.000Z` },
+  });
+  const { markdown, chart } = renderIndex(
+    [at(full, 1), at(quick, 2), at(paced, 3), at(full, 4)],
+    "results",
+  );
+  assert.match(markdown, /^4 runs on 1 machine/m, "every run is in the table");
+  // Two points, so two error bars and one line between them.
+  assert.equal([...chart!.matchAll(/ stroke-width="1\.5"\/>/g)].length, 2);
+  assert.equal([...chart!.matchAll(/<circle /g)].length, 2);
+});

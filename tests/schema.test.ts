@@ -75,15 +75,15 @@ const malformed: [string, (r: Record<string, unknown>) => unknown, RegExp][] = [
   ],
   ["a missing field", (r) => ({ ...r, results: undefined }), /^bad\.json: \$\.results is missing$/],
   ["a wrong type", (r) => {
-    const comparisons = structuredClone(r.comparisons) as { ratioOfMedians: unknown }[];
-    comparisons[0].ratioOfMedians = "fast";
-    return { ...r, comparisons };
-  }, /^bad\.json: \$\.comparisons\[0\]\.ratioOfMedians must be a finite number, got string$/],
+    const parameters = structuredClone(r.parameters) as { trialSeconds: unknown };
+    parameters.trialSeconds = "fast";
+    return { ...r, parameters };
+  }, /^bad\.json: \$\.parameters\.trialSeconds must be a finite number, got string$/],
   ["a wrong type in a trial column", (r) => {
     const results = structuredClone(r.results) as { trials: { each: { elapsedNs: unknown[] } } }[];
-    results[1].trials.each.elapsedNs[3] = "fast";
+    results[0].trials.each.elapsedNs[3] = "fast";
     return { ...r, results };
-  }, /^bad\.json: \$\.results\[1\]\.samples\[3\]\.elapsedNs must be a finite number, got string$/],
+  }, /^bad\.json: \$\.results\[0\]\.samples\[3\]\.elapsedNs must be a finite number, got string$/],
   ["a trial column of the wrong length", (r) => {
     const results = structuredClone(r.results) as { trials: { each: { elapsedNs: unknown[] } } }[];
     results[0].trials.each.elapsedNs.pop();

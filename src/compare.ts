@@ -194,7 +194,7 @@ export function verdictFor(ci: Interval, threshold: number): Verdict {
 /** What {@link compareReports} can use beyond the two reports. */
 export interface CompareOptions {
   /**
-   * Earlier runs on the same machine with the same parameters (not A or B):
+   * Other runs on the same machine with the same parameters (not A or B):
    * the evidence for a between-run noise band per series.
    */
   evidence?: Report[];

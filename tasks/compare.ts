@@ -102,7 +102,7 @@ async function resolvePair(
   return loaded as [Loaded, Loaded];
 }
 
-/** Earlier runs in B's folder with B's parameters and hardware, A and B left out. */
+/** The other runs in B's folder with B's parameters and hardware, A and B left out. */
 async function evidenceFor(
   a: Loaded,
   b: Loaded,
@@ -171,7 +171,7 @@ async function main(): Promise<void> {
     `${markdown ? "- " : ""}noise: ${
       values["no-evidence"]
         ? "each run's own A/A band (--no-evidence)"
-        : `${evidence.reports.length} earlier run(s) with B's parameters in its folder`
+        : `${evidence.reports.length} other run(s) with B's parameters in its folder`
     }\n`,
   );
   console.log(renderComparison(rows, markdown ? "markdown" : "plain"));

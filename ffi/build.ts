@@ -7,9 +7,9 @@
  */
 
 import { resolve } from "node:path";
-import { UsageError } from "../src/errors.ts";
+import { UsageError } from "../src/base/errors.ts";
 import { Shim } from "./library.ts";
-import { chownToInvokingUser } from "../src/ownership.ts";
+import { chownToInvokingUser } from "../src/base/ownership.ts";
 
 /** Flags added to every build: a shared library needs them. */
 export const ALWAYS_FLAGS: readonly string[] = ["-fPIC", "-shared"];

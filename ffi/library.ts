@@ -5,9 +5,8 @@
  * @module
  */
 
-import { ABI_VERSION, ResultField, Status, symbols } from "./symbols.ts";
+import { ABI_VERSION, HISTOGRAM_BUCKETS, ResultField, Status, symbols } from "./symbols.ts";
 import type { ShimSymbols } from "./symbols.ts";
-import { HISTOGRAM_BUCKETS } from "../src/histogram.ts";
 
 const encoder = new TextEncoder();
 

@@ -8,6 +8,16 @@
  * @module
  */
 
+import type { Mode as ModeName, WaitPolicy } from "../src/base/names.ts";
+/** log2 of the one-nanosecond buckets at the bottom of the latency histogram (`RP_HIST_SUB_BITS`). */
+export const SUB_BITS = 8;
+
+/**
+ * Buckets in a latency histogram (`rp_hist_buckets()` must agree): 256 one-nanosecond buckets,
+ * then 128 for each of 33 powers of two (see `src/stats/histogram.ts`).
+ */
+export const HISTOGRAM_BUCKETS: number = (1 << SUB_BITS) + 33 * (1 << (SUB_BITS - 1));
+
 /** The ABI version this table matches; `rp_abi_version()` must return it. */
 export const ABI_VERSION = 8;
 
@@ -75,6 +85,35 @@ export const Status = {
 export const Mode = { STREAM: 0, PINGPONG: 1, FILESERVER: 2 } as const;
 /** See {@link Mode}. */
 export const Wait = { SPIN: 0, YIELD: 1, FUTEX: 2, PIPE: 3 } as const;
+
+/**
+ * The shim's number for a mode.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { modeCode } from "./symbols.ts";
+ * assert.equal(modeCode("fileserver"), 2);
+ * ```
+ */
+export function modeCode(mode: ModeName): number {
+  return mode === "stream" ? Mode.STREAM : mode === "pingpong" ? Mode.PINGPONG : Mode.FILESERVER;
+}
+
+/**
+ * The shim's number for a wait policy.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { waitCode } from "./symbols.ts";
+ * assert.equal(waitCode("futex"), 2);
+ * ```
+ */
+export function waitCode(policy: WaitPolicy): number {
+  const codes = { spin: Wait.SPIN, yield: Wait.YIELD, futex: Wait.FUTEX, pipe: Wait.PIPE };
+  return codes[policy];
+}
 
 /**
  * Every symbol `Deno.dlopen` loads from the shim.

@@ -6,37 +6,38 @@
  * @module
  */
 
+import type { PlacementRequest } from "../src/base/names.ts";
+import type { PlacementKind } from "../src/base/names.ts";
 import { buildShim } from "../ffi/build.ts";
 import { Shim } from "../ffi/library.ts";
-import { ensureWritableDir, keepAside, saveReport } from "../src/archive.ts";
-import { exitCleanlyOnSignals, onInterrupt } from "../src/cleanup.ts";
+import { ensureWritableDir, keepAside, saveReport } from "../src/archive/archive.ts";
+import { exitCleanlyOnSignals, onInterrupt } from "../src/base/cleanup.ts";
 import {
   gitState,
   idleCheck,
   loadAverage,
   readCpuTimes,
   readEnvironment,
-} from "../src/environment.ts";
-import { requireLinux, RunError, runMain, UsageError } from "../src/errors.ts";
-import { colorsFor } from "../src/format.ts";
-import { helpText, parseBenchOptions } from "../src/options.ts";
-import { progressReporter } from "../src/progress.ts";
-import { buildReport } from "../src/report.ts";
-import { collectSamples } from "../src/sampling.ts";
-import { checkSharedMemory, readMemoryRoom } from "../src/resources.ts";
-import { PRIVATE_DIR_PREFIX, removeStaleLeftovers } from "../src/stale.ts";
-import { measureYardsticks } from "../src/fileserver.ts";
-import { currentMachine } from "../src/machine.ts";
-import type { Report } from "../src/report.ts";
-import { encodeReport } from "../src/encoding.ts";
-import { renderSummary } from "../src/terminal.ts";
-import { allowedCpus, readTopology, resolvePlacement } from "../src/topology.ts";
-import { formatSize, planSeries } from "../src/series.ts";
-import type { PlacementKind, Series } from "../src/series.ts";
-import { segmentBytes } from "../src/segment.ts";
-import { trialLayout } from "../src/trial.ts";
-import type { Placement } from "../src/topology.ts";
-import type { PlacementRequest } from "../src/options.ts";
+} from "../src/context/environment.ts";
+import { requireLinux, RunError, runMain, UsageError } from "../src/base/errors.ts";
+import { colorsFor } from "../src/base/format.ts";
+import { helpText, parseBenchOptions } from "../src/plan/options.ts";
+import { progressReporter } from "../src/render/progress.ts";
+import { buildReport } from "../src/report/report.ts";
+import { collectSamples } from "../src/run/sampling.ts";
+import { checkSharedMemory, readMemoryRoom } from "../src/context/resources.ts";
+import { PRIVATE_DIR_PREFIX, removeStaleLeftovers } from "../src/memory/stale.ts";
+import { measureYardsticks } from "../src/run/fileserver.ts";
+import { currentMachine } from "../src/context/machine.ts";
+import type { Report } from "../src/report/report.ts";
+import { encodeReport } from "../src/report/encoding.ts";
+import { renderSummary } from "../src/render/terminal.ts";
+import { allowedCpus, readTopology, resolvePlacement } from "../src/context/topology.ts";
+import { formatSize, planSeries } from "../src/plan/series.ts";
+import type { Series } from "../src/plan/series.ts";
+import { segmentBytes } from "../src/memory/segment.ts";
+import { trialLayout } from "../src/run/trial.ts";
+import type { Placement } from "../src/context/topology.ts";
 import { transportNamed } from "../src/transports/mod.ts";
 import type { Transport } from "../src/transports/mod.ts";
 

@@ -12,14 +12,14 @@
 import { bench, boxplot, group, run, summary } from "mitata";
 import { buildShim } from "../ffi/build.ts";
 import { Shim } from "../ffi/library.ts";
-import { ensureWritableDir, machineDir, reportStem } from "../src/archive.ts";
-import { Channel } from "../src/channel.ts";
-import { gitState } from "../src/environment.ts";
-import { requireLinux, runMain } from "../src/errors.ts";
-import { parseCommandLine } from "../src/cli.ts";
-import { currentMachine } from "../src/machine.ts";
-import { chownToInvokingUser } from "../src/ownership.ts";
-import { Segment } from "../src/segment.ts";
+import { ensureWritableDir, machineDir, reportStem } from "../src/archive/archive.ts";
+import { Channel, useShim } from "../src/channel/channel.ts";
+import { gitState } from "../src/context/environment.ts";
+import { requireLinux, runMain } from "../src/base/errors.ts";
+import { parseCommandLine } from "../src/base/cli.ts";
+import { currentMachine } from "../src/context/machine.ts";
+import { chownToInvokingUser } from "../src/base/ownership.ts";
+import { Segment } from "../src/memory/segment.ts";
 
 const HELP = `Usage: deno task bench:micro [--quick] [--out DIR] [--no-save]
 
@@ -71,8 +71,9 @@ async function main(): Promise<void> {
   const plainInts = new Int32Array(1024);
   const ringMemory = Segment.createRaw(shim, 8_320);
   ringMemory.unlink();
-  const sender = await Channel.create({ shim, slots: 1024, slotBytes: 16 });
-  const receiver = await Channel.attach(sender.name, { shim });
+  useShim(shim);
+  const sender = await Channel.create({ slots: 1024, slotBytes: 16 });
+  const receiver = await Channel.attach(sender.name);
   sender.unlink();
   const item = new Uint8Array(8);
   const fds = new Int32Array(2);

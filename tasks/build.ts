@@ -6,7 +6,7 @@
  */
 
 import { buildShim } from "../ffi/build.ts";
-import { runMain } from "../src/errors.ts";
+import { runMain } from "../src/base/errors.ts";
 
 if (import.meta.main) {
   await runMain("build", async () => {

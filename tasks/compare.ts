@@ -7,15 +7,15 @@
  * @module
  */
 
-import { parseCommandLine, parseThreshold, userPath } from "../src/cli.ts";
-import { machineDir } from "../src/archive.ts";
-import { listReports } from "../src/catalog.ts";
-import { compareReports, renderComparison, sameParameters } from "../src/compare.ts";
-import { EXIT_FAILURE, runMain, UsageError } from "../src/errors.ts";
-import { currentMachine, fingerprintDifferences } from "../src/machine.ts";
-import type { Report } from "../src/report.ts";
-import { loadReport, ReportError } from "../src/schema.ts";
-import { BETWEEN_RUN_METHOD, MIN_RUNS_FOR_BAND } from "../src/statistics.ts";
+import { parseCommandLine, parseThreshold, userPath } from "../src/base/cli.ts";
+import { machineDir } from "../src/archive/archive.ts";
+import { listReports } from "../src/archive/catalog.ts";
+import { compareReports, renderComparison, sameParameters } from "../src/archive/compare.ts";
+import { EXIT_FAILURE, runMain, UsageError } from "../src/base/errors.ts";
+import { currentMachine, fingerprintDifferences } from "../src/context/machine.ts";
+import type { Report } from "../src/report/report.ts";
+import { loadReport, ReportError } from "../src/report/schema.ts";
+import { BETWEEN_RUN_METHOD, MIN_RUNS_FOR_BAND } from "../src/stats/statistics.ts";
 
 const HELP = `Usage: deno task compare A B [options]
 

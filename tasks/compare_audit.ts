@@ -10,15 +10,16 @@
  * @module
  */
 
-import { auditCompare } from "../src/audit.ts";
-import { listReports } from "../src/catalog.ts";
-import { parseCommandLine, parseThreshold, userPath } from "../src/cli.ts";
-import { sameParameters } from "../src/compare.ts";
-import { runMain, UsageError } from "../src/errors.ts";
-import { formatPercent, textTable } from "../src/format.ts";
-import { markdownTable } from "../src/markdown.ts";
-import type { Report } from "../src/report.ts";
-import { loadReport, ReportError } from "../src/schema.ts";
+import { markdownTable } from "../src/base/tables.ts";
+import { textTable } from "../src/base/tables.ts";
+import { auditCompare } from "../src/archive/audit.ts";
+import { listReports } from "../src/archive/catalog.ts";
+import { parseCommandLine, parseThreshold, userPath } from "../src/base/cli.ts";
+import { sameParameters } from "../src/archive/compare.ts";
+import { runMain, UsageError } from "../src/base/errors.ts";
+import { formatPercent } from "../src/base/format.ts";
+import type { Report } from "../src/report/report.ts";
+import { loadReport, ReportError } from "../src/report/schema.ts";
 
 const SLOWDOWNS = [0.1, 0.25, 0.5];
 

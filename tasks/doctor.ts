@@ -9,11 +9,11 @@
 import { planBuild } from "../ffi/build.ts";
 import type { CompilerInfo } from "../ffi/build.ts";
 import { Shim } from "../ffi/library.ts";
-import type { Check } from "../src/doctor.ts";
-import { doctorChecks } from "../src/doctor.ts";
-import { idleCheck, loadAverage, readEnvironment } from "../src/environment.ts";
-import { requireLinux, runMain, UsageError } from "../src/errors.ts";
-import { colorsFor } from "../src/format.ts";
+import type { Check } from "../src/context/doctor.ts";
+import { doctorChecks } from "../src/context/doctor.ts";
+import { idleCheck, loadAverage, readEnvironment } from "../src/context/environment.ts";
+import { requireLinux, runMain, UsageError } from "../src/base/errors.ts";
+import { colorsFor } from "../src/base/format.ts";
 
 async function main(): Promise<void> {
   requireLinux();

@@ -13,12 +13,17 @@
  * @module
  */
 
-import { parseCommandLine, userPath } from "../src/cli.ts";
-import { renderedFiles, writeIfChanged } from "../src/archive.ts";
-import { listReports, migrateFlatReports, migrateReport, renderIndex } from "../src/catalog.ts";
-import type { ArchivedReport } from "../src/catalog.ts";
-import { EXIT_FAILURE, runMain } from "../src/errors.ts";
-import { loadReport, ReportError } from "../src/schema.ts";
+import { parseCommandLine, userPath } from "../src/base/cli.ts";
+import { renderedFiles, writeIfChanged } from "../src/archive/archive.ts";
+import {
+  listReports,
+  migrateFlatReports,
+  migrateReport,
+  renderIndex,
+} from "../src/archive/catalog.ts";
+import type { ArchivedReport } from "../src/archive/catalog.ts";
+import { EXIT_FAILURE, runMain } from "../src/base/errors.ts";
+import { loadReport, ReportError } from "../src/report/schema.ts";
 
 const HELP = `Usage: deno task report [--rerender] [--migrate] [--out DIR]
 

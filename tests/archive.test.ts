@@ -1,12 +1,17 @@
 import assert from "node:assert/strict";
-import { ensureWritableDir, renderedFiles, reportStem, saveReport } from "../src/archive.ts";
-import { listReports, migrateFlatReports, renderIndex } from "../src/catalog.ts";
-import { UsageError } from "../src/errors.ts";
-import { renderMarkdown } from "../src/markdown.ts";
-import { loadReport } from "../src/schema.ts";
+import {
+  ensureWritableDir,
+  renderedFiles,
+  reportStem,
+  saveReport,
+} from "../src/archive/archive.ts";
+import { listReports, migrateFlatReports, renderIndex } from "../src/archive/catalog.ts";
+import { UsageError } from "../src/base/errors.ts";
+import { renderMarkdown } from "../src/render/markdown.ts";
+import { loadReport } from "../src/report/schema.ts";
 import { fakeReport } from "./fixtures.ts";
-import { SCHEMA_VERSION } from "../src/report.ts";
-import type { Report } from "../src/report.ts";
+import { SCHEMA_VERSION } from "../src/report/report.ts";
+import type { Report } from "../src/report/report.ts";
 import { runTask } from "./run_task.ts";
 
 const data = (name: string) => new URL(`./data/${name}`, import.meta.url).pathname;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { loadReport } from "../src/schema.ts";
+import { loadReport } from "../src/report/schema.ts";
 import { runTask } from "./run_task.ts";
 
 const QUICK = ["--quick", "--mode", "stream", "--runs", "3", "--machine", "lab"];

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { originalLine } from "../src/format.ts";
-import { SCHEMA_VERSION } from "../src/report.ts";
-import { loadReport } from "../src/schema.ts";
+import { originalLine } from "../src/report/headline.ts";
+import { SCHEMA_VERSION } from "../src/report/report.ts";
+import { loadReport } from "../src/report/schema.ts";
 import { runTask } from "./run_task.ts";
 import { ourSegments } from "./shm_leaks.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { buildShim, splitWords } from "../ffi/build.ts";
 import { Shim } from "../ffi/library.ts";
-import { UsageError } from "../src/errors.ts";
+import { UsageError } from "../src/base/errors.ts";
 
 Deno.test("builds once per sources, compiler and flags; a second build reuses the library", async () => {
   const buildDir = await Deno.makeTempDir();

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Channel, ChannelError } from "../src/channel.ts";
+import { Channel, ChannelError } from "../src/channel/channel.ts";
 import { ourSegments } from "./shm_leaks.ts";
 
 const PEER = new URL("./channel_peer.ts", import.meta.url).pathname;
@@ -166,7 +166,7 @@ Deno.test("the deno engine: both loops in TypeScript, verified, side by side wit
     assert.match(run.stdout, /^ 8 B {2}shm \(deno\)\s+2\s/m);
     assert.match(run.stdout, /^ 8 B {2}shm \(deno, every 8\)\s+2\s/m);
     assert.match(run.stdout, /^ 8 B {2}pipe \(deno\)\s+2\s/m);
-    const { loadReport } = await import("../src/schema.ts");
+    const { loadReport } = await import("../src/report/schema.ts");
     const [machine] = [...Deno.readDirSync(out)].map((e) => e.name);
     const json = [...Deno.readDirSync(`${out}/${machine}`)].map((e) => e.name)
       .find((n) => n.endsWith(".json") && n !== "machine.json")!;
@@ -218,10 +218,10 @@ Deno.test("the deno engine: both loops in TypeScript, verified, side by side wit
 Deno.test("attaching to something that is not a channel is a ChannelError, never a crash", async () => {
   const { buildShim } = await import("../ffi/build.ts");
   const { Shim } = await import("../ffi/library.ts");
-  const { Segment } = await import("../src/segment.ts");
+  const { Segment } = await import("../src/memory/segment.ts");
   using shim = Shim.open((await buildShim()).libraryPath);
   const refused = async (name: string, pattern: RegExp) => {
-    await assert.rejects(Channel.attach(name, { shim }), (error: unknown) => {
+    await assert.rejects(Channel.attach(name), (error: unknown) => {
       assert.ok(error instanceof ChannelError, String(error));
       assert.match(error.message, pattern);
       return true;

@@ -3,7 +3,7 @@
  * prints their sum of lengths and a checksum; `send N` sends N numbered
  * messages of varied length; `hang` attaches and then never returns.
  */
-import { Channel } from "../src/channel.ts";
+import { Channel } from "../src/channel/channel.ts";
 
 const [name, action, countText] = Deno.args;
 const count = Number(countText ?? "0");

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { ratioOverTimeChart, renderCharts } from "../src/charts.ts";
-import type { Report } from "../src/report.ts";
+import { ratioOverTimeChart, renderCharts } from "../src/render/charts.ts";
+import type { Report } from "../src/report/report.ts";
 import { fakeReport } from "./fixtures.ts";
 
 /**

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { compareReports, renderComparison, verdictFor } from "../src/compare.ts";
+import { compareReports, renderComparison, verdictFor } from "../src/archive/compare.ts";
 import { fakeReport, STEADY } from "./fixtures.ts";
 
 const scale = (values: number[], factor: number) => values.map((v) => v * factor);

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { buildShim } from "../ffi/build.ts";
 import { Shim } from "../ffi/library.ts";
 import { Status } from "../ffi/symbols.ts";
-import { FILE_BYTES, measureYardsticks } from "../src/fileserver.ts";
-import { parseBenchOptions } from "../src/options.ts";
-import type { Report } from "../src/report.ts";
-import { loadReport } from "../src/schema.ts";
+import { FILE_BYTES, measureYardsticks } from "../src/run/fileserver.ts";
+import { parseBenchOptions } from "../src/plan/options.ts";
+import type { Report } from "../src/report/report.ts";
+import { loadReport } from "../src/report/schema.ts";
 import { runTask } from "./run_task.ts";
 import { ourSegments } from "./shm_leaks.ts";
 

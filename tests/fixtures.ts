@@ -1,17 +1,18 @@
 /** Synthetic samples and reports for tests that must not depend on the machine's speed. */
 
+import type { Mode } from "../src/base/names.ts";
 import type { CompilerInfo } from "../ffi/build.ts";
-import type { Environment } from "../src/environment.ts";
-import type { Fingerprint } from "../src/machine.ts";
-import { parseBenchOptions } from "../src/options.ts";
-import { buildReport } from "../src/report.ts";
-import type { Report } from "../src/report.ts";
-import { histogramOf } from "../src/histogram.ts";
-import type { MeasuredTrial, SeriesSamples, StopReason } from "../src/sampling.ts";
-import type { Mode, Series } from "../src/series.ts";
+import type { Environment } from "../src/context/environment.ts";
+import type { Fingerprint } from "../src/context/machine.ts";
+import { parseBenchOptions } from "../src/plan/options.ts";
+import { buildReport } from "../src/report/report.ts";
+import type { Report } from "../src/report/report.ts";
+import { histogramOf } from "../src/stats/histogram.ts";
+import type { MeasuredTrial, SeriesSamples, StopReason } from "../src/run/sampling.ts";
+import type { Series } from "../src/plan/series.ts";
 import { TRANSPORTS } from "../src/transports/mod.ts";
 import type { Role } from "../src/transports/mod.ts";
-import type { SideReport } from "../src/worker.ts";
+import type { SideReport } from "../src/run/worker.ts";
 
 function side(role: Role, nice: number, cpu: number, cpuNs: number): SideReport {
   return {

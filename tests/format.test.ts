@@ -1,12 +1,8 @@
 import assert from "node:assert/strict";
-import {
-  formatNs,
-  formatRatio,
-  originalLine,
-  secondsWith18Decimals,
-  textTable,
-} from "../src/format.ts";
-import { ORIGINAL } from "../src/original.ts";
+import { textTable } from "../src/base/tables.ts";
+import { originalLine } from "../src/report/headline.ts";
+import { formatNs, formatRatio, secondsWith18Decimals } from "../src/base/format.ts";
+import { ORIGINAL } from "../src/report/original.ts";
 
 Deno.test("18 decimals of seconds, exactly as the original printed them", () => {
   assert.equal(secondsWith18Decimals(ORIGINAL.shmNsPerItem), "0.000000007089606793");

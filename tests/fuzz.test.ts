@@ -4,15 +4,15 @@
  * compare can use. Never another exception, never a stack trace.
  */
 import assert from "node:assert/strict";
-import { renderCharts } from "../src/charts.ts";
-import { compareReports, renderComparison } from "../src/compare.ts";
-import { encodeReport } from "../src/encoding.ts";
-import { colorsFor } from "../src/format.ts";
-import { renderMarkdown } from "../src/markdown.ts";
-import type { Report } from "../src/report.ts";
-import { parseReport, ReportError } from "../src/schema.ts";
-import { mulberry32 } from "../src/statistics.ts";
-import { renderSummary } from "../src/terminal.ts";
+import { renderCharts } from "../src/render/charts.ts";
+import { compareReports, renderComparison } from "../src/archive/compare.ts";
+import { encodeReport } from "../src/report/encoding.ts";
+import { colorsFor } from "../src/base/format.ts";
+import { renderMarkdown } from "../src/render/markdown.ts";
+import type { Report } from "../src/report/report.ts";
+import { parseReport, ReportError } from "../src/report/schema.ts";
+import { mulberry32 } from "../src/stats/statistics.ts";
+import { renderSummary } from "../src/render/terminal.ts";
 import { fakeReport } from "./fixtures.ts";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

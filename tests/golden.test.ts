@@ -5,12 +5,12 @@
  * --rerender`, and this test's files from its own output).
  */
 import assert from "node:assert/strict";
-import { listReports } from "../src/catalog.ts";
-import { colorsFor } from "../src/format.ts";
-import { renderMarkdown } from "../src/markdown.ts";
-import { loadReport } from "../src/schema.ts";
-import { renderSummary } from "../src/terminal.ts";
-import { renderedFiles } from "../src/archive.ts";
+import { listReports } from "../src/archive/catalog.ts";
+import { colorsFor } from "../src/base/format.ts";
+import { renderMarkdown } from "../src/render/markdown.ts";
+import { loadReport } from "../src/report/schema.ts";
+import { renderSummary } from "../src/render/terminal.ts";
+import { renderedFiles } from "../src/archive/archive.ts";
 
 const here = (path: string) => new URL(path, import.meta.url).pathname;
 

@@ -10,7 +10,7 @@ import {
   latencySummary,
   mergeHistograms,
   toSparse,
-} from "../src/histogram.ts";
+} from "../src/stats/histogram.ts";
 
 Deno.test("buckets: exact below 256 ns, then 128 per power of two", () => {
   assert.equal(bucketIndex(0), 0);

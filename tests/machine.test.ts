@@ -6,8 +6,8 @@ import {
   fingerprintId,
   legacyMachineId,
   readFingerprint,
-} from "../src/machine.ts";
-import { UsageError } from "../src/errors.ts";
+} from "../src/context/machine.ts";
+import { UsageError } from "../src/base/errors.ts";
 
 /** A fake `/proc` and `/sys` with what the fingerprint reads. */
 async function fakeHost(
@@ -85,7 +85,7 @@ Deno.test("two hosts with one host name and model string get two ids, and compar
 Deno.test("the id counts every online CPU, not the ones this process may use (taskset -c 0 keeps it)", async () => {
   const code = `import { currentMachine } from ${
     JSON.stringify(
-      new URL("../src/machine.ts", import.meta.url).href,
+      new URL("../src/context/machine.ts", import.meta.url).href,
     )
   };
 console.log(navigator.hardwareConcurrency, (await currentMachine()).id);`;

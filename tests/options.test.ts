@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { UsageError } from "../src/errors.ts";
-import { DEFAULTS, helpText, parseBenchOptions, QUICK } from "../src/options.ts";
+import { UsageError } from "../src/base/errors.ts";
+import { DEFAULTS, helpText, parseBenchOptions, QUICK } from "../src/plan/options.ts";
 
 Deno.test("defaults reproduce the original pair at nice -20, calibrated and adaptive", () => {
   const options = parseBenchOptions([]);

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { colorsFor } from "../src/format.ts";
-import { renderMarkdown } from "../src/markdown.ts";
-import { SCHEMA_VERSION } from "../src/report.ts";
-import { renderSummary } from "../src/terminal.ts";
+import { colorsFor } from "../src/base/format.ts";
+import { renderMarkdown } from "../src/render/markdown.ts";
+import { SCHEMA_VERSION } from "../src/report/report.ts";
+import { renderSummary } from "../src/render/terminal.ts";
 import { fakeEnvironment, fakeReport, STEADY } from "./fixtures.ts";
 
 Deno.test("the report has every documented field", () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { requireLinux, UsageError } from "../src/errors.ts";
-import { checkSharedMemory } from "../src/resources.ts";
+import { requireLinux, UsageError } from "../src/base/errors.ts";
+import { checkSharedMemory } from "../src/context/resources.ts";
 
 const GiB = 1024 ** 3;
 

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { renderMarkdown } from "../src/markdown.ts";
-import { SCHEMA_VERSION } from "../src/report.ts";
-import { loadReport, parseReport, ReportError } from "../src/schema.ts";
-import { UsageError } from "../src/errors.ts";
+import { renderMarkdown } from "../src/render/markdown.ts";
+import { SCHEMA_VERSION } from "../src/report/report.ts";
+import { loadReport, parseReport, ReportError } from "../src/report/schema.ts";
+import { UsageError } from "../src/base/errors.ts";
 import { fakeReport } from "./fixtures.ts";
-import { encodeReport } from "../src/encoding.ts";
+import { encodeReport } from "../src/report/encoding.ts";
 
 const data = (name: string) => new URL(`./data/${name}`, import.meta.url).pathname;
 

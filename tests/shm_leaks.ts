@@ -1,6 +1,6 @@
 /** Helpers to check that a test left nothing behind in /dev/shm. */
 
-import { SEGMENT_PREFIX } from "../src/segment.ts";
+import { SEGMENT_PREFIX } from "../src/memory/segment.ts";
 
 /** Names of this kit's shared-memory segments created by process `pid` (all pids when omitted). */
 export async function ourSegments(pid?: number): Promise<string[]> {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { processExists, removeStaleLeftovers } from "../src/stale.ts";
+import { processExists, removeStaleLeftovers } from "../src/memory/stale.ts";
 
 /** The id of a process that has certainly exited. */
 async function deadPid(): Promise<number> {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { medianHalfWidth, stoppingDecision } from "../src/sampling.ts";
-import type { StoppingState } from "../src/sampling.ts";
+import { medianHalfWidth, stoppingDecision } from "../src/run/sampling.ts";
+import type { StoppingState } from "../src/run/sampling.ts";
 import {
   bootstrapRatio,
   bootstrapRatios,
@@ -12,7 +12,7 @@ import {
   summarize,
   tukeyOutliers,
   twoModes,
-} from "../src/statistics.ts";
+} from "../src/stats/statistics.ts";
 
 Deno.test("median of odd and even counts", () => {
   assert.equal(median([5]), 5);

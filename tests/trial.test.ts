@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { buildShim } from "../ffi/build.ts";
 import { Shim } from "../ffi/library.ts";
-import { RunError } from "../src/errors.ts";
-import { runTrial } from "../src/trial.ts";
-import type { TrialContext } from "../src/trial.ts";
+import { RunError } from "../src/base/errors.ts";
+import { runTrial } from "../src/run/trial.ts";
+import type { TrialContext } from "../src/run/trial.ts";
 import { TRANSPORTS } from "../src/transports/mod.ts";
 import { ourSegments } from "./shm_leaks.ts";
 

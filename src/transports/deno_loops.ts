@@ -17,7 +17,7 @@
 
 import type { Shim } from "../../ffi/library.ts";
 import { ResultField, Status } from "../../ffi/symbols.ts";
-import { Channel } from "../channel.ts";
+import { Channel, useShim } from "../channel/channel.ts";
 import type { SideContext } from "./types.ts";
 
 const POLL_MASK = 0xffff;
@@ -100,9 +100,9 @@ function consume(
  * Deno program is long past that point, and a trial of a few milliseconds
  * should not measure the interpreter.
  */
-async function warmUp(shim: Shim, publishEvery: number, wanted: () => number): Promise<void> {
-  const sender = await Channel.create({ shim, slots: 1024, slotBytes: 16, publishEvery });
-  const receiver = await Channel.attach(sender.name, { shim, publishEvery });
+async function warmUp(publishEvery: number, wanted: () => number): Promise<void> {
+  const sender = await Channel.create({ slots: 1024, slotBytes: 16, publishEvery });
+  const receiver = await Channel.attach(sender.name, { publishEvery });
   sender.unlink();
   const item = new Uint8Array(8);
   const view = new DataView(item.buffer);
@@ -148,9 +148,9 @@ function end(shim: Shim, context: SideContext): number {
 export async function denoRingSide(context: SideContext): Promise<number> {
   const { shim, segment, iterations, out } = context;
   const wanted = () => shim.symbols.rp_still_wanted_ffi(segment.pointer);
-  await warmUp(shim, context.publishEvery, wanted);
+  useShim(shim);
+  await warmUp(context.publishEvery, wanted);
   const channel = await Channel.attach(String(context.endpoint.channel), {
-    shim,
     publishEvery: context.publishEvery,
   });
   const item = new Uint8Array(8);

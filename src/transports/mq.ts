@@ -8,9 +8,9 @@
  * @module
  */
 
+import { modeCode } from "../../ffi/symbols.ts";
 import { cString } from "../../ffi/library.ts";
-import { segmentName } from "../segment.ts";
-import { modeCode } from "../series.ts";
+import { segmentName } from "../memory/segment.ts";
 import type { Transport } from "./types.ts";
 
 function readLimit(name: string, fallback: number): number {

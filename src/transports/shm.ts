@@ -10,10 +10,10 @@
  * @module
  */
 
+import { modeCode } from "../../ffi/symbols.ts";
 import { cString } from "../../ffi/library.ts";
-import { Channel } from "../channel.ts";
+import { Channel, useShim } from "../channel/channel.ts";
 import { denoRingSide } from "./deno_loops.ts";
-import { modeCode } from "../series.ts";
 import type { Endpoint, Transport } from "./types.ts";
 
 function ring(
@@ -61,7 +61,8 @@ export const shm: Transport = {
   // The deno engine runs its loop over a Channel (src/channel.ts) that the supervisor creates.
   prepare: async ({ shim, engine }): Promise<Endpoint> => {
     if (engine !== "deno") return {};
-    const channel = await Channel.create({ shim, slots: DENO_RING_SLOTS, slotBytes: 16 });
+    useShim(shim);
+    const channel = await Channel.create({ slots: DENO_RING_SLOTS, slotBytes: 16 });
     channel.close(); // the workers attach by name; the supervisor unlinks it after the trial
     return { channel: channel.name };
   },

@@ -7,9 +7,9 @@
  * @module
  */
 
+import type { Engine, Mode } from "../base/names.ts";
 import type { Shim } from "../../ffi/library.ts";
-import type { Segment } from "../segment.ts";
-import type { Engine, Mode } from "../series.ts";
+import type { Segment } from "../memory/segment.ts";
 
 /** Which side of a trial a worker plays: the producer is the client in ping-pong, the consumer the server. */
 export type Role = "producer" | "consumer";

@@ -7,8 +7,8 @@
  * @module
  */
 
+import { modeCode } from "../../ffi/symbols.ts";
 import { cString } from "../../ffi/library.ts";
-import { modeCode } from "../series.ts";
 import type { Transport } from "./types.ts";
 
 /**

@@ -1,0 +1,411 @@
+/**
+ * Comparing two reports: for every series present in both (paired by
+ * {@link seriesKey}, so a depth-8 file-server row never meets a depth-1 one),
+ * the ratio B/A of the medians with a bootstrap CI from the per-trial figures,
+ * the change in percent, a Mann-Whitney U p-value, and a verdict that calls a
+ * change real only when the whole CI lies outside a threshold and outside the
+ * noise this machine is known to have.
+ *
+ * The noise comes from evidence where there is some: the spread of the same
+ * series' medians over earlier runs in the archive with the same parameters
+ * ({@link betweenRunBand}); otherwise from the two runs themselves (odd
+ * against even trials, {@link withinRunNoise}), and the row says which.
+ *
+ * Every parameter that changes what a series measures is named when it
+ * differs. A different trial length, message count per trial, ring size or
+ * pace makes per-trial figures mean something else: those rows are "not
+ * comparable", though their ratios are still shown.
+ *
+ * @module
+ */
+
+import { markdownTable } from "../base/tables.ts";
+import { textTable } from "../base/tables.ts";
+import { formatPercent, formatTime } from "../base/format.ts";
+import { fingerprintDifferences } from "../context/machine.ts";
+import { withinRunNoise } from "../report/report.ts";
+import type { Report, ResultEntry } from "../report/report.ts";
+import { formatSize, seriesKey, transportLabel } from "../plan/series.ts";
+import { betweenRunBand, bootstrapRatio, mannWhitney } from "../stats/statistics.ts";
+import type { Interval } from "../stats/statistics.ts";
+
+/** What a comparison decided for one series. */
+export type Verdict = "faster" | "slower" | "within noise" | "not comparable";
+
+/** Where a row's noise band came from. */
+export type NoiseSource = "between runs" | "within run" | "none";
+
+/** Tail latencies of a ping-pong or file-server series in A and B (from the merged histograms). */
+export interface TailRow {
+  /** p99 round trip in A and B, ns. */
+  p99: [number, number];
+  /** p99.9 round trip in A and B, ns. */
+  p999: [number, number];
+}
+
+/** One series compared. */
+export interface ComparisonRow {
+  /** The series' key ({@link seriesKey}). */
+  key: string;
+  /** The transport's name. */
+  transport: string;
+  /** Which code ran the loops (`native`). */
+  engine: string;
+  /** Deno engine rings: the publication cadence. */
+  publishEvery?: number;
+  /** Stream, ping-pong or file server. */
+  mode: string;
+  /** Bytes per message (per reply for the file server). */
+  sizeBytes: number;
+  /** Where the two processes ran. */
+  placement: string;
+  /** File server: requests in flight. */
+  queueDepth?: number;
+  /** A's median, ns per message, round trip or request. */
+  a: number;
+  /** B's median, ns per message, round trip or request. */
+  b: number;
+  /** Timed trials in A. */
+  trialsA: number;
+  /** Timed trials in B. */
+  trialsB: number;
+  /** B's median over A's: below 1 is faster. */
+  ratio: number;
+  /** Its 95% bootstrap confidence interval. */
+  ci: Interval;
+  /** Two-sided Mann-Whitney U p-value of the per-trial figures. */
+  p: number;
+  /** The threshold this row was judged against: the asked one, or a wider noise band. */
+  threshold: number;
+  /** Where the noise band came from, and from how many archived runs. */
+  noise: { source: NoiseSource; runs: number; band: number | null };
+  /** Ping-pong and file server: tail latencies (no CI: one merged histogram per run). */
+  tail: TailRow | null;
+  /** Faster, slower, within noise, or not comparable. */
+  verdict: Verdict;
+}
+
+/** A parameter that differs between the two reports. */
+export interface ParameterDifference {
+  /** What differs, as the user would name it (`--trial-seconds`, `kernel`). */
+  name: string;
+  /** A's value, as text. */
+  a: string;
+  /** B's value, as text. */
+  b: string;
+  /** True when it changes what a per-trial figure means: the rows are then not comparable. */
+  breaks: boolean;
+}
+
+/** Fewer timed trials than this on either side earn a warning. */
+export const MIN_COMPARABLE_TRIALS = 9;
+
+/**
+ * The parameters of a report that change what its series measure, as text
+ * (named as the user set them), and whether a difference in each breaks
+ * the comparison of per-trial figures.
+ *
+ * @example
+ * ```ts ignore
+ * import { measuredParameters } from "./compare.ts";
+ * console.log(measuredParameters(report)["--trial-seconds"]); // { value: "0.05", breaks: true }
+ * ```
+ */
+export function measuredParameters(r: Report): Record<string, { value: string; breaks: boolean }> {
+  const p = r.parameters;
+  const env = r.environment;
+  const list = (v: readonly (string | number)[] | undefined, none = "—") =>
+    v === undefined || v.length === 0 ? none : v.join(",");
+  const producer = r.processes.find((x) => x.role === "producer");
+  const entries: [string, string, boolean][] = [
+    ["--trial-seconds", p.iterations === null ? String(p.trialSeconds) : "—", true],
+    ["--iterations", p.iterations === null ? "calibrated" : String(p.iterations), true],
+    ["--ring-slots", String(p.ringSlots), true],
+    ["--pace", p.paceNs ? `${p.paceNs} ns` : "back to back", true],
+    ["--sizes", list(p.sizes.map(formatSize)), false],
+    ["--mode", list(p.modes), false],
+    ["--transports", list(p.transports), false],
+    ["--engine", list(p.engines ?? ["native"]), false],
+    ["--publish-every", list(p.publishEvery ?? [1]), false],
+    ["--wait", p.wait ?? "each transport's own", false],
+    ["--depth", list(p.depths, "—"), false],
+    ["--placement", p.placement, false],
+    ["pinning", r.placement.cpus === null ? "none" : r.placement.cpus.join(","), false],
+    ["--nice", String(p.nice), false],
+    ["nice achieved", String(producer?.niceAchieved ?? "unknown"), false],
+    [
+      "compiler and flags",
+      `${env.compiler.command} (${env.compiler.version}) ${env.compiler.arguments.join(" ")}`,
+      false,
+    ],
+    ["kernel", env.kernel, false],
+    ["Deno", env.deno, false],
+  ];
+  return Object.fromEntries(entries.map(([name, value, breaks]) => [name, { value, breaks }]));
+}
+
+/**
+ * Every parameter that changes what is measured and differs between A and B.
+ *
+ * @example
+ * ```ts ignore
+ * import { parameterDifferences } from "./compare.ts";
+ * for (const d of parameterDifferences(a, b)) console.log(`${d.name}: ${d.a} and ${d.b}`);
+ * ```
+ */
+export function parameterDifferences(a: Report, b: Report): ParameterDifference[] {
+  const [pa, pb] = [measuredParameters(a), measuredParameters(b)];
+  return Object.entries(pa).flatMap(([name, { value, breaks }]) =>
+    value === pb[name].value ? [] : [{ name, a: value, b: pb[name].value, breaks }]
+  );
+}
+
+/**
+ * True when two reports were run with the same parameters (nothing that
+ * changes what is measured differs): what `previous` looks for.
+ *
+ * @example
+ * ```ts ignore
+ * import { sameParameters } from "./compare.ts";
+ * const earlier = archive.filter((r) => sameParameters(r, latest));
+ * ```
+ */
+export function sameParameters(a: Report, b: Report): boolean {
+  return parameterDifferences(a, b).every((d) =>
+    d.name === "kernel" || d.name === "Deno" || d.name === "nice achieved"
+  );
+}
+
+/**
+ * The verdict for a ratio's CI against a threshold.
+ *
+ * @example
+ * ```ts
+ * import { verdictFor } from "./compare.ts";
+ * console.log(verdictFor({ low: 0.80, high: 0.90, level: 0.95 }, 0.05)); // "faster"
+ * console.log(verdictFor({ low: 0.97, high: 1.04, level: 0.95 }, 0.05)); // "within noise"
+ * ```
+ */
+export function verdictFor(ci: Interval, threshold: number): Verdict {
+  if (ci.high < 1 - threshold) return "faster";
+  if (ci.low > 1 + threshold) return "slower";
+  return "within noise";
+}
+
+/** What {@link compareReports} can use beyond the two reports. */
+export interface CompareOptions {
+  /**
+   * Other runs on the same machine with the same parameters (not A or B):
+   * the evidence for a between-run noise band per series.
+   */
+  evidence?: Report[];
+}
+
+function noiseFor(
+  ra: ResultEntry,
+  rb: ResultEntry,
+  evidence: Report[],
+): ComparisonRow["noise"] {
+  const key = seriesKey(ra);
+  const medians = evidence.flatMap((r) =>
+    r.results.filter((x) => seriesKey(x) === key).map((x) => x.nsPerItem.median)
+  );
+  const between = betweenRunBand(medians);
+  if (between !== null) return { source: "between runs", runs: medians.length, band: between };
+  const within = [withinRunNoise(ra)?.band, withinRunNoise(rb)?.band].filter((x) =>
+    x !== undefined
+  );
+  return within.length === 0
+    ? { source: "none", runs: 0, band: null }
+    : { source: "within run", runs: 0, band: Math.max(...within) };
+}
+
+function tailOf(ra: ResultEntry, rb: ResultEntry): TailRow | null {
+  if (ra.latency === null || rb.latency === null) return null;
+  return {
+    p99: [ra.latency.roundTrip.p99, rb.latency.roundTrip.p99],
+    p999: [ra.latency.roundTrip.p999, rb.latency.roundTrip.p999],
+  };
+}
+
+/**
+ * Compares every series present in both reports; `threshold` is a fraction (0.05 for ±5%).
+ *
+ * @example
+ * ```ts ignore
+ * import { compareReports } from "./compare.ts";
+ * const { rows, warnings, differences } = compareReports(previous, latest, 0.05, { evidence });
+ * ```
+ */
+export function compareReports(
+  a: Report,
+  b: Report,
+  threshold: number,
+  options: CompareOptions = {},
+): { rows: ComparisonRow[]; warnings: string[]; differences: ParameterDifference[] } {
+  const rows: ComparisonRow[] = [];
+  const warnings: string[] = [];
+  const differences = parameterDifferences(a, b);
+  const broken = differences.filter((d) => d.breaks);
+  const evidence = options.evidence ?? [];
+  for (const ra of a.results) {
+    const rb = b.results.find((r) => seriesKey(r) === seriesKey(ra));
+    if (rb === undefined) continue;
+    const va = ra.samples.map((s) => s.nsPerItem);
+    const vb = rb.samples.map((s) => s.nsPerItem);
+    const { estimate, interval } = bootstrapRatio(vb, va);
+    const noise = noiseFor(ra, rb, evidence);
+    const t = Math.max(threshold, noise.band ?? 0);
+    rows.push({
+      key: seriesKey(ra),
+      transport: ra.transport,
+      engine: ra.engine,
+      ...(ra.publishEvery === undefined ? {} : { publishEvery: ra.publishEvery }),
+      mode: ra.mode,
+      sizeBytes: ra.sizeBytes,
+      placement: ra.placement,
+      ...(ra.queueDepth === undefined ? {} : { queueDepth: ra.queueDepth }),
+      a: ra.nsPerItem.median,
+      b: rb.nsPerItem.median,
+      trialsA: va.length,
+      trialsB: vb.length,
+      ratio: estimate,
+      ci: interval,
+      p: mannWhitney(va, vb).p,
+      threshold: t,
+      noise,
+      tail: tailOf(ra, rb),
+      verdict: broken.length > 0 ? "not comparable" : verdictFor(interval, t),
+    });
+  }
+  if (rows.length === 0) warnings.push("the two reports have no series in common");
+  const [keysA, keysB] = [a, b].map((r) => new Set(r.results.map(seriesKey)));
+  const onlyA = [...keysA].filter((k) => !keysB.has(k));
+  const onlyB = [...keysB].filter((k) => !keysA.has(k));
+  if (onlyA.length + onlyB.length > 0) {
+    warnings.push(
+      `${onlyA.length} series only in A and ${onlyB.length} only in B were left out` +
+        (onlyA.length + onlyB.length <= 4 ? `: ${[...onlyA, ...onlyB].join("; ")}` : ""),
+    );
+  }
+  for (const d of broken) {
+    warnings.push(
+      `not comparable: ${d.name} differs (${d.a} and ${d.b}); a trial measures something else, ` +
+        "so no verdict is given",
+    );
+  }
+  for (const d of differences.filter((d) => !d.breaks)) {
+    warnings.push(`different ${d.name}: ${d.a} and ${d.b}`);
+  }
+  const few = rows.filter((r) => Math.min(r.trialsA, r.trialsB) < MIN_COMPARABLE_TRIALS);
+  if (few.length > 0) {
+    warnings.push(
+      `fewer than ${MIN_COMPARABLE_TRIALS} trials on a side in ${few.length} series: CIs are wide or below 95% coverage`,
+    );
+  }
+  const hardware = fingerprintDifferences(a.machine.fingerprint, b.machine.fingerprint);
+  if (a.machine.id !== b.machine.id || hardware.length > 0) {
+    warnings.push(
+      (a.machine.id === b.machine.id
+        ? `one folder (${a.machine.id}) but different hardware`
+        : `different machines: ${a.machine.id} and ${b.machine.id}`) +
+        (hardware.length > 0 ? ` (${hardware.join("; ")})` : ""),
+    );
+  }
+  const within = rows.filter((r) => r.noise.source === "within run" && r.threshold > threshold);
+  if (within.length > 0) {
+    warnings.push(
+      `${within.length} series judged against their own runs' A/A band (no archived evidence yet), ` +
+        `wider than ±${formatPercent(threshold)}`,
+    );
+  }
+  return { rows, warnings, differences };
+}
+
+/**
+ * The comparison as a plain-text table, or a Markdown one; ping-pong and
+ * file-server series get a second table with their tail latencies.
+ *
+ * @example
+ * ```ts ignore
+ * import { renderComparison } from "./compare.ts";
+ * console.log(renderComparison(rows, "plain"));
+ * ```
+ */
+export function renderComparison(rows: ComparisonRow[], format: "plain" | "markdown"): string {
+  const table = format === "markdown" ? markdownTable : textTable;
+  const name = (r: ComparisonRow) =>
+    `${transportLabel(r)}${r.queueDepth === undefined ? "" : ` depth ${r.queueDepth}`}`;
+  const change = (ratio: number) => `${ratio >= 1 ? "+" : ""}${((ratio - 1) * 100).toFixed(1)}%`;
+  const noise = (r: ComparisonRow) =>
+    r.noise.source === "between runs"
+      ? `±${formatPercent(r.threshold)} (${r.noise.runs} runs)`
+      : r.noise.source === "within run"
+      ? `±${formatPercent(r.threshold)} (within run)`
+      : `±${formatPercent(r.threshold)}`;
+  const main = table(
+    [
+      "mode",
+      "size",
+      "transport",
+      "placement",
+      "A",
+      "B",
+      "change",
+      "B/A",
+      "95% CI",
+      "p",
+      "threshold",
+      "verdict",
+    ],
+    rows.map((r) => [
+      r.mode,
+      formatSize(r.sizeBytes),
+      name(r),
+      r.placement,
+      formatTime(r.a),
+      formatTime(r.b),
+      change(r.ratio),
+      r.ratio.toFixed(3),
+      `${r.ci.low.toFixed(3)} to ${r.ci.high.toFixed(3)}`,
+      r.p < 0.001 ? "<0.001" : r.p.toFixed(3),
+      noise(r),
+      r.verdict,
+    ]),
+    [false, true, false, false, true, true, true, true, true, true, true, false],
+  );
+  const tails = rows.filter((r) => r.tail !== null);
+  if (tails.length === 0) return main;
+  const tailTable = table(
+    [
+      "mode",
+      "size",
+      "transport",
+      "placement",
+      "A p99",
+      "B p99",
+      "change",
+      "A p99.9",
+      "B p99.9",
+      "change",
+    ],
+    tails.map((r) => {
+      const t = r.tail!;
+      return [
+        r.mode,
+        formatSize(r.sizeBytes),
+        name(r),
+        r.placement,
+        formatTime(t.p99[0]),
+        formatTime(t.p99[1]),
+        change(t.p99[1] / t.p99[0]),
+        formatTime(t.p999[0]),
+        formatTime(t.p999[1]),
+        change(t.p999[1] / t.p999[0]),
+      ];
+    }),
+    [false, true, false, false, true, true, true, true, true, true],
+  );
+  return `${main}\n\nTail latency (round trips of every timed trial, one merged histogram per run: no CI, ` +
+    `so no verdict):\n\n${tailTable}`;
+}

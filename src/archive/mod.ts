@@ -1,0 +1,77 @@
+/**
+ * `@ringpipe/ringpipe/report`: reading, comparing and rendering ringpipe
+ * reports, as other tools need them. `loadReport` reads a report of any
+ * schema version (upgraded on read) into the shape documented in the README,
+ * with every derived figure computed from the trials; `compareReports` is what
+ * `deno task compare` prints.
+ *
+ * @example Compare a report with itself: nothing changed
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { compareReports, loadReport } from "./mod.ts";
+ *
+ * const report = await loadReport(new URL("../../tests/data/report-v4.json", import.meta.url).pathname);
+ * const { rows } = compareReports(report, report, 0.05);
+ * assert.ok(rows.every((r) => r.verdict === "within noise" && r.ratio === 1));
+ * ```
+ *
+ * @module
+ */
+
+export { encodeReport } from "../report/encoding.ts";
+export { loadReport, parseReport, ReportError, validateReport } from "../report/schema.ts";
+export { SCHEMA_VERSION } from "../report/report.ts";
+export type {
+  Comparison,
+  LatencyEntry,
+  Methods,
+  NoiseBand,
+  ProcessEntry,
+  Report,
+  ResultEntry,
+  Sample,
+  SideFigures,
+} from "../report/report.ts";
+export { headline, originalLines } from "../report/headline.ts";
+export type { Headline } from "../report/headline.ts";
+export { seriesKey } from "../plan/series.ts";
+export type { SeriesIdentity } from "../plan/series.ts";
+export type {
+  Engine,
+  Mode,
+  PinRequest,
+  PlacementKind,
+  PlacementRequest,
+  WaitPolicy,
+} from "../base/names.ts";
+export type { Interval, Outliers, Summary } from "../stats/statistics.ts";
+export type { LatencySummary, SparseHistogram } from "../stats/histogram.ts";
+export type { CacheInfo, CpuActivity, Environment } from "../context/environment.ts";
+export type { Fingerprint, Machine } from "../context/machine.ts";
+export type { Placement } from "../context/topology.ts";
+export type { Yardsticks } from "../run/fileserver.ts";
+export {
+  compareReports,
+  parameterDifferences,
+  renderComparison,
+  sameParameters,
+  verdictFor,
+} from "./compare.ts";
+export type {
+  CompareOptions,
+  ComparisonRow,
+  NoiseSource,
+  ParameterDifference,
+  TailRow,
+  Verdict,
+} from "./compare.ts";
+export { listReports } from "./catalog.ts";
+export type { ArchiveListing } from "./catalog.ts";
+export { renderMarkdown } from "../render/markdown.ts";
+export type { ChartFiles } from "../render/markdown.ts";
+export type { Charts } from "../render/charts.ts";
+export type { StopReason } from "../run/sampling.ts";
+export type { Role } from "../transports/types.ts";
+export type { CpuRelation } from "../context/topology.ts";
+export type { CompilerInfo } from "../../ffi/build.ts";
+export { UsageError } from "../base/errors.ts";

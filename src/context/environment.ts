@@ -1,0 +1,371 @@
+/**
+ * What the machine and the toolchain were, read without changing anything:
+ * the facts a reader needs to trust (or doubt) a figure.
+ *
+ * Reading `/proc` and `/sys` needs Deno's `--allow-all` (a scoped
+ * `--allow-read` is refused for them); every task runs with it. Anything the
+ * kernel does not expose here is recorded as null, never guessed.
+ *
+ * @module
+ */
+
+import type { CompilerInfo } from "../../ffi/build.ts";
+import type { Shim } from "../../ffi/library.ts";
+import { invokingUser } from "../base/ownership.ts";
+import { parseCpuList } from "./topology.ts";
+
+/** One CPU cache, as `/sys/devices/system/cpu/cpu0/cache/index*` describes it. */
+export interface CacheInfo {
+  /** Cache level (1, 2, 3). */
+  level: number;
+  /** Data, Instruction or Unified. */
+  type: string;
+  /** Size as /sys writes it (e.g. 32K). */
+  size: string;
+  /** CPUs sharing this cache. */
+  sharedCpus: number[];
+}
+
+/** The environment section of a report. */
+export interface Environment {
+  /** The host name. */
+  hostname: string;
+  /** The operating system (`linux`). */
+  os: string;
+  /** The CPU architecture (`x86_64`, `aarch64`). */
+  arch: string;
+  /** `uname -r`, and the kernel command line (`/proc/cmdline`). */
+  kernel: string;
+  /** `/proc/cmdline`. */
+  kernelCommandLine: string | null;
+  /** The CPUs and what the kernel says about them. */
+  cpu: {
+    /** `model name` from `/proc/cpuinfo`, when there is one. */
+    model: string | null;
+    /** Logical CPUs this process may use. */
+    count: number;
+    /** CPUs online (`/sys/devices/system/cpu/online`). */
+    online: number[] | null;
+    /** CPUs isolated from the scheduler (`isolcpus=`), usually none. */
+    isolated: number[] | null;
+    /** The first CPU's current frequency in MHz (`/proc/cpuinfo`). */
+    frequencyMHz: number | null;
+    /** cpufreq scaling driver and governor of CPU 0; null without cpufreq (common in VMs). */
+    scalingDriver: string | null;
+    governor: string | null;
+    /** Turbo/boost enabled, when the driver says. */
+    turbo: boolean | null;
+    /** Simultaneous multithreading active. */
+    smt: boolean | null;
+    caches: CacheInfo[];
+    numaNodes: number | null;
+    /** True when `/proc/cpuinfo` has the `hypervisor` flag (a virtual machine). */
+    virtualMachine: boolean | null;
+    /** The hypervisor or VM vendor, when the guest can tell. */
+    hypervisor: string | null;
+    /** What the kernel says about Meltdown: "Mitigation: PTI" makes every system call dearer. */
+    meltdown: string | null;
+  };
+  /** The clock the loops time with: kernel clock source, resolution and cost of one read. */
+  clock: { source: string | null; resolutionNs: number | null; readCostNs: number | null };
+  /** 1-, 5- and 15-minute load averages before and after the run. */
+  load: { before: number[] | null; after: number[] | null };
+  /**
+   * Where CPU time went (`/proc/stat`, all CPUs): in a quiet half second just
+   * before the run (`idleCheck`: anything busy is someone else's load), and
+   * during the run (`run`: busy includes our own loops; steal is time the
+   * hypervisor gave to other guests).
+   */
+  cpuActivity: { idleCheck: CpuActivity | null; run: CpuActivity | null };
+  /** Deno's version. */
+  deno: string;
+  /** V8's version. */
+  v8: string;
+  /** TypeScript's version. */
+  typescript: string;
+  /** The compiler and flags. */
+  compiler: CompilerInfo;
+  /** Who ran the bench: root (able to lower nice) and whether through sudo. */
+  user: { uid: number | null; root: boolean; sudo: boolean };
+}
+
+/** Shares of CPU time between two `/proc/stat` readings. */
+export interface CpuActivity {
+  /** How long the two readings were apart. */
+  seconds: number;
+  /** Fraction of CPU time not idle (user, system, irq, steal, ...). */
+  busy: number;
+  /** Fraction of CPU time stolen by the hypervisor. */
+  steal: number;
+}
+
+/** The aggregate `cpu` line of `/proc/stat`, in clock ticks, with the time it was read. */
+export interface CpuTimes {
+  /** When it was read (`performance.now()`, ms). */
+  at: number;
+  /** All CPU time, in clock ticks. */
+  total: number;
+  /** Idle and I/O-wait time, in clock ticks. */
+  idle: number;
+  /** Time the hypervisor gave to other guests, in clock ticks. */
+  steal: number;
+}
+
+/**
+ * Reads the aggregate CPU times from `/proc/stat`, or null where it cannot.
+ *
+ * @example
+ * ```ts
+ * import { readCpuTimes } from "./environment.ts";
+ * console.log(readCpuTimes()?.total);
+ * ```
+ */
+export function readCpuTimes(): CpuTimes | null {
+  const line = readText("/proc/stat")?.split("\n").find((l) => l.startsWith("cpu "));
+  if (line === undefined) return null;
+  const ticks = line.split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal (guest time is already inside user)
+  const [, , , idle = 0, iowait = 0, , , steal = 0] = ticks;
+  const total = ticks.slice(0, 8).reduce((sum, t) => sum + t, 0);
+  return { at: performance.now(), total, idle: idle + iowait, steal };
+}
+
+/**
+ * Shares of CPU time between two readings of {@link readCpuTimes}.
+ *
+ * @example
+ * ```ts
+ * import { cpuActivity } from "./environment.ts";
+ * const a = { at: 0, total: 1000, idle: 800, steal: 0 };
+ * const b = { at: 500, total: 1100, idle: 850, steal: 10 };
+ * console.log(cpuActivity(a, b)); // { seconds: 0.5, busy: 0.5, steal: 0.1 }
+ * ```
+ */
+export function cpuActivity(before: CpuTimes | null, after: CpuTimes | null): CpuActivity | null {
+  if (before === null || after === null || after.total <= before.total) return null;
+  const total = after.total - before.total;
+  return {
+    seconds: (after.at - before.at) / 1000,
+    busy: 1 - (after.idle - before.idle) / total,
+    steal: (after.steal - before.steal) / total,
+  };
+}
+
+/**
+ * Watches the machine for `ms` milliseconds doing nothing, to see how busy it is without us.
+ *
+ * @example
+ * ```ts ignore
+ * import { idleCheck } from "./environment.ts";
+ * console.log(await idleCheck(500)); // { seconds: 0.5, busy: 0.02, steal: 0 }
+ * ```
+ */
+export async function idleCheck(ms: number): Promise<CpuActivity | null> {
+  const before = readCpuTimes();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return cpuActivity(before, readCpuTimes());
+}
+
+function readText(path: string): string | null {
+  try {
+    return Deno.readTextFileSync(path).trim();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The 1-, 5- and 15-minute load averages, or null when `/proc/loadavg` cannot be read.
+ *
+ * @example
+ * ```ts
+ * import { loadAverage } from "./environment.ts";
+ * console.log(loadAverage()); // [0.35, 0.53, 0.33]
+ * ```
+ */
+export function loadAverage(): number[] | null {
+  const text = readText("/proc/loadavg");
+  return text === null ? null : text.split(/\s+/).slice(0, 3).map(Number);
+}
+
+/**
+ * The CPU model from `/proc/cpuinfo` text (x86 `model name`, or the fields other architectures use).
+ *
+ * @example
+ * ```ts
+ * import { cpuModel } from "./environment.ts";
+ * console.log(cpuModel("processor\t: 0\nmodel name\t: AMD EPYC\n")); // "AMD EPYC"
+ * ```
+ */
+export function cpuModel(cpuinfo: string): string | null {
+  const match = /^(?:model name|Model|Hardware|cpu model)\s*:\s*(.+)$/m.exec(cpuinfo);
+  return match ? match[1].trim() : null;
+}
+
+/**
+ * The caches of CPU 0, from `<sys>/cpu0/cache` (`sys` is `/sys/devices/system/cpu`, or a fake one).
+ *
+ * @example
+ * ```ts
+ * import { readCaches } from "./environment.ts";
+ * console.log(readCaches("/sys/devices/system/cpu").map((c) => `L${c.level} ${c.size}`));
+ * ```
+ */
+export function readCaches(sys: string): CacheInfo[] {
+  const caches: CacheInfo[] = [];
+  for (let index = 0; index < 8; index++) {
+    const base = `${sys}/cpu0/cache/index${index}`;
+    const level = readText(`${base}/level`);
+    if (level === null) continue;
+    caches.push({
+      level: Number(level),
+      type: readText(`${base}/type`) ?? "unknown",
+      size: readText(`${base}/size`) ?? "unknown",
+      sharedCpus: parseCpuList(readText(`${base}/shared_cpu_list`) ?? ""),
+    });
+  }
+  return caches;
+}
+
+function readTurbo(sys: string): boolean | null {
+  const noTurbo = readText(`${sys}/intel_pstate/no_turbo`);
+  if (noTurbo !== null) return noTurbo === "0";
+  const boost = readText(`${sys}/cpufreq/boost`);
+  return boost === null ? null : boost === "1";
+}
+
+function countNodes(): number | null {
+  const online = readText("/sys/devices/system/node/online");
+  return online === null ? null : parseCpuList(online).length;
+}
+
+function hypervisorName(cpuinfo: string | null): string | null {
+  const fromSys = readText("/sys/hypervisor/type") ?? readText("/sys/class/dmi/id/sys_vendor");
+  if (fromSys) return fromSys;
+  return cpuinfo !== null && /^flags\s*:.*\bhypervisor\b/m.test(cpuinfo)
+    ? "unknown hypervisor"
+    : null;
+}
+
+/**
+ * Measures the loop clock (`CLOCK_MONOTONIC` in C): its resolution and the cost of one read.
+ *
+ * @example
+ * ```ts ignore
+ * import { measureClock } from "./environment.ts";
+ * console.log(measureClock(shim)); // { resolutionNs: 1, readCostNs: 21.4 }
+ * ```
+ */
+export function measureClock(shim: Shim): { resolutionNs: number; readCostNs: number } {
+  const calls = 200_000;
+  shim.symbols.rp_clock_cost_ns(10_000n); // warm up
+  let best = Infinity;
+  for (let i = 0; i < 3; i++) {
+    best = Math.min(best, Number(shim.symbols.rp_clock_cost_ns(BigInt(calls))));
+  }
+  return { resolutionNs: Number(shim.symbols.rp_clock_resolution_ns()), readCostNs: best / calls };
+}
+
+/** What was observed before and during the run, for {@link readEnvironment}. */
+export interface RunObservations {
+  /** Load average read before the run. */
+  loadBefore: number[] | null;
+  /** Activity in a quiet moment before the run. */
+  idleCheck: CpuActivity | null;
+  /** CPU times read when the run started (the end is read now). */
+  runStart: CpuTimes | null;
+}
+
+/**
+ * Reads the environment section of a report. `shim` (optional) measures the
+ * clock; `observed` carries what was read before the run started.
+ *
+ * @example
+ * ```ts ignore
+ * import { readEnvironment } from "./environment.ts";
+ * const environment = readEnvironment(build.compiler, shim, observed);
+ * console.log(environment.cpu.model, environment.kernel);
+ * ```
+ */
+export function readEnvironment(
+  compiler: CompilerInfo,
+  shim: Shim | null = null,
+  observed: RunObservations = { loadBefore: null, idleCheck: null, runStart: null },
+): Environment {
+  const sys = "/sys/devices/system/cpu";
+  const cpuinfo = readText("/proc/cpuinfo");
+  const isolated = readText(`${sys}/isolated`);
+  const online = readText(`${sys}/online`);
+  const mhz = cpuinfo === null ? null : /^cpu MHz\s*:\s*([\d.]+)/m.exec(cpuinfo);
+  const smt = readText(`${sys}/smt/active`);
+  const clock = shim === null ? { resolutionNs: null, readCostNs: null } : measureClock(shim);
+  const uid = Deno.uid();
+  return {
+    hostname: Deno.hostname(),
+    os: Deno.build.os,
+    arch: Deno.build.arch,
+    kernel: Deno.osRelease(),
+    kernelCommandLine: readText("/proc/cmdline"),
+    cpu: {
+      model: cpuinfo === null ? null : cpuModel(cpuinfo),
+      count: navigator.hardwareConcurrency,
+      online: online === null ? null : parseCpuList(online),
+      isolated: isolated === null ? null : parseCpuList(isolated),
+      frequencyMHz: mhz ? Number(mhz[1]) : null,
+      scalingDriver: readText(`${sys}/cpu0/cpufreq/scaling_driver`),
+      governor: readText(`${sys}/cpu0/cpufreq/scaling_governor`),
+      turbo: readTurbo(sys),
+      smt: smt === null ? null : smt === "1",
+      caches: readCaches(sys),
+      numaNodes: countNodes(),
+      virtualMachine: cpuinfo === null ? null : /^flags\s*:.*\bhypervisor\b/m.test(cpuinfo),
+      hypervisor: hypervisorName(cpuinfo),
+      meltdown: readText(`${sys}/vulnerabilities/meltdown`),
+    },
+    clock: {
+      source: readText("/sys/devices/system/clocksource/clocksource0/current_clocksource"),
+      ...clock,
+    },
+    load: { before: observed.loadBefore, after: loadAverage() },
+    cpuActivity: {
+      idleCheck: observed.idleCheck,
+      run: cpuActivity(observed.runStart, readCpuTimes()),
+    },
+    deno: Deno.version.deno,
+    v8: Deno.version.v8,
+    typescript: Deno.version.typescript,
+    compiler,
+    user: { uid, root: uid === 0, sudo: invokingUser() !== null },
+  };
+}
+
+/**
+ * The git commit of the checkout at `dir`, and whether it has uncommitted changes; nulls outside git.
+ *
+ * @example
+ * ```ts ignore
+ * import { gitState } from "./environment.ts";
+ * console.log(await gitState(Deno.cwd())); // { commit: "1a2b3c...", dirty: false }
+ * ```
+ */
+export async function gitState(
+  dir: string,
+): Promise<{ commit: string | null; dirty: boolean | null }> {
+  // safe.directory: under sudo, root reads a checkout owned by the user.
+  const git = async (...args: string[]) => {
+    try {
+      const output = await new Deno.Command("git", {
+        args: ["-c", "safe.directory=*", "-C", dir, ...args],
+        stdout: "piped",
+        stderr: "null",
+      }).output();
+      return output.success ? new TextDecoder().decode(output.stdout).trim() : null;
+    } catch {
+      return null; // no git on this machine
+    }
+  };
+  const commit = await git("rev-parse", "HEAD");
+  if (commit === null) return { commit: null, dirty: null };
+  const status = await git("status", "--porcelain", "--untracked-files=no");
+  return { commit, dirty: status === null ? null : status !== "" };
+}

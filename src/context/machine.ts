@@ -1,0 +1,359 @@
+/**
+ * Which machine a report came from. The archive keeps one folder per machine,
+ * and `compare` must know when two reports came from different hardware, so
+ * the id comes from a fingerprint of facts that tell hosts apart and do not
+ * follow the process: every online CPU (not the ones this process may use, so
+ * `taskset`, a cpuset or `isolcpus` keep the id), the CPU's vendor, family,
+ * model, stepping and microcode, its caches, the memory size, the clock source
+ * and the kernel's mitigations. Two guests that share a host name and a model
+ * string ("AMD EPYC") but not a CPU family or a clock source get two ids.
+ *
+ * A person can name the folder instead (`--machine NAME`, `RINGPIPE_MACHINE`);
+ * the fingerprint is recorded either way, and a report whose fingerprint
+ * differs from its folder's `machine.json` says so.
+ *
+ * @module
+ */
+
+import { cpuModel, readCaches } from "./environment.ts";
+import { UsageError } from "../base/errors.ts";
+
+/** The facts a machine id is derived from; null where the kernel does not say. */
+export interface Fingerprint {
+  /** The host name. */
+  hostname: string;
+  /** The CPU architecture (`x86_64`, `aarch64`). */
+  arch: string;
+  /** The operating system (`linux`). */
+  os: string;
+  /** The CPU model string (`model name`). */
+  cpuModel: string | null;
+  /** `vendor_id` (x86) or `CPU implementer` (Arm). */
+  cpuVendor: string | null;
+  /** `cpu family` (x86) or `CPU architecture` (Arm). */
+  cpuFamily: string | null;
+  /** `model` (x86) or `CPU part` (Arm). */
+  cpuModelNumber: string | null;
+  /** `stepping` (x86) or `CPU variant`/`CPU revision` (Arm). */
+  cpuStepping: string | null;
+  /** `microcode` revision (x86). */
+  microcode: string | null;
+  /** How many CPUs are online (`/sys/devices/system/cpu/online`), whatever the affinity. */
+  cpusOnline: number | null;
+  /** The caches of CPU 0, e.g. `L1d 32K, L1i 32K, L2 1024K, L3 32768K`. */
+  caches: string | null;
+  /** `MemTotal`, rounded to whole GiB. */
+  memoryGiB: number | null;
+  /** The kernel's clock source (`tsc`, `kvm-clock`). */
+  clockSource: string | null;
+  /** What the kernel says of each CPU vulnerability (`/sys/devices/system/cpu/vulnerabilities`). */
+  mitigations: Record<string, string> | null;
+}
+
+/** A machine: the folder its reports go to, and its fingerprint. */
+export interface Machine {
+  /** The folder name: `<host>-<8 hex of the fingerprint>`, or the name given with `--machine`. */
+  id: string;
+  /** True when the id was given (`--machine`, `RINGPIPE_MACHINE`) rather than derived. */
+  named: boolean;
+  /** The facts of the machine that ran the report. */
+  fingerprint: Fingerprint;
+}
+
+/** The files a fingerprint is read from, as text (null where missing). */
+export interface FingerprintSources {
+  /** The host name. */
+  hostname: string;
+  /** The CPU architecture. */
+  arch: string;
+  /** The operating system. */
+  os: string;
+  /** `/proc/cpuinfo`. */
+  cpuinfo: string | null;
+  /** `/proc/meminfo`. */
+  meminfo: string | null;
+  /** `/sys/devices/system/cpu/online`. */
+  online: string | null;
+  /** `/sys/devices/system/clocksource/clocksource0/current_clocksource`. */
+  clockSource: string | null;
+  /** Each file of `/sys/devices/system/cpu/vulnerabilities`, by name. */
+  vulnerabilities: Record<string, string> | null;
+  /** The caches of CPU 0: level, type and size. */
+  caches: { level: number; type: string; size: string }[] | null;
+}
+
+const field = (cpuinfo: string | null, ...names: string[]): string | null => {
+  for (const name of names) {
+    const match = new RegExp(`^${name}\\s*:\\s*(.+)$`, "m").exec(cpuinfo ?? "");
+    if (match) return match[1].trim();
+  }
+  return null;
+};
+
+/**
+ * The number of CPUs in a kernel CPU list (`0-3,8`), or null when it is not one.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { cpuListCount } from "./machine.ts";
+ * assert.equal(cpuListCount("0-3,8"), 5);
+ * ```
+ */
+export function cpuListCount(list: string | null): number | null {
+  if (list === null || !/^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(list.trim())) return null;
+  return list.trim().split(",").reduce((n, part) => {
+    const [a, b = a] = part.split("-").map(Number);
+    return n + (b - a + 1);
+  }, 0);
+}
+
+/**
+ * A cache as the fingerprint names it: `L1d 32K`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { cacheName } from "./machine.ts";
+ * assert.equal(cacheName({ level: 1, type: "Data", size: "32K" }), "L1d 32K");
+ * ```
+ */
+export function cacheName(c: { level: number; type: string; size: string }): string {
+  return `L${c.level}${c.type === "Data" ? "d" : c.type === "Instruction" ? "i" : ""} ${c.size}`;
+}
+
+/**
+ * The fingerprint from the text of the files it is read from.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fingerprintOf } from "./machine.ts";
+ * const f = fingerprintOf({
+ *   hostname: "box", arch: "x86_64", os: "linux",
+ *   cpuinfo: "vendor_id\t: AuthenticAMD\ncpu family\t: 26\nmodel\t\t: 2\nmodel name\t: AMD EPYC\n",
+ *   meminfo: "MemTotal:       24609120 kB\n", online: "0-1", clockSource: "kvm-clock",
+ *   vulnerabilities: { meltdown: "Not affected" }, caches: [{ level: 2, type: "Unified", size: "1024K" }],
+ * });
+ * assert.equal(f.cpuFamily, "26");
+ * assert.equal(f.cpusOnline, 2);
+ * assert.equal(f.memoryGiB, 23);
+ * assert.equal(f.caches, "L2 1024K");
+ * ```
+ */
+export function fingerprintOf(sources: FingerprintSources): Fingerprint {
+  const { cpuinfo } = sources;
+  const memKiB = /^MemTotal:\s*(\d+)\s*kB/m.exec(sources.meminfo ?? "");
+  const arm = [field(cpuinfo, "CPU variant"), field(cpuinfo, "CPU revision")].filter((x) =>
+    x !== null
+  );
+  return {
+    hostname: sources.hostname,
+    arch: sources.arch,
+    os: sources.os,
+    cpuModel: cpuinfo === null ? null : cpuModel(cpuinfo),
+    cpuVendor: field(cpuinfo, "vendor_id", "CPU implementer"),
+    cpuFamily: field(cpuinfo, "cpu family", "CPU architecture"),
+    cpuModelNumber: field(cpuinfo, "model", "CPU part"),
+    cpuStepping: field(cpuinfo, "stepping") ?? (arm.length > 0 ? arm.join("/") : null),
+    microcode: field(cpuinfo, "microcode"),
+    cpusOnline: cpuListCount(sources.online),
+    caches: sources.caches === null || sources.caches.length === 0
+      ? null
+      : sources.caches.map(cacheName).join(", "),
+    memoryGiB: memKiB === null ? null : Math.round(Number(memKiB[1]) / (1024 * 1024)),
+    clockSource: sources.clockSource,
+    mitigations: sources.vulnerabilities === null ? null : Object.fromEntries(
+      Object.entries(sources.vulnerabilities).sort(([a], [b]) => a < b ? -1 : 1),
+    ),
+  };
+}
+
+function readText(path: string): string | null {
+  try {
+    return Deno.readTextFileSync(path).trim();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Reads the fingerprint of this machine; `root` lets a test point it at a fake `/proc` and `/sys`.
+ *
+ * @example
+ * ```ts ignore
+ * import { readFingerprint } from "./machine.ts";
+ * console.log(readFingerprint().cpuFamily);
+ * ```
+ */
+export function readFingerprint(
+  root = "",
+  host: { hostname: string; arch: string; os: string } = {
+    hostname: Deno.hostname(),
+    arch: Deno.build.arch,
+    os: Deno.build.os,
+  },
+): Fingerprint {
+  const cpu = `${root}/sys/devices/system/cpu`;
+  let vulnerabilities: Record<string, string> | null = null;
+  try {
+    vulnerabilities = {};
+    for (const entry of Deno.readDirSync(`${cpu}/vulnerabilities`)) {
+      if (entry.isFile) {
+        vulnerabilities[entry.name] = readText(`${cpu}/vulnerabilities/${entry.name}`) ?? "";
+      }
+    }
+  } catch {
+    vulnerabilities = null;
+  }
+  return fingerprintOf({
+    ...host,
+    cpuinfo: readText(`${root}/proc/cpuinfo`),
+    meminfo: readText(`${root}/proc/meminfo`),
+    online: readText(`${cpu}/online`),
+    clockSource: readText(
+      `${root}/sys/devices/system/clocksource/clocksource0/current_clocksource`,
+    ),
+    vulnerabilities,
+    caches: readCaches(cpu),
+  });
+}
+
+/** The fingerprint's facts, each as one comparable string, in a fixed order. */
+function factList(f: Fingerprint): [string, string | null][] {
+  const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  return [
+    ["host name", f.hostname],
+    ["architecture", f.arch],
+    ["OS", f.os],
+    ["CPU model", f.cpuModel],
+    ["CPU vendor", f.cpuVendor],
+    ["CPU family", f.cpuFamily],
+    ["CPU model number", f.cpuModelNumber],
+    ["CPU stepping", f.cpuStepping],
+    ["microcode", f.microcode],
+    ["online CPUs", text(f.cpusOnline)],
+    ["caches", f.caches],
+    ["memory", f.memoryGiB === null ? null : `${f.memoryGiB} GiB`],
+    ["clock source", f.clockSource],
+    ...Object.entries(f.mitigations ?? {}).map((
+      [k, v],
+    ): [string, string] => [`${k} mitigation`, v]),
+  ];
+}
+
+/**
+ * The facts two fingerprints disagree on, as `name: a → b`; facts either side did not record are
+ * passed over (older reports recorded fewer).
+ *
+ * @example
+ * ```ts ignore
+ * import { fingerprintDifferences } from "./machine.ts";
+ * console.log(fingerprintDifferences(a.machine.fingerprint, b.machine.fingerprint));
+ * // ["CPU family: 25 → 26", "clock source: tsc → kvm-clock"]
+ * ```
+ */
+export function fingerprintDifferences(a: Fingerprint, b: Fingerprint): string[] {
+  const other = new Map(factList(b));
+  return factList(a).flatMap(([name, value]) => {
+    const theirs = other.get(name);
+    return value === null || theirs === null || theirs === undefined || value === theirs
+      ? []
+      : [`${name}: ${value} → ${theirs}`];
+  });
+}
+
+/**
+ * The id derived from a fingerprint: the host name (made file-safe) and 8 hex digits of a hash of
+ * every fact.
+ *
+ * @example
+ * ```ts ignore
+ * import { fingerprintId } from "./machine.ts";
+ * console.log(await fingerprintId(readFingerprint())); // "box-" and 8 hex digits, the same every time
+ * ```
+ */
+export async function fingerprintId(f: Fingerprint): Promise<string> {
+  return await hashedId(f.hostname, factList(f));
+}
+
+async function hashedId(hostname: string, facts: unknown): Promise<string> {
+  const digest = new Uint8Array(
+    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(JSON.stringify(facts))),
+  );
+  const hash = Array.from(digest.slice(0, 4), (b) => b.toString(16).padStart(2, "0")).join("");
+  const host = hostname.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^[-.]+/, "") || "host";
+  return `${host}-${hash}`;
+}
+
+/**
+ * The id reports of schema 1 to 5 were filed under: a hash of the host name, the CPU model string,
+ * the CPU count, the architecture and the OS (too few facts: see the module doc). Kept so that
+ * old reports upgraded on read stay in their folders.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { legacyMachineId } from "./machine.ts";
+ * const id = await legacyMachineId({ hostname: "vm", cpuModel: "AMD EPYC", cpuCount: 2, arch: "x86_64", os: "linux" });
+ * assert.equal(id, "vm-d215170e");
+ * ```
+ */
+export async function legacyMachineId(
+  facts: { hostname: string; cpuModel: string | null; cpuCount: number; arch: string; os: string },
+): Promise<string> {
+  return await hashedId(facts.hostname, [
+    facts.hostname,
+    facts.cpuModel,
+    facts.cpuCount,
+    facts.arch,
+    facts.os,
+  ]);
+}
+
+/** Names a machine folder may have: no path characters, not hidden. */
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/**
+ * Checks a machine name given by a person (`--machine`, `RINGPIPE_MACHINE`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkMachineName } from "./machine.ts";
+ * assert.equal(checkMachineName("lab-epyc-1", "--machine"), "lab-epyc-1");
+ * assert.throws(() => checkMachineName("../x", "--machine"), /no path/);
+ * ```
+ * @throws {UsageError} when the name has path characters, starts with a dot or is too long.
+ */
+export function checkMachineName(name: string, source: string): string {
+  if (!NAME.test(name)) {
+    throw new UsageError(
+      `${source} must be a folder name of letters, digits, '.', '_' or '-' (no path, at most 64), got '${name}'`,
+    );
+  }
+  return name;
+}
+
+/**
+ * This machine: its fingerprint, and the id given (`name`, else `RINGPIPE_MACHINE`) or derived.
+ *
+ * @example
+ * ```ts ignore
+ * import { currentMachine } from "./machine.ts";
+ * console.log((await currentMachine()).id);
+ * ```
+ * @throws {UsageError} when the given name is not a plain folder name.
+ */
+export async function currentMachine(name?: string, root = ""): Promise<Machine> {
+  const fingerprint = readFingerprint(root);
+  const fromEnv = Deno.env.get("RINGPIPE_MACHINE");
+  const given = name !== undefined
+    ? checkMachineName(name, "--machine")
+    : fromEnv !== undefined && fromEnv !== ""
+    ? checkMachineName(fromEnv, "RINGPIPE_MACHINE")
+    : null;
+  return given === null
+    ? { id: await fingerprintId(fingerprint), named: false, fingerprint }
+    : { id: given, named: true, fingerprint };
+}

@@ -1,0 +1,67 @@
+/**
+ * Refuses, before anything is allocated, a run whose shared memory would not
+ * fit: in `/dev/shm` (a tmpfs, usually half of RAM) or in available memory.
+ *
+ * @module
+ */
+
+import { cString } from "../../ffi/library.ts";
+import type { Shim } from "../../ffi/library.ts";
+import { UsageError } from "../base/errors.ts";
+
+/** What the machine has room for, in bytes (null when unknown). */
+export interface MemoryRoom {
+  /** Free bytes in /dev/shm. */
+  shmFree: number | null;
+  /** `MemAvailable` in bytes. */
+  memAvailable: number | null;
+}
+
+const MiB = 1024 * 1024;
+
+/**
+ * Reads the free space of `/dev/shm` (statvfs) and `MemAvailable` from `/proc/meminfo`.
+ *
+ * @example
+ * ```ts ignore
+ * import { readMemoryRoom } from "./resources.ts";
+ * console.log(readMemoryRoom(shim)); // { shmFree: 25769803776, memAvailable: 24986525696 }
+ * ```
+ */
+export function readMemoryRoom(shim: Shim): MemoryRoom {
+  const shmFree = Number(shim.symbols.rp_fs_available(cString("/dev/shm")));
+  let memAvailable: number | null = null;
+  try {
+    const match = /^MemAvailable:\s+(\d+) kB$/m.exec(Deno.readTextFileSync("/proc/meminfo"));
+    if (match) memAvailable = Number(match[1]) * 1024;
+  } catch {
+    // not Linux-like /proc; leave unknown
+  }
+  return { shmFree: shmFree > 0 ? shmFree : null, memAvailable };
+}
+
+/**
+ * Throws {@link UsageError} when a segment of `bytes` would not fit; `what` names the option to change.
+ *
+ * @example
+ * ```ts
+ * import { checkSharedMemory } from "./resources.ts";
+ * checkSharedMemory(1 << 20, { shmFree: 1 << 30, memAvailable: 1 << 30 }, "--ring-slots 131072");
+ * ```
+ */
+export function checkSharedMemory(bytes: number, room: MemoryRoom, what: string): void {
+  const need = `${what} needs ${(bytes / MiB).toFixed(1)} MiB of shared memory`;
+  if (room.shmFree !== null && bytes > room.shmFree) {
+    throw new UsageError(
+      `${need}, but /dev/shm has only ${(room.shmFree / MiB).toFixed(1)} MiB free (a tmpfs: ` +
+        `remount it larger, or ask for less)`,
+    );
+  }
+  if (room.memAvailable !== null && bytes > room.memAvailable / 2) {
+    throw new UsageError(
+      `${need}, more than half of the ${
+        (room.memAvailable / MiB).toFixed(0)
+      } MiB of memory available`,
+    );
+  }
+}

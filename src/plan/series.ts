@@ -1,0 +1,251 @@
+/**
+ * A series: one combination the bench measures (transport, mode, message
+ * size, placement). Trials are run per series, summarised per series, and
+ * every entry of the report's `results` is one series.
+ *
+ * @module
+ */
+
+import type { Engine, Mode, PlacementKind, WaitPolicy } from "../base/names.ts";
+import type { Transport } from "../transports/mod.ts";
+
+/** One combination to measure. */
+export interface Series {
+  /** Which code runs the loops (default `native`). */
+  engine?: Engine;
+  /** The transport. */
+  transport: Transport;
+  /** Stream, ping-pong or file server. */
+  mode: Mode;
+  /** Bytes per message (per reply for the file server). */
+  sizeBytes: number;
+  /** Where the two processes ran. */
+  placement: PlacementKind;
+  /** Producer (client) and consumer (server) CPUs, or null when unpinned. */
+  cpus: [number, number] | null;
+  /** `--wait` for ring transports, or null for the transport's own way. */
+  wait?: WaitPolicy | null;
+  /** Ping-pong: ns between the starts of round trips (`--pace`), or 0. */
+  paceNs?: number;
+  /** File server: requests the client keeps in flight (`--depth`). */
+  queueDepth?: number;
+  /** Deno engine, ring transports: the sender publishes every this many items (`--publish-every`). */
+  publishEvery?: number;
+}
+
+/**
+ * Rings never take more than this much shared memory each; large messages get
+ * fewer slots. A ring that spills out of the caches is slow for reasons that
+ * have nothing to do with rings: on the development VM, 64 KiB messages
+ * streamed at 1.3 GB/s through a 64 MiB ring and at 6.9 GB/s through a 1 MiB
+ * one. A pipe's buffer is 64 KiB by default.
+ */
+export const RING_BYTES_LIMIT = 256 * 1024;
+/** ...but never fewer than this many slots. */
+export const MIN_RING_SLOTS = 2;
+
+/**
+ * Slots of a ring for messages of `sizeBytes`: the requested count, or fewer
+ * (a power of two, at least {@link MIN_RING_SLOTS}) so the ring stays within
+ * {@link RING_BYTES_LIMIT}.
+ *
+ * @example
+ * ```ts
+ * import { ringSlotsFor } from "./series.ts";
+ * console.log(ringSlotsFor(8, 4096), ringSlotsFor(4096, 4096), ringSlotsFor(1 << 20, 4096)); // 4096 64 2
+ * ```
+ */
+export function ringSlotsFor(sizeBytes: number, requested: number): number {
+  let slots = requested;
+  while (slots > MIN_RING_SLOTS && slots * sizeBytes > RING_BYTES_LIMIT) slots /= 2;
+  return slots;
+}
+
+/**
+ * How a side that finds nothing to do waits in this series: spinning, unless
+ * both sides share one CPU, where a spinning side would only burn the time
+ * slice its peer needs, so it yields instead.
+ *
+ * @example
+ * ```ts ignore
+ * import { waitPolicy } from "./series.ts";
+ * console.log(waitPolicy({ ...series, placement: "same" })); // "yield"
+ * ```
+ */
+export function waitPolicy(series: Series): WaitPolicy {
+  if (series.transport.rings(series.mode) === 0) return "spin"; // it blocks in the kernel
+  const asked = series.wait ?? series.transport.wait ?? "spin";
+  return asked === "spin" && series.placement === "same" ? "yield" : asked;
+}
+
+/**
+ * A message size for people: `8 B`, `4 KiB`, `1 MiB`.
+ *
+ * @example
+ * ```ts
+ * import { formatSize } from "./series.ts";
+ * console.log(formatSize(8), formatSize(4096), formatSize(1536)); // "8 B" "4 KiB" "1536 B"
+ * ```
+ */
+export function formatSize(bytes: number): string {
+  if (bytes >= 1 << 20 && bytes % (1 << 20) === 0) return `${bytes / (1 << 20)} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} B`;
+}
+
+/**
+ * What follows a transport's name when its loops are not the native ones:
+ * `""`, `" (deno)"`, or `" (deno, every 64)"` for a deno ring that publishes
+ * every 64 items (every item is the default, and is not named).
+ *
+ * @example
+ * ```ts
+ * import { engineTag } from "./series.ts";
+ * console.log(engineTag({ engine: "deno", publishEvery: 64 })); // " (deno, every 64)"
+ * ```
+ */
+export function engineTag(r: { engine?: string; publishEvery?: number }): string {
+  if ((r.engine ?? "native") === "native") return "";
+  const every = r.publishEvery ?? 1;
+  return every === 1 ? ` (${r.engine})` : ` (${r.engine}, every ${every})`;
+}
+
+/**
+ * A transport as tables, keys and comparisons name it: `shm`, `shm (deno)`,
+ * `shm (deno, every 64)`.
+ *
+ * @example
+ * ```ts
+ * import { transportLabel } from "./series.ts";
+ * console.log(transportLabel({ transport: "pipe", engine: "deno" })); // "pipe (deno)"
+ * ```
+ */
+export function transportLabel(
+  r: { transport: string; engine?: string; publishEvery?: number },
+): string {
+  return `${r.transport}${engineTag(r)}`;
+}
+
+/** What makes a series a series: every field that changes what its figures measure. */
+export interface SeriesIdentity {
+  /** The transport's name. */
+  transport: string;
+  /** `native` when absent. */
+  engine?: string;
+  /** Deno rings: the publication cadence (1 when absent). */
+  publishEvery?: number;
+  /** Stream, ping-pong or file server. */
+  mode: string;
+  /** Bytes per message. */
+  sizeBytes: number;
+  /** Where the two processes ran. */
+  placement: string;
+  /** How an idle side waited. */
+  waitPolicy?: string;
+  /** Ping-pong: ns between the starts of round trips (0 or absent: back to back). */
+  paceNs?: number;
+  /** File server: requests in flight (1 when absent). */
+  queueDepth?: number;
+}
+
+/**
+ * The one key of a series: two results are the same series exactly when their keys are equal.
+ * Compare pairs by it, noise is looked up by it, tables group by it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { seriesKey } from "./series.ts";
+ * const a = { transport: "shm", mode: "fileserver", sizeBytes: 64, placement: "cross", queueDepth: 1 };
+ * assert.notEqual(seriesKey(a), seriesKey({ ...a, queueDepth: 8 }));
+ * assert.equal(seriesKey(a), seriesKey({ ...a, engine: "native", paceNs: 0 }));
+ * assert.equal(seriesKey(a), "shm fileserver 64 B cross spin depth 1");
+ * ```
+ */
+export function seriesKey(r: SeriesIdentity): string {
+  const pace = r.paceNs ? ` pace ${r.paceNs} ns` : "";
+  const depth = r.mode === "fileserver" ? ` depth ${r.queueDepth ?? 1}` : "";
+  return `${transportLabel(r)} ${r.mode} ${formatSize(r.sizeBytes)} ${r.placement} ` +
+    `${r.waitPolicy ?? "spin"}${pace}${depth}`;
+}
+
+/**
+ * A short, stable name for a series: `shm stream 8 B cross`.
+ *
+ * @example
+ * ```ts ignore
+ * import { seriesLabel } from "./series.ts";
+ * console.log(seriesLabel(series)); // "pipe pingpong 4 KiB cross"
+ * ```
+ */
+export function seriesLabel(
+  series:
+    & Pick<Series, "mode" | "sizeBytes" | "placement" | "queueDepth" | "engine" | "publishEvery">
+    & {
+      transport: { name: string } | string;
+    },
+): string {
+  const name = typeof series.transport === "string" ? series.transport : series.transport.name;
+  const depth = series.queueDepth === undefined ? "" : ` depth ${series.queueDepth}`;
+  return `${name}${engineTag(series)} ${series.mode}${depth} ${
+    formatSize(series.sizeBytes)
+  } ${series.placement}`;
+}
+
+/**
+ * The series of a run: every mode, size, placement and transport, in that
+ * nesting, so a report reads mode by mode and size by size.
+ *
+ * @example
+ * ```ts ignore
+ * import { planSeries } from "./series.ts";
+ * const series = planSeries([shm, pipe], ["stream"], [8, 4096], [{ kind: "cross", cpus: [0, 1] }]);
+ * console.log(series.length); // 4
+ * ```
+ */
+export function planSeries(
+  transports: Transport[],
+  modes: readonly Mode[],
+  sizes: readonly number[],
+  placements: { kind: PlacementKind; cpus: [number, number] | null }[],
+  tuning: {
+    wait?: WaitPolicy | null;
+    paceNs?: number;
+    depths?: number[];
+    engines?: Engine[];
+    publishEvery?: number[];
+  } = {},
+): Series[] {
+  const all: Series[] = [];
+  for (const mode of modes) {
+    for (const sizeBytes of sizes) {
+      for (const placement of placements) {
+        for (const engine of tuning.engines ?? ["native"]) {
+          for (const transport of transports) {
+            const base: Series = {
+              engine,
+              transport,
+              mode,
+              sizeBytes,
+              placement: placement.kind,
+              cpus: placement.cpus,
+              wait: tuning.wait ?? null,
+              paceNs: mode === "pingpong" ? tuning.paceNs ?? 0 : 0,
+            };
+            if (mode === "fileserver") {
+              for (const queueDepth of tuning.depths ?? [1]) all.push({ ...base, queueDepth });
+            } else if (engine === "deno" && transport.rings(mode) > 0) {
+              // Each publication cadence is its own series, so one report shows its effect.
+              for (const publishEvery of tuning.publishEvery ?? [1]) {
+                all.push({ ...base, publishEvery });
+              }
+            } else {
+              all.push(base);
+            }
+          }
+        }
+      }
+    }
+  }
+  return all;
+}

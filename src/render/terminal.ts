@@ -1,0 +1,198 @@
+/**
+ * The short summary a bench run prints: the original experiment's lines, the
+ * ratio with its CI, one table per mode, how the sampling ended, and the
+ * warnings.
+ *
+ * @module
+ */
+
+import { fileServerSentences } from "./fileserver.ts";
+import { textTable } from "../base/tables.ts";
+import { headline, originalLines } from "../report/headline.ts";
+import { type Colors, formatNs, formatPercent, formatRate, formatRatio } from "../base/format.ts";
+import { stopText } from "./markdown.ts";
+import { ORIGINAL } from "../report/original.ts";
+import { halfWidth } from "../report/report.ts";
+import type { Report, ResultEntry } from "../report/report.ts";
+import { formatSize, transportLabel } from "../plan/series.ts";
+
+/**
+ * The terminal summary of a report.
+ *
+ * @example
+ * ```ts ignore
+ * import { renderSummary } from "./terminal.ts";
+ * import { colorsFor } from "../base/format.ts";
+ * console.log(renderSummary(report, colorsFor(Deno.stdout)));
+ * ```
+ */
+export function renderSummary(report: Report, c: Colors): string {
+  const out: string[] = [];
+  out.push(...originalLines(report));
+  const { ratio } = headline(report);
+  if (ratio !== undefined) {
+    out.push(
+      c.bold(`The ring was ${formatRatio(ratio.ratioOfMedians)}x faster than the pipe`) +
+        ` (95% CI ${formatRatio(ratio.ci.low)}-${formatRatio(ratio.ci.high)}x; ` +
+        c.dim(
+          `the essay: ${ORIGINAL.ratioRange[0]}-${ORIGINAL.ratioRange[1]}x on ${ORIGINAL.machine})`,
+        ),
+    );
+  }
+  const showPlacement = new Set(report.results.map((r) => r.placement)).size > 1;
+  const versus = (r: ResultEntry) => {
+    const x = report.comparisons.find((x) =>
+      x.numerator === r.transport && (x.engine ?? "native") === r.engine && x.mode === r.mode &&
+      x.sizeBytes === r.sizeBytes &&
+      x.placement === r.placement
+    );
+    return x === undefined ? "" : `${formatRatio(x.ratioOfMedians)}x`;
+  };
+  const ci = (r: ResultEntry) => {
+    const w = halfWidth(r);
+    return Number.isFinite(w) ? `±${formatPercent(w)}` : "n/a";
+  };
+  const stream = report.results.filter((r) => r.mode === "stream");
+  if (stream.length > 0) {
+    out.push("", c.bold("stream: one way, ns per message"));
+    out.push(
+      textTable(
+        [
+          "size",
+          "transport",
+          ...(showPlacement ? ["placement"] : []),
+          "trials",
+          "median ns",
+          "95% CI",
+          "throughput",
+          "CPU ns",
+          "x shm",
+        ],
+        stream.map((r) => [
+          formatSize(r.sizeBytes),
+          transportLabel(r),
+          ...(showPlacement ? [r.placement] : []),
+          String(r.samples.length),
+          formatNs(r.nsPerItem.median),
+          ci(r),
+          formatRate(r.throughput.bytesPerSecond),
+          formatNs(r.cpuNsPerItem.median),
+          versus(r),
+        ]),
+        [true, false, ...(showPlacement ? [false] : []), true, true, true, true, true, true],
+      ),
+    );
+  }
+  const engineRatios = report.comparisons.filter((x) => x.name === "deno/native");
+  if (engineRatios.length > 0) {
+    out.push(
+      "deno/native: " +
+        engineRatios.map((x) =>
+          `${x.numerator} ${formatSize(x.sizeBytes)} ${formatRatio(x.ratioOfMedians)}x ` +
+          `(95% CI ${formatRatio(x.ci.low)}-${formatRatio(x.ci.high)}x)`
+        ).join(", "),
+    );
+  }
+  const pingpong = report.results.filter((r) => r.mode === "pingpong");
+  if (pingpong.length > 0) {
+    out.push("", c.bold("ping-pong: request and reply of the same size, ns per round trip"));
+    out.push(
+      textTable(
+        [
+          "size",
+          "transport",
+          ...(showPlacement ? ["placement"] : []),
+          "trials",
+          "median ns",
+          "95% CI",
+          "p50",
+          "p99",
+          "p99.9",
+          "CPU ns",
+          "x shm",
+        ],
+        pingpong.map((r) => [
+          formatSize(r.sizeBytes),
+          transportLabel(r),
+          ...(showPlacement ? [r.placement] : []),
+          String(r.samples.length),
+          formatNs(r.nsPerItem.median),
+          ci(r),
+          formatNs(r.latency?.roundTrip.p50 ?? NaN),
+          formatNs(r.latency?.roundTrip.p99 ?? NaN),
+          formatNs(r.latency?.roundTrip.p999 ?? NaN),
+          formatNs(r.cpuNsPerItem.median),
+          versus(r),
+        ]),
+        [
+          true,
+          false,
+          ...(showPlacement ? [false] : []),
+          true,
+          true,
+          true,
+          true,
+          true,
+          true,
+          true,
+          true,
+        ],
+      ),
+    );
+  }
+  const served = report.results.filter((r) => r.mode === "fileserver" && r.latency !== null);
+  const y = report.yardsticks;
+  if (served.length > 0 && y !== undefined) {
+    out.push("", c.bold("file server: a read served by another process, against pread()"));
+    const rows: string[][] = [];
+    for (const size of [...new Set(served.map((r) => r.sizeBytes))].sort((a, b) => a - b)) {
+      const p = y.pread.find((x) => x.sizeBytes === size);
+      if (p) {
+        rows.push([
+          formatSize(size),
+          "pread()",
+          "",
+          formatNs(p.ns),
+          (p.ns / y.nullSyscallNs).toFixed(1),
+          "",
+          "",
+        ]);
+      }
+      for (const r of served.filter((x) => x.sizeBytes === size)) {
+        rows.push([
+          formatSize(size),
+          transportLabel(r),
+          String(r.queueDepth ?? 1),
+          formatNs(r.latency!.roundTrip.p50),
+          (r.latency!.roundTrip.p50 / y.nullSyscallNs).toFixed(1),
+          formatNs(r.nsPerItem.median),
+          formatNs(r.cpuNsPerItem.median),
+        ]);
+      }
+    }
+    out.push(
+      textTable(
+        ["size", "how", "depth", "p50 ns", "x syscall", "ns/request", "CPU ns"],
+        rows,
+        [true, false, true, true, true, true, true],
+      ),
+      c.dim(`null system call: ${formatNs(y.nullSyscallNs)} ns`),
+      "",
+      ...fileServerSentences(report),
+    );
+  }
+  const s = report.sampling;
+  out.push(
+    "",
+    c.dim(
+      `${s.timedTrials} timed trials after ${s.warmupTrials} warm-ups` +
+        (s.elapsedSeconds === null ? "" : ` in ${s.elapsedSeconds.toFixed(1)} s`) +
+        `; ${stopText(report).replaceAll("**", "")}`,
+    ),
+  );
+  if (report.warnings.length > 0) {
+    out.push("");
+    for (const warning of report.warnings) out.push(c.yellow(`warning: ${warning}`));
+  }
+  return out.join("\n");
+}

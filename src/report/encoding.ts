@@ -1,0 +1,341 @@
+/**
+ * How a report is written to disk (schema version 6 on): the same figures as
+ * the report in memory, laid out to stay small in git and to diff well.
+ *
+ * - Trials are kept as columns, not rows: `trials.each` holds one array per
+ *   field, `trials.same` the fields that did not change from trial to trial
+ *   (nice, policy and affinity usually, often the message count), once.
+ *   Nested fields are named with a dot (`producer.cpuNs`).
+ * - `nsPerItem` and `cpuNsPerItem` of a trial are left out when they are
+ *   exactly `elapsedNs / iterations` and `(producer.cpuNs + consumer.cpuNs) /
+ *   iterations`, as the bench computes them; they are recomputed on read, to
+ *   the same bits.
+ * - What a result derives from its trials (the `nsPerItem` and `cpuNsPerItem`
+ *   summaries, `switchesPerItem`, `throughput`) and the one-way latency (half
+ *   the round trip) are not written: the reader computes them from the trials
+ *   with the same code as the bench ({@link trialFigures}), so a figure can
+ *   never disagree with the trials it comes from. So are the run's A/A noise
+ *   band and the comparisons between transports (seeded bootstraps over the
+ *   trials). The round-trip latency summary is written, since its exact
+ *   minimum, maximum and mean are not in the histogram.
+ * - A latency histogram is a list of runs of adjacent buckets, each
+ *   `[first bucket, count, count, ...]`, on one line.
+ * - Any array of plain values, and any object of plain values, is written on
+ *   one line; other objects keep one key per line, so a diff of two reports
+ *   points at the figure that changed.
+ * - Warm-up trials are left out unless the bench was asked to keep them
+ *   (`--keep-warmup`); their number stays in `sampling.warmupTrials`.
+ *
+ * Compact JSON and columns, not a gzip side file: measured on the development
+ * VM, a default run came to well under the 150 KB the archive allows without
+ * compression, and plain text keeps `git diff` and other tools working.
+ *
+ * @module
+ */
+
+import { halfRoundTrip } from "../stats/histogram.ts";
+import type { LatencySummary, SparseHistogram } from "../stats/histogram.ts";
+import { trialFigures } from "./report.ts";
+import type { Report, ResultEntry, Sample } from "./report.ts";
+
+/** Trials as columns: how a result's `samples` (and `warmup`) are written. */
+export interface TrialColumns {
+  /** How many trials. */
+  count: number;
+  /** Fields with one value for every trial, by dotted name. */
+  same: Record<string, unknown>;
+  /**
+   * Fields that changed, by dotted name: an array of `count` values, or, when every value is a
+   * multiple of 1,000 (the microsecond-grained `userNs` and `systemNs`), `{ "times": 1000,
+   * "values": [...] }` with each value divided by 1,000.
+   */
+  each: Record<string, unknown[] | { times: number; values: number[] }>;
+}
+
+/** Something in a file that is not laid out as this module writes it; the message names where. */
+export class EncodingError extends Error {
+  /** Creates the error with the JSON path of the problem. */
+  constructor(message: string) {
+    super(message);
+    this.name = "EncodingError";
+  }
+}
+
+/**
+ * JSON with one key per line and every array of plain values (or of such
+ * arrays) on one line: short, and diffs line by line.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { compactJson } from "./encoding.ts";
+ * assert.equal(compactJson({ a: [1, 2, [3, 4]], b: { c: "x" } }), '{\n  "a": [1,2,[3,4]],\n  "b": {"c": "x"}\n}');
+ * ```
+ */
+export function compactJson(value: unknown, indent = ""): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.every(isFlat)) return `[${value.map((v) => JSON.stringify(v)).join(",")}]`;
+    if (value.length === 0) return "[]";
+    return `[\n${value.map((v) => inner + compactJson(v, inner)).join(",\n")}\n${indent}]`;
+  }
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+  if (entries.length === 0) return "{}";
+  if (entries.every(([, v]) => isFlat(v))) {
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}: ${compactJson(v)}`).join(", ")}}`;
+  }
+  return `{\n${
+    entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${compactJson(v, inner)}`).join(",\n")
+  }\n${indent}}`;
+}
+
+const isObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
+const isPlain = (v: unknown) => v === null || typeof v !== "object";
+const isFlat = (v: unknown): boolean => isPlain(v) || (Array.isArray(v) && v.every(isPlain));
+
+/**
+ * A sparse histogram as runs of adjacent buckets: `[[first, count, count, ...], ...]`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { histogramRuns } from "./encoding.ts";
+ * assert.deepEqual(histogramRuns([[3, 1], [4, 2], [9, 5]]), [[3, 1, 2], [9, 5]]);
+ * ```
+ */
+export function histogramRuns(histogram: SparseHistogram): number[][] {
+  const runs: number[][] = [];
+  let last = -2;
+  for (const [bucket, count] of histogram) {
+    if (bucket === last + 1 && runs.length > 0) runs[runs.length - 1].push(count);
+    else runs.push([bucket, count]);
+    last = bucket;
+  }
+  return runs;
+}
+
+/**
+ * The sparse histogram back from its runs; throws {@link EncodingError} on anything else.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { histogramFromRuns } from "./encoding.ts";
+ * assert.deepEqual(histogramFromRuns([[3, 1, 2], [9, 5]], "$"), [[3, 1], [4, 2], [9, 5]]);
+ * ```
+ * @throws {EncodingError} when `runs` is not a list of runs of whole numbers.
+ */
+export function histogramFromRuns(runs: unknown, path: string): SparseHistogram {
+  if (!Array.isArray(runs)) throw new EncodingError(`${path} must be an array of runs`);
+  const histogram: SparseHistogram = [];
+  runs.forEach((run, i) => {
+    if (!Array.isArray(run) || run.length < 2 || !run.every(Number.isSafeInteger)) {
+      throw new EncodingError(`${path}[${i}] must be [first bucket, count, ...] in whole numbers`);
+    }
+    const [first, ...counts] = run as number[];
+    counts.forEach((count, k) => histogram.push([first + k, count]));
+  });
+  return histogram;
+}
+
+function flatten(value: unknown, prefix: string, out: Map<string, unknown>): void {
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    const name = prefix === "" ? key : `${prefix}.${key}`;
+    if (v !== null && typeof v === "object" && !Array.isArray(v)) flatten(v, name, out);
+    else out.set(name, v);
+  }
+}
+
+const DERIVED: Record<string, (s: Sample) => number> = {
+  nsPerItem: (s) => s.elapsedNs / s.iterations,
+  cpuNsPerItem: (s) => (s.producer.cpuNs + s.consumer.cpuNs) / s.iterations,
+};
+
+/**
+ * Trials as columns (see the module doc).
+ *
+ * @example
+ * ```ts ignore
+ * import { trialColumns } from "./encoding.ts";
+ * console.log(trialColumns(result.samples).each.elapsedNs);
+ * ```
+ */
+export function trialColumns(samples: Sample[]): TrialColumns {
+  const derivable = Object.entries(DERIVED).filter(([field, derive]) =>
+    samples.every((s) => Object.is(derive(s), s[field as keyof Sample]))
+  ).map(([field]) => field);
+  const rows = samples.map((s) => {
+    const flat = new Map<string, unknown>();
+    flatten(s, "", flat);
+    for (const field of derivable) flat.delete(field);
+    return flat;
+  });
+  const same: Record<string, unknown> = {};
+  const each: TrialColumns["each"] = {};
+  for (const field of [...rows[0]?.keys() ?? []].sort()) {
+    const values = rows.map((r) => r.get(field));
+    const text = JSON.stringify(values[0]);
+    if (values.length > 1 && values.every((v) => JSON.stringify(v) === text)) {
+      same[field] = values[0];
+    } else if (values.every((v) => Number.isSafeInteger(v) && (v as number) % 1000 === 0)) {
+      each[field] = { times: 1000, values: values.map((v) => (v as number) / 1000) };
+    } else {
+      each[field] = values;
+    }
+  }
+  return { count: samples.length, same, each };
+}
+
+/**
+ * The trials back from their columns, as plain objects for the validator to check.
+ *
+ * @example
+ * ```ts ignore
+ * import { trialRows } from "./encoding.ts";
+ * const samples = trialRows(trialColumns(result.samples), "$.results[0].trials");
+ * ```
+ * @throws {EncodingError} when the columns are not laid out as {@link trialColumns} writes them.
+ */
+export function trialRows(value: unknown, path: string): Record<string, unknown>[] {
+  const columns = value as Partial<TrialColumns> | null;
+  if (typeof columns !== "object" || columns === null || Array.isArray(columns)) {
+    throw new EncodingError(`${path} must be an object of trial columns`);
+  }
+  const { count, same, each } = columns;
+  if (!Number.isSafeInteger(count) || count! < 0 || count! > 1e7) {
+    throw new EncodingError(`${path}.count must be a whole number of trials`);
+  }
+  for (const [name, part] of [["same", same], ["each", each]] as const) {
+    if (typeof part !== "object" || part === null || Array.isArray(part)) {
+      throw new EncodingError(`${path}.${name} must be an object`);
+    }
+  }
+  const rows = Array.from({ length: count! }, () => ({} as Record<string, unknown>));
+  const set = (row: Record<string, unknown>, field: string, v: unknown) => {
+    const keys = field.split(".");
+    let target = row;
+    for (const key of keys.slice(0, -1)) {
+      const next = target[key];
+      if (next !== undefined && (typeof next !== "object" || next === null)) {
+        throw new EncodingError(`${path}: field ${field} clashes with another`);
+      }
+      target = (target[key] ??= {}) as Record<string, unknown>;
+    }
+    target[keys[keys.length - 1]] = v;
+  };
+  for (const [field, v] of Object.entries(same!)) for (const row of rows) set(row, field, v);
+  for (const [field, column] of Object.entries(each!)) {
+    const scaled = typeof column === "object" && column !== null && !Array.isArray(column);
+    const values = scaled ? (column as { values?: unknown }).values : column;
+    const times = scaled ? (column as { times?: unknown }).times : 1;
+    if (!Array.isArray(values) || values.length !== count) {
+      throw new EncodingError(`${path}.each.${field} must be an array of ${count} values`);
+    }
+    if (scaled && (times !== 1000 || !values.every((v) => Number.isSafeInteger(v)))) {
+      throw new EncodingError(`${path}.each.${field} must be whole numbers times 1000`);
+    }
+    values.forEach((v, i) => set(rows[i], field, scaled ? (v as number) * 1000 : v));
+  }
+  for (const row of rows) {
+    for (const [field, derive] of Object.entries(DERIVED)) {
+      if (!(field in row)) row[field] = derive(row as unknown as Sample);
+    }
+  }
+  return rows;
+}
+
+/**
+ * The text of a report file: the report in memory, written as the module doc says.
+ *
+ * @example
+ * ```ts ignore
+ * import { encodeReport } from "./encoding.ts";
+ * await Deno.writeTextFile("report.json", encodeReport(report));
+ * ```
+ */
+export function encodeReport(report: Report): string {
+  const results = report.results.map((r: ResultEntry) => {
+    const {
+      samples,
+      warmup,
+      latency,
+      nsPerItem: _n,
+      cpuNsPerItem: _c,
+      switchesPerItem: _s,
+      throughput: _t,
+      ...rest
+    } = r;
+    const { oneWayAsHalfRoundTrip: _o, histogram, ...measured } = latency ?? { histogram: [] };
+    return {
+      ...rest,
+      latency: latency === null ? null : { ...measured, histogram: histogramRuns(histogram) },
+      trials: trialColumns(samples),
+      ...(warmup.length === 0 ? {} : { warmup: trialColumns(warmup) }),
+    };
+  });
+  const { noise: _noise, comparisons: _comparisons, ...stored } = report;
+  return `${compactJson({ ...stored, results })}\n`;
+}
+
+/**
+ * A parsed report file of schema 6 or later in the form the report has in
+ * memory (trials as rows, histograms as pairs), for the validator to check.
+ *
+ * @example
+ * ```ts ignore
+ * import { decodeReport } from "./encoding.ts";
+ * const value = decodeReport(JSON.parse(text));
+ * ```
+ * @throws {EncodingError} when the results are not laid out as {@link encodeReport} writes them.
+ */
+export function decodeReport(value: Record<string, unknown>): Record<string, unknown> {
+  const results = value.results;
+  if (!("results" in value)) throw new EncodingError("$.results is missing");
+  if (!Array.isArray(results)) throw new EncodingError("$.results must be an array");
+  return {
+    ...value,
+    results: results.map((r, i) => {
+      const path = `$.results[${i}]`;
+      if (typeof r !== "object" || r === null || Array.isArray(r)) {
+        throw new EncodingError(`${path} must be an object`);
+      }
+      const { trials, warmup, latency, ...rest } = r as Record<string, unknown>;
+      const lat = latency as Record<string, unknown> | null | undefined;
+      if (lat !== null && (typeof lat !== "object" || Array.isArray(lat))) {
+        throw new EncodingError(`${path}.latency must be an object or null`);
+      }
+      const samples = trialRows(trials, `${path}.trials`);
+      return {
+        ...rest,
+        ...derivedFigures(samples, rest.sizeBytes),
+        latency: lat === null ? null : {
+          ...lat,
+          oneWayAsHalfRoundTrip: isObject(lat.roundTrip)
+            ? halfRoundTrip(lat.roundTrip as unknown as LatencySummary)
+            : undefined,
+          histogram: histogramFromRuns(lat.histogram, `${path}.latency.histogram`),
+        },
+        samples,
+        warmup: warmup === undefined ? [] : trialRows(warmup, `${path}.warmup`),
+      };
+    }),
+  };
+}
+
+/**
+ * The figures a result derives from its trials, or none when the trials are
+ * not well formed (the validator then names the problem).
+ */
+function derivedFigures(samples: Record<string, unknown>[], sizeBytes: unknown) {
+  const numeric = (v: unknown) => typeof v === "number" && Number.isFinite(v);
+  const wellFormed = samples.length > 0 && numeric(sizeBytes) && samples.every((s) => {
+    const [p, c] = [s.producer, s.consumer] as Record<string, unknown>[];
+    return numeric(s.nsPerItem) && numeric(s.cpuNsPerItem) && numeric(s.iterations) &&
+      [p, c].every((side) =>
+        typeof side === "object" && side !== null && numeric(side.voluntarySwitches) &&
+        numeric(side.involuntarySwitches)
+      );
+  });
+  return wellFormed ? trialFigures(samples as unknown as Sample[], sizeBytes as number) : {};
+}

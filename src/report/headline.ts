@@ -1,0 +1,81 @@
+/**
+ * The headline of a report, defined once: the original experiment's figures,
+ * that is the native loops' 8-byte stream on two CPUs (or unpinned), the ring
+ * (`shm`) against the pipe. The terminal, the Markdown page, the archive's
+ * index and its ratio-over-time chart all take it from here, so a run of the
+ * deno engine alone has no headline rather than a TypeScript one.
+ *
+ * @module
+ */
+
+import { secondsWith18Decimals } from "../base/format.ts";
+import { transportNamed } from "../transports/mod.ts";
+import type { Comparison, Report, ResultEntry } from "./report.ts";
+
+/** The headline figures of a report; each undefined when the run did not measure it. */
+export interface Headline {
+  /** The native ring's 8-byte stream. */
+  ring: ResultEntry | undefined;
+  /** The native pipe's 8-byte stream. */
+  pipe: ResultEntry | undefined;
+  /** pipe/shm for that stream, with its CI. */
+  ratio: Comparison | undefined;
+}
+
+const isHeadline = (r: { mode: string; sizeBytes: number; placement: string; engine?: string }) =>
+  r.mode === "stream" && r.sizeBytes === 8 && r.placement !== "same" &&
+  (r.engine ?? "native") === "native";
+
+/**
+ * The headline of a report.
+ *
+ * @example
+ * ```ts ignore
+ * import { headline } from "./headline.ts";
+ * const { ring, pipe, ratio } = headline(report);
+ * console.log(`${ratio?.ratioOfMedians}x`);
+ * ```
+ */
+export function headline(report: Report): Headline {
+  const ring = report.results.find((r) => isHeadline(r) && r.transport === "shm");
+  const pipe = report.results.find((r) => isHeadline(r) && r.transport === "pipe");
+  const ratio = report.comparisons.find((c) =>
+    isHeadline(c) && c.name === "pipe/shm" && c.placement === ring?.placement
+  );
+  return { ring, pipe, ratio };
+}
+
+/**
+ * The original experiment's line for a result, e.g. `SHMEM Time:  0.000000007089606793`,
+ * or null for a transport the original did not have.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { originalLine } from "./headline.ts";
+ * assert.equal(originalLine("pipe", 441.069553283), "KERNEL Time: 0.000000441069553283");
+ * assert.equal(originalLine("unix", 1), null);
+ * ```
+ */
+export function originalLine(transport: string, nsPerItem: number): string | null {
+  const label = transportNamed(transport)?.originalLabel;
+  if (label === undefined) return null;
+  // "SHMEM Time:  " and "KERNEL Time: " line their numbers up, as the original did.
+  return `${`${label} Time:`.padEnd(13)}${secondsWith18Decimals(nsPerItem)}`;
+}
+
+/**
+ * The original experiment's lines for a report, from the headline's medians.
+ *
+ * @example
+ * ```ts ignore
+ * import { originalLines } from "./headline.ts";
+ * console.log(originalLines(report).join("\n"));
+ * ```
+ */
+export function originalLines(report: Report): string[] {
+  const { ring, pipe } = headline(report);
+  return [ring, pipe].filter((r) => r !== undefined)
+    .map((r) => originalLine(r.transport, r.nsPerItem.median))
+    .filter((line): line is string => line !== null);
+}

@@ -1,0 +1,288 @@
+/**
+ * Collects the samples of a bench run. Each series (transport, mode, message
+ * size, placement) is sized by calibration
+ * (unless `--iterations` fixes it) and warmed up; then the timed trials run in
+ * rounds, one trial per series, alternating the order (A B, B A, ...) so
+ * slow drift of the machine hits every series alike. Rounds go on until
+ * every median is known well enough, or the time budget is spent, but never
+ * stop before the minimum count.
+ *
+ * @module
+ */
+
+import { median, medianInterval, relativeHalfWidth } from "../stats/statistics.ts";
+import { runTrial } from "./trial.ts";
+import type { TrialContext, TrialResult } from "./trial.ts";
+import { seriesLabel } from "../plan/series.ts";
+import type { Series } from "../plan/series.ts";
+
+/** What to sample. */
+export interface SamplingPlan {
+  /** Every combination to measure; trials of all of them are interleaved. */
+  series: Series[];
+  /** Messages per trial for every series, or null to calibrate each to `trialSeconds`. */
+  iterations: number | null;
+  /** Target length of a calibrated trial. */
+  trialSeconds: number;
+  /** A fixed number of timed trials per series, or null to stop adaptively. */
+  runs: number | null;
+  /** Adaptive: at least this many timed trials per series. */
+  minTrials: number;
+  /** Adaptive: stop once every median's 95% CI half-width is within this fraction. */
+  targetCi: number;
+  /** Adaptive: start no round that would end past this many seconds from the start. */
+  budgetSeconds: number;
+  /** Nice value the workers request. */
+  nice: number | null;
+  /** Ring capacity asked for, in messages. */
+  ringSlots: number;
+  /** Seconds a trial may take, or null for {@link TIMEOUT_ALLOWANCE_MS} plus 20 times its expected length. */
+  timeoutSeconds: number | null;
+}
+
+/** A trial with its position among all the trials of the run, from 1. */
+export interface MeasuredTrial extends TrialResult {
+  /** Position among all trials of the run, from 1. */
+  order: number;
+}
+
+/** Every trial of one series, in the order each was measured. */
+export interface SeriesSamples {
+  /** What was measured. */
+  series: Series;
+  /** Messages (or round trips) per timed trial. */
+  iterations: number;
+  /** Calibration and warm-up trials: measured, kept apart, never summarised. */
+  warmup: MeasuredTrial[];
+  /** The timed trials. */
+  runs: MeasuredTrial[];
+}
+
+/** Why the timed trials stopped. */
+export type StopReason = "fixed-count" | "target-reached" | "budget-spent" | "trial-limit";
+
+/** The samples and how the sampling went. */
+export interface SamplingOutcome {
+  /** Every series' trials. */
+  samples: SeriesSamples[];
+  /** Why the timed trials stopped. */
+  stopReason: StopReason;
+  /** Seconds from the first warm-up to the end of the last trial. */
+  elapsedSeconds: number;
+}
+
+/** One finished trial, for progress display. */
+export interface TrialEvent {
+  /** Counts every trial of the run from 1. */
+  order: number;
+  /** A warm-up or a timed trial. */
+  kind: "warm-up" | "run";
+  /** The series' label (`shm stream 8 B cross`). */
+  series: string;
+  /** 1-based index of this kind for this series. */
+  index: number;
+  /** The trial. */
+  result: MeasuredTrial;
+  /** Current relative CI half-width of each series' median (Infinity until known). */
+  halfWidths: Record<string, number>;
+  /** Seconds since the start, and the budget (null for a fixed count). */
+  elapsedSeconds: number;
+  /** The budget (null for a fixed count). */
+  budgetSeconds: number | null;
+}
+
+/**
+ * Calibration starts with about this many bytes' worth of messages (10,000
+ * 8-byte messages) and grows tenfold while a trial is shorter than this
+ * fraction of the target.
+ */
+const CALIBRATION_START_BYTES = 80_000;
+const CALIBRATION_MIN_FRACTION = 0.05;
+/** Bounds of a calibrated trial. */
+const MIN_ITERATIONS = 10;
+const MAX_ITERATIONS = 1e11;
+/** No series gets more timed trials than this, whatever the budget. */
+export const MAX_TRIALS = 10_000;
+/** A trial may take this many times its expected length, plus the fixed allowance, before it is killed. */
+const TIMEOUT_FACTOR = 20;
+export const TIMEOUT_ALLOWANCE_MS = 30_000;
+
+/** What the stopping rule looks at after each round. */
+export interface StoppingState {
+  /** Timed trials each series has (rounds completed). */
+  trials: number;
+  /** A fixed trial count, or null. */
+  runs: number | null;
+  /** The minimum per series. */
+  minTrials: number;
+  /** The target relative CI half-width. */
+  targetCi: number;
+  /** Each series' relative CI half-width of the median (Infinity when below 95% coverage). */
+  halfWidths: number[];
+  /** Time since the start. */
+  elapsedMs: number;
+  /** How long the next round is expected to take. */
+  nextRoundMs: number;
+  /** The budget. */
+  budgetMs: number;
+}
+
+/**
+ * The stopping rule: a reason to stop after this round, or null to run another.
+ * A fixed count stops at that count; otherwise the minimum comes first, then
+ * the target, then the budget.
+ *
+ * @example
+ * ```ts
+ * import { stoppingDecision } from "./sampling.ts";
+ * console.log(stoppingDecision({
+ *   trials: 12, runs: null, minTrials: 10, targetCi: 0.02, halfWidths: [0.01, 0.015],
+ *   elapsedMs: 5_000, nextRoundMs: 500, budgetMs: 60_000,
+ * })); // "target-reached"
+ * ```
+ */
+export function stoppingDecision(state: StoppingState): StopReason | null {
+  if (state.runs !== null) return state.trials >= state.runs ? "fixed-count" : null;
+  if (state.trials >= MAX_TRIALS) return "trial-limit";
+  if (state.trials < state.minTrials) return null;
+  if (state.halfWidths.every((w) => w <= state.targetCi)) return "target-reached";
+  if (state.elapsedMs + state.nextRoundMs > state.budgetMs) return "budget-spent";
+  return null;
+}
+
+/**
+ * The relative half-width of the 95% CI of the median of `values`; Infinity
+ * while there are too few values for 95% coverage.
+ *
+ * @example
+ * ```ts
+ * import { medianHalfWidth } from "./sampling.ts";
+ * console.log(medianHalfWidth([100, 101, 99, 100, 102, 98, 100, 101, 99, 100]));
+ * ```
+ */
+export function medianHalfWidth(values: readonly number[]): number {
+  if (values.length === 0) return Infinity;
+  const interval = medianInterval(values);
+  return interval.level < 0.95 ? Infinity : relativeHalfWidth(interval, median(values));
+}
+
+/**
+ * Runs every trial of the plan: warm-ups (with calibration) first, then the
+ * timed rounds until the stopping rule says enough.
+ *
+ * @example
+ * ```ts ignore
+ * import { collectSamples } from "./sampling.ts";
+ * const { samples, stopReason } = await collectSamples(context, plan);
+ * console.log(stopReason, samples.map((s) => `${seriesLabel(s.series)}: ${s.runs.length} trials`));
+ * ```
+ */
+export async function collectSamples(
+  context: TrialContext,
+  plan: SamplingPlan,
+  onTrial: (event: TrialEvent) => void = () => {},
+): Promise<SamplingOutcome> {
+  const started = performance.now();
+  const samples: SeriesSamples[] = [];
+  let order = 0;
+  const halfWidths = () =>
+    Object.fromEntries(
+      samples.map((s) => [seriesLabel(s.series), medianHalfWidth(s.runs.map((r) => r.nsPerItem))]),
+    );
+  const trial = async (
+    series: Series,
+    iterations: number,
+    expectedNs: number,
+    kind: TrialEvent["kind"],
+    index: number,
+  ): Promise<MeasuredTrial> => {
+    // Unique within the run (it names the trial's files); the label is for people.
+    const id = `t${order + 1}`;
+    const label = `${seriesLabel(series)} ${kind} ${index}`;
+    const result = await runTrial(
+      context,
+      {
+        series,
+        iterations,
+        nice: plan.nice,
+        ringSlots: plan.ringSlots,
+        timeoutMs: plan.timeoutSeconds !== null
+          ? plan.timeoutSeconds * 1000
+          : TIMEOUT_ALLOWANCE_MS + (TIMEOUT_FACTOR * expectedNs) / 1e6,
+      },
+      id,
+      label,
+    );
+    const measured = { ...result, order: ++order };
+    const sample = samples.find((s) => s.series === series);
+    if (sample !== undefined && kind === "run") sample.runs.push(measured);
+    onTrial({
+      order,
+      kind,
+      series: seriesLabel(series),
+      index,
+      result: measured,
+      halfWidths: halfWidths(),
+      elapsedSeconds: (performance.now() - started) / 1000,
+      budgetSeconds: plan.runs === null ? plan.budgetSeconds : null,
+    });
+    return measured;
+  };
+
+  const targetNs = plan.trialSeconds * 1e9;
+  for (const series of plan.series) {
+    const warmup: MeasuredTrial[] = [];
+    let iterations = plan.iterations ??
+      Math.max(1, Math.ceil(CALIBRATION_START_BYTES / series.sizeBytes));
+    for (;;) {
+      const result = await trial(series, iterations, targetNs, "warm-up", warmup.length + 1);
+      warmup.push(result);
+      if (plan.iterations !== null) break;
+      if (result.elapsedNs >= targetNs * CALIBRATION_MIN_FRACTION || iterations >= MAX_ITERATIONS) {
+        iterations = roundIterations(targetNs / result.nsPerItem);
+        break;
+      }
+      iterations *= 10;
+    }
+    samples.push({ series, iterations, warmup, runs: [] });
+  }
+
+  let lastRoundMs = 0;
+  for (let round = 0;; round++) {
+    const stopReason = stoppingDecision({
+      trials: round,
+      runs: plan.runs,
+      minTrials: plan.minTrials,
+      targetCi: plan.targetCi,
+      halfWidths: Object.values(halfWidths()),
+      elapsedMs: performance.now() - started,
+      nextRoundMs: lastRoundMs,
+      budgetMs: plan.budgetSeconds * 1000,
+    });
+    if (stopReason !== null) {
+      return { samples, stopReason, elapsedSeconds: (performance.now() - started) / 1000 };
+    }
+    const roundStarted = performance.now();
+    const ordered = round % 2 === 0 ? samples : [...samples].reverse();
+    for (const sample of ordered) {
+      const expectedNs = (sample.warmup.at(-1)?.nsPerItem ?? 0) * sample.iterations;
+      await trial(sample.series, sample.iterations, expectedNs, "run", round + 1);
+    }
+    lastRoundMs = performance.now() - roundStarted;
+  }
+}
+
+/**
+ * Rounds a calibrated item count to two significant digits, within bounds.
+ *
+ * @example
+ * ```ts
+ * import { roundIterations } from "./sampling.ts";
+ * console.log(roundIterations(123_456_789)); // 120000000
+ * ```
+ */
+export function roundIterations(value: number): number {
+  const clamped = Math.min(MAX_ITERATIONS, Math.max(MIN_ITERATIONS, value));
+  const scale = 10 ** Math.max(0, Math.floor(Math.log10(clamped)) - 1);
+  return Math.round(clamped / scale) * scale;
+}

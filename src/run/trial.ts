@@ -1,0 +1,365 @@
+/**
+ * One trial: one timed run of one transport between a fresh pair of worker
+ * processes. The supervisor (this process) creates the segment and the
+ * transport's files, starts a producer and a consumer, watches both, and turns
+ * what they report into one verified sample, or a {@link RunError}.
+ *
+ * The supervisor runs no loop itself, so it is always free to notice that a
+ * worker died or hung, abort the other one and clean up.
+ *
+ * @module
+ */
+
+import { waitCode } from "../../ffi/symbols.ts";
+import type { Mode } from "../base/names.ts";
+import type { Shim } from "../../ffi/library.ts";
+import { Status } from "../../ffi/symbols.ts";
+import { onInterrupt } from "../base/cleanup.ts";
+import { RunError } from "../base/errors.ts";
+import { Segment } from "../memory/segment.ts";
+import type { SegmentLayout } from "../memory/segment.ts";
+import { FILE_BYTES } from "./fileserver.ts";
+import { ringSlotsFor, seriesLabel, waitPolicy } from "../plan/series.ts";
+import type { Series } from "../plan/series.ts";
+import { ROLES } from "../transports/mod.ts";
+import type { Endpoint, Role } from "../transports/mod.ts";
+import { WORKER_PATH } from "./worker.ts";
+import type { SideReport, WorkerSpec } from "./worker.ts";
+
+/** What a trial runs on, shared by every trial of a bench run. */
+export interface TrialContext {
+  /** The shim, loaded in the supervisor. */
+  shim: Shim;
+  /** Its path, for the workers to load. */
+  libraryPath: string;
+  /** A private (0700) directory for FIFOs and other files of the run. */
+  privateDir: string;
+}
+
+/** What one trial does. */
+export interface TrialPlan {
+  /** Transport, mode, message size and placement. */
+  series: Series;
+  /** Messages the producer sends (stream), or round trips the client makes (ping-pong). */
+  iterations: number;
+  /** Nice value each worker requests for its loop thread, or null to leave it. */
+  nice: number | null;
+  /** Ring capacity asked for, in messages (fewer for large messages: {@link ringSlotsFor}). */
+  ringSlots: number;
+  /** How long the whole trial (both processes) may take before both are killed. */
+  timeoutMs: number;
+}
+
+/** One verified sample: the timed run of one trial. */
+export interface TrialResult {
+  /** The transport's name. */
+  transport: string;
+  /** Stream, ping-pong or file server. */
+  mode: Mode;
+  /** Bytes per message (per reply for the file server). */
+  sizeBytes: number;
+  /** Messages, round trips or requests in the trial. */
+  iterations: number;
+  /** From the producer's first message to the consumer's last (stream) or the client's last reply, CLOCK_MONOTONIC. */
+  elapsedNs: number;
+  /** `elapsedNs / iterations`: ns per message, or per round trip. */
+  nsPerItem: number;
+  /** The producer (client) side. */
+  producer: SideReport;
+  /** The consumer (server) side. */
+  consumer: SideReport;
+}
+
+/** How long a failed worker's peer gets to stop after the abort word before it is killed. */
+const ABORT_GRACE_MS = 1000;
+
+interface WorkerOutcome {
+  role: Role;
+  status: Deno.CommandStatus;
+  /** True when the supervisor killed it (after its peer failed, or at the timeout). */
+  killedBySupervisor: boolean;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs one trial between two fresh worker processes and verifies it.
+ *
+ * @example
+ * ```ts ignore
+ * import { runTrial } from "./trial.ts";
+ * import { shm } from "../transports/shm.ts";
+ * const series = { transport: shm, mode: "stream", sizeBytes: 8, placement: "cross", cpus: [0, 1] };
+ * const result = await runTrial(context, {
+ *   series, iterations: 1_000_000, nice: -20, ringSlots: 4096, timeoutMs: 60_000,
+ * }, "t1");
+ * console.log(result.nsPerItem);
+ * ```
+ */
+export async function runTrial(
+  context: TrialContext,
+  plan: TrialPlan,
+  trialId: string,
+  label = `${seriesLabel(plan.series)} trial ${trialId}`,
+): Promise<TrialResult> {
+  const { shim } = context;
+  const { series } = plan;
+  const { transport, mode, sizeBytes } = series;
+  const segment = Segment.create(shim, trialLayout(plan));
+  const bytes = segment.bytes;
+  const children: Deno.ChildProcess[] = [];
+  let endpoint: Endpoint | null = null;
+  const cleanupTransport = () => {
+    if (endpoint !== null) transport.cleanup?.(shim, endpoint);
+  };
+  using _undo = onInterrupt(() => {
+    for (const child of children) kill(child);
+    segment.unlink();
+    cleanupTransport();
+  });
+  try {
+    endpoint = await transport.prepare({
+      shim,
+      privateDir: context.privateDir,
+      trialId,
+      mode,
+      sizeBytes,
+      engine: series.engine ?? "native",
+    });
+    const outcomes = await supervise(
+      ROLES.map((role, i) => {
+        const spec: WorkerSpec = {
+          library: context.libraryPath,
+          segmentName: segment.name,
+          segmentBytes: bytes,
+          transport: transport.name,
+          role,
+          mode,
+          sizeBytes,
+          engine: series.engine ?? "native",
+          publishEvery: series.publishEvery ?? 1,
+          iterations: plan.iterations,
+          nice: plan.nice,
+          cpu: series.cpus === null ? null : series.cpus[i],
+          endpoint: endpoint!,
+        };
+        const child = spawnWorker(spec);
+        children.push(child);
+        return { role, child };
+      }),
+      segment,
+      plan.timeoutMs,
+      label,
+    );
+    return verify(label, plan, outcomes);
+  } finally {
+    segment.unlink();
+    segment.unmap();
+    cleanupTransport();
+    removeTrialFiles(context.privateDir, trialId);
+  }
+}
+
+/** Removes the files a transport made for this trial (named `<trialId>.*` in the private directory). */
+function removeTrialFiles(dir: string, trialId: string): void {
+  try {
+    for (const entry of Deno.readDirSync(dir)) {
+      if (entry.name.startsWith(`${trialId}.`)) Deno.removeSync(`${dir}/${entry.name}`);
+    }
+  } catch {
+    // the directory is removed with the run anyway
+  }
+}
+
+/**
+ * The segment a trial needs: its transport's rings, sized for its messages,
+ * and how waiting sides wait.
+ *
+ * @example
+ * ```ts ignore
+ * import { trialLayout } from "./trial.ts";
+ * console.log(trialLayout(plan)); // { rings: 2, ringSlots: 64, ringStride: 1048576, wait: 0 }
+ * ```
+ */
+export function trialLayout(plan: Pick<TrialPlan, "series" | "ringSlots">): SegmentLayout {
+  const { series } = plan;
+  const rings = series.transport.rings(series.mode);
+  const depth = series.mode === "fileserver" ? series.queueDepth ?? 1 : 0;
+  // A ring must hold every request in flight, or client and server could wait on each other.
+  const slots = Math.max(
+    ringSlotsFor(series.sizeBytes, plan.ringSlots),
+    2 ** Math.ceil(Math.log2(Math.max(depth, 1))),
+  );
+  return {
+    rings,
+    ringSlots: rings === 0 ? 0 : slots,
+    ringStride: rings === 0 ? 0 : series.sizeBytes,
+    wait: waitCode(waitPolicy(series)),
+    paceNs: series.paceNs ?? 0,
+    fileBytes: depth === 0 ? 0 : FILE_BYTES,
+    queueDepth: depth,
+  };
+}
+
+function spawnWorker(spec: WorkerSpec): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    // The worker imports only project files, so it needs no config, lockfile or cache.
+    args: [
+      "run",
+      "--allow-all",
+      "--no-config",
+      "--no-lock",
+      "--quiet",
+      WORKER_PATH,
+      JSON.stringify(spec),
+    ],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}
+
+/** Kills `child`; true if it was still running. */
+function kill(child: Deno.ChildProcess): boolean {
+  try {
+    child.kill("SIGKILL");
+    return true;
+  } catch {
+    return false; // already gone
+  }
+}
+
+/**
+ * Waits for both workers. When one fails, the other is told to stop through
+ * the abort word and killed if it has not stopped within a second; when the
+ * trial runs past its timeout, both are.
+ */
+async function supervise(
+  workers: { role: Role; child: Deno.ChildProcess }[],
+  segment: Segment,
+  timeoutMs: number,
+  label: string,
+): Promise<WorkerOutcome[]> {
+  const decoder = new TextDecoder();
+  const killed = new Set<Role>();
+  const done = workers.map(async ({ role, child }): Promise<WorkerOutcome> => {
+    const output = await child.output();
+    return {
+      role,
+      status: { success: output.success, code: output.code, signal: output.signal },
+      killedBySupervisor: killed.has(role),
+      stdout: decoder.decode(output.stdout),
+      stderr: decoder.decode(output.stderr),
+    };
+  });
+  const timers: ReturnType<typeof setTimeout>[] = [];
+  let timedOut = false;
+  const stopAll = (graceMs: number) => {
+    segment.abort();
+    for (const { role, child } of workers) {
+      timers.push(setTimeout(() => {
+        if (kill(child)) killed.add(role);
+      }, graceMs));
+    }
+  };
+  timers.push(setTimeout(() => {
+    timedOut = true;
+    stopAll(0);
+  }, timeoutMs));
+  for (const outcome of done) {
+    outcome.then((o) => {
+      if (!o.status.success) stopAll(ABORT_GRACE_MS);
+    });
+  }
+  try {
+    const outcomes = await Promise.all(done);
+    if (timedOut) {
+      throw new RunError(
+        `${label} timed out after ${timeoutMs / 1000} s; both workers were killed`,
+      );
+    }
+    return outcomes;
+  } finally {
+    for (const timer of timers) clearTimeout(timer);
+  }
+}
+
+function parseReport(outcome: WorkerOutcome): SideReport | null {
+  const line = outcome.stdout.trim().split("\n").at(-1) ?? "";
+  try {
+    const report = JSON.parse(line) as SideReport;
+    return report.role === outcome.role ? report : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Why a worker did not succeed, in a few words. */
+function failure(outcome: WorkerOutcome, report: SideReport | null): string {
+  if (outcome.killedBySupervisor) return "was stopped by the supervisor";
+  if (outcome.status.signal !== null) return `was killed by ${outcome.status.signal}`;
+  if (report !== null && report.status !== Status.OK) {
+    const bad = report.badItem;
+    const detail = bad === null
+      ? ""
+      : ` (message ${bad.index}, byte ${bad.offset}: expected ${bad.expected}, got ${bad.got})`;
+    return `stopped: ${report.statusText}${detail}`;
+  }
+  const message = outcome.stderr.trim().split("\n").at(-1) ?? "";
+  return `exited with code ${outcome.status.code}${message ? `: ${message}` : ""}`;
+}
+
+const EPIPE = 32;
+
+/** 0 for a failure of its own; higher for one that follows from the peer's (closed pipe, abort, kill). */
+function consequenceRank(outcome: WorkerOutcome, report: SideReport | null): number {
+  if (outcome.killedBySupervisor || report?.status === Status.ABORTED) return 2;
+  if (report?.status === Status.PEER_CLOSED || report?.status === -EPIPE) return 1;
+  return 0;
+}
+
+function verify(label: string, plan: TrialPlan, outcomes: WorkerOutcome[]): TrialResult {
+  const reports = outcomes.map(parseReport);
+  const failed = outcomes
+    .map((outcome, i) => ({ outcome, report: reports[i] }))
+    .filter(({ outcome, report }) => !outcome.status.success || report === null);
+  if (failed.length > 0) {
+    // The side that failed on its own is the cause; a side that was stopped is the consequence.
+    failed.sort((a, b) =>
+      consequenceRank(a.outcome, a.report) - consequenceRank(b.outcome, b.report)
+    );
+    const parts = failed.map(({ outcome, report }) =>
+      `${outcome.role} ${failure(outcome, report)}`
+    );
+    throw new RunError(`${label} failed: ${parts.join("; ")}`);
+  }
+  const [producer, consumer] = reports as [SideReport, SideReport];
+  const expected = String(plan.iterations);
+  if (producer.items !== expected || consumer.items !== expected) {
+    throw new RunError(
+      `${label} failed verification: ${producer.items} messages sent and ${consumer.items} received, expected ${expected}`,
+    );
+  }
+  if (producer.checksum !== consumer.checksum) {
+    throw new RunError(
+      `${label} failed verification: checksum sent ${producer.checksum}, received ${consumer.checksum}`,
+    );
+  }
+  const elapsedNs = Number(BigInt(consumer.endNs) - BigInt(producer.startNs));
+  if (!(elapsedNs > 0)) {
+    throw new RunError(`${label} measured a non-positive time (${elapsedNs} ns)`);
+  }
+  if (plan.series.mode === "pingpong" && producer.latency === null) {
+    throw new RunError(`${label}: the ping-pong client reported no latencies`);
+  }
+  return {
+    transport: plan.series.transport.name,
+    mode: plan.series.mode,
+    sizeBytes: plan.series.sizeBytes,
+    iterations: plan.iterations,
+    elapsedNs,
+    nsPerItem: elapsedNs / plan.iterations,
+    producer,
+    consumer,
+  };
+}

@@ -1,0 +1,224 @@
+/**
+ * One side of one trial, as its own process: the supervisor starts two of
+ * these (producer and consumer) per trial. Each sets its loop thread's nice,
+ * attaches to the trial segment, runs the transport's C loop once, and prints
+ * one JSON line ({@link SideReport}) on stdout.
+ *
+ * Usage (by the supervisor only): `deno run -A src/worker.ts '<WorkerSpec JSON>'`
+ *
+ * @module
+ */
+
+import type { Engine, Mode } from "../base/names.ts";
+import { Shim } from "../../ffi/library.ts";
+import { ResultField, Status } from "../../ffi/symbols.ts";
+import { HISTOGRAM_BUCKETS, toSparse } from "../stats/histogram.ts";
+import type { SparseHistogram } from "../stats/histogram.ts";
+import { Segment } from "../memory/segment.ts";
+import { transportNamed } from "../transports/mod.ts";
+import type { Endpoint, Role } from "../transports/mod.ts";
+
+/** Path of this file, for spawning it. */
+export const WORKER_PATH: string = import.meta.filename!;
+
+/** Exit code of a worker whose loop ran but did not succeed (the report says why). */
+export const WORKER_LOOP_FAILED = 1;
+/** Exit code of a worker that could not set up (the message is on stderr). */
+export const WORKER_SETUP_FAILED = 2;
+
+/** Everything a worker needs, passed as its only argument. */
+export interface WorkerSpec {
+  /** The built shim to load. */
+  library: string;
+  /** The trial segment's name and size. */
+  segmentName: string;
+  /** The segment's size. */
+  segmentBytes: number;
+  /** Transport name and this worker's side of it. */
+  transport: string;
+  /** Producer (client) or consumer (server). */
+  role: Role;
+  /** Stream, ping-pong or file server. */
+  mode: Mode;
+  /** Bytes per message. */
+  sizeBytes: number;
+  /** Which code runs the loop. */
+  engine: Engine;
+  /** Deno engine: the sender's publication cadence. */
+  publishEvery: number;
+  /** Messages (stream) or round trips (ping-pong). */
+  iterations: number;
+  /** The nice value to request for the loop thread, or null to leave it. */
+  nice: number | null;
+  /** The CPU to pin the loop thread to, or null to leave it to the scheduler. */
+  cpu: number | null;
+  /** What the transport's `prepare` returned. */
+  endpoint: Endpoint;
+}
+
+/** What one side reports after its loop; 64-bit counters travel as decimal strings. */
+export interface SideReport {
+  /** Producer (client) or consumer (server). */
+  role: Role;
+  /** Process and thread that ran the loop. */
+  pid: number;
+  /** Thread id of the loop. */
+  tid: number;
+  /** The nice value asked for (null: none asked), what the thread had afterwards, and why not, if it failed. */
+  niceRequested: number | null;
+  /** The nice value the loop thread had. */
+  niceAchieved: number | null;
+  /** Why setting nice failed, if it did. */
+  niceError: string | null;
+  /** The loop thread's scheduling policy (`SCHED_OTHER`, ...). */
+  schedPolicy: string;
+  /** The CPUs asked for (null: none asked), the CPUs allowed afterwards, and why pinning failed, if it did. */
+  affinityRequested: number[] | null;
+  /** The CPUs the loop thread was allowed on. */
+  affinityActual: number[];
+  /** Why pinning failed, if it did. */
+  affinityError: string | null;
+  /** The loop's return code (0 is success) and its meaning. */
+  status: number;
+  /** The return code in words. */
+  statusText: string;
+  /** CLOCK_MONOTONIC ns at the first item moved and after the last (decimal strings). */
+  startNs: string;
+  /** CLOCK_MONOTONIC ns after the last message (decimal string). */
+  endNs: string;
+  /** Items moved and their sum modulo 2^64 (decimal strings). */
+  items: string;
+  /** Sum of the sequence numbers moved, modulo 2^64 (decimal string). */
+  checksum: string;
+  /** For a failed check: the first bad message, the byte offset of the bad word, what was expected and what arrived. */
+  badItem: { index: string; offset: number; expected: string; got: string } | null;
+  /** Ping-pong or file-server client only: every round trip, as exact extremes and sum and a histogram (ns). */
+  latency: { minNs: number; maxNs: number; sumNs: number; histogram: SparseHistogram } | null;
+  /** CPUs the loop started and ended on. */
+  cpuStart: number;
+  /** The CPU the loop ended on. */
+  cpuEnd: number;
+  /** CPU time of the loop thread during the loop: exact total, and getrusage's (tick-grained) split; context switches. */
+  cpuNs: number;
+  /** User CPU time (getrusage, in ticks), ns. */
+  userNs: number;
+  /** System CPU time (getrusage, in ticks), ns. */
+  systemNs: number;
+  /** Voluntary context switches. */
+  voluntarySwitches: number;
+  /** Involuntary context switches. */
+  involuntarySwitches: number;
+}
+
+/**
+ * Runs one side of a trial in this process and returns what it measured.
+ *
+ * @example
+ * ```ts ignore
+ * import { runWorker } from "./worker.ts";
+ * const report = await runWorker(JSON.parse(Deno.args[0]));
+ * console.log(report.status === 0 ? "ok" : report.statusText);
+ * ```
+ */
+export async function runWorker(spec: WorkerSpec): Promise<SideReport> {
+  const transport = transportNamed(spec.transport);
+  if (transport === undefined) throw new Error(`unknown transport ${spec.transport}`);
+  using shim = Shim.open(spec.library);
+  const segment = Segment.attach(shim, spec.segmentName, spec.segmentBytes);
+  try {
+    // Nice is per thread on Linux: this is the thread that will run the loop.
+    let niceError: string | null = null;
+    if (spec.nice !== null) {
+      const result = shim.symbols.rp_nice_set(spec.nice);
+      if (result < 0) niceError = shim.errorText(-result);
+    }
+    const niceRead = shim.symbols.rp_nice_get();
+    let affinityError: string | null = null;
+    if (spec.cpu !== null) {
+      const result = shim.symbols.rp_affinity_set(spec.cpu);
+      if (result < 0) affinityError = shim.errorText(-result);
+    }
+    const affinityActual = shim.allowedCpus();
+    const schedPolicy = shim.schedPolicy();
+    const out = new BigUint64Array(ResultField.FIELDS);
+    const hist = new BigUint64Array(HISTOGRAM_BUCKETS);
+    const context = {
+      shim,
+      segment,
+      role: spec.role,
+      endpoint: spec.endpoint,
+      mode: spec.mode,
+      sizeBytes: spec.sizeBytes,
+      iterations: spec.iterations,
+      out,
+      hist,
+      publishEvery: spec.publishEvery,
+    };
+    let status: number;
+    if (spec.engine === "deno") {
+      if (transport.runSideDeno === undefined) {
+        throw new Error(`${transport.name} has no TypeScript loop`);
+      }
+      status = await transport.runSideDeno(context);
+    } else {
+      status = transport.runSide(context);
+    }
+    const client = spec.mode !== "stream" && spec.role === "producer" && status === Status.OK;
+    const field = (slot: number) => out[slot].toString();
+    return {
+      role: spec.role,
+      pid: Deno.pid,
+      tid: shim.symbols.rp_thread_id(),
+      niceRequested: spec.nice,
+      niceAchieved: niceRead === -2147483648 ? null : niceRead,
+      niceError,
+      schedPolicy,
+      affinityRequested: spec.cpu === null ? null : [spec.cpu],
+      affinityActual,
+      affinityError,
+      status,
+      statusText: shim.statusText(status),
+      startNs: field(ResultField.T_START),
+      endNs: field(ResultField.T_END),
+      items: field(ResultField.ITEMS),
+      checksum: field(ResultField.CHECKSUM),
+      badItem: status === Status.BAD_DATA
+        ? {
+          index: field(ResultField.BAD_INDEX),
+          offset: Number(out[ResultField.BAD_OFFSET]),
+          expected: field(ResultField.BAD_EXPECTED),
+          got: field(ResultField.BAD_GOT),
+        }
+        : null,
+      latency: client
+        ? {
+          minNs: Number(out[ResultField.LAT_MIN]),
+          maxNs: Number(out[ResultField.LAT_MAX]),
+          sumNs: Number(out[ResultField.LAT_SUM]),
+          histogram: toSparse(hist),
+        }
+        : null,
+      cpuStart: Number(out[ResultField.CPU_START]),
+      cpuEnd: Number(out[ResultField.CPU_END]),
+      cpuNs: Number(out[ResultField.CPU_NS]),
+      userNs: Number(out[ResultField.UTIME_NS]),
+      systemNs: Number(out[ResultField.STIME_NS]),
+      voluntarySwitches: Number(out[ResultField.NVCSW]),
+      involuntarySwitches: Number(out[ResultField.NIVCSW]),
+    };
+  } finally {
+    segment.unmap();
+  }
+}
+
+if (import.meta.main) {
+  let report: SideReport;
+  try {
+    report = await runWorker(JSON.parse(Deno.args[0] ?? "null") as WorkerSpec);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    Deno.exit(WORKER_SETUP_FAILED);
+  }
+  console.log(JSON.stringify(report));
+  Deno.exit(report.status === Status.OK ? 0 : WORKER_LOOP_FAILED);
+}

@@ -1,0 +1,217 @@
+/**
+ * The latency histogram the C loops record into (see `ffi/ringpipe.h`):
+ * log-linear, HdrHistogram-style, 4,480 fixed buckets. Values below 256 ns
+ * have a bucket each; above, each power of two is split into 128 buckets, so
+ * a bucket is never wider than 1/128 (0.8%) of the values in it.
+ *
+ * Reports keep histograms sparse (`[bucket, count]` pairs); histograms from
+ * several trials merge by adding counts.
+ *
+ * @module
+ */
+
+import { HISTOGRAM_BUCKETS, SUB_BITS } from "../../ffi/symbols.ts";
+
+// The layout is the C shim's (`ffi/ringpipe.h`): its constants live with the FFI table.
+const FIRST = 1 << SUB_BITS; // 256
+const HALF = 1 << (SUB_BITS - 1); // 128
+const MAGNITUDES = 33;
+
+export { HISTOGRAM_BUCKETS, SUB_BITS };
+
+/** How percentiles are read from the histogram, for the report. */
+export const HISTOGRAM_METHOD =
+  "log-linear histogram (1 ns buckets below 256 ns, then 128 per power of two: at most 0.8% wide); " +
+  "a percentile is the midpoint of the bucket holding the nearest-rank value, clamped to the exact min and max";
+
+/** A histogram as the report keeps it: `[bucket, count]` pairs, buckets ascending, counts above 0. */
+export type SparseHistogram = [bucket: number, count: number][];
+
+/**
+ * The bucket a value (ns) falls in; the same function as the C `rp_hist_bucket`.
+ *
+ * @example
+ * ```ts
+ * import { bucketIndex } from "./histogram.ts";
+ * console.log(bucketIndex(100), bucketIndex(256), bucketIndex(512)); // 100 256 384
+ * ```
+ */
+export function bucketIndex(value: number): number {
+  if (value < FIRST) return Math.max(0, Math.floor(value));
+  const shift = Math.floor(Math.log2(value)) - (SUB_BITS - 1);
+  // Math.log2 can round up just below a power of two; correct it exactly.
+  const exactShift = value < 2 ** (shift + SUB_BITS - 1) ? shift - 1 : shift;
+  if (exactShift > MAGNITUDES) return HISTOGRAM_BUCKETS - 1;
+  return FIRST + (exactShift - 1) * HALF + Math.floor(value / 2 ** exactShift) - HALF;
+}
+
+/**
+ * The values `[low, high)` a bucket holds.
+ *
+ * @example
+ * ```ts
+ * import { bucketBounds } from "./histogram.ts";
+ * console.log(bucketBounds(384)); // { low: 512, high: 516 }
+ * ```
+ */
+export function bucketBounds(index: number): { low: number; high: number } {
+  if (index < FIRST) return { low: index, high: index + 1 };
+  const shift = Math.floor((index - FIRST) / HALF) + 1;
+  const sub = ((index - FIRST) % HALF) + HALF;
+  return { low: sub * 2 ** shift, high: (sub + 1) * 2 ** shift };
+}
+
+/**
+ * Turns the dense counts the shim fills into a sparse histogram.
+ *
+ * @example
+ * ```ts
+ * import { toSparse } from "./histogram.ts";
+ * const counts = new BigUint64Array(8);
+ * counts[3] = 2n;
+ * console.log(toSparse(counts)); // [[3, 2]]
+ * ```
+ */
+export function toSparse(counts: ArrayLike<bigint | number>): SparseHistogram {
+  const sparse: SparseHistogram = [];
+  for (let i = 0; i < counts.length; i++) {
+    const count = Number(counts[i]);
+    if (count > 0) sparse.push([i, count]);
+  }
+  return sparse;
+}
+
+/**
+ * Records plain values (ns) into a sparse histogram, as the C loop would.
+ *
+ * @example
+ * ```ts
+ * import { histogramOf } from "./histogram.ts";
+ * console.log(histogramOf([5, 5, 300])); // [[5, 2], [278, 1]]
+ * ```
+ */
+export function histogramOf(values: readonly number[]): SparseHistogram {
+  const counts = new Map<number, number>();
+  for (const v of values) {
+    const index = bucketIndex(v);
+    counts.set(index, (counts.get(index) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => a[0] - b[0]);
+}
+
+/**
+ * Adds histograms together.
+ *
+ * @example
+ * ```ts
+ * import { mergeHistograms } from "./histogram.ts";
+ * console.log(mergeHistograms([[1, 2]], [[1, 1], [4, 1]])); // [[1, 3], [4, 1]]
+ * ```
+ */
+export function mergeHistograms(...histograms: SparseHistogram[]): SparseHistogram {
+  const counts = new Map<number, number>();
+  for (const histogram of histograms) {
+    for (const [index, count] of histogram) counts.set(index, (counts.get(index) ?? 0) + count);
+  }
+  return [...counts].sort((a, b) => a[0] - b[0]);
+}
+
+/** Percentiles and exact figures of a latency distribution, in ns. */
+export interface LatencySummary {
+  /** How many values. */
+  count: number;
+  /** The smallest. */
+  min: number;
+  /** The largest. */
+  max: number;
+  /** The arithmetic mean. */
+  mean: number;
+  /** Median. */
+  p50: number;
+  /** 90th percentile. */
+  p90: number;
+  /** 99th percentile. */
+  p99: number;
+  /** 99.9th percentile. */
+  p999: number;
+  /** 99.99th percentile. */
+  p9999: number;
+}
+
+/**
+ * The value at percentile `p` (0 to 100): the midpoint of the bucket that holds
+ * the value of nearest rank `ceil(p/100 * count)`, clamped to `[min, max]` when given.
+ *
+ * @example
+ * ```ts
+ * import { histogramOf, histogramPercentile } from "./histogram.ts";
+ * console.log(histogramPercentile(histogramOf([10, 20, 30, 40]), 50)); // 20.5
+ * ```
+ */
+export function histogramPercentile(
+  histogram: SparseHistogram,
+  p: number,
+  exact: { min: number; max: number } | null = null,
+): number {
+  const total = histogram.reduce((n, [, count]) => n + count, 0);
+  if (total === 0) throw new RangeError("percentile of an empty histogram");
+  // The epsilon keeps 99.9% of 10,000 at rank 9,990 despite binary fractions.
+  const rank = Math.max(1, Math.ceil((p / 100) * total - 1e-9));
+  let seen = 0;
+  for (const [index, count] of histogram) {
+    seen += count;
+    if (seen >= rank) {
+      const { low, high } = bucketBounds(index);
+      const mid = (low + high - 1) / 2;
+      return exact === null ? mid : Math.min(exact.max, Math.max(exact.min, mid));
+    }
+  }
+  return bucketBounds(histogram[histogram.length - 1][0]).low;
+}
+
+/**
+ * Summarises a histogram with the exact minimum, maximum and sum the loop kept.
+ *
+ * @example
+ * ```ts
+ * import { histogramOf, latencySummary } from "./histogram.ts";
+ * const values = [100, 110, 120, 5000];
+ * const s = latencySummary(histogramOf(values), { min: 100, max: 5000, sum: 5330 });
+ * console.log(s.p50, s.max, s.mean); // 110.5 5000 1332.5
+ * ```
+ */
+export function latencySummary(
+  histogram: SparseHistogram,
+  exact: { min: number; max: number; sum: number },
+): LatencySummary {
+  const count = histogram.reduce((n, [, c]) => n + c, 0);
+  const at = (p: number) => histogramPercentile(histogram, p, exact);
+  return {
+    count,
+    min: exact.min,
+    max: exact.max,
+    mean: count === 0 ? 0 : exact.sum / count,
+    p50: at(50),
+    p90: at(90),
+    p99: at(99),
+    p999: at(99.9),
+    p9999: at(99.99),
+  };
+}
+
+/**
+ * One-way latency as half a round trip: every figure halved but the count.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { halfRoundTrip } from "./histogram.ts";
+ * const rt = { count: 4, min: 100, max: 400, mean: 250, p50: 200, p90: 300, p99: 400, p999: 400, p9999: 400 };
+ * assert.deepEqual(halfRoundTrip(rt), { count: 4, min: 50, max: 200, mean: 125, p50: 100, p90: 150, p99: 200, p999: 200, p9999: 200 });
+ * ```
+ */
+export function halfRoundTrip(roundTrip: LatencySummary): LatencySummary {
+  return Object.fromEntries(
+    Object.entries(roundTrip).map(([k, v]) => [k, k === "count" ? v : v / 2]),
+  ) as unknown as LatencySummary;
+}

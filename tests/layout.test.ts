@@ -1,0 +1,122 @@
+/**
+ * The layout's promise, checked on the real import graph (`deno info --json`):
+ * no module imports itself through others, and every import points down the
+ * flow, from a folder to the same folder or one listed before it.
+ */
+import assert from "node:assert/strict";
+
+/** The folders in the order the data flows; a module may import only its own folder or earlier ones. */
+export const LAYERS = [
+  "src/base",
+  "ffi",
+  "src/stats",
+  "src/memory",
+  "src/channel",
+  "src/context",
+  "src/transports",
+  "src/plan",
+  "src/run",
+  "src/report",
+  "src/render",
+  "src/archive",
+  "mod.ts",
+  "tasks",
+] as const;
+
+const ROOT = new URL("../", import.meta.url);
+const relative = (specifier: string) =>
+  decodeURIComponent(new URL(specifier).pathname)
+    .slice(ROOT.pathname.length);
+
+function layerOf(path: string): number {
+  const index = LAYERS.findIndex((layer) => path === layer || path.startsWith(`${layer}/`));
+  assert.ok(index >= 0, `${path} is in no layer: add its folder to LAYERS`);
+  return index;
+}
+
+/** Every local module reachable from the entry points, with the local modules it imports. */
+async function importGraph(): Promise<Map<string, string[]>> {
+  const entries = [
+    "mod.ts",
+    ...[...Deno.readDirSync(new URL("tasks/", ROOT))].map((e) => `tasks/${e.name}`),
+  ];
+  const graph = new Map<string, string[]>();
+  for (const entry of entries) {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["info", "--json", entry],
+      cwd: ROOT.pathname,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.ok(output.success, new TextDecoder().decode(output.stderr));
+    const info = JSON.parse(new TextDecoder().decode(output.stdout)) as {
+      modules: {
+        specifier: string;
+        dependencies?: { code?: { specifier: string }; type?: { specifier: string } }[];
+      }[];
+    };
+    for (const module of info.modules) {
+      if (!module.specifier.startsWith(ROOT.href) || !module.specifier.endsWith(".ts")) continue;
+      const targets = (module.dependencies ?? []).flatMap((
+        d,
+      ) => [d.code?.specifier, d.type?.specifier])
+        .filter((s): s is string => s !== undefined && s.startsWith(ROOT.href) && s.endsWith(".ts"))
+        .map(relative);
+      graph.set(relative(module.specifier), [...new Set(targets)]);
+    }
+  }
+  return graph;
+}
+
+/** The cycles of a graph (Tarjan's strongly connected components of more than one module, or a self-import). */
+export function cycles(graph: Map<string, string[]>): string[][] {
+  let counter = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  const visit = (v: string) => {
+    index.set(v, counter);
+    low.set(v, counter++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const component: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        component.push(w);
+      } while (w !== v);
+      if (component.length > 1 || (graph.get(v) ?? []).includes(v)) found.push(component.sort());
+    }
+  };
+  for (const v of graph.keys()) if (!index.has(v)) visit(v);
+  return found;
+}
+
+Deno.test("the cycle finder finds cycles, and only cycles", () => {
+  const graph = new Map([["a", ["b"]], ["b", ["c"]], ["c", ["a"]], ["d", ["a"]], ["e", ["e"]]]);
+  assert.deepEqual(cycles(graph), [["a", "b", "c"], ["e"]]);
+  assert.deepEqual(cycles(new Map([["a", ["b"]], ["b", []]])), []);
+});
+
+Deno.test("no import cycles, and every import points down the flow", async () => {
+  const graph = await importGraph();
+  assert.ok(graph.size > 40, `${graph.size} modules`);
+  assert.deepEqual(cycles(graph), [], "import cycles");
+  const upward: string[] = [];
+  for (const [from, targets] of graph) {
+    for (const to of targets) {
+      if (layerOf(to) > layerOf(from)) upward.push(`${from} -> ${to}`);
+    }
+  }
+  assert.deepEqual(upward, [], "imports that point up the flow");
+});

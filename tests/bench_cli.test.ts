@@ -251,3 +251,62 @@ Deno.test("--help shows the options and exits 0", async () => {
   assert.equal(run.code, 0);
   assert.match(run.stdout, /^Usage: deno task bench/);
 });
+
+Deno.test("--placement both measures every series on two CPUs and on one, where a spinning ring yields", async () => {
+  const out = await Deno.makeTempDir();
+  try {
+    const run = await bench([
+      "--placement",
+      "both",
+      "--mode",
+      "stream",
+      "--sizes",
+      "8",
+      "--iterations",
+      "2000",
+      "--runs",
+      "2",
+      "--out",
+      out,
+      "--machine",
+      "m",
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const json = [...Deno.readDirSync(`${out}/m`)].map((e) => e.name)
+      .find((n) => n.endsWith(".json") && n !== "machine.json")!;
+    const report = await loadReport(`${out}/m/${json}`);
+    assert.deepEqual(
+      report.results.map((r) => `${r.transport} ${r.placement} ${r.waitPolicy}`),
+      ["shm cross spin", "pipe cross spin", "shm same yield", "pipe same spin"],
+    );
+    const same = report.results.filter((r) => r.placement === "same");
+    assert.ok(
+      same.every((r) => r.samples.every((s) => s.producer.cpuStart === s.consumer.cpuStart)),
+    );
+    // Both placements have their own ratio; the headline stays the one on two CPUs.
+    assert.deepEqual(report.comparisons.map((c) => c.placement), ["cross", "same"]);
+    assert.match(run.stdout, /^The ring was [\d.,]+x faster/m);
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
+
+Deno.test("--engine deno alone: TypeScript loops only, and no headline taken from them", async () => {
+  const run = await bench([
+    "--engine",
+    "deno",
+    "--mode",
+    "stream",
+    "--sizes",
+    "8",
+    "--iterations",
+    "20000",
+    "--runs",
+    "2",
+    "--no-save",
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.doesNotMatch(run.stdout, /SHMEM Time|KERNEL Time|The ring was/);
+  assert.match(run.stdout, /^ 8 B {2}shm \(deno\)\s+2\s/m);
+  assert.match(run.stdout, /^ 8 B {2}pipe \(deno\)\s+2\s/m);
+});

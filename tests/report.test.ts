@@ -3,6 +3,9 @@ import { colorsFor } from "../src/base/format.ts";
 import { renderMarkdown } from "../src/render/markdown.ts";
 import { SCHEMA_VERSION } from "../src/report/report.ts";
 import { renderSummary } from "../src/render/terminal.ts";
+import { compareWithRing } from "../src/report/report.ts";
+import { headline } from "../src/report/headline.ts";
+import { renderIndex } from "../src/archive/catalog.ts";
 import { fakeEnvironment, fakeReport, STEADY } from "./fixtures.ts";
 
 Deno.test("the report has every documented field", () => {
@@ -212,4 +215,26 @@ Deno.test("ping-pong entries carry merged latency percentiles, one way labelled 
   const markdown = renderMarkdown(report);
   assert.match(markdown, /^## Ping-pong: request and reply$/m);
   assert.match(markdown, /one way p50 \(RTT\/2\)/);
+});
+
+Deno.test("the headline is the native loops' only: a deno-engine run has none, anywhere", () => {
+  const deno = fakeReport({ pingpong: true });
+  deno.results = deno.results.map((r) => ({ ...r, engine: "deno" as const }));
+  deno.comparisons = compareWithRing(deno.results);
+  assert.ok(deno.comparisons.some((c) => c.name === "pipe/shm" && c.engine === "deno"));
+  assert.deepEqual(headline(deno), { ring: undefined, pipe: undefined, ratio: undefined });
+  const summary = renderSummary(deno, colorsFor({ isTerminal: () => false }));
+  assert.doesNotMatch(summary, /The ring was/);
+  assert.doesNotMatch(summary, /SHMEM Time/);
+  assert.doesNotMatch(renderMarkdown(deno), /The ring was|original experiment's lines/);
+  const { markdown } = renderIndex([{ path: "results/m/r.json", report: deno }], "results");
+  assert.match(markdown, /^\| \[2026-11-27 15:46\]\(m\/r\.md\) \|.* \| — \| — \| — \|$/m);
+  // With both engines, the native figures are the headline.
+  const both = fakeReport();
+  both.results.push(...deno.results.filter((r) => r.mode === "stream"));
+  both.comparisons = compareWithRing(both.results);
+  const { ring, ratio } = headline(both);
+  assert.equal(ring?.engine, "native");
+  assert.equal(ratio?.engine, undefined, "a native comparison");
+  assert.match(renderSummary(both, colorsFor({ isTerminal: () => false })), /The ring was 126\.6x/);
 });

@@ -56,7 +56,14 @@ for (const name of ["shm", "pipe"]) {
       } else {
         assert.equal(result.producer.affinityRequested, null);
       }
-      assert.ok(result.consumer.userNs + result.consumer.systemNs >= 0);
+      // The loop thread's CPU clock ran, and no faster than a wall clock could let it.
+      for (const side of [result.producer, result.consumer]) {
+        assert.ok(side.cpuNs > 0, `${side.role} used no CPU?`);
+        assert.ok(
+          side.cpuNs < 10 * result.elapsedNs + 50e6,
+          `${side.role}: ${side.cpuNs} ns of CPU`,
+        );
+      }
     });
   });
 }

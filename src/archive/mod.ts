@@ -75,3 +75,4 @@ export type { Role } from "../transports/types.ts";
 export type { CpuRelation } from "../context/topology.ts";
 export type { CompilerInfo } from "../../ffi/build.ts";
 export { UsageError } from "../base/errors.ts";
+export type { Parameters } from "../plan/options.ts";

@@ -105,20 +105,264 @@ const LIMITS = {
   ringSlots: [2, 1 << 26],
 } as const;
 
+/** One option of `deno task bench`: its flag, its help, how its text becomes a field. */
+interface BenchOption {
+  /** The flag without its dashes. */
+  name: string;
+  /** The value's placeholder in the help (`N`, `L`); absent for a switch. */
+  value?: string;
+  /** The help lines that follow the flag (the first on the flag's line when it fits). */
+  help: string[];
+  /** Sets the field(s) this option controls from its text (`true` for a switch). */
+  set: (options: BenchOptions, text: string) => void;
+}
+
+const transportHelp = () => {
+  const width = Math.max(...Object.values(TRANSPORTS).map((t) => t.name.length));
+  return Object.values(TRANSPORTS).map((t) => `  ${t.name.padEnd(width)}  ${t.description}`);
+};
+
 /**
- * The `--help` text.
+ * The options of `deno task bench`, in help order: the one table the parser, the help text and
+ * the defaults come from (the defaults are in {@link DEFAULTS}, {@link QUICK} and
+ * {@link FILESERVER}, which the help quotes).
+ */
+const OPTIONS: BenchOption[] = [
+  {
+    name: "mode",
+    value: "M",
+    help: ["stream, pingpong or all (default all)"],
+    set: (o, t) => (o.modes = modeList(t)),
+  },
+  {
+    name: "sizes",
+    value: "L",
+    help: [
+      "message sizes, bytes or with K/M, multiples of 8 (default",
+      "8,64,512,4K,64K,1M; --quick: 8)",
+    ],
+    set: (o, t) => (o.sizes = sizeList(t)),
+  },
+  {
+    name: "placement",
+    value: "P",
+    help: [
+      "cross: the two processes on two CPUs (default); same: both",
+      "on one CPU (spinning transports yield instead of spinning);",
+      "both: each series in both placements",
+    ],
+    set: (o, t) => (o.placement = placementRequest(t)),
+  },
+  {
+    name: "transports",
+    value: "L",
+    help: [`comma-separated list, or all (default ${DEFAULTS.transports.join(",")}):`],
+    set: (o, t) => {
+      o.transports = transportList(t);
+      o.allTransports = t.trim() === "all";
+    },
+  },
+  {
+    name: "iterations",
+    value: "N",
+    help: [
+      "messages (or round trips) per trial (default: calibrated",
+      "so a trial lasts about --trial-seconds)",
+    ],
+    set: (o, t) => (o.iterations = wholeNumber("--iterations", t, ...LIMITS.iterations)),
+  },
+  {
+    name: "trial-seconds",
+    value: "S",
+    help: [
+      `target length of a calibrated trial (default ${DEFAULTS.trialSeconds}; --quick: ${QUICK.trialSeconds})`,
+    ],
+    set: (o, t) => (o.trialSeconds = seconds("--trial-seconds", t, 0.001, 600)),
+  },
+  {
+    name: "min-trials",
+    value: "N",
+    help: [
+      `at least N timed trials per series (default ${DEFAULTS.minTrials}; --quick: ${QUICK.minTrials})`,
+    ],
+    set: (o, t) => (o.minTrials = wholeNumber("--min-trials", t, ...LIMITS.runs)),
+  },
+  {
+    name: "target-ci",
+    value: "P",
+    help: [
+      "stop when every median's CI half-width is within P, written",
+      `2% or 0.02 (default ${DEFAULTS.targetCi * 100}%)`,
+    ],
+    set: (o, t) => (o.targetCi = fraction("--target-ci", t)),
+  },
+  {
+    name: "budget",
+    value: "S",
+    help: [
+      "start no trial round that would end after S seconds",
+      `(default ${DEFAULTS.budgetSeconds}; --quick: ${QUICK.budgetSeconds})`,
+    ],
+    set: (o, t) => (o.budgetSeconds = seconds("--budget", t, ...LIMITS.budgetSeconds)),
+  },
+  {
+    name: "runs",
+    value: "R",
+    help: [
+      "exactly R timed trials per series instead (no adaptive",
+      "stopping; not with --min-trials, --target-ci or --budget)",
+    ],
+    set: (o, t) => (o.runs = wholeNumber("--runs", t, ...LIMITS.runs)),
+  },
+  {
+    name: "pin",
+    value: "P",
+    help: [
+      "auto: the two loops on two distinct CPUs, not SMT siblings",
+      "when avoidable (default); none: leave it to the scheduler;",
+      "A,B: producer on CPU A, consumer on CPU B (same: both on A)",
+    ],
+    set: (o, t) => (o.pin = pinRequest(t)),
+  },
+  {
+    name: "wait",
+    value: "W",
+    help: [
+      "how idle sides of ring transports wait: spin, yield or futex",
+      "(default: each transport's own; shm spins, ring-futex sleeps)",
+    ],
+    set: (o, t) => (o.wait = waitRequest(t)),
+  },
+  {
+    name: "pace",
+    value: "D",
+    help: [
+      "ping-pong: start a round trip every D (e.g. 50us, 1ms), so",
+      "the server is idle between requests (default: back to back)",
+    ],
+    set: (o, t) => (o.paceNs = duration("--pace", t)),
+  },
+  {
+    name: "scenario",
+    value: "fileserver",
+    help: [
+      "instead of the matrix: a server process answers read requests",
+      "{offset, length} from a file in its memory, against pread()",
+      "and a null system call (sizes 64,4K,64K; shm,ring-futex,pipe)",
+    ],
+    set: (o, t) => (o.scenario = scenarioName(t)),
+  },
+  {
+    name: "depth",
+    value: "L",
+    help: ["file server: requests in flight, 1..64 (default 1,8)"],
+    set: (o, t) => (o.depths = depthList(t)),
+  },
+  {
+    name: "engine",
+    value: "E",
+    help: [
+      "which code runs the loops: native (C, default), deno",
+      "(TypeScript: 8-byte streams over shm and pipe), or both",
+    ],
+    set: (o, t) => (o.engines = engineList(t)),
+  },
+  {
+    name: "publish-every",
+    value: "L",
+    help: [
+      "deno engine: the ring's sender publishes every N items, for",
+      "each N of the list (e.g. 1,64: one series each; default 1)",
+    ],
+    set: (o, t) => (o.publishEvery = cadenceList(t)),
+  },
+  {
+    name: "timeout",
+    value: "S",
+    help: [
+      "kill both workers of a trial that takes longer than S seconds",
+      "(default: 30 s plus 20 times the trial's expected length)",
+    ],
+    set: (o, t) => (o.timeoutSeconds = seconds("--timeout", t, 0.1, 86_400)),
+  },
+  {
+    name: "nice",
+    value: "N",
+    help: [
+      `nice value for both loop threads, -20..19 (default ${DEFAULTS.nice});`,
+      "below 0 needs root: run under sudo, or accept a warning",
+    ],
+    set: (o, t) => (o.nice = wholeNumber("--nice", t, -20, 19)),
+  },
+  {
+    name: "ring-slots",
+    value: "N",
+    help: [
+      `ring capacity in messages, a power of two (default ${DEFAULTS.ringSlots};`,
+      "fewer for large messages, to keep a ring within 256 KiB)",
+    ],
+    set: (o, t) => (o.ringSlots = powerOfTwo("--ring-slots", t, ...LIMITS.ringSlots)),
+  },
+  {
+    name: "out",
+    value: "DIR",
+    help: [`where reports go (default ${DEFAULTS.out}/)`],
+    set: (o, t) => {
+      if (t.trim() === "") throw new UsageError("--out needs a directory");
+      o.out = userPath(t);
+    },
+  },
+  {
+    name: "no-save",
+    help: ["print only; write no report"],
+    set: (o) => (o.save = false),
+  },
+  {
+    name: "machine",
+    value: "NAME",
+    help: [
+      "file reports under --out/NAME instead of the id derived from",
+      "this machine's fingerprint (also RINGPIPE_MACHINE)",
+    ],
+    set: (o, t) => (o.machine = checkMachineName(t, "--machine")),
+  },
+  {
+    name: "keep-warmup",
+    help: ["keep the calibration and warm-up trials in the report"],
+    set: (o) => (o.keepWarmup = true),
+  },
+  { name: "quick", help: ["a smoke run of a few seconds"], set: (o) => (o.quick = true) },
+  { name: "help", help: ["this text"], set: (o) => (o.help = true) },
+];
+
+/** The help column the option's text starts in. */
+const HELP_COLUMN = 20;
+
+/** One option's lines of help: flag and value, then its text, aligned. */
+function optionHelp(option: BenchOption): string[] {
+  const flag = `  ${option.name === "help" ? "-h, " : ""}--${option.name}${
+    option.name === "nice" ? "=N" : option.value === undefined ? "" : ` ${option.value}`
+  }`;
+  const indent = " ".repeat(HELP_COLUMN);
+  const [first, ...rest] = option.help;
+  const lines = flag.length < HELP_COLUMN
+    ? [`${flag.padEnd(HELP_COLUMN)}${first}`, ...rest.map((l) => indent + l)]
+    : [flag, ...option.help.map((l) => indent + l)];
+  return option.name === "transports" ? [...lines, ...transportHelp().map((l) => `  ${l}`)] : lines;
+}
+
+/**
+ * The `--help` text, written from the option table.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { helpText } from "./options.ts";
- * console.log(helpText().split("\n")[0]);
+ * assert.match(helpText(), /^Usage: deno task bench \[options\]/);
+ * assert.match(helpText(), /^ {2}--keep-warmup {5}keep the calibration/m);
  * ```
  */
 export function helpText(): string {
-  const width = Math.max(...Object.values(TRANSPORTS).map((t) => t.name.length));
-  const transports = Object.values(TRANSPORTS)
-    .map((t) => `    ${t.name.padEnd(width)}  ${t.description}`)
-    .join("\n");
   return `Usage: deno task bench [options]
 
 Passes messages from one process to another through each transport, one way
@@ -132,55 +376,42 @@ CI is within --target-ci or the --budget is spent, but never fewer than
 --min-trials.
 
 Options:
-  --mode M          stream, pingpong or all (default all)
-  --sizes L         message sizes, bytes or with K/M, multiples of 8 (default
-                    8,64,512,4K,64K,1M; --quick: 8)
-  --placement P     cross: the two processes on two CPUs (default); same: both
-                    on one CPU (spinning transports yield instead of spinning);
-                    both: each series in both placements
-  --transports L    comma-separated list, or all (default ${DEFAULTS.transports.join(",")}):
-${transports}
-  --iterations N    messages (or round trips) per trial (default: calibrated
-                    so a trial lasts about --trial-seconds)
-  --trial-seconds S target length of a calibrated trial (default ${DEFAULTS.trialSeconds}; --quick: ${QUICK.trialSeconds})
-  --min-trials N    at least N timed trials per series (default ${DEFAULTS.minTrials}; --quick: ${QUICK.minTrials})
-  --target-ci P     stop when every median's CI half-width is within P, written
-                    2% or 0.02 (default ${DEFAULTS.targetCi * 100}%)
-  --budget S        start no trial round that would end after S seconds
-                    (default ${DEFAULTS.budgetSeconds}; --quick: ${QUICK.budgetSeconds})
-  --runs R          exactly R timed trials per series instead (no adaptive
-                    stopping; not with --min-trials, --target-ci or --budget)
-  --pin P           auto: the two loops on two distinct CPUs, not SMT siblings
-                    when avoidable (default); none: leave it to the scheduler;
-                    A,B: producer on CPU A, consumer on CPU B (same: both on A)
-  --wait W          how idle sides of ring transports wait: spin, yield or futex
-                    (default: each transport's own; shm spins, ring-futex sleeps)
-  --pace D          ping-pong: start a round trip every D (e.g. 50us, 1ms), so
-                    the server is idle between requests (default: back to back)
-  --scenario fileserver
-                    instead of the matrix: a server process answers read requests
-                    {offset, length} from a file in its memory, against pread()
-                    and a null system call (sizes 64,4K,64K; shm,ring-futex,pipe)
-  --depth L         file server: requests in flight, 1..64 (default 1,8)
-  --engine E        which code runs the loops: native (C, default), deno
-                    (TypeScript: 8-byte streams over shm and pipe), or both
-  --publish-every L deno engine: the ring's sender publishes every N items, for
-                    each N of the list (e.g. 1,64: one series each; default 1)
-  --timeout S       kill both workers of a trial that takes longer than S seconds
-                    (default: 30 s plus 20 times the trial's expected length)
-  --nice=N          nice value for both loop threads, -20..19 (default ${DEFAULTS.nice});
-                    below 0 needs root: run under sudo, or accept a warning
-  --ring-slots N    ring capacity in messages, a power of two (default ${DEFAULTS.ringSlots};
-                    fewer for large messages, to keep a ring within 256 KiB)
-  --out DIR         where reports go (default ${DEFAULTS.out}/)
-  --no-save         print only; write no report
-  --machine NAME    file reports under --out/NAME instead of the id derived from
-                    this machine's fingerprint (also RINGPIPE_MACHINE)
-  --keep-warmup     keep the calibration and warm-up trials in the report
-  --quick           a smoke run of a few seconds
-  -h, --help        this text
+${OPTIONS.flatMap(optionHelp).join("\n")}
 
 Environment: CC (default cc) and CFLAGS (default -O3) choose how the C shim is built.`;
+}
+
+/** The options of a run nobody changed: a full run, or with `quick`, the smoke preset. */
+function defaults(quick: boolean): BenchOptions {
+  return {
+    modes: [...DEFAULTS.modes],
+    sizes: [...(quick ? QUICK.sizes : DEFAULTS.sizes)],
+    placement: DEFAULTS.placement,
+    iterations: null,
+    runs: null,
+    minTrials: quick ? QUICK.minTrials : DEFAULTS.minTrials,
+    targetCi: DEFAULTS.targetCi,
+    budgetSeconds: quick ? QUICK.budgetSeconds : DEFAULTS.budgetSeconds,
+    trialSeconds: quick ? QUICK.trialSeconds : DEFAULTS.trialSeconds,
+    pin: "auto",
+    wait: null,
+    paceNs: 0,
+    scenario: "matrix",
+    depths: [...FILESERVER.depths],
+    engines: ["native"],
+    publishEvery: [1],
+    timeoutSeconds: null,
+    transports: [...DEFAULTS.transports],
+    allTransports: false,
+    nice: DEFAULTS.nice,
+    ringSlots: DEFAULTS.ringSlots,
+    out: DEFAULTS.out,
+    save: true,
+    machine: null,
+    keepWarmup: false,
+    quick,
+    help: false,
+  };
 }
 
 /**
@@ -188,106 +419,51 @@ Environment: CC (default cc) and CFLAGS (default -O3) choose how the C shim is b
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseBenchOptions } from "./options.ts";
  * const options = parseBenchOptions(["--quick", "--nice=-5", "--transports", "pipe"]);
- * console.log(options.runs, options.nice, options.transports); // 3 -5 ["pipe"]
+ * assert.deepEqual([options.minTrials, options.nice, options.transports], [3, -5, ["pipe"]]);
  * ```
+ * @throws {UsageError} for an unknown option, a value out of range or options that do not go together.
  */
 export function parseBenchOptions(args: string[]): BenchOptions {
-  const parsed = parseCommandLine({
+  const { values } = parseCommandLine({
     args,
     allowPositionals: false,
-    options: {
-      mode: { type: "string" },
-      sizes: { type: "string" },
-      placement: { type: "string" },
-      iterations: { type: "string" },
-      runs: { type: "string" },
-      "min-trials": { type: "string" },
-      "target-ci": { type: "string" },
-      budget: { type: "string" },
-      "trial-seconds": { type: "string" },
-      pin: { type: "string" },
-      timeout: { type: "string" },
-      wait: { type: "string" },
-      pace: { type: "string" },
-      scenario: { type: "string" },
-      engine: { type: "string" },
-      "publish-every": { type: "string" },
-      depth: { type: "string" },
-      transports: { type: "string" },
-      nice: { type: "string" },
-      "ring-slots": { type: "string" },
-      out: { type: "string" },
-      "no-save": { type: "boolean" },
-      machine: { type: "string" },
-      "keep-warmup": { type: "boolean" },
-      quick: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
+    options: Object.fromEntries(
+      OPTIONS.map((o) => [
+        o.name,
+        {
+          type: o.value === undefined ? "boolean" as const : "string" as const,
+          ...(o.name === "help" ? { short: "h" } : {}),
+        },
+      ]),
+    ),
   });
-  const v = parsed.values;
-  const quick = v.quick ?? false;
-  const options: BenchOptions = {
-    modes: v.mode === undefined ? [...DEFAULTS.modes] : modeList(v.mode),
-    sizes: v.sizes === undefined ? [...(quick ? QUICK.sizes : DEFAULTS.sizes)] : sizeList(v.sizes),
-    placement: v.placement === undefined ? DEFAULTS.placement : placementRequest(v.placement),
-    iterations: v.iterations === undefined
-      ? null
-      : wholeNumber("--iterations", v.iterations, ...LIMITS.iterations),
-    runs: v.runs === undefined ? null : wholeNumber("--runs", v.runs, ...LIMITS.runs),
-    minTrials: v["min-trials"] === undefined
-      ? (quick ? QUICK.minTrials : DEFAULTS.minTrials)
-      : wholeNumber("--min-trials", v["min-trials"], ...LIMITS.runs),
-    targetCi: v["target-ci"] === undefined
-      ? DEFAULTS.targetCi
-      : fraction("--target-ci", v["target-ci"]),
-    budgetSeconds: v.budget === undefined
-      ? (quick ? QUICK.budgetSeconds : DEFAULTS.budgetSeconds)
-      : seconds("--budget", v.budget, ...LIMITS.budgetSeconds),
-    trialSeconds: v["trial-seconds"] === undefined
-      ? (quick ? QUICK.trialSeconds : DEFAULTS.trialSeconds)
-      : seconds("--trial-seconds", v["trial-seconds"], 0.001, 600),
-    pin: v.pin === undefined ? "auto" : pinRequest(v.pin),
-    timeoutSeconds: v.timeout === undefined ? null : seconds("--timeout", v.timeout, 0.1, 86_400),
-    wait: v.wait === undefined ? null : waitRequest(v.wait),
-    paceNs: v.pace === undefined ? 0 : duration("--pace", v.pace),
-    scenario: v.scenario === undefined ? "matrix" : scenarioName(v.scenario),
-    depths: v.depth === undefined ? [...FILESERVER.depths] : depthList(v.depth),
-    engines: v.engine === undefined ? ["native"] : engineList(v.engine),
-    publishEvery: v["publish-every"] === undefined ? [1] : cadenceList(v["publish-every"]),
-    transports: v.transports === undefined ? [...DEFAULTS.transports] : transportList(v.transports),
-    allTransports: v.transports?.trim() === "all",
-    nice: v.nice === undefined ? DEFAULTS.nice : wholeNumber("--nice", v.nice, -20, 19),
-    ringSlots: v["ring-slots"] === undefined
-      ? DEFAULTS.ringSlots
-      : powerOfTwo("--ring-slots", v["ring-slots"], ...LIMITS.ringSlots),
-    out: v.out === undefined ? DEFAULTS.out : v.out.trim() === "" ? "" : userPath(v.out),
-    save: !(v["no-save"] ?? false),
-    machine: v.machine === undefined ? null : checkMachineName(v.machine, "--machine"),
-    keepWarmup: v["keep-warmup"] ?? false,
-    quick,
-    help: v.help ?? false,
-  };
-  if (options.out.trim() === "") throw new UsageError("--out needs a directory");
+  const given = values as Record<string, string | boolean | undefined>;
+  const options = defaults(given.quick === true);
+  for (const option of OPTIONS) {
+    const text = given[option.name];
+    if (text !== undefined && text !== false) option.set(options, String(text));
+  }
   if (options.scenario === "fileserver") {
-    if (v.mode !== undefined) {
+    if (given.mode !== undefined) {
       throw new UsageError("--scenario fileserver has its own mode; leave --mode out");
     }
     options.modes = ["fileserver"];
-    if (v.sizes === undefined) options.sizes = [...FILESERVER.sizes];
-    if (v.transports === undefined) options.transports = [...FILESERVER.transports];
+    if (given.sizes === undefined) options.sizes = [...FILESERVER.sizes];
+    if (given.transports === undefined) options.transports = [...FILESERVER.transports];
     const tooSmall = options.sizes.find((size) => size < 16);
     if (tooSmall !== undefined) {
       throw new UsageError(
         `--sizes ${tooSmall}: a file-server reply is at least 16 bytes, a request's size`,
       );
     }
-  } else if (v.depth !== undefined) {
+  } else if (given.depth !== undefined) {
     throw new UsageError("--depth goes with --scenario fileserver");
   }
   if (options.runs !== null) {
-    const adaptive = ["min-trials", "target-ci", "budget"].filter((name) => name in v);
+    const adaptive = ["min-trials", "target-ci", "budget"].filter((name) => name in given);
     if (adaptive.length > 0) {
       throw new UsageError(
         `--runs fixes the number of trials; it cannot be combined with --${adaptive[0]}`,
@@ -295,6 +471,81 @@ export function parseBenchOptions(args: string[]): BenchOptions {
     }
   }
   return options;
+}
+
+/** What a report records of the options that ran it (`parameters`), in the README's words. */
+export interface Parameters {
+  /** Transport names, in the order given. */
+  transports: string[];
+  /** Modes, in report order. */
+  modes: Mode[];
+  /** Message sizes, bytes. */
+  sizes: number[];
+  /** `--placement`. */
+  placement: PlacementRequest;
+  /** `null`: calibrated per series to `trialSeconds` (see each result's `iterations`). */
+  iterations: number | null;
+  /** `--trial-seconds`. */
+  trialSeconds: number;
+  /** A fixed trial count, or null for adaptive stopping (the next three). */
+  runs: number | null;
+  /** `--min-trials`. */
+  minTrials: number;
+  /** `--target-ci`, a fraction. */
+  targetCi: number;
+  /** `--budget`, seconds. */
+  budgetSeconds: number;
+  /** `--nice`. */
+  nice: number;
+  /** `--ring-slots` (asked). */
+  ringSlots: number;
+  /** `--quick`. */
+  quick: boolean;
+  /** `--wait` for ring transports, when given (absent: each transport's own). */
+  wait?: WaitPolicy;
+  /** `--pace` in ns, when given. */
+  paceNs?: number;
+  /** `--engine`, when not just native. */
+  engines?: Engine[];
+  /** `--publish-every` of the deno engine (each cadence is a series), when not just 1. */
+  publishEvery?: number[];
+  /** `--depth` of the file-server scenario (absent before schema 6 and outside it). */
+  depths?: number[];
+}
+
+/**
+ * What a report records of the options (its `parameters`): every option that changes what is
+ * measured, the optional ones only when they differ from their default.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseBenchOptions, reportParameters } from "./options.ts";
+ * const p = reportParameters(parseBenchOptions(["--quick", "--pace", "50us"]));
+ * assert.deepEqual([p.quick, p.sizes, p.paceNs, p.wait], [true, [8], 50_000, undefined]);
+ * ```
+ */
+export function reportParameters(options: BenchOptions): Parameters {
+  return {
+    transports: options.transports,
+    modes: options.modes,
+    sizes: options.sizes,
+    placement: options.placement,
+    iterations: options.iterations,
+    trialSeconds: options.trialSeconds,
+    runs: options.runs,
+    minTrials: options.minTrials,
+    targetCi: options.targetCi,
+    budgetSeconds: options.budgetSeconds,
+    nice: options.nice,
+    ringSlots: options.ringSlots,
+    quick: options.quick,
+    ...(options.wait === null ? {} : { wait: options.wait }),
+    ...(options.paceNs === 0 ? {} : { paceNs: options.paceNs }),
+    ...(options.engines.includes("deno") ? { engines: options.engines } : {}),
+    ...(options.publishEvery.join() === "1" ? {} : { publishEvery: options.publishEvery }),
+    ...(options.scenario === "fileserver" ? { depths: options.depths } : {}),
+  };
 }
 
 function wholeNumber(name: string, text: string, min: number, max: number): number {

@@ -170,6 +170,30 @@ export function seriesKey(r: SeriesIdentity): string {
 }
 
 /**
+ * The cell of the tables a series sits in: everything that makes a series but
+ * its transport, how it waits and its publication cadence. Transports are
+ * compared with the ring within one cell (a paced run paces every series alike).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { cellKey } from "./series.ts";
+ * const pipe = { transport: "pipe", mode: "fileserver", sizeBytes: 64, placement: "cross", queueDepth: 8 };
+ * assert.equal(cellKey(pipe), cellKey({ ...pipe, transport: "shm", waitPolicy: "spin" }));
+ * assert.notEqual(cellKey(pipe), cellKey({ ...pipe, queueDepth: 1 }));
+ * assert.notEqual(cellKey(pipe), cellKey({ ...pipe, engine: "deno" }));
+ * ```
+ */
+export function cellKey(
+  r:
+    & Pick<SeriesIdentity, "engine" | "mode" | "sizeBytes" | "placement" | "queueDepth">
+    & Partial<SeriesIdentity>,
+): string {
+  const depth = r.mode === "fileserver" ? ` depth ${r.queueDepth ?? 1}` : "";
+  return `${r.engine ?? "native"} ${r.mode} ${formatSize(r.sizeBytes)} ${r.placement}${depth}`;
+}
+
+/**
  * A short, stable name for a series: `shm stream 8 B cross`.
  *
  * @example

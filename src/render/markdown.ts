@@ -17,6 +17,7 @@ import {
   formatTime,
 } from "../base/format.ts";
 import { ORIGINAL } from "../report/original.ts";
+import { ringComparison } from "../report/report.ts";
 import type { Comparison, Report, ResultEntry } from "../report/report.ts";
 import type { Charts } from "./charts.ts";
 import { engineTag, formatSize, transportLabel } from "../plan/series.ts";
@@ -145,14 +146,6 @@ function outlierText(r: ResultEntry): string {
     : `${total} (${o.lowSevere + o.lowMild} low, ${o.highMild + o.highSevere} high)`;
 }
 
-function comparisonFor(report: Report, r: ResultEntry): Comparison | undefined {
-  return report.comparisons.find((c) =>
-    c.numerator === r.transport && (c.engine ?? "native") === r.engine && c.mode === r.mode &&
-    c.sizeBytes === r.sizeBytes &&
-    c.placement === r.placement
-  );
-}
-
 function ciText(r: ResultEntry): string {
   const ci = r.nsPerItem.medianCi;
   return `${formatTime(ci.low)} to ${formatTime(ci.high)}${
@@ -233,7 +226,7 @@ function streamSection(report: Report, charts: ChartFiles): string {
   const stream = report.results.filter((r) => r.mode === "stream");
   if (stream.length === 0) return "";
   const rows = stream.map((r) => {
-    const versus = comparisonFor(report, r);
+    const versus = ringComparison(report, r);
     return [
       formatSize(r.sizeBytes),
       transportCell(r),
@@ -286,7 +279,7 @@ function pingpongSection(report: Report, charts: ChartFiles): string {
   const pingpong = report.results.filter((r) => r.mode === "pingpong" && r.latency !== null);
   if (pingpong.length === 0) return "";
   const rows = pingpong.map((r) => {
-    const versus = comparisonFor(report, r);
+    const versus = ringComparison(report, r);
     const rt = r.latency!.roundTrip;
     return [
       formatSize(r.sizeBytes),

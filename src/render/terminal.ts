@@ -12,7 +12,7 @@ import { headline, originalLines } from "../report/headline.ts";
 import { type Colors, formatNs, formatPercent, formatRate, formatRatio } from "../base/format.ts";
 import { stopText } from "./markdown.ts";
 import { ORIGINAL } from "../report/original.ts";
-import { halfWidth } from "../report/report.ts";
+import { halfWidth, ringComparison } from "../report/report.ts";
 import type { Report, ResultEntry } from "../report/report.ts";
 import { formatSize, transportLabel } from "../plan/series.ts";
 
@@ -41,11 +41,7 @@ export function renderSummary(report: Report, c: Colors): string {
   }
   const showPlacement = new Set(report.results.map((r) => r.placement)).size > 1;
   const versus = (r: ResultEntry) => {
-    const x = report.comparisons.find((x) =>
-      x.numerator === r.transport && (x.engine ?? "native") === r.engine && x.mode === r.mode &&
-      x.sizeBytes === r.sizeBytes &&
-      x.placement === r.placement
-    );
+    const x = ringComparison(report, r);
     return x === undefined ? "" : `${formatRatio(x.ratioOfMedians)}x`;
   };
   const ci = (r: ResultEntry) => {

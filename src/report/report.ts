@@ -9,11 +9,11 @@
  * @module
  */
 
-import type { PlacementRequest } from "../base/names.ts";
 import type { Engine, Mode, PlacementKind, WaitPolicy } from "../base/names.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 import type { Environment } from "../context/environment.ts";
-import type { BenchOptions } from "../plan/options.ts";
+import { reportParameters } from "../plan/options.ts";
+import type { BenchOptions, Parameters } from "../plan/options.ts";
 import {
   halfRoundTrip,
   HISTOGRAM_METHOD,
@@ -22,7 +22,7 @@ import {
 } from "../stats/histogram.ts";
 import type { LatencySummary, SparseHistogram } from "../stats/histogram.ts";
 import type { MeasuredTrial, SamplingOutcome, SeriesSamples, StopReason } from "../run/sampling.ts";
-import { seriesLabel, transportLabel, waitPolicy } from "../plan/series.ts";
+import { cellKey, seriesLabel, transportLabel, waitPolicy } from "../plan/series.ts";
 import { trialLayout } from "../run/trial.ts";
 import { formatNs } from "../base/format.ts";
 import {
@@ -242,34 +242,9 @@ export interface Report {
   command: string;
   /** The machine and toolchain. */
   environment: Environment;
-  /** Everything needed to rerun the same experiment. */
-  parameters: {
-    transports: string[];
-    modes: Mode[];
-    sizes: number[];
-    placement: PlacementRequest;
-    /** `null`: calibrated per series to `trialSeconds` (see each result's `iterations`). */
-    iterations: number | null;
-    trialSeconds: number;
-    /** A fixed trial count, or null for adaptive stopping (the next three). */
-    runs: number | null;
-    minTrials: number;
-    targetCi: number;
-    budgetSeconds: number;
-    nice: number;
-    ringSlots: number;
-    quick: boolean;
-    /** `--wait` for ring transports, when given (absent: each transport's own). */
-    wait?: WaitPolicy;
-    /** `--pace` in ns, when given. */
-    paceNs?: number;
-    /** `--engine`, when not just native. */
-    engines?: Engine[];
-    /** `--publish-every` of the deno engine (each cadence is a series), when not just 1. */
-    publishEvery?: number[];
-    /** `--depth` of the file-server scenario (absent before schema 6 and outside it). */
-    depths?: number[];
-  };
+  /** Everything needed to rerun the same experiment (the options that change what is measured). */
+  parameters: Parameters;
+
   /** How the trials went: why they stopped, whether the CI target was met, how long it took. */
   sampling: {
     stopReason: StopReason;
@@ -437,26 +412,7 @@ export function buildReport(outcome: SamplingOutcome, context: ReportContext): R
     createdAt: context.createdAt.toISOString(),
     command: context.command,
     environment: context.environment,
-    parameters: {
-      transports: options.transports,
-      modes: options.modes,
-      sizes: options.sizes,
-      placement: options.placement,
-      iterations: options.iterations,
-      trialSeconds: options.trialSeconds,
-      runs: options.runs,
-      minTrials: options.minTrials,
-      targetCi: options.targetCi,
-      budgetSeconds: options.budgetSeconds,
-      nice: options.nice,
-      ringSlots: options.ringSlots,
-      quick: options.quick,
-      ...(options.wait === null ? {} : { wait: options.wait }),
-      ...(options.paceNs === 0 ? {} : { paceNs: options.paceNs }),
-      ...(options.engines.includes("deno") ? { engines: options.engines } : {}),
-      ...(options.publishEvery.join() === "1" ? {} : { publishEvery: options.publishEvery }),
-      ...(options.scenario === "fileserver" ? { depths: options.depths } : {}),
-    },
+    parameters: reportParameters(options),
     sampling: {
       stopReason: outcome.stopReason,
       targetReached,
@@ -611,6 +567,22 @@ function latencyEntry(trials: MeasuredTrial[]): LatencyEntry {
 }
 
 /**
+ * A result's comparison with the ring of its cell (`pipe/shm` for the pipe), or undefined for the
+ * ring itself; with several deno ring cadences, the first.
+ *
+ * @example
+ * ```ts ignore
+ * import { ringComparison } from "./report.ts";
+ * console.log(ringComparison(report, pipeResult)?.ratioOfMedians);
+ * ```
+ */
+export function ringComparison(report: Report, r: ResultEntry): Comparison | undefined {
+  return report.comparisons.find((c) =>
+    c.name !== "deno/native" && c.numerator === r.transport && cellKey(c) === cellKey(r)
+  );
+}
+
+/**
  * Every transport against `shm` in the same mode, size and placement, with a bootstrap CI.
  *
  * @example
@@ -623,8 +595,7 @@ export function compareWithRing(results: ResultEntry[]): Comparison[] {
   const comparisons: Comparison[] = [];
   for (const ring of results.filter((r) => r.transport === "shm")) {
     const peers = results.filter((r) =>
-      r.transport !== ring.transport && r.mode === ring.mode && r.sizeBytes === ring.sizeBytes &&
-      r.placement === ring.placement && r.engine === ring.engine && r.queueDepth === ring.queueDepth
+      r.transport !== ring.transport && cellKey(r) === cellKey(ring)
     );
     for (const r of peers) {
       const { estimate, interval } = bootstrapRatio(
@@ -648,8 +619,8 @@ export function compareWithRing(results: ResultEntry[]): Comparison[] {
   // The deno engine against the native loops, transport by transport.
   for (const deno of results.filter((r) => r.engine === "deno")) {
     const native = results.find((r) =>
-      r.engine === "native" && r.transport === deno.transport && r.mode === deno.mode &&
-      r.sizeBytes === deno.sizeBytes && r.placement === deno.placement
+      r.engine === "native" && r.transport === deno.transport &&
+      cellKey(r) === cellKey({ ...deno, engine: "native" })
     );
     if (native === undefined) continue;
     const { estimate, interval } = bootstrapRatio(

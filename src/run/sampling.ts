@@ -15,30 +15,32 @@ import { runTrial } from "./trial.ts";
 import type { TrialContext, TrialResult } from "./trial.ts";
 import { seriesLabel } from "../plan/series.ts";
 import type { Series } from "../plan/series.ts";
+import type { BenchOptions } from "../plan/options.ts";
 
-/** What to sample. */
-export interface SamplingPlan {
-  /** Every combination to measure; trials of all of them are interleaved. */
-  series: Series[];
-  /** Messages per trial for every series, or null to calibrate each to `trialSeconds`. */
-  iterations: number | null;
-  /** Target length of a calibrated trial. */
-  trialSeconds: number;
-  /** A fixed number of timed trials per series, or null to stop adaptively. */
-  runs: number | null;
-  /** Adaptive: at least this many timed trials per series. */
-  minTrials: number;
-  /** Adaptive: stop once every median's 95% CI half-width is within this fraction. */
-  targetCi: number;
-  /** Adaptive: start no round that would end past this many seconds from the start. */
-  budgetSeconds: number;
-  /** Nice value the workers request. */
-  nice: number | null;
-  /** Ring capacity asked for, in messages. */
-  ringSlots: number;
-  /** Seconds a trial may take, or null for {@link TIMEOUT_ALLOWANCE_MS} plus 20 times its expected length. */
-  timeoutSeconds: number | null;
-}
+/**
+ * What to sample: the series, and the bench options that say how (trial length or count, the
+ * stopping rule, nice, ring size, timeout), taken from {@link BenchOptions} as they are.
+ */
+export type SamplingPlan =
+  & Pick<
+    BenchOptions,
+    | "iterations"
+    | "trialSeconds"
+    | "runs"
+    | "minTrials"
+    | "targetCi"
+    | "budgetSeconds"
+    | "nice"
+    | "ringSlots"
+    | "timeoutSeconds"
+  >
+  & {
+    /** Every combination to measure; trials of all of them are interleaved. */
+    series: Series[];
+  };
+
+/** What runs one trial: {@link runTrial} for real, a fake in the tests of calibration and stopping. */
+export type TrialRunner = typeof runTrial;
 
 /** A trial with its position among all the trials of the run, from 1. */
 export interface MeasuredTrial extends TrialResult {
@@ -181,6 +183,7 @@ export async function collectSamples(
   context: TrialContext,
   plan: SamplingPlan,
   onTrial: (event: TrialEvent) => void = () => {},
+  runner: TrialRunner = runTrial,
 ): Promise<SamplingOutcome> {
   const started = performance.now();
   const samples: SeriesSamples[] = [];
@@ -199,7 +202,7 @@ export async function collectSamples(
     // Unique within the run (it names the trial's files); the label is for people.
     const id = `t${order + 1}`;
     const label = `${seriesLabel(series)} ${kind} ${index}`;
-    const result = await runTrial(
+    const result = await runner(
       context,
       {
         series,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { renderMarkdown } from "../src/render/markdown.ts";
 import { SCHEMA_VERSION } from "../src/report/report.ts";
-import { loadReport, parseReport, ReportError } from "../src/report/schema.ts";
+import { loadReport, parseReport, ReportError, validateReport } from "../src/report/schema.ts";
 import { UsageError } from "../src/base/errors.ts";
 import { fakeReport } from "./fixtures.ts";
 import { encodeReport } from "../src/report/encoding.ts";
@@ -132,4 +132,34 @@ Deno.test("a missing file is one line too", async () => {
     assert.equal(error.message, "/nonexistent/r.json: no such file");
     return true;
   });
+});
+
+Deno.test("the types of a report file are the ones deno task schema:types writes from the schema", async () => {
+  const { schemaTypes } = await import("../tasks/schema_types.ts");
+  const schema = JSON.parse(
+    await Deno.readTextFile(new URL("../src/report/report.schema.json", import.meta.url)),
+  );
+  const formatter = new Deno.Command(Deno.execPath(), {
+    args: ["fmt", "--ext", "ts", "-"],
+    stdin: "piped",
+    stdout: "piped",
+  }).spawn();
+  const writer = formatter.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(schemaTypes(schema)));
+  await writer.close();
+  const formatted = new TextDecoder().decode((await formatter.output()).stdout);
+  assert.equal(
+    formatted,
+    await Deno.readTextFile(new URL("../src/report/file.ts", import.meta.url)),
+    "src/report/file.ts is stale: run deno task schema:types",
+  );
+});
+
+Deno.test("every archived report file of the current version passes the JSON Schema as it is", async () => {
+  const { listReports } = await import("../src/archive/catalog.ts");
+  const root = new URL("../results", import.meta.url).pathname;
+  const files = listReports(root).archived;
+  assert.ok(files.length > 0);
+  for (const file of files) validateReport(JSON.parse(await Deno.readTextFile(file)), file);
+  validateReport(JSON.parse(encodeReport(fakeReport({ fileserver: [1, 8] }))), "fake");
 });

@@ -43,6 +43,7 @@ export type {
   PlacementKind,
   PlacementRequest,
   WaitPolicy,
+  WaitRequest,
 } from "../base/names.ts";
 export type { Interval, Outliers, Summary } from "../stats/statistics.ts";
 export type { LatencySummary, SparseHistogram } from "../stats/histogram.ts";
@@ -76,3 +77,4 @@ export type { CpuRelation } from "../context/topology.ts";
 export type { CompilerInfo } from "../../ffi/build.ts";
 export { UsageError } from "../base/errors.ts";
 export type { Parameters } from "../plan/options.ts";
+export type * from "../report/file.ts";

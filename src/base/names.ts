@@ -23,6 +23,9 @@ export type PlacementKind = "cross" | "same" | "unpinned";
 /** How a side with nothing to do waits: spin, give the CPU away, or (rings) sleep on a futex. */
 export type WaitPolicy = "spin" | "yield" | "futex" | "pipe";
 
+/** What `--wait` may ask of ring transports (a pipe wake-up is a transport's own way, not a request). */
+export type WaitRequest = "spin" | "yield" | "futex";
+
 /** Which code runs the loops: C in the shim, or TypeScript in the worker. */
 export type Engine = "native" | "deno";
 

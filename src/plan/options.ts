@@ -6,7 +6,7 @@
  */
 
 import { MODES } from "../base/names.ts";
-import type { Engine, Mode, PinRequest, PlacementRequest, WaitPolicy } from "../base/names.ts";
+import type { Engine, Mode, PinRequest, PlacementRequest, WaitRequest } from "../base/names.ts";
 import { parseCommandLine, userPath } from "../base/cli.ts";
 import { UsageError } from "../base/errors.ts";
 import { checkMachineName } from "../context/machine.ts";
@@ -35,7 +35,7 @@ export interface BenchOptions {
   /** Where the two loops run. */
   pin: PinRequest;
   /** How idle sides of ring transports wait, or null for each transport's own way. */
-  wait: WaitPolicy | null;
+  wait: WaitRequest | null;
   /** Ping-pong: ns between the starts of round trips, 0 for back to back. */
   paceNs: number;
   /** `fileserver`: the file-server scenario instead of the stream and ping-pong matrix. */
@@ -502,7 +502,7 @@ export interface Parameters {
   /** `--quick`. */
   quick: boolean;
   /** `--wait` for ring transports, when given (absent: each transport's own). */
-  wait?: WaitPolicy;
+  wait?: WaitRequest;
   /** `--pace` in ns, when given. */
   paceNs?: number;
   /** `--engine`, when not just native. */
@@ -600,7 +600,7 @@ function cadenceList(text: string): number[] {
   return [...new Set(cadences)].sort((a, b) => a - b);
 }
 
-function waitRequest(text: string): WaitPolicy {
+function waitRequest(text: string): WaitRequest {
   if (text === "spin" || text === "yield" || text === "futex") return text;
   throw new UsageError(`--wait must be spin, yield or futex, got '${text}'`);
 }

@@ -33,8 +33,12 @@
  * @module
  */
 
-import { halfRoundTrip } from "../stats/histogram.ts";
-import type { LatencySummary, SparseHistogram } from "../stats/histogram.ts";
+import { halfRoundTrip, HISTOGRAM_BUCKETS } from "../stats/histogram.ts";
+import type { SparseHistogram } from "../stats/histogram.ts";
+import { checkSchema } from "./validate.ts";
+import type { JsonSchema } from "./validate.ts";
+import schemaJson from "./report.schema.json" with { type: "json" };
+import type { FileResult, ReportFile } from "./file.ts";
 import { trialFigures } from "./report.ts";
 import type { Report, ResultEntry, Sample } from "./report.ts";
 
@@ -49,7 +53,7 @@ export interface TrialColumns {
    * multiple of 1,000 (the microsecond-grained `userNs` and `systemNs`), `{ "times": 1000,
    * "values": [...] }` with each value divided by 1,000.
    */
-  each: Record<string, unknown[] | { times: number; values: number[] }>;
+  each: Record<string, unknown[] | { times: 1000; values: number[] }>;
 }
 
 /** Something in a file that is not laid out as this module writes it; the message names where. */
@@ -76,7 +80,7 @@ export function compactJson(value: unknown, indent = ""): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
   const inner = `${indent}  `;
   if (Array.isArray(value)) {
-    if (value.every(isFlat)) return `[${value.map((v) => JSON.stringify(v)).join(",")}]`;
+    if (value.every(isFlat)) return `[${value.map((v) => JSON.stringify(v) ?? "null").join(",")}]`;
     if (value.length === 0) return "[]";
     return `[\n${value.map((v) => inner + compactJson(v, inner)).join(",\n")}\n${indent}]`;
   }
@@ -90,7 +94,6 @@ export function compactJson(value: unknown, indent = ""): string {
   }\n${indent}}`;
 }
 
-const isObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
 const isPlain = (v: unknown) => v === null || typeof v !== "object";
 const isFlat = (v: unknown): boolean => isPlain(v) || (Array.isArray(v) && v.every(isPlain));
 
@@ -134,6 +137,14 @@ export function histogramFromRuns(runs: unknown, path: string): SparseHistogram 
       throw new EncodingError(`${path}[${i}] must be [first bucket, count, ...] in whole numbers`);
     }
     const [first, ...counts] = run as number[];
+    if (first + counts.length > HISTOGRAM_BUCKETS || counts.some((c) => c <= 0)) {
+      throw new EncodingError(
+        `${path}[${i}] must stay within ${HISTOGRAM_BUCKETS} buckets, with counts above 0`,
+      );
+    }
+    if (histogram.length > 0 && first <= histogram[histogram.length - 1][0]) {
+      throw new EncodingError(`${path}[${i}] must start after the run before it`);
+    }
     counts.forEach((count, k) => histogram.push([first + k, count]));
   });
   return histogram;
@@ -146,6 +157,9 @@ function flatten(value: unknown, prefix: string, out: Map<string, unknown>): voi
     else out.set(name, v);
   }
 }
+
+/** The schema's definition of one trial, for the rows put back together from columns. */
+const TRIAL: JsonSchema = { $ref: "#/$defs/trial" };
 
 const DERIVED: Record<string, (s: Sample) => number> = {
   nsPerItem: (s) => s.elapsedNs / s.iterations,
@@ -196,8 +210,9 @@ export function trialColumns(samples: Sample[]): TrialColumns {
  * const samples = trialRows(trialColumns(result.samples), "$.results[0].trials");
  * ```
  * @throws {EncodingError} when the columns are not laid out as {@link trialColumns} writes them.
+ * @throws {SchemaViolation} when a row is not a `trial` of the schema.
  */
-export function trialRows(value: unknown, path: string): Record<string, unknown>[] {
+export function trialRows(value: unknown, path: string, rowPath = path): Sample[] {
   const columns = value as Partial<TrialColumns> | null;
   if (typeof columns !== "object" || columns === null || Array.isArray(columns)) {
     throw new EncodingError(`${path} must be an object of trial columns`);
@@ -237,12 +252,53 @@ export function trialRows(value: unknown, path: string): Record<string, unknown>
     }
     values.forEach((v, i) => set(rows[i], field, scaled ? (v as number) * 1000 : v));
   }
+  rows.forEach((row, i) => checkSchema(row, TRIAL, `${rowPath}[${i}]`, REPORT_SCHEMA));
   for (const row of rows) {
     for (const [field, derive] of Object.entries(DERIVED)) {
       if (!(field in row)) row[field] = derive(row as unknown as Sample);
     }
   }
-  return rows;
+  return rows as unknown as Sample[];
+}
+
+/** The current version's format, `report.schema.json`: the one description of a report file. */
+export const REPORT_SCHEMA: JsonSchema = schemaJson as JsonSchema;
+
+/**
+ * A report as its file holds it: typed by `file.ts`, which is written from
+ * the schema, so the compiler checks that the bench writes what the schema says.
+ *
+ * @example
+ * ```ts ignore
+ * import { reportFile } from "./encoding.ts";
+ * console.log(reportFile(report).results[0].trials.count);
+ * ```
+ */
+export function reportFile(report: Report): ReportFile {
+  const results = report.results.map((r: ResultEntry): FileResult => {
+    const {
+      samples,
+      warmup,
+      latency,
+      nsPerItem: _n,
+      cpuNsPerItem: _c,
+      switchesPerItem: _s,
+      throughput: _t,
+      ...rest
+    } = r;
+    return {
+      ...rest,
+      latency: latency === null ? null : {
+        clock: latency.clock,
+        roundTrip: latency.roundTrip,
+        histogram: histogramRuns(latency.histogram),
+      },
+      trials: trialColumns(samples),
+      ...(warmup.length === 0 ? {} : { warmup: trialColumns(warmup) }),
+    };
+  });
+  const { noise: _noise, comparisons: _comparisons, ...stored } = report;
+  return { ...stored, results };
 }
 
 /**
@@ -255,87 +311,42 @@ export function trialRows(value: unknown, path: string): Record<string, unknown>
  * ```
  */
 export function encodeReport(report: Report): string {
-  const results = report.results.map((r: ResultEntry) => {
-    const {
-      samples,
-      warmup,
-      latency,
-      nsPerItem: _n,
-      cpuNsPerItem: _c,
-      switchesPerItem: _s,
-      throughput: _t,
-      ...rest
-    } = r;
-    const { oneWayAsHalfRoundTrip: _o, histogram, ...measured } = latency ?? { histogram: [] };
-    return {
-      ...rest,
-      latency: latency === null ? null : { ...measured, histogram: histogramRuns(histogram) },
-      trials: trialColumns(samples),
-      ...(warmup.length === 0 ? {} : { warmup: trialColumns(warmup) }),
-    };
-  });
-  const { noise: _noise, comparisons: _comparisons, ...stored } = report;
-  return `${compactJson({ ...stored, results })}\n`;
+  return `${compactJson(reportFile(report))}\n`;
 }
 
 /**
- * A parsed report file of schema 6 or later in the form the report has in
- * memory (trials as rows, histograms as pairs), for the validator to check.
+ * A report file, already checked against the schema, in the form the report
+ * has in memory: trials as rows (each checked against the schema's `trial`),
+ * histograms as pairs, and what the trials give computed from them. The
+ * comparisons and the noise band are left to the caller.
  *
  * @example
  * ```ts ignore
  * import { decodeReport } from "./encoding.ts";
- * const value = decodeReport(JSON.parse(text));
+ * const report = decodeReport(file);
  * ```
- * @throws {EncodingError} when the results are not laid out as {@link encodeReport} writes them.
+ * @throws {EncodingError} when trial columns or histogram runs do not fit together.
+ * @throws {SchemaViolation} when a trial put back together is not a `trial` of the schema.
  */
-export function decodeReport(value: Record<string, unknown>): Record<string, unknown> {
-  const results = value.results;
-  if (!("results" in value)) throw new EncodingError("$.results is missing");
-  if (!Array.isArray(results)) throw new EncodingError("$.results must be an array");
+export function decodeReport(file: ReportFile): Omit<Report, "noise" | "comparisons"> {
   return {
-    ...value,
-    results: results.map((r, i) => {
+    ...file,
+    placement: file.placement as Report["placement"],
+    results: file.results.map((r, i): ResultEntry => {
       const path = `$.results[${i}]`;
-      if (typeof r !== "object" || r === null || Array.isArray(r)) {
-        throw new EncodingError(`${path} must be an object`);
-      }
-      const { trials, warmup, latency, ...rest } = r as Record<string, unknown>;
-      const lat = latency as Record<string, unknown> | null | undefined;
-      if (lat !== null && (typeof lat !== "object" || Array.isArray(lat))) {
-        throw new EncodingError(`${path}.latency must be an object or null`);
-      }
-      const samples = trialRows(trials, `${path}.trials`);
+      const { trials, warmup, latency, ...rest } = r;
+      const samples = trialRows(trials, `${path}.trials`, `${path}.samples`);
       return {
         ...rest,
-        ...derivedFigures(samples, rest.sizeBytes),
-        latency: lat === null ? null : {
-          ...lat,
-          oneWayAsHalfRoundTrip: isObject(lat.roundTrip)
-            ? halfRoundTrip(lat.roundTrip as unknown as LatencySummary)
-            : undefined,
-          histogram: histogramFromRuns(lat.histogram, `${path}.latency.histogram`),
+        ...trialFigures(samples, rest.sizeBytes),
+        latency: latency === null ? null : {
+          ...latency,
+          oneWayAsHalfRoundTrip: halfRoundTrip(latency.roundTrip),
+          histogram: histogramFromRuns(latency.histogram, `${path}.latency.histogram`),
         },
         samples,
-        warmup: warmup === undefined ? [] : trialRows(warmup, `${path}.warmup`),
+        warmup: warmup === undefined ? [] : trialRows(warmup, `${path}.warmup`, `${path}.warmup`),
       };
     }),
   };
-}
-
-/**
- * The figures a result derives from its trials, or none when the trials are
- * not well formed (the validator then names the problem).
- */
-function derivedFigures(samples: Record<string, unknown>[], sizeBytes: unknown) {
-  const numeric = (v: unknown) => typeof v === "number" && Number.isFinite(v);
-  const wellFormed = samples.length > 0 && numeric(sizeBytes) && samples.every((s) => {
-    const [p, c] = [s.producer, s.consumer] as Record<string, unknown>[];
-    return numeric(s.nsPerItem) && numeric(s.cpuNsPerItem) && numeric(s.iterations) &&
-      [p, c].every((side) =>
-        typeof side === "object" && side !== null && numeric(side.voluntarySwitches) &&
-        numeric(side.involuntarySwitches)
-      );
-  });
-  return wellFormed ? trialFigures(samples as unknown as Sample[], sizeBytes as number) : {};
 }

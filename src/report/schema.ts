@@ -10,7 +10,9 @@
 
 import { cacheName, legacyMachineId } from "../context/machine.ts";
 import type { Fingerprint, Machine } from "../context/machine.ts";
-import { decodeReport, EncodingError } from "./encoding.ts";
+import { decodeReport, encodeReport, EncodingError, REPORT_SCHEMA } from "./encoding.ts";
+import { checkSchema, SchemaViolation } from "./validate.ts";
+import type { ReportFile } from "./file.ts";
 import type { Environment } from "../context/environment.ts";
 import { UsageError } from "../base/errors.ts";
 import { HISTOGRAM_BUCKETS, HISTOGRAM_METHOD } from "../stats/histogram.ts";
@@ -101,10 +103,6 @@ const nonEmpty = (check: Check): Check => (v, p) => {
   check(v, p);
   if ((v as unknown[]).length === 0) fail(p, "a non-empty array", v);
 };
-const record = (item: Check): Check => (v, p) => {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) fail(p, "an object", v);
-  for (const [key, x] of Object.entries(v as Record<string, unknown>)) item(x, `${p}.${key}`);
-};
 const obj = (shape: Record<string, Check>): Check => (v, p) => {
   if (typeof v !== "object" || v === null || Array.isArray(v)) fail(p, "an object", v);
   for (const [key, check] of Object.entries(shape)) {
@@ -179,11 +177,11 @@ const engine = oneOf("native", "deno");
 const activity = nullable(obj({ seconds: num, busy: num, steal: num }));
 
 /**
- * A report in memory, every field as the README documents it. Versions 4 and
- * 5 were written that way, with fewer machine facts; version 6 is written as
- * `src/encoding.ts` says and read back into this shape before the check.
+ * Reports of versions 4 and 5, as they were written: trials as rows, every
+ * derived figure, five machine facts. Frozen: the current version is
+ * described by `report.schema.json` alone.
  */
-const rowReport = (version: number, stored = false) =>
+const rowReport = (version: number) =>
   obj({
     schemaVersion: oneOf(version),
     kit: obj({
@@ -263,28 +261,7 @@ const rowReport = (version: number, stored = false) =>
       warmupTrials: num,
       timedTrials: num,
     }),
-    machine: obj({
-      id: str,
-      named: bool,
-      fingerprint: obj({
-        hostname: str,
-        arch: str,
-        os: str,
-        cpuModel: nullable(str),
-        cpuVendor: nullable(str),
-        cpuFamily: nullable(str),
-        cpuModelNumber: nullable(str),
-        cpuStepping: nullable(str),
-        microcode: nullable(str),
-        cpusOnline: nullable(num),
-        caches: nullable(str),
-        memoryGiB: nullable(num),
-        clockSource: nullable(str),
-        mitigations: nullable(record(str)),
-      }),
-    }),
-    // Version 6 files leave out what the trials give: it is computed after this check.
-    noise: (stored ? optional : (c: Check) => c)(obj({
+    noise: obj({
       method: str,
       band: nullable(num),
       series: arr(obj({
@@ -298,7 +275,7 @@ const rowReport = (version: number, stored = false) =>
         ratio: num,
         ci: interval,
       })),
-    })),
+    }),
     placement: obj({
       request: oneOfOr(["auto", "none"], arr(num)),
       cpus: nullable(arr(num)),
@@ -363,7 +340,7 @@ const rowReport = (version: number, stored = false) =>
         }),
       ),
     })),
-    comparisons: (stored ? optional : (c: Check) => c)(arr(obj({
+    comparisons: arr(obj({
       name: str,
       numerator: str,
       denominator: str,
@@ -374,12 +351,11 @@ const rowReport = (version: number, stored = false) =>
       engine: optional(engine),
       ratioOfMedians: num,
       ci: interval,
-    }))),
+    })),
     warnings: arr(str),
-    ...(version >= 6 ? {} : { machine: obj({ id: str }) }),
+    // Versions 4 and 5 described a machine by five facts; the upgrade builds the fingerprint.
+    machine: obj({ id: str }),
   });
-const current = rowReport(SCHEMA_VERSION);
-const stored = rowReport(SCHEMA_VERSION, true);
 
 /** What versions 1 to 3 share, and what their upgrade reads. */
 const legacySide = obj({
@@ -422,24 +398,30 @@ const legacy = obj({
     iterations: num,
     samples: arr(legacySample),
     warmup: arr(legacySample),
+    // Read by the upgrade before anything else checks it.
+    latency: optional(nullable(obj({ histogram: arr(pair) }))),
   })),
   warnings: arr(str),
 });
 
 /**
- * Checks a parsed report against the current schema; throws {@link ReportError} naming the first problem.
+ * Checks a parsed report file of the current version against
+ * `src/report/report.schema.json`, the one description of the format;
+ * throws {@link ReportError} naming the first problem.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { validateReport } from "./schema.ts";
- * validateReport(JSON.parse(text), "results/x.json"); // returns, or throws one line
+ * assert.throws(() => validateReport({ schemaVersion: 6 }, "r.json"), { message: "r.json: $.kit is missing" });
  * ```
+ * @throws {ReportError} at the first value that does not match the schema.
  */
-export function validateReport(value: unknown, file: string): asserts value is Report {
+export function validateReport(value: unknown, file: string): asserts value is ReportFile {
   try {
-    current(value, "$");
+    checkSchema(value, REPORT_SCHEMA);
   } catch (error) {
-    if (error instanceof Invalid) throw new ReportError(file, error.message);
+    if (error instanceof SchemaViolation) throw new ReportError(file, error.message);
     throw error;
   }
 }
@@ -482,31 +464,36 @@ export async function parseReport(text: string, file: string): Promise<Report> {
       throw error;
     }
   };
-  if (version === SCHEMA_VERSION) {
-    try {
-      value = decodeReport(value as Record<string, unknown>);
-    } catch (error) {
-      if (error instanceof EncodingError) throw new ReportError(file, error.message);
-      throw error;
+  if (version < SCHEMA_VERSION) {
+    let upgraded: Report;
+    if (version >= 4) {
+      // Versions 4 and 5 kept trials as rows, in the shape the report still has in memory.
+      check(rowReport(version), value);
+      const old = version === 4 ? upgradeFrom4(value as Legacy) : value as Legacy;
+      upgraded = upgradeFrom5(old, version);
+    } else {
+      check(legacy, value);
+      upgraded = await upgrade(value as Legacy);
     }
-    check(stored, value);
-    const { results } = value as Report;
-    value = {
-      ...value as Report,
-      noise: noiseBand(results),
-      comparisons: compareWithRing(results),
-    };
-  } else if (version >= 4) {
-    // Versions 4 and 5 kept trials as rows, in the shape the report still has in memory.
-    check(rowReport(version), value);
-    const old = version === 4 ? upgradeFrom4(value as Legacy) : value as Legacy;
-    value = upgradeFrom5(old, version);
-  } else {
-    check(legacy, value);
-    value = await upgrade(value as Legacy);
+    // From here on an old report is read as the current file it would be written as, so every
+    // version ends in the one form the schema describes.
+    value = JSON.parse(encodeReport(upgraded));
   }
   validateReport(value, file);
-  return value;
+  let decoded: Omit<Report, "noise" | "comparisons">;
+  try {
+    decoded = decodeReport(value);
+  } catch (error) {
+    if (error instanceof EncodingError || error instanceof SchemaViolation) {
+      throw new ReportError(file, error.message);
+    }
+    throw error;
+  }
+  return {
+    ...decoded,
+    noise: noiseBand(decoded.results),
+    comparisons: compareWithRing(decoded.results),
+  };
 }
 
 /**

@@ -1,0 +1,296 @@
+/**
+ * The types of a report file, schema version 6: written by `deno task schema:types` from
+ * `report.schema.json`, the one description of the format. Do not edit by hand.
+ *
+ * @module
+ */
+
+/** A report file as deno task bench writes it (src/report/encoding.ts). Fields derived from the trials (summaries, throughput, one-way latency, the A/A noise band and the comparisons) are not written: readers compute them (loadReport in this repository does). Optional fields may be added within a version. */
+export type ReportFile = {
+  schemaVersion: 6;
+  kit: {
+    name: "ringpipe";
+    version: string;
+    commit: string | null;
+    dirty: boolean | null;
+  };
+  /** when the run started, ISO 8601 UTC */
+  createdAt: string;
+  /** the command line that reruns it */
+  command: string;
+  /** the machine and toolchain; null where the machine does not say */
+  environment: {
+    hostname: string;
+    os: string;
+    arch: string;
+    kernel: string;
+    kernelCommandLine: string | null;
+    cpu: {
+      model: string | null;
+      count: number;
+      online: number[] | null;
+      isolated: number[] | null;
+      frequencyMHz: number | null;
+      scalingDriver: string | null;
+      governor: string | null;
+      turbo: boolean | null;
+      smt: boolean | null;
+      caches: {
+        level: number;
+        type: string;
+        size: string;
+        sharedCpus: number[];
+      }[];
+      numaNodes: number | null;
+      virtualMachine: boolean | null;
+      hypervisor: string | null;
+      meltdown: string | null;
+    };
+    clock: {
+      source: string | null;
+      resolutionNs: number | null;
+      readCostNs: number | null;
+    };
+    load: {
+      before: number[] | null;
+      after: number[] | null;
+    };
+    cpuActivity: {
+      idleCheck: FileActivity | null;
+      run: FileActivity | null;
+    };
+    deno: string;
+    v8: string;
+    typescript: string;
+    compiler: {
+      command: string;
+      path: string | null;
+      version: string;
+      cflags: string[];
+      arguments: string[];
+    };
+    user: {
+      uid: number | null;
+      root: boolean;
+      sudo: boolean;
+    };
+  };
+  /** the options that change what is measured */
+  parameters: {
+    transports: string[];
+    modes: FileMode[];
+    sizes: FilePositive[];
+    placement: "cross" | "same" | "both";
+    /** null: calibrated to trialSeconds */
+    iterations: FilePositive | null;
+    trialSeconds: number;
+    /** null: adaptive stopping */
+    runs: number | null;
+    minTrials: number;
+    targetCi: number;
+    budgetSeconds: number;
+    nice: number;
+    ringSlots: FilePositive;
+    quick: boolean;
+    wait?: "spin" | "yield" | "futex";
+    paceNs?: number;
+    engines?: FileEngine[];
+    publishEvery?: FilePositive[];
+    depths?: FilePositive[];
+  };
+  sampling: {
+    stopReason: "fixed-count" | "target-reached" | "budget-spent" | "trial-limit";
+    targetReached: boolean | null;
+    elapsedSeconds: number | null;
+    warmupTrials: number;
+    timedTrials: number;
+  };
+  machine: {
+    /** the archive folder */
+    id: string;
+    /** true when given with --machine */
+    named: boolean;
+    /** the facts the machine id is derived from; null where not known */
+    fingerprint: {
+      hostname: string;
+      arch: string;
+      os: string;
+      cpuModel: string | null;
+      cpuVendor: string | null;
+      cpuFamily: string | null;
+      cpuModelNumber: string | null;
+      cpuStepping: string | null;
+      microcode: string | null;
+      cpusOnline: number | null;
+      caches: string | null;
+      memoryGiB: number | null;
+      clockSource: string | null;
+      /** what /sys/devices/system/cpu/vulnerabilities says of each */
+      mitigations: Record<string, string> | null;
+    };
+  };
+  placement: {
+    request: "auto" | "none" | number[];
+    cpus: number[] | null;
+    relation: "same-cpu" | "smt-siblings" | "shared-llc" | "separate-llc" | "unknown" | "unpinned";
+  };
+  /** how every figure is computed, in words */
+  methods: {
+    quantiles: string;
+    medianCi: string;
+    ratioCi: string;
+    outliers: string;
+    latency: string;
+    timing: string;
+  };
+  /** file-server scenario only */
+  yardsticks?: {
+    nullSyscallNs: number;
+    pread: {
+      sizeBytes: FilePositive;
+      ns: number;
+    }[];
+    method: string;
+  };
+  processes: ({
+    role: "supervisor" | "producer" | "consumer";
+    niceRequested: number | null;
+    niceAchieved: number | null;
+    niceError: string | null;
+    schedPolicies: string[];
+    affinityRequested: number[] | null;
+    cpusSeen: number[];
+    affinityError: string | null;
+  })[];
+  /** one entry per series */
+  results: FileResult[];
+  warnings: string[];
+};
+
+/** stream: one way; pingpong: request and reply of the same size; fileserver: read requests answered by a server process */
+export type FileMode = "stream" | "pingpong" | "fileserver";
+
+/** cross: two distinct CPUs; same: one CPU for both; unpinned: the scheduler decides */
+export type FilePlacementKind = "cross" | "same" | "unpinned";
+
+/** which code ran the loops: C in the shim, or TypeScript */
+export type FileEngine = "native" | "deno";
+
+/** a number above 0 */
+export type FilePositive = number;
+
+/** a confidence interval */
+export type FileInterval = {
+  low: number;
+  high: number;
+  /** the coverage achieved */
+  level: number;
+};
+
+/** round-trip latency, ns (count: round trips) */
+export type FileLatencySummary = {
+  count: number;
+  min: number;
+  max: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  p9999: number;
+};
+
+/** shares of CPU time between two readings of /proc/stat */
+export type FileActivity = {
+  seconds: number;
+  /** fraction of CPU time not idle */
+  busy: number;
+  /** fraction stolen by the hypervisor */
+  steal: number;
+};
+
+/** one side of one trial: what the process asked for and got */
+export type FileSide = {
+  niceRequested: number | null;
+  niceAchieved: number | null;
+  schedPolicy: string;
+  affinityRequested: number[] | null;
+  affinityActual: number[];
+  cpuStart: number;
+  cpuEnd: number;
+  /** CLOCK_THREAD_CPUTIME_ID of the loop thread */
+  cpuNs: number;
+  /** getrusage, in its own grain */
+  userNs: number;
+  systemNs: number;
+  voluntarySwitches: number;
+  involuntarySwitches: number;
+};
+
+/** one trial as a row: what a reader gets back from trial columns */
+export type FileTrial = {
+  /** position among all the trials of the run, from 1 */
+  order: number;
+  iterations: FilePositive;
+  /** wall-clock ns of the timed loop */
+  elapsedNs: number;
+  /** elapsedNs / iterations, written only where it is not exactly that */
+  nsPerItem?: number;
+  /** both sides' cpuNs over iterations, written only where it is not exactly that */
+  cpuNsPerItem?: number;
+  producer: FileSide;
+  consumer: FileSide;
+};
+
+/** one field of every trial: its values, or its values divided by 1,000 */
+export type FileColumn = unknown[] | {
+  times: 1000;
+  values: number[];
+};
+
+/** trials as columns; each reassembled row is a #/$defs/trial */
+export type FileTrialColumns = {
+  count: number;
+  /** fields with one value in every trial, by dotted name (producer.cpuNs) */
+  same: Record<string, unknown>;
+  /** the other fields, one column each, by dotted name */
+  each: Record<string, FileColumn>;
+};
+
+/** runs of adjacent buckets of the log-linear histogram: [first bucket, count, count, ...] */
+export type FileHistogramRuns = number[][];
+
+/** one series */
+export type FileResult = {
+  /** shm, ring-futex, ring-pipewake, pipe, pipe-splice, unix, mq */
+  transport: string;
+  engine: FileEngine;
+  /** deno rings: the sender published every this many items */
+  publishEvery?: FilePositive;
+  mode: FileMode;
+  sizeBytes: FilePositive;
+  placement: FilePlacementKind;
+  waitPolicy: "spin" | "yield" | "futex" | "pipe";
+  /** paced ping-pong: ns between the starts of round trips */
+  paceNs?: number;
+  /** file server: requests in flight */
+  queueDepth?: FilePositive;
+  /** slots per ring, null without a ring */
+  ringSlots: FilePositive | null;
+  /** every byte of every message checked out */
+  verified: true;
+  iterations: FilePositive;
+  unit: "message" | "round trip" | "request";
+  /** ping-pong and file server: round trips; null for streams */
+  latency: {
+    clock: string;
+    roundTrip: FileLatencySummary;
+    histogram: FileHistogramRuns;
+  } | null;
+  /** the timed trials, in measured order */
+  trials: FileTrialColumns & {
+    count?: number;
+  };
+  /** calibration and warm-up trials, only with --keep-warmup */
+  warmup?: FileTrialColumns;
+};

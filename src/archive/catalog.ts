@@ -42,9 +42,12 @@ const isReportFile = (name: string) =>
  * Lists the report files under `root`, sorted by name (so by time within a machine).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { listReports } from "./catalog.ts";
- * const { archived, flat } = listReports("results");
+ * const { archived, flat } = listReports(new URL("../../results", import.meta.url).pathname);
+ * assert.ok(archived.every((p) => /\/[\w.-]+\/[^/]+\.json$/.test(p) && !p.endsWith("machine.json")));
+ * assert.deepEqual(flat, []);
  * ```
  */
 export function listReports(root: string): ArchiveListing {
@@ -159,9 +162,13 @@ export async function migrateReport(path: string, report: Report): Promise<boole
  * the ratio-over-time chart.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { isDefaultRun } from "./catalog.ts";
- * console.log(isDefaultRun(report)); // false for --quick
+ * import { loadReport } from "../report/schema.ts";
+ * const report = await loadReport(new URL("../../tests/data/report-v4.json", import.meta.url).pathname);
+ * assert.equal(isDefaultRun(report), !report.parameters.quick && report.parameters.trialSeconds === 0.05);
+ * assert.equal(isDefaultRun({ ...report, parameters: { ...report.parameters, quick: true } }), false);
  * ```
  */
 export function isDefaultRun(report: Report): boolean {

@@ -106,9 +106,12 @@ export const MIN_COMPARABLE_TRIALS = 9;
  * the comparison of per-trial figures.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { measuredParameters } from "./compare.ts";
- * console.log(measuredParameters(report)["--trial-seconds"]); // { value: "0.05", breaks: true }
+ * import { loadReport } from "../report/schema.ts";
+ * const report = await loadReport(new URL("../../tests/data/report-v4.json", import.meta.url).pathname);
+ * assert.deepEqual(measuredParameters(report)["--trial-seconds"], { value: "0.05", breaks: true });
  * ```
  */
 export function measuredParameters(r: Report): Record<string, { value: string; breaks: boolean }> {
@@ -148,9 +151,13 @@ export function measuredParameters(r: Report): Record<string, { value: string; b
  * Every parameter that changes what is measured and differs between A and B.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { parameterDifferences } from "./compare.ts";
- * for (const d of parameterDifferences(a, b)) console.log(`${d.name}: ${d.a} and ${d.b}`);
+ * import { loadReport } from "../report/schema.ts";
+ * const a = await loadReport(new URL("../../tests/data/report-v4.json", import.meta.url).pathname);
+ * const b = { ...a, parameters: { ...a.parameters, trialSeconds: 2 } };
+ * assert.deepEqual(parameterDifferences(a, b), [{ name: "--trial-seconds", a: "0.05", b: "2", breaks: true }]);
  * ```
  */
 export function parameterDifferences(a: Report, b: Report): ParameterDifference[] {
@@ -165,9 +172,13 @@ export function parameterDifferences(a: Report, b: Report): ParameterDifference[
  * changes what is measured differs): what `previous` looks for.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { sameParameters } from "./compare.ts";
- * const earlier = archive.filter((r) => sameParameters(r, latest));
+ * import { loadReport } from "../report/schema.ts";
+ * const a = await loadReport(new URL("../../tests/data/report-v4.json", import.meta.url).pathname);
+ * assert.ok(sameParameters(a, { ...a, environment: { ...a.environment, kernel: "7.0" } }));
+ * assert.ok(!sameParameters(a, { ...a, parameters: { ...a.parameters, ringSlots: 64 } }));
  * ```
  */
 export function sameParameters(a: Report, b: Report): boolean {
@@ -232,9 +243,15 @@ function tailOf(ra: ResultEntry, rb: ResultEntry): TailRow | null {
  * Compares every series present in both reports; `threshold` is a fraction (0.05 for ±5%).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { compareReports } from "./compare.ts";
- * const { rows, warnings, differences } = compareReports(previous, latest, 0.05, { evidence });
+ * import { slowedDown } from "./audit.ts";
+ * import { loadReport } from "../report/schema.ts";
+ * const a = await loadReport(new URL("../../tests/data/report-v4.json", import.meta.url).pathname);
+ * const { rows } = compareReports(a, slowedDown(a, 1.5), 0.05);
+ * assert.deepEqual(rows.map((r) => r.verdict), ["slower", "slower"]);
+ * assert.ok(rows.every((r) => Math.abs(r.ratio - 1.5) < 1e-9));
  * ```
  */
 export function compareReports(
@@ -327,9 +344,13 @@ export function compareReports(
  * file-server series get a second table with their tail latencies.
  *
  * @example
- * ```ts ignore
- * import { renderComparison } from "./compare.ts";
- * console.log(renderComparison(rows, "plain"));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { compareReports, renderComparison } from "./compare.ts";
+ * import { loadReport } from "../report/schema.ts";
+ * const a = await loadReport(new URL("../../tests/data/report-v4.json", import.meta.url).pathname);
+ * const table = renderComparison(compareReports(a, a, 0.05).rows, "markdown");
+ * assert.match(table, /^\| stream \| 8 B \| shm \| cross \| .* \| \+0\.0% \| 1\.000 \|/m);
  * ```
  */
 export function renderComparison(rows: ComparisonRow[], format: "plain" | "markdown"): string {

@@ -30,9 +30,14 @@ export type ChartFiles = Partial<Record<keyof Charts, string>>;
  * The Markdown report; `charts` names the SVG files written next to it.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { renderMarkdown } from "./markdown.ts";
- * await Deno.writeTextFile("report.md", renderMarkdown(report));
+ * import { loadReport } from "../report/schema.ts";
+ * const report = await loadReport(new URL("../../tests/data/report-v3.json", import.meta.url).pathname);
+ * const page = renderMarkdown(report, { throughput: "t.svg" });
+ * assert.match(page, /^# ringpipe: shm vs pipe on /);
+ * assert.equal(page, renderMarkdown(structuredClone(report), { throughput: "t.svg" }), "the same bytes");
  * ```
  */
 export function renderMarkdown(report: Report, charts: ChartFiles = {}): string {
@@ -89,9 +94,13 @@ function summaryParagraph(report: Report): string {
  * Why the sampling stopped, in words.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { stopText } from "./markdown.ts";
- * console.log(stopText(report)); // "the target was reached"
+ * import { loadReport } from "../report/schema.ts";
+ * const report = await loadReport(new URL("../../tests/data/report-v3.json", import.meta.url).pathname);
+ * const reached = { ...report.sampling, stopReason: "target-reached" as const };
+ * assert.equal(stopText({ ...report, sampling: reached }), "the target was reached");
  * ```
  */
 export function stopText(report: Report): string {

@@ -305,9 +305,13 @@ export function reportFile(report: Report): ReportFile {
  * The text of a report file: the report in memory, written as the module doc says.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { encodeReport } from "./encoding.ts";
- * await Deno.writeTextFile("report.json", encodeReport(report));
+ * import { loadReport, parseReport } from "./schema.ts";
+ * const report = await loadReport(new URL("../../tests/data/report-v4.json", import.meta.url).pathname);
+ * const text = encodeReport(report);
+ * assert.deepEqual(await parseReport(text, "again.json"), report, "read back whole");
  * ```
  */
 export function encodeReport(report: Report): string {

@@ -30,10 +30,12 @@ const isHeadline = (r: { mode: string; sizeBytes: number; placement: string; eng
  * The headline of a report.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { headline } from "./headline.ts";
- * const { ring, pipe, ratio } = headline(report);
- * console.log(`${ratio?.ratioOfMedians}x`);
+ * import { loadReport } from "./schema.ts";
+ * const { ring, pipe, ratio } = headline(await loadReport(new URL("../../tests/data/report-v3.json", import.meta.url).pathname));
+ * assert.equal(ratio?.ratioOfMedians, pipe!.nsPerItem.median / ring!.nsPerItem.median);
  * ```
  */
 export function headline(report: Report): Headline {
@@ -68,9 +70,12 @@ export function originalLine(transport: string, nsPerItem: number): string | nul
  * The original experiment's lines for a report, from the headline's medians.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { originalLines } from "./headline.ts";
- * console.log(originalLines(report).join("\n"));
+ * import { loadReport } from "./schema.ts";
+ * const lines = originalLines(await loadReport(new URL("../../tests/data/report-v3.json", import.meta.url).pathname));
+ * assert.deepEqual(lines.map((l) => l.slice(0, 13)), ["SHMEM Time:  ", "KERNEL Time: "]);
  * ```
  */
 export function originalLines(report: Report): string[] {

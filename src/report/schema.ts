@@ -430,10 +430,13 @@ export function validateReport(value: unknown, file: string): asserts value is R
  * Parses, checks and (for versions 1 to 4) upgrades the text of a report.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { parseReport } from "./schema.ts";
+ * const path = new URL("../../tests/data/report-v4.json", import.meta.url).pathname;
  * const report = await parseReport(await Deno.readTextFile(path), path);
- * console.log(report.schemaVersion); // 5, whatever the file says
+ * assert.equal(report.schemaVersion, 6, "whatever the file says");
+ * assert.equal(report.warnings.at(-1), "upgraded on read from schema version 4");
  * ```
  */
 export async function parseReport(text: string, file: string): Promise<Report> {
@@ -500,9 +503,12 @@ export async function parseReport(text: string, file: string): Promise<Report> {
  * Reads, checks and upgrades a report file; one-line {@link ReportError}s for every problem.
  *
  * @example
- * ```ts ignore
- * import { loadReport } from "./schema.ts";
- * const report = await loadReport("results/vm-1a2b3c4d/2026-11-27T16-50-12Z_0123abc.json");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadReport, ReportError } from "./schema.ts";
+ * const report = await loadReport(new URL("../../tests/data/report-v4.json", import.meta.url).pathname);
+ * assert.equal(report.results[0].nsPerItem.count, report.results[0].samples.length);
+ * await assert.rejects(loadReport("/nonexistent.json"), ReportError);
  * ```
  */
 export async function loadReport(file: string): Promise<Report> {

@@ -3,10 +3,16 @@
  * `CC` and `CFLAGS`, once: the file name carries a hash of the sources, the
  * compiler and the flags, so an unchanged build is found and reused.
  *
+ * Nothing here resolves a path when the module loads, so the kit also runs
+ * from a URL (`deno run -A <url>/tasks/bench.ts`, or `mod.ts` imported from
+ * another project): the sources are then fetched next to the module, and the
+ * library is built into a per-user cache (`RINGPIPE_CACHE`, else
+ * `$XDG_CACHE_HOME/ringpipe`, else `~/.cache/ringpipe`). In a checkout whose
+ * folder is writable the library goes into its `.build/`, as before.
+ *
  * @module
  */
 
-import { resolve } from "node:path";
 import { UsageError } from "../src/base/errors.ts";
 import { Shim } from "./library.ts";
 import { chownToInvokingUser } from "../src/base/ownership.ts";
@@ -16,10 +22,72 @@ export const ALWAYS_FLAGS: readonly string[] = ["-fPIC", "-shared"];
 /** Flags used when `CFLAGS` is unset. */
 export const DEFAULT_CFLAGS = "-O3";
 
-/** Where the shim's sources live. */
-export const SOURCE_DIR: string = import.meta.dirname!;
-/** The default, git-ignored build folder at the project root. */
-export const DEFAULT_BUILD_DIR: string = resolve(import.meta.dirname!, "..", ".build");
+/** The shim's sources, beside this module: fetched one by one when the module is remote. */
+export const SOURCES: readonly string[] = [
+  "mq.c",
+  "pipe.c",
+  "ring.c",
+  "ringpipe.h",
+  "shim.c",
+  "unix.c",
+];
+
+/**
+ * Where builds go unless told: the checkout's git-ignored `.build/` when this module is a local
+ * file in a writable folder, else the per-user cache (see the module doc).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultBuildDir } from "./build.ts";
+ * assert.ok(defaultBuildDir().endsWith("/.build") || defaultBuildDir().includes("ringpipe"));
+ * ```
+ * @throws {UsageError} when neither the checkout nor a cache folder can be named (no HOME).
+ */
+export function defaultBuildDir(moduleUrl: string = import.meta.url): string {
+  const url = new URL(moduleUrl);
+  if (url.protocol === "file:") {
+    const project = decodeURIComponent(new URL("..", url).pathname).replace(/\/$/, "");
+    if (writable(project)) return `${project}/.build`;
+  }
+  return cacheDir();
+}
+
+/**
+ * The per-user cache for builds of the shim: `RINGPIPE_CACHE`, else `$XDG_CACHE_HOME/ringpipe`,
+ * else `$HOME/.cache/ringpipe`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { cacheDir } from "./build.ts";
+ * assert.ok(cacheDir().length > 0);
+ * ```
+ * @throws {UsageError} when none of those is set.
+ */
+export function cacheDir(): string {
+  const env = (name: string) => {
+    const value = Deno.env.get(name);
+    return value === undefined || value === "" ? null : value;
+  };
+  const explicit = env("RINGPIPE_CACHE");
+  if (explicit !== null) return explicit;
+  const xdg = env("XDG_CACHE_HOME");
+  if (xdg !== null) return `${xdg}/ringpipe`;
+  const home = env("HOME");
+  if (home !== null) return `${home}/.cache/ringpipe`;
+  throw new UsageError("no folder for the shim's build: set RINGPIPE_CACHE (or HOME)");
+}
+
+function writable(dir: string): boolean {
+  try {
+    const probe = Deno.makeTempFileSync({ dir, prefix: ".ringpipe-write-check-" });
+    Deno.removeSync(probe);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** What to build with; every field falls back to the environment, then to a default. */
 export interface BuildOptions {
@@ -27,7 +95,7 @@ export interface BuildOptions {
   cc?: string;
   /** Compiler flags, split on spaces (`$CFLAGS`, default {@link DEFAULT_CFLAGS}). */
   cflags?: string;
-  /** Where the library goes (default {@link DEFAULT_BUILD_DIR}). */
+  /** Where the library goes (default {@link defaultBuildDir}). */
   buildDir?: string;
 }
 
@@ -78,10 +146,10 @@ interface PlanDetails extends BuildPlan {
 async function plan(options: BuildOptions): Promise<PlanDetails> {
   const command = (options.cc ?? Deno.env.get("CC") ?? "").trim() || "cc";
   const cflags = splitWords(options.cflags ?? Deno.env.get("CFLAGS") ?? DEFAULT_CFLAGS);
-  const buildDir = options.buildDir ?? DEFAULT_BUILD_DIR;
+  const buildDir = options.buildDir ?? defaultBuildDir();
   const [program, ...programArgs] = splitWords(command);
   const version = await compilerVersion(command, program, programArgs);
-  const sources = await listSources();
+  const sources = await readSources();
   const key = await buildKey(sources, command, version.full, cflags);
   const libraryPath = `${buildDir}/libringpipe-${key}.so`;
   return {
@@ -132,12 +200,22 @@ export async function buildShim(options: BuildOptions = {}): Promise<BuildResult
   const { libraryPath, key, compiler, built, buildDir, program, sources } = await plan(options);
   if (built) return { libraryPath, key, compiled: false, compiler };
 
-  await Deno.mkdir(buildDir, { recursive: true });
+  try {
+    await Deno.mkdir(buildDir, { recursive: true });
+    await Deno.remove(await Deno.makeTempFile({ dir: buildDir, prefix: ".ringpipe-write-check-" }));
+  } catch (error) {
+    const why = error instanceof Error ? error.message.split(":")[0] : String(error);
+    throw new UsageError(
+      `cannot build the shim into ${buildDir} (${why}); set RINGPIPE_CACHE to a writable folder`,
+      { cause: error },
+    );
+  }
   await chownToInvokingUser(buildDir);
+  const files = await sourceFiles(buildDir, key, sources);
   // Compile beside the target and rename, so a reader never sees half a library.
   const partial = `${libraryPath}.${Deno.pid}.partial`;
   const result = await new Deno.Command(program, {
-    args: [...compiler.arguments, "-o", partial, ...sources.map((s) => s.path)],
+    args: [...compiler.arguments, "-o", partial, ...files],
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -238,20 +316,43 @@ async function compilerVersion(
 
 interface Source {
   name: string;
-  path: string;
   bytes: Uint8Array;
 }
 
-async function listSources(): Promise<Source[]> {
-  const names: string[] = [];
-  for await (const entry of Deno.readDir(SOURCE_DIR)) {
-    if (entry.isFile && /\.[ch]$/.test(entry.name)) names.push(entry.name);
-  }
-  names.sort();
-  return await Promise.all(names.map(async (name) => {
-    const path = `${SOURCE_DIR}/${name}`;
-    return { name, path, bytes: await Deno.readFile(path) };
+/**
+ * The shim's sources, read beside this module: from the disk for a local module, with `fetch`
+ * for a remote one (the kit run from a URL).
+ */
+async function readSources(base: URL = new URL(".", import.meta.url)): Promise<Source[]> {
+  return await Promise.all(SOURCES.map(async (name) => {
+    const url = new URL(name, base);
+    try {
+      if (url.protocol === "file:") return { name, bytes: await Deno.readFile(url) };
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`);
+      return { name, bytes: new Uint8Array(await response.arrayBuffer()) };
+    } catch (error) {
+      const why = error instanceof Error ? error.message.split("\n")[0] : String(error);
+      throw new UsageError(`cannot read the shim's source ${url.href} (${why})`, { cause: error });
+    }
   }));
+}
+
+/**
+ * Paths of the sources to compile: where they are for a local module, else copies written into
+ * `<buildDir>/src-<key>/` (the compiler needs files).
+ */
+async function sourceFiles(buildDir: string, key: string, sources: Source[]): Promise<string[]> {
+  const base = new URL(".", import.meta.url);
+  if (base.protocol === "file:") {
+    return sources.filter((s) => s.name.endsWith(".c")).map((s) =>
+      decodeURIComponent(new URL(s.name, base).pathname)
+    );
+  }
+  const dir = `${buildDir}/src-${key}`;
+  await Deno.mkdir(dir, { recursive: true });
+  for (const source of sources) await Deno.writeFile(`${dir}/${source.name}`, source.bytes);
+  return sources.filter((s) => s.name.endsWith(".c")).map((s) => `${dir}/${s.name}`);
 }
 
 async function buildKey(

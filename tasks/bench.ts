@@ -38,7 +38,8 @@ import { trialLayout } from "../src/run/trial.ts";
 import { transportNamed } from "../src/transports/mod.ts";
 import type { Transport } from "../src/transports/mod.ts";
 
-const PROJECT_DIR = new URL("..", import.meta.url);
+/** The checkout this task runs from, when it runs from one (not from a URL). */
+const PROJECT = new URL("..", import.meta.url);
 
 async function main(): Promise<void> {
   const options = parseBenchOptions(Deno.args);
@@ -128,7 +129,9 @@ async function main(): Promise<void> {
     environment,
     machine,
     placement,
-    git: await gitState(PROJECT_DIR.pathname),
+    git: PROJECT.protocol === "file:"
+      ? await gitState(decodeURIComponent(PROJECT.pathname))
+      : { commit: null, dirty: null },
     command: rerunCommand(Deno.args),
     createdAt,
     supervisorNice: supervisorNice === -2147483648 ? null : supervisorNice,

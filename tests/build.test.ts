@@ -70,3 +70,37 @@ Deno.test("CC and CFLAGS split on white space", () => {
   assert.deepEqual(splitWords(" ccache  gcc "), ["ccache", "gcc"]);
   assert.deepEqual(splitWords(""), []);
 });
+
+Deno.test("the list of the shim's sources (fetched one by one when remote) is every C file in ffi/", async () => {
+  const { SOURCES } = await import("../ffi/build.ts");
+  const names = [...Deno.readDirSync(new URL("../ffi/", import.meta.url))].map((e) => e.name)
+    .filter((n) => /\.[ch]$/.test(n)).sort();
+  assert.deepEqual([...SOURCES], names);
+});
+
+Deno.test("outside a writable checkout the shim is built into RINGPIPE_CACHE, else XDG_CACHE_HOME or HOME", async () => {
+  const { cacheDir, defaultBuildDir } = await import("../ffi/build.ts");
+  const saved = ["RINGPIPE_CACHE", "XDG_CACHE_HOME", "HOME"].map((k) =>
+    [k, Deno.env.get(k)] as const
+  );
+  try {
+    Deno.env.set("RINGPIPE_CACHE", "/tmp/rp-cache");
+    assert.equal(cacheDir(), "/tmp/rp-cache");
+    assert.equal(defaultBuildDir("https://example.invalid/ffi/build.ts"), "/tmp/rp-cache");
+    Deno.env.delete("RINGPIPE_CACHE");
+    Deno.env.set("XDG_CACHE_HOME", "/tmp/xdg");
+    assert.equal(cacheDir(), "/tmp/xdg/ringpipe");
+    Deno.env.delete("XDG_CACHE_HOME");
+    Deno.env.set("HOME", "/home/someone");
+    assert.equal(cacheDir(), "/home/someone/.cache/ringpipe");
+    Deno.env.delete("HOME");
+    assert.throws(() => cacheDir(), /set RINGPIPE_CACHE/);
+    // A checkout in a writable folder keeps its .build/.
+    assert.equal(
+      defaultBuildDir(new URL("../ffi/build.ts", import.meta.url).href),
+      new URL("../.build", import.meta.url).pathname,
+    );
+  } finally {
+    for (const [k, v] of saved) v === undefined ? Deno.env.delete(k) : Deno.env.set(k, v);
+  }
+});

@@ -23,7 +23,7 @@ import { ringSlotsFor, seriesLabel, waitPolicy } from "../plan/series.ts";
 import type { Series } from "../plan/series.ts";
 import { ROLES } from "../transports/mod.ts";
 import type { Endpoint, Role } from "../transports/mod.ts";
-import { WORKER_PATH } from "./worker.ts";
+import { WORKER_URL } from "./worker.ts";
 import type { SideReport, WorkerSpec } from "./worker.ts";
 
 /** What a trial runs on, shared by every trial of a bench run. */
@@ -210,7 +210,7 @@ function spawnWorker(spec: WorkerSpec): Deno.ChildProcess {
       "--no-config",
       "--no-lock",
       "--quiet",
-      WORKER_PATH,
+      WORKER_URL,
       JSON.stringify(spec),
     ],
     stdin: "null",

@@ -18,8 +18,8 @@ import { Segment } from "../memory/segment.ts";
 import { transportNamed } from "../transports/mod.ts";
 import type { Endpoint, Role } from "../transports/mod.ts";
 
-/** Path of this file, for spawning it. */
-export const WORKER_PATH: string = import.meta.filename!;
+/** This module, as `deno run` takes it: a file URL in a checkout, the same URL when run from one. */
+export const WORKER_URL: string = import.meta.url;
 
 /** Exit code of a worker whose loop ran but did not succeed (the report says why). */
 export const WORKER_LOOP_FAILED = 1;

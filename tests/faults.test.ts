@@ -207,3 +207,37 @@ function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  Deno.test(`${signal}: the bench reaps both workers before it exits, so none is left in any state`, async () => {
+    const helper = new URL("./subreaper.ts", import.meta.url).pathname;
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-all",
+        helper,
+        signal,
+        BENCH,
+        "--transports",
+        "shm",
+        "--iterations",
+        "100000000000",
+        "--runs",
+        "1",
+        "--mode",
+        "stream",
+        "--sizes",
+        "8",
+        "--no-save",
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const result = JSON.parse(new TextDecoder().decode(output.stdout));
+    assert.equal(result.error, undefined, result.error);
+    assert.equal(result.workers.length, 2, "the bench had its two workers when interrupted");
+    assert.equal(result.code, signal === "SIGINT" ? 130 : 143);
+    // Orphans of the bench would be this helper's children now: zombies if unreaped.
+    assert.deepEqual(result.leftovers, [], JSON.stringify(result.leftovers));
+  });
+}

@@ -2,12 +2,20 @@
  * What must be undone if the run is interrupted: shared-memory names, worker
  * processes, the private directory. Each resource registers its undo while it
  * exists; on SIGINT or SIGTERM every registered undo runs before the exit, so
- * an interrupted bench leaves nothing in `/dev/shm` and no spinning worker.
+ * an interrupted bench leaves nothing in `/dev/shm`, no spinning worker and no
+ * zombie (an undo may wait, for example until its workers have been reaped:
+ * not every init reaps orphans).
  *
  * @module
  */
 
-const pending = new Set<() => void>();
+/** Something to undo; a promise is waited for, at most {@link CLEANUP_DEADLINE_MS} in all. */
+export type Undo = () => void | Promise<void>;
+
+/** How long the undos of an interrupted run may take, together, before the exit. */
+export const CLEANUP_DEADLINE_MS = 3000;
+
+const pending = new Set<Undo>();
 let installed = false;
 
 /**
@@ -25,26 +33,44 @@ let installed = false;
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
-export function onInterrupt(undo: () => void): Disposable {
+export function onInterrupt(undo: Undo): Disposable {
   pending.add(undo);
   return { [Symbol.dispose]: () => void pending.delete(undo) };
 }
 
 /**
- * Runs every registered undo now (each at most once), newest first, ignoring failures.
+ * Runs every registered undo now (each at most once), newest first, ignoring
+ * failures, and waits for those that return a promise, up to
+ * {@link CLEANUP_DEADLINE_MS} in all.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { onInterrupt, runPendingCleanups } from "./cleanup.ts";
- * onInterrupt(() => console.log("undone"));
- * runPendingCleanups(); // prints "undone"
+ * const done: string[] = [];
+ * onInterrupt(() => void done.push("first"));
+ * onInterrupt(async () => {
+ *   await new Promise((resolve) => setTimeout(resolve, 10));
+ *   done.push("second, waited for");
+ * });
+ * await runPendingCleanups();
+ * assert.deepEqual(done, ["second, waited for", "first"]);
  * ```
  */
-export function runPendingCleanups(): void {
+export async function runPendingCleanups(): Promise<void> {
+  const deadline = Date.now() + CLEANUP_DEADLINE_MS;
   for (const undo of [...pending].reverse()) {
     pending.delete(undo);
     try {
-      undo();
+      const result = undo();
+      if (result instanceof Promise) {
+        let timer: number | undefined;
+        const late = new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+        });
+        await Promise.race([result.catch(() => {}), late]);
+        clearTimeout(timer);
+      }
     } catch {
       // best effort: the process is going away
     }
@@ -65,9 +91,9 @@ export function exitCleanlyOnSignals(notify: (signal: Deno.Signal) => void = () 
   installed = true;
   const codes: [Deno.Signal, number][] = [["SIGINT", 130], ["SIGTERM", 143]];
   for (const [signal, code] of codes) {
-    Deno.addSignalListener(signal, () => {
+    Deno.addSignalListener(signal, async () => {
       notify(signal);
-      runPendingCleanups();
+      await runPendingCleanups();
       Deno.exit(code);
     });
   }

@@ -112,10 +112,15 @@ export async function runTrial(
   const cleanupTransport = () => {
     if (endpoint !== null) transport.cleanup?.(shim, endpoint);
   };
-  using _undo = onInterrupt(() => {
-    for (const child of children) kill(child);
+  // Interrupted: tell the workers to stop, kill them after the grace, and wait until both are
+  // reaped, so no zombie outlives the bench (not every init reaps orphans).
+  using _undo = onInterrupt(async () => {
     segment.unlink();
     cleanupTransport();
+    segment.abort();
+    const killer = setTimeout(() => children.forEach(kill), ABORT_GRACE_MS);
+    await Promise.allSettled(children.map((child) => child.status));
+    clearTimeout(killer);
   });
   try {
     endpoint = await transport.prepare({

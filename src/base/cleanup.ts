@@ -64,7 +64,7 @@ export async function runPendingCleanups(): Promise<void> {
     try {
       const result = undo();
       if (result instanceof Promise) {
-        let timer: number | undefined;
+        let timer: ReturnType<typeof setTimeout> | undefined;
         const late = new Promise<void>((resolve) => {
           timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
         });

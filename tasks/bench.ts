@@ -27,6 +27,7 @@ import { checkSharedMemory, readMemoryRoom } from "../src/context/resources.ts";
 import { PRIVATE_DIR_PREFIX, removeStaleLeftovers } from "../src/memory/stale.ts";
 import { measureYardsticks } from "../src/run/fileserver.ts";
 import { currentMachine } from "../src/context/machine.ts";
+import { takeBenchLock } from "../src/context/lock.ts";
 import type { Report } from "../src/report/report.ts";
 import { encodeReport } from "../src/report/encoding.ts";
 import { renderSummary } from "../src/render/terminal.ts";
@@ -49,6 +50,12 @@ async function main(): Promise<void> {
   }
   requireLinux();
   const machine = await currentMachine(options.machine ?? undefined);
+  // One bench at a time: held until this process ends.
+  await takeBenchLock({
+    wait: options.waitForLock,
+    onWait: (holder) =>
+      console.error(`waiting for the bench ${holder === null ? "" : `of pid ${holder} `}to finish`),
+  });
   if (options.save) await ensureWritableDir(options.out);
   exitCleanlyOnSignals((signal) => console.error(`\nringpipe bench: interrupted by ${signal}`));
   const loadBefore = loadAverage();

@@ -310,3 +310,38 @@ Deno.test("--engine deno alone: TypeScript loops only, and no headline taken fro
   assert.match(run.stdout, /^ 8 B {2}shm \(deno\)\s+2\s/m);
   assert.match(run.stdout, /^ 8 B {2}pipe \(deno\)\s+2\s/m);
 });
+
+Deno.test("one bench at a time: a second stops with one line naming the holder, or waits with --wait-for-lock", async () => {
+  const { LOCK_PATH, lockHolder } = await import("../src/context/lock.ts");
+  const held = await Deno.open(LOCK_PATH, { read: true, write: true, create: true, mode: 0o666 });
+  try {
+    await held.lock(true);
+    assert.equal(lockHolder(LOCK_PATH), Deno.pid, "/proc/locks names the holder");
+    const refused = await bench(["--quick", "--no-save"]);
+    assert.equal(refused.code, 2);
+    assert.equal(
+      refused.stderr.trim(),
+      `ringpipe bench: another bench (pid ${Deno.pid}) is running on this machine, and each would measure the other; wait for it, or pass --wait-for-lock`,
+    );
+    const waiting = bench([
+      "--quick",
+      "--no-save",
+      "--mode",
+      "stream",
+      "--runs",
+      "2",
+      "--wait-for-lock",
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await held.unlock();
+    const waited = await waiting;
+    assert.equal(waited.code, 0, waited.stderr);
+    assert.match(
+      waited.stderr,
+      new RegExp(`^waiting for the bench of pid ${Deno.pid} to finish$`, "m"),
+    );
+    assert.match(waited.stdout, /^SHMEM Time:/m);
+  } finally {
+    held.close();
+  }
+});

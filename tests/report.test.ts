@@ -110,6 +110,13 @@ const warningCases: [string, Parameters<typeof fakeReport>, RegExp][] = [
     /^the hypervisor took 7\.0% of CPU time during the run \(steal\)/,
   ],
   [
+    "other processes",
+    [{}, {
+      cpuActivity: { idleCheck: null, run: { seconds: 60, busy: 0.9, steal: 0, others: 0.12 } },
+    }],
+    /^other processes used 12\.0% of all CPU time during the run \(not this bench's\)/,
+  ],
+  [
     "two groups",
     [{ shm: [2.4, 2.5, 2.6, 2.5, 33, 34, 35, 36, 34, 33] }],
     /^shm stream 8 B cross: the trials fall into two groups \(4 near 2\.5 ns, 6 near 34 ns\): the machine changed state/,

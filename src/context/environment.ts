@@ -97,6 +97,11 @@ export interface CpuActivity {
   busy: number;
   /** Fraction of CPU time stolen by the hypervisor. */
   steal: number;
+  /**
+   * Fraction of all CPU time used by processes other than this bench and its workers (absent in
+   * reports before it was measured).
+   */
+  others?: number;
 }
 
 /** The aggregate `cpu` line of `/proc/stat`, in clock ticks, with the time it was read. */
@@ -109,6 +114,8 @@ export interface CpuTimes {
   idle: number;
   /** Time the hypervisor gave to other guests, in clock ticks. */
   steal: number;
+  /** CPU time of this process and of its children it has waited for, in clock ticks. */
+  own: number;
 }
 
 /**
@@ -127,7 +134,10 @@ export function readCpuTimes(): CpuTimes | null {
   // user nice system idle iowait irq softirq steal (guest time is already inside user)
   const [, , , idle = 0, iowait = 0, , , steal = 0] = ticks;
   const total = ticks.slice(0, 8).reduce((sum, t) => sum + t, 0);
-  return { at: performance.now(), total, idle: idle + iowait, steal };
+  // utime stime cutime cstime are fields 14 to 17 of /proc/self/stat, after the command in ().
+  const self = readText("/proc/self/stat")?.replace(/^.*\) /, "").split(" ").map(Number) ?? [];
+  const own = [11, 12, 13, 14].reduce((sum, i) => sum + (self[i] || 0), 0);
+  return { at: performance.now(), total, idle: idle + iowait, steal, own };
 }
 
 /**
@@ -136,18 +146,24 @@ export function readCpuTimes(): CpuTimes | null {
  * @example
  * ```ts
  * import { cpuActivity } from "./environment.ts";
- * const a = { at: 0, total: 1000, idle: 800, steal: 0 };
- * const b = { at: 500, total: 1100, idle: 850, steal: 10 };
- * console.log(cpuActivity(a, b)); // { seconds: 0.5, busy: 0.5, steal: 0.1 }
+ * import assert from "node:assert/strict";
+ * const a = { at: 0, total: 1000, idle: 800, steal: 0, own: 100 };
+ * const b = { at: 500, total: 1100, idle: 850, steal: 10, own: 130 };
+ * // Half the CPU time busy: a tenth stolen, three tenths ours, a tenth someone else's.
+ * assert.deepEqual(cpuActivity(a, b), { seconds: 0.5, busy: 0.5, steal: 0.1, others: 0.1 });
  * ```
  */
 export function cpuActivity(before: CpuTimes | null, after: CpuTimes | null): CpuActivity | null {
   if (before === null || after === null || after.total <= before.total) return null;
   const total = after.total - before.total;
+  const busy = total - (after.idle - before.idle);
+  const steal = after.steal - before.steal;
+  const own = after.own - before.own;
   return {
     seconds: (after.at - before.at) / 1000,
-    busy: 1 - (after.idle - before.idle) / total,
-    steal: (after.steal - before.steal) / total,
+    busy: busy / total,
+    steal: steal / total,
+    others: Math.max(0, busy - steal - own) / total,
   };
 }
 

@@ -64,6 +64,8 @@ export interface BenchOptions {
   machine: string | null;
   /** Keep the calibration and warm-up trials in the report. */
   keepWarmup: boolean;
+  /** Wait for another bench on this machine to finish, rather than stop. */
+  waitForLock: boolean;
   /** The smoke-test preset. */
   quick: boolean;
   /** Show help and exit. */
@@ -331,6 +333,11 @@ const OPTIONS: BenchOption[] = [
     help: ["keep the calibration and warm-up trials in the report"],
     set: (o) => (o.keepWarmup = true),
   },
+  {
+    name: "wait-for-lock",
+    help: ["if another bench runs on this machine, wait for it (default: stop)"],
+    set: (o) => (o.waitForLock = true),
+  },
   { name: "quick", help: ["a smoke run of a few seconds"], set: (o) => (o.quick = true) },
   { name: "help", help: ["this text"], set: (o) => (o.help = true) },
 ];
@@ -409,6 +416,7 @@ function defaults(quick: boolean): BenchOptions {
     save: true,
     machine: null,
     keepWarmup: false,
+    waitForLock: false,
     quick,
     help: false,
   };

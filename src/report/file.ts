@@ -207,6 +207,8 @@ export type FileActivity = {
   busy: number;
   /** fraction stolen by the hypervisor */
   steal: number;
+  /** fraction of all CPU time used by processes other than the bench and its workers */
+  others?: number;
 };
 
 /** one side of one trial: what the process asked for and got */

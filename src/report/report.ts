@@ -66,6 +66,8 @@ export const SLOW_FIRST_TRIAL = 1.25;
 export const BUSY_WARNING = 0.2;
 /** More hypervisor steal than this during the run earns a warning. */
 export const STEAL_WARNING = 0.02;
+/** Other processes using more than this share of all CPU time during the run earn a warning. */
+export const OTHERS_WARNING = 0.05;
 
 /** One side of one trial: what the process asked for and really got. */
 export interface SideFigures {
@@ -714,6 +716,12 @@ export function reportWarnings(report: Report): string[] {
     list.push(`machine busy: load average ${load} before the run`);
   }
   const run = env.cpuActivity.run;
+  if (run !== null && run.others !== undefined && run.others > OTHERS_WARNING) {
+    list.push(
+      `other processes used ${percent(run.others)} of all CPU time during the run (not this ` +
+        "bench's): they competed with the loops; run on a quiet machine",
+    );
+  }
   if (run !== null && run.steal > STEAL_WARNING) {
     list.push(`the hypervisor took ${percent(run.steal)} of CPU time during the run (steal)`);
   }

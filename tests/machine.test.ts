@@ -123,3 +123,37 @@ Deno.test("a machine name is a plain folder name, from --machine or RINGPIPE_MAC
   assert.equal(derived.named, false);
   assert.equal(derived.id, await fingerprintId(derived.fingerprint));
 });
+
+Deno.test("the scheduler's grouping is read from cgroup v2 and from v1's cpu controller", async () => {
+  const { readSchedulerGroup } = await import("../src/context/environment.ts");
+  const root = await Deno.makeTempDir();
+  const write = async (path: string, text: string) => {
+    await Deno.mkdir(`${root}${path.slice(0, path.lastIndexOf("/"))}`, { recursive: true });
+    await Deno.writeTextFile(`${root}${path}`, text);
+  };
+  try {
+    await write("/proc/sys/kernel/sched_autogroup_enabled", "1\n");
+    await write("/proc/self/cgroup", "0::/bench.slice\n");
+    await write("/sys/fs/cgroup/bench.slice/cpu.weight", "200\n");
+    await write("/sys/fs/cgroup/bench.slice/cpu.max", "150000 100000\n");
+    assert.deepEqual(readSchedulerGroup(root), {
+      autogroup: true,
+      cgroup: "/bench.slice",
+      cpuWeight: 200,
+      cpuLimit: 1.5,
+    });
+    await write("/proc/sys/kernel/sched_autogroup_enabled", "0\n");
+    await write("/proc/self/cgroup", "4:memory:/x\n1:cpu,cpuacct:/box\n0::/\n");
+    await write("/sys/fs/cgroup/cpu,cpuacct/box/cpu.shares", "1024\n");
+    await write("/sys/fs/cgroup/cpu,cpuacct/box/cpu.cfs_quota_us", "-1\n");
+    await write("/sys/fs/cgroup/cpu,cpuacct/box/cpu.cfs_period_us", "100000\n");
+    assert.deepEqual(readSchedulerGroup(root), {
+      autogroup: false,
+      cgroup: "/box",
+      cpuWeight: 100,
+      cpuLimit: null,
+    });
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});

@@ -117,6 +117,16 @@ const warningCases: [string, Parameters<typeof fakeReport>, RegExp][] = [
     /^other processes used 12\.0% of all CPU time during the run \(not this bench's\)/,
   ],
   [
+    "nice inside an autogroup",
+    [{}, { scheduler: { autogroup: true, cgroup: "/", cpuWeight: 100, cpuLimit: null } }],
+    /^nice -20 was achieved inside an autogroup \(kernel\.sched_autogroup_enabled=1\)/,
+  ],
+  [
+    "a cgroup limit",
+    [{}, { scheduler: { autogroup: false, cgroup: "/box", cpuWeight: 100, cpuLimit: 1.5 } }],
+    /^the bench's cgroup \(\/box\) may use 1\.5 CPUs of 2/,
+  ],
+  [
     "two groups",
     [{ shm: [2.4, 2.5, 2.6, 2.5, 33, 34, 35, 36, 34, 33] }],
     /^shm stream 8 B cross: the trials fall into two groups \(4 near 2\.5 ns, 6 near 34 ns\): the machine changed state/,

@@ -51,6 +51,30 @@ export function doctorChecks(env: Environment): Check[] {
       ? null
       : "two spinning loops need two CPUs; on one, the ring waits for time slices",
   );
+  const group = env.scheduler;
+  if (group !== undefined) {
+    add(
+      group.autogroup ? "warn" : "ok",
+      "autogroup",
+      group.autogroup === null
+        ? "the kernel has no autogroup"
+        : `kernel.sched_autogroup_enabled=${group.autogroup ? 1 : 0}`,
+      group.autogroup
+        ? "nice then ranks the loops only within this session; sysctl kernel.sched_autogroup_enabled=0 (or a cgroup of its own) for nice to count against everything else"
+        : null,
+    );
+    const limited = group.cpuLimit !== null && group.cpuLimit < cpu.count;
+    add(
+      limited ? "warn" : "ok",
+      "cgroup",
+      `${group.cgroup ?? "unknown"}; CPU weight ${group.cpuWeight ?? "unknown"}, limit ${
+        group.cpuLimit === null ? "none" : `${group.cpuLimit} CPUs`
+      }`,
+      limited
+        ? "the loops are throttled past the limit: run outside this cgroup or raise cpu.max"
+        : null,
+    );
+  }
   if (cpu.governor === null) {
     add(
       "info",

@@ -87,6 +87,62 @@ export interface Environment {
   compiler: CompilerInfo;
   /** Who ran the bench: root (able to lower nice) and whether through sudo. */
   user: { uid: number | null; root: boolean; sudo: boolean };
+  /** How the scheduler groups the bench's processes (absent in reports before it was read). */
+  scheduler?: SchedulerGroup;
+}
+
+/**
+ * What nice can and cannot do here. With autogroup, nice ranks a thread only
+ * within its session's group; a cgroup's weight and limit apply above both.
+ * Read for the bench process: its workers inherit its autogroup and cgroup.
+ */
+export interface SchedulerGroup {
+  /** `kernel.sched_autogroup_enabled`, or null where the kernel has no autogroup. */
+  autogroup: boolean | null;
+  /** The bench's cgroup, as `/proc/self/cgroup` names it (the cpu controller's, on cgroup v1). */
+  cgroup: string | null;
+  /** The cgroup's CPU weight (v2 `cpu.weight`, 1 to 10,000, 100 by default; v1 shares / 10.24). */
+  cpuWeight: number | null;
+  /** The cgroup's CPU limit in CPUs (v2 `cpu.max`, v1 quota / period), null without one. */
+  cpuLimit: number | null;
+}
+
+/**
+ * Reads how the scheduler groups this process: autogroup, and its cgroup's CPU weight and limit
+ * (cgroup v2, or v1's cpu controller). `root` points it at a fake `/proc` and `/sys`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readSchedulerGroup } from "./environment.ts";
+ * const group = readSchedulerGroup();
+ * assert.ok(group.autogroup === null || typeof group.autogroup === "boolean");
+ * ```
+ */
+export function readSchedulerGroup(root = ""): SchedulerGroup {
+  const autogroup = readText(`${root}/proc/sys/kernel/sched_autogroup_enabled`);
+  const lines = (readText(`${root}/proc/self/cgroup`) ?? "").split("\n");
+  const v2 = lines.find((l) => l.startsWith("0::"))?.slice(3) ?? null;
+  const v1 = lines.map((l) => l.split(":")).find((f) => f[1]?.split(",").includes("cpu"));
+  let cgroup: string | null = null, cpuWeight: number | null = null, cpuLimit: number | null = null;
+  const base = `${root}/sys/fs/cgroup`;
+  if (v1 !== undefined) {
+    cgroup = v1[2] ?? null;
+    const dir = `${base}/${v1[1]}${cgroup ?? ""}`.replace(/\/+$/, "");
+    const shares = readText(`${dir}/cpu.shares`);
+    cpuWeight = shares === null ? null : Number(shares) / 10.24;
+    const quota = Number(readText(`${dir}/cpu.cfs_quota_us`) ?? -1);
+    const period = Number(readText(`${dir}/cpu.cfs_period_us`) ?? 0);
+    cpuLimit = quota > 0 && period > 0 ? quota / period : null;
+  } else if (v2 !== null) {
+    cgroup = v2;
+    const dir = `${base}${v2 === "/" ? "" : v2}`;
+    const weight = readText(`${dir}/cpu.weight`);
+    cpuWeight = weight === null ? null : Number(weight);
+    const [quota, period] = (readText(`${dir}/cpu.max`) ?? "max").split(/\s+/);
+    cpuLimit = quota !== "max" && Number(period) > 0 ? Number(quota) / Number(period) : null;
+  }
+  return { autogroup: autogroup === null ? null : autogroup === "1", cgroup, cpuWeight, cpuLimit };
 }
 
 /** Shares of CPU time between two `/proc/stat` readings. */
@@ -352,6 +408,7 @@ export function readEnvironment(
     typescript: Deno.version.typescript,
     compiler,
     user: { uid, root: uid === 0, sudo: invokingUser() !== null },
+    scheduler: readSchedulerGroup(),
   };
 }
 

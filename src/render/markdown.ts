@@ -509,6 +509,14 @@ function environmentSection(report: Report): string {
       }, one read ${known(env.clock.readCostNs, formatTime)}`,
     ],
     ["load before / after", `${load(env.load.before)} / ${load(env.load.after)}`],
+    ...(env.scheduler === undefined ? [] : [[
+      "scheduler",
+      `autogroup ${yesNo(env.scheduler.autogroup)}; cgroup ${
+        env.scheduler.cgroup ?? "unknown"
+      }, CPU weight ${known(env.scheduler.cpuWeight)}, limit ${
+        env.scheduler.cpuLimit === null ? "none" : `${env.scheduler.cpuLimit} CPUs`
+      }`,
+    ] as [string, string]]),
     ["compiler", `\`${env.compiler.command}\`: ${env.compiler.version}`],
     ["flags", `\`${env.compiler.arguments.join(" ")}\``],
     ["Deno", `${env.deno} (V8 ${env.v8}, TypeScript ${env.typescript})`],

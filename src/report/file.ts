@@ -74,6 +74,16 @@ export type ReportFile = {
       root: boolean;
       sudo: boolean;
     };
+    /** how the scheduler groups the bench's processes (absent in reports before it was read) */
+    scheduler?: {
+      /** kernel.sched_autogroup_enabled */
+      autogroup: boolean | null;
+      cgroup: string | null;
+      /** 100 by default */
+      cpuWeight: number | null;
+      /** CPUs, null without a limit */
+      cpuLimit: number | null;
+    };
   };
   /** the options that change what is measured */
   parameters: {

@@ -742,6 +742,23 @@ export function reportWarnings(report: Report): string[] {
       list.push(`${p.role} could not be pinned to CPU ${p.affinityRequested} (${p.affinityError})`);
     }
   }
+  const group = env.scheduler;
+  const producer = report.processes.find((p) => p.role === "producer");
+  if (group?.autogroup && producer?.niceAchieved !== null && (producer?.niceAchieved ?? 0) < 0) {
+    list.push(
+      `nice ${
+        producer!.niceAchieved
+      } was achieved inside an autogroup (kernel.sched_autogroup_enabled=1): ` +
+        "it ranks the loops only among this session's processes, not against other sessions'; " +
+        "for that, set kernel.sched_autogroup_enabled=0 or run in a cgroup of its own",
+    );
+  }
+  if (group?.cpuLimit !== null && group?.cpuLimit !== undefined && group.cpuLimit < env.cpu.count) {
+    list.push(
+      `the bench's cgroup (${group.cgroup}) may use ${group.cpuLimit} CPUs of ${env.cpu.count}: ` +
+        "its loops are throttled when they exceed it",
+    );
+  }
   if (env.cpu.count < 2) {
     list.push("only one CPU: both processes share it, and the spinning ring waits for time slices");
   }

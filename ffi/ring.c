@@ -25,18 +25,17 @@ struct rp_ring {
 };
 
 /*
- * With the futex policy, a side that finds nothing to do keeps looking for
- * this long before it sleeps: about what a wake-up costs on a VM, so a peer
- * that answers quickly (back-to-back ping-pong) never pays for one.
+ * With the futex and pipe policies, a side that finds nothing to do keeps
+ * looking for ctl->spin_ns before it sleeps (the kit's default, 10 µs, is
+ * about what a wake-up costs on a VM, so a peer that answers quickly never
+ * pays for one). The value comes from TypeScript (--spin-before-sleep).
  */
-#define RP_SPIN_BEFORE_SLEEP_NS 10000u
-
-/* True once a side has been looking for longer than RP_SPIN_BEFORE_SLEEP_NS (clock read every 64 looks). */
-static inline int tired(unsigned *looks, uint64_t *since) {
+/* True once a side has been looking for longer than spin_ns (clock read every 64 looks). */
+static inline int tired(unsigned *looks, uint64_t *since, uint64_t spin_ns) {
   if ((++*looks & 63u) != 0) return 0;
   uint64_t now = rp_now_ns();
   if (*since == 0) *since = now;
-  return now - *since > RP_SPIN_BEFORE_SLEEP_NS;
+  return now - *since > spin_ns;
 }
 
 static long futex(_Atomic uint32_t *word, int op, uint32_t value, const struct timespec *timeout) {
@@ -62,24 +61,30 @@ struct ring_end {
  * (seq_cst), look once more, and sleep on the announcement; the peer, after
  * publishing (and a full fence), wakes the sleeper only if it announced. The
  * store-then-load on both sides makes sure one of them sees the other. Sleeps
- * time out every 100 ms to check that the run is still wanted.
+ * time out every 100 ms; only then does the side ask the kernel whether the
+ * run is still wanted (a system call): a side that was woken goes straight
+ * back to the index, paying nothing the pipe's wake-up does not pay.
  */
 static int sleep_until(struct ring_end *e, int me, _Atomic uint64_t *index, uint64_t blocked_at) {
   static const struct timespec timeout = {0, 100000000};
+  int timed_out = 0;
   atomic_store_explicit(&e->ring->sleeping[me], 1, memory_order_seq_cst);
   if (atomic_load_explicit(index, memory_order_seq_cst) == blocked_at) {
     if (e->pipe_wake) {
       struct pollfd fd = {.fd = e->wake_in, .events = POLLIN};
       char drain[64];
-      if (poll(&fd, 1, 100) > 0)
+      int ready = poll(&fd, 1, 100);
+      if (ready > 0)
         while (read(e->wake_in, drain, sizeof drain) > 0) {
         }
+      timed_out = ready == 0;
     } else {
-      futex(&e->ring->sleeping[me], FUTEX_WAIT, 1, &timeout);
+      timed_out = futex(&e->ring->sleeping[me], FUTEX_WAIT, 1, &timeout) != 0 && errno == ETIMEDOUT;
     }
   }
   atomic_store_explicit(&e->ring->sleeping[me], 0, memory_order_relaxed);
-  return rp_still_wanted(e->ctl);
+  if (timed_out) return rp_still_wanted(e->ctl);
+  return rp_aborted(e->ctl) ? RP_ABORTED : RP_OK;
 }
 
 static void wake(struct ring_end *e, int peer) {
@@ -108,7 +113,7 @@ RP_INLINE int send_acquire(void *endpoint, uint64_t **words) {
   while (e->mine - e->theirs == e->slots) {
     e->theirs = atomic_load_explicit(&e->ring->tail, memory_order_acquire);
     if (e->mine - e->theirs != e->slots) break;
-    if ((e->futex || e->pipe_wake) && tired(&looks, &since))
+    if ((e->futex || e->pipe_wake) && tired(&looks, &since, e->ctl->spin_ns))
       status = sleep_until(e, 0, &e->ring->tail, e->theirs);
     else
       status = rp_wait_once(e->ctl, &e->spins);
@@ -133,7 +138,7 @@ RP_INLINE int recv_acquire(void *endpoint, uint64_t **words) {
   while (e->mine == e->theirs) {
     e->theirs = atomic_load_explicit(&e->ring->head, memory_order_acquire);
     if (e->mine != e->theirs) break;
-    if ((e->futex || e->pipe_wake) && tired(&looks, &since))
+    if ((e->futex || e->pipe_wake) && tired(&looks, &since, e->ctl->spin_ns))
       status = sleep_until(e, 1, &e->ring->head, e->theirs);
     else
       status = rp_wait_once(e->ctl, &e->spins);

@@ -28,7 +28,7 @@
 #include <unistd.h>
 
 /* Bump whenever a signature, the layout or enum rp_field changes. */
-#define RP_ABI_VERSION 8u
+#define RP_ABI_VERSION 9u
 #define RP_MAGIC 0x52504950u /* "RPIP" */
 #define RP_CACHE_LINE 64
 #define RP_CONTROL_BYTES 256
@@ -92,6 +92,7 @@ struct rp_control {
   uint64_t pace_ns;       /* ping-pong: the client starts a round trip every pace_ns (0: at once) */
   uint64_t file_bytes;    /* file server: the size of the file the server holds */
   uint64_t queue_depth;   /* file server: requests the client keeps in flight (1..RP_MAX_DEPTH) */
+  uint64_t spin_ns;       /* futex and pipe waits: how long an idle side looks before it sleeps */
   uint64_t ring_slots;    /* power of two, or 0 when the segment has no ring */
   uint64_t ring_stride;   /* bytes per slot: the message size rounded up to 8 */
   uint64_t ring_offset[RP_MAX_RINGS]; /* where each ring starts in the segment, or 0 */
@@ -306,13 +307,14 @@ RP_INLINE int rp_stream_recv(struct rp_control *ctl, struct rp_end rx, uint64_t 
  * Ping-pong, client side: send request i, wait for reply i, check it; time
  * each round trip into the histogram. The clock is read once per round trip:
  * the end of one is the start of the next. Paced (pace_ns), the client sleeps
- * between round trips and reads the clock again before each send.
+ * between round trips and reads the clock again before each send; its time
+ * ends with the last reply either way.
  */
 RP_INLINE int rp_pingpong_client(struct rp_control *ctl, struct rp_end tx, struct rp_end rx,
                                  uint64_t words, uint64_t count, uint64_t *out, uint64_t *hist) {
   uint64_t sum = 0, lat_min = UINT64_MAX, lat_max = 0, lat_sum = 0, *buf;
   int status;
-  uint64_t before = rp_now_ns(), next = before;
+  uint64_t before = rp_now_ns(), next = before, last_reply = before;
   const uint64_t pace = ctl->pace_ns;
   out[RP_T_START] = before;
   for (uint64_t i = 0; i < count; i++) {
@@ -329,7 +331,7 @@ RP_INLINE int rp_pingpong_client(struct rp_control *ctl, struct rp_end tx, struc
     lat_max = rtt > lat_max ? rtt : lat_max;
     lat_sum += rtt;
     sum += i;
-    before = after;
+    before = last_reply = after;
     if (pace != 0) {
       /* Paced: sleep until the next start, so the server is really idle; then time from the send. */
       next += pace;
@@ -339,7 +341,7 @@ RP_INLINE int rp_pingpong_client(struct rp_control *ctl, struct rp_end tx, struc
       before = rp_now_ns();
     }
   }
-  out[RP_T_END] = before;
+  out[RP_T_END] = last_reply; /* the last reply, not the sleep a paced client takes after it */
   out[RP_ITEMS] = count;
   out[RP_CHECKSUM] = sum;
   out[RP_LAT_MIN] = count > 0 ? lat_min : 0;

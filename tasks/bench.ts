@@ -79,6 +79,7 @@ async function main(): Promise<void> {
         depths: options.depths,
         engines: options.engines,
         publishEvery: options.publishEvery,
+        spinBeforeSleepNs: options.spinBeforeSleepNs,
       },
     ),
     options.allTransports,

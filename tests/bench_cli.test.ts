@@ -345,3 +345,50 @@ Deno.test("one bench at a time: a second stops with one line naming the holder, 
     held.close();
   }
 });
+
+Deno.test("a paced series costs its round trip, not its pace; the spin before sleeping is recorded per series", async () => {
+  const out = await Deno.makeTempDir();
+  try {
+    const run = await bench([
+      "--transports",
+      "ring-futex,pipe",
+      "--mode",
+      "pingpong",
+      "--sizes",
+      "8",
+      "--pace",
+      "20ms",
+      "--iterations",
+      "5",
+      "--runs",
+      "2",
+      "--spin-before-sleep",
+      "50us",
+      "--out",
+      out,
+      "--machine",
+      "m",
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const json = [...Deno.readDirSync(`${out}/m`)].map((e) => e.name)
+      .find((n) => n.endsWith(".json") && n !== "machine.json")!;
+    const report = await loadReport(`${out}/m/${json}`);
+    assert.equal(report.parameters.spinBeforeSleepNs, 50_000);
+    const [futex, pipe] = report.results;
+    assert.equal(futex.spinBeforeSleepNs, 50_000, "recorded for the sleeping ring");
+    assert.equal(pipe.spinBeforeSleepNs, undefined, "not for a pipe, which blocks in the kernel");
+    for (const r of report.results) {
+      assert.equal(r.paceNs, 20_000_000);
+      // The figure is the mean round trip, far below the 20 ms pace...
+      assert.ok(r.nsPerItem.median < 5_000_000, `${r.transport}: ${r.nsPerItem.median} ns`);
+      for (const s of r.samples) {
+        const trips = r.latency!.roundTrip;
+        assert.ok(s.nsPerItem <= trips.max && s.nsPerItem >= trips.min);
+        // ...and the trial ends at the last reply: 4 paces and a round trip, not 5 paces.
+        assert.ok(s.elapsedNs < 4.5 * 20_000_000, `${s.elapsedNs} ns`);
+      }
+    }
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { UsageError } from "../src/base/errors.ts";
-import { DEFAULTS, helpText, parseBenchOptions, QUICK } from "../src/plan/options.ts";
+import {
+  DEFAULTS,
+  helpText,
+  parseBenchOptions,
+  QUICK,
+  reportParameters as reportParametersOf,
+} from "../src/plan/options.ts";
 
 Deno.test("defaults reproduce the original pair at nice -20, calibrated and adaptive", () => {
   const options = parseBenchOptions([]);
@@ -171,4 +177,20 @@ Deno.test("help lists every option and transport", () => {
       "CFLAGS",
     ]
   ) assert.ok(help.includes(word), word);
+});
+
+Deno.test("--spin-before-sleep takes a duration or 0, and is reported when not the default", () => {
+  const { reportParameters } = { reportParameters: reportParametersOf };
+  assert.equal(parseBenchOptions(["--spin-before-sleep", "50us"]).spinBeforeSleepNs, 50_000);
+  assert.equal(parseBenchOptions(["--spin-before-sleep", "0"]).spinBeforeSleepNs, 0);
+  assert.equal(parseBenchOptions([]).spinBeforeSleepNs, 10_000);
+  assert.equal(reportParameters(parseBenchOptions([])).spinBeforeSleepNs, undefined);
+  assert.equal(
+    reportParameters(parseBenchOptions(["--spin-before-sleep", "1ms"])).spinBeforeSleepNs,
+    1e6,
+  );
+  assert.throws(
+    () => parseBenchOptions(["--spin-before-sleep", "fast"]),
+    /--spin-before-sleep must be a duration/,
+  );
 });

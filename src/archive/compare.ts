@@ -131,6 +131,7 @@ export function measuredParameters(r: Report): Record<string, { value: string; b
     ["--engine", list(p.engines ?? ["native"]), false],
     ["--publish-every", list(p.publishEvery ?? [1]), false],
     ["--wait", p.wait ?? "each transport's own", false],
+    ["--spin-before-sleep", `${p.spinBeforeSleepNs ?? 10_000} ns`, false],
     ["--depth", list(p.depths, "—"), false],
     ["--placement", p.placement, false],
     ["pinning", r.placement.cpus === null ? "none" : r.placement.cpus.join(","), false],

@@ -47,6 +47,8 @@ export interface SegmentLayout {
   fileBytes: number;
   /** File server: requests in flight (0 otherwise). */
   queueDepth: number;
+  /** Futex and pipe waits: how long an idle side looks before it sleeps, ns (0 for other waits). */
+  spinNs: number;
 }
 
 /**
@@ -56,7 +58,7 @@ export interface SegmentLayout {
  * ```ts ignore
  * import { segmentBytes } from "./segment.ts";
  * console.log(segmentBytes(shim, {
- *   rings: 1, ringSlots: 4096, ringStride: 8, wait: 0, paceNs: 0, fileBytes: 0, queueDepth: 0,
+ *   rings: 1, ringSlots: 4096, ringStride: 8, wait: 0, paceNs: 0, fileBytes: 0, queueDepth: 0, spinNs: 0,
  * }));
  * ```
  */
@@ -77,7 +79,7 @@ export function segmentBytes(shim: Shim, layout: SegmentLayout): number {
  * ```ts ignore
  * import { Segment } from "./segment.ts";
  * const segment = Segment.create(shim, {
- *   rings: 1, ringSlots: 4096, ringStride: 8, wait: 0, paceNs: 0, fileBytes: 0, queueDepth: 0,
+ *   rings: 1, ringSlots: 4096, ringStride: 8, wait: 0, paceNs: 0, fileBytes: 0, queueDepth: 0, spinNs: 0,
  * });
  * try {
  *   // hand segment.name and segment.bytes to the workers
@@ -119,6 +121,7 @@ export class Segment {
       BigInt(layout.paceNs),
       BigInt(layout.fileBytes),
       layout.queueDepth,
+      BigInt(layout.spinNs),
     );
     return segment;
   }

@@ -10,6 +10,7 @@ import type { Engine, Mode, PinRequest, PlacementRequest, WaitRequest } from "..
 import { parseCommandLine, userPath } from "../base/cli.ts";
 import { UsageError } from "../base/errors.ts";
 import { checkMachineName } from "../context/machine.ts";
+import { DEFAULT_SPIN_NS } from "./series.ts";
 import { TRANSPORTS } from "../transports/mod.ts";
 
 /** Everything a bench run is asked to do. */
@@ -38,6 +39,8 @@ export interface BenchOptions {
   wait: WaitRequest | null;
   /** Ping-pong: ns between the starts of round trips, 0 for back to back. */
   paceNs: number;
+  /** Futex and pipe waits: how long an idle side looks before it sleeps, ns. */
+  spinBeforeSleepNs: number;
   /** `fileserver`: the file-server scenario instead of the stream and ping-pong matrix. */
   scenario: "matrix" | "fileserver";
   /** File server: the numbers of requests in flight to measure. */
@@ -245,6 +248,18 @@ const OPTIONS: BenchOption[] = [
     set: (o, t) => (o.paceNs = duration("--pace", t)),
   },
   {
+    name: "spin-before-sleep",
+    value: "D",
+    help: [
+      "ring-futex, ring-pipewake, --wait futex: how long an idle side",
+      "looks before it sleeps, 0 to 1s (default 10us)",
+    ],
+    set: (
+      o,
+      t,
+    ) => (o.spinBeforeSleepNs = t.trim() === "0" ? 0 : duration("--spin-before-sleep", t)),
+  },
+  {
     name: "scenario",
     value: "fileserver",
     help: [
@@ -403,6 +418,7 @@ function defaults(quick: boolean): BenchOptions {
     pin: "auto",
     wait: null,
     paceNs: 0,
+    spinBeforeSleepNs: DEFAULT_SPIN_NS,
     scenario: "matrix",
     depths: [...FILESERVER.depths],
     engines: ["native"],
@@ -519,6 +535,8 @@ export interface Parameters {
   publishEvery?: number[];
   /** `--depth` of the file-server scenario (absent before schema 6 and outside it). */
   depths?: number[];
+  /** `--spin-before-sleep` in ns, when not the default (10 µs). */
+  spinBeforeSleepNs?: number;
 }
 
 /**
@@ -553,6 +571,9 @@ export function reportParameters(options: BenchOptions): Parameters {
     ...(options.engines.includes("deno") ? { engines: options.engines } : {}),
     ...(options.publishEvery.join() === "1" ? {} : { publishEvery: options.publishEvery }),
     ...(options.scenario === "fileserver" ? { depths: options.depths } : {}),
+    ...(options.spinBeforeSleepNs === DEFAULT_SPIN_NS
+      ? {}
+      : { spinBeforeSleepNs: options.spinBeforeSleepNs }),
   };
 }
 

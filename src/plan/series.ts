@@ -31,6 +31,26 @@ export interface Series {
   queueDepth?: number;
   /** Deno engine, ring transports: the sender publishes every this many items (`--publish-every`). */
   publishEvery?: number;
+  /** Futex and pipe waits: how long an idle side looks before it sleeps, ns (`--spin-before-sleep`). */
+  spinBeforeSleepNs?: number;
+}
+
+/** How long an idle side of a sleeping ring looks before it sleeps unless told: about a wake-up. */
+export const DEFAULT_SPIN_NS = 10_000;
+
+/**
+ * True when an idle side of this series may sleep (futex or pipe waits), so its spin-before-sleep
+ * time shapes its figures.
+ *
+ * @example
+ * ```ts ignore
+ * import { sleeps } from "./series.ts";
+ * console.log(sleeps(ringFutexSeries)); // true
+ * ```
+ */
+export function sleeps(series: Series): boolean {
+  const policy = waitPolicy(series);
+  return policy === "futex" || policy === "pipe";
 }
 
 /**
@@ -146,6 +166,8 @@ export interface SeriesIdentity {
   paceNs?: number;
   /** File server: requests in flight (1 when absent). */
   queueDepth?: number;
+  /** Futex and pipe waits: the spin before sleeping, ns (the default when absent). */
+  spinBeforeSleepNs?: number;
 }
 
 /**
@@ -165,8 +187,11 @@ export interface SeriesIdentity {
 export function seriesKey(r: SeriesIdentity): string {
   const pace = r.paceNs ? ` pace ${r.paceNs} ns` : "";
   const depth = r.mode === "fileserver" ? ` depth ${r.queueDepth ?? 1}` : "";
+  const spin = r.spinBeforeSleepNs !== undefined && r.spinBeforeSleepNs !== DEFAULT_SPIN_NS
+    ? ` spin ${r.spinBeforeSleepNs} ns`
+    : "";
   return `${transportLabel(r)} ${r.mode} ${formatSize(r.sizeBytes)} ${r.placement} ` +
-    `${r.waitPolicy ?? "spin"}${pace}${depth}`;
+    `${r.waitPolicy ?? "spin"}${spin}${pace}${depth}`;
 }
 
 /**
@@ -238,6 +263,7 @@ export function planSeries(
     depths?: number[];
     engines?: Engine[];
     publishEvery?: number[];
+    spinBeforeSleepNs?: number;
   } = {},
 ): Series[] {
   const all: Series[] = [];
@@ -255,6 +281,7 @@ export function planSeries(
               cpus: placement.cpus,
               wait: tuning.wait ?? null,
               paceNs: mode === "pingpong" ? tuning.paceNs ?? 0 : 0,
+              spinBeforeSleepNs: tuning.spinBeforeSleepNs ?? DEFAULT_SPIN_NS,
             };
             if (mode === "fileserver") {
               for (const queueDepth of tuning.depths ?? [1]) all.push({ ...base, queueDepth });

@@ -107,6 +107,8 @@ export type ReportFile = {
     engines?: FileEngine[];
     publishEvery?: FilePositive[];
     depths?: FilePositive[];
+    /** --spin-before-sleep, when not the default 10 µs */
+    spinBeforeSleepNs?: number;
   };
   sampling: {
     stopReason: "fixed-count" | "target-reached" | "budget-spent" | "trial-limit";
@@ -305,4 +307,6 @@ export type FileResult = {
   };
   /** calibration and warm-up trials, only with --keep-warmup */
   warmup?: FileTrialColumns;
+  /** futex and pipe waits: how long an idle side looked before it slept, ns */
+  spinBeforeSleepNs?: number;
 };

@@ -22,7 +22,14 @@ import {
 } from "../stats/histogram.ts";
 import type { LatencySummary, SparseHistogram } from "../stats/histogram.ts";
 import type { MeasuredTrial, SamplingOutcome, SeriesSamples, StopReason } from "../run/sampling.ts";
-import { cellKey, seriesLabel, transportLabel, waitPolicy } from "../plan/series.ts";
+import {
+  cellKey,
+  DEFAULT_SPIN_NS,
+  seriesLabel,
+  sleeps,
+  transportLabel,
+  waitPolicy,
+} from "../plan/series.ts";
 import { trialLayout } from "../run/trial.ts";
 import { formatNs } from "../base/format.ts";
 import {
@@ -52,9 +59,11 @@ export const LATENCY_CLOCK =
 
 /** What the timed region holds, for the report. */
 export const TIMING_METHOD =
-  "from the producer's first message to the consumer's last (stream) or the client's last reply " +
-  "(ping-pong), CLOCK_MONOTONIC; filling every message with its pattern and checking every byte at " +
-  "the receiver are inside the timed region, as a real program would do them";
+  "from the producer's first message to the consumer's last (stream), or the client's first " +
+  "request to its last reply (ping-pong, file server), CLOCK_MONOTONIC; filling every message with " +
+  "its pattern and checking every byte at the receiver are inside the timed region, as a real " +
+  "program would do them; a paced series' figure per round trip is its mean round trip (the " +
+  "service time), not the pace";
 
 /** A coefficient of variation above this earns a warning. */
 export const CV_WARNING = 0.05;
@@ -145,6 +154,8 @@ export interface ResultEntry {
   waitPolicy: WaitPolicy;
   /** Ping-pong: ns between the starts of round trips (`--pace`); absent or 0 when back to back. */
   paceNs?: number;
+  /** Futex and pipe waits: how long an idle side looked before it slept, ns. */
+  spinBeforeSleepNs?: number;
   /** Slots per ring, for ring transports (null otherwise). */
   ringSlots: number | null;
   /** Every byte of every message of every trial checked out. */
@@ -539,6 +550,7 @@ function resultEntry(
     placement: series.placement,
     waitPolicy: waitPolicy(series),
     ...(series.paceNs ? { paceNs: series.paceNs } : {}),
+    ...(sleeps(series) ? { spinBeforeSleepNs: series.spinBeforeSleepNs ?? DEFAULT_SPIN_NS } : {}),
     ...(series.queueDepth === undefined ? {} : { queueDepth: series.queueDepth }),
     ringSlots: layout.rings === 0 ? null : layout.ringSlots,
     verified: true,

@@ -93,7 +93,8 @@ int32_t rp_shm_unlink(const char *name) { return shm_unlink(name) == 0 ? 0 : -er
  */
 void rp_segment_init(void *segment, uint64_t ring_slots, uint64_t ring_stride, uint32_t rings,
                      int32_t supervisor_pid, uint32_t wait_policy, uint64_t pace_ns,
-                     uint64_t file_bytes, uint32_t queue_depth, uint64_t spin_ns) {
+                     uint64_t file_bytes, uint32_t queue_depth, uint64_t spin_ns,
+                     uint64_t latency_every) {
   struct rp_control *ctl = rp_control_of(segment);
   ctl->magic = RP_MAGIC;
   ctl->abi_version = RP_ABI_VERSION;
@@ -103,6 +104,7 @@ void rp_segment_init(void *segment, uint64_t ring_slots, uint64_t ring_stride, u
   ctl->file_bytes = file_bytes;
   ctl->queue_depth = queue_depth;
   ctl->spin_ns = spin_ns;
+  ctl->latency_every = latency_every;
   ctl->ring_slots = ring_slots;
   ctl->ring_stride = ring_stride;
   for (uint32_t i = 0; i < RP_MAX_RINGS; i++)

@@ -19,7 +19,7 @@ export const SUB_BITS = 8;
 export const HISTOGRAM_BUCKETS: number = (1 << SUB_BITS) + 33 * (1 << (SUB_BITS - 1));
 
 /** The ABI version this table matches; `rp_abi_version()` must return it. */
-export const ABI_VERSION = 9;
+export const ABI_VERSION = 10;
 
 /**
  * Slots of the `uint64_t` result array each loop fills (C `enum rp_field`).
@@ -179,7 +179,7 @@ export const symbols = {
    * void rp_segment_init(void *segment, uint64_t ring_slots, uint64_t ring_stride,
    *                      uint32_t rings, int32_t supervisor_pid, uint32_t wait_policy,
    *                      uint64_t pace_ns, uint64_t file_bytes, uint32_t queue_depth,
-   *                      uint64_t spin_ns)
+   *                      uint64_t spin_ns, uint64_t latency_every)
    */
   rp_segment_init: {
     parameters: [
@@ -193,6 +193,7 @@ export const symbols = {
       "u64", /* uint64_t file_bytes (file server: the file's size; else 0) */
       "u32", /* uint32_t queue_depth (file server: requests in flight; else 0) */
       "u64", /* uint64_t spin_ns (futex and pipe waits: look this long before sleeping) */
+      "u64", /* uint64_t latency_every (ping-pong client: time every this many round trips) */
     ],
     result: "void",
   },

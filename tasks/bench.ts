@@ -80,6 +80,7 @@ async function main(): Promise<void> {
         engines: options.engines,
         publishEvery: options.publishEvery,
         spinBeforeSleepNs: options.spinBeforeSleepNs,
+        latencyEvery: options.latencyEvery,
       },
     ),
     options.allTransports,

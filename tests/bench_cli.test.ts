@@ -76,7 +76,12 @@ Deno.test("deno task bench: every transport, mode and size for real; the origina
       if (result.mode === "pingpong") {
         assert.equal(result.unit, "round trip");
         const latency = result.latency!;
-        assert.equal(latency.roundTrip.count, 4000, "every timed round trip is in the histogram");
+        // Every 16th round trip of 2 trials of 2,000 is timed: 125 per trial.
+        assert.equal(latency.roundTrip.count, 250, "every timed round trip is in the histogram");
+        assert.match(
+          latency.clock,
+          /^CLOCK_MONOTONIC around every 16th round trip .* a read\); the others are not timed$/,
+        );
         const rt = latency.roundTrip;
         assert.ok(rt.min <= rt.p50 && rt.p50 <= rt.p90 && rt.p90 <= rt.p99 && rt.p99 <= rt.p999);
         assert.ok(rt.p999 <= rt.p9999 && rt.p9999 <= rt.max);
@@ -388,6 +393,41 @@ Deno.test("a paced series costs its round trip, not its pace; the spin before sl
         assert.ok(s.elapsedNs < 4.5 * 20_000_000, `${s.elapsedNs} ns`);
       }
     }
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
+
+Deno.test("--latency-every 1 times every round trip, as before; the figures record how", async () => {
+  const out = await Deno.makeTempDir();
+  try {
+    const run = await bench([
+      "--mode",
+      "pingpong",
+      "--sizes",
+      "8",
+      "--iterations",
+      "1000",
+      "--runs",
+      "2",
+      "--latency-every",
+      "1",
+      "--out",
+      out,
+      "--machine",
+      "m",
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const json = [...Deno.readDirSync(`${out}/m`)].map((e) => e.name)
+      .find((n) => n.endsWith(".json") && n !== "machine.json")!;
+    const report = await loadReport(`${out}/m/${json}`);
+    assert.equal(report.parameters.latencyEvery, 1);
+    for (const r of report.results) {
+      assert.equal(r.latency!.roundTrip.count, 2000);
+      assert.match(r.latency!.clock, /^CLOCK_MONOTONIC, read once per round trip/);
+    }
+    const page = await Deno.readTextFile(`${out}/m/${json.replace(/json$/, "md")}`);
+    assert.match(page, /4,000 round trips were timed one by one\./);
   } finally {
     await Deno.remove(out, { recursive: true });
   }

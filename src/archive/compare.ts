@@ -132,6 +132,7 @@ export function measuredParameters(r: Report): Record<string, { value: string; b
     ["--publish-every", list(p.publishEvery ?? [1]), false],
     ["--wait", p.wait ?? "each transport's own", false],
     ["--spin-before-sleep", `${p.spinBeforeSleepNs ?? 10_000} ns`, false],
+    ["--latency-every", String(p.latencyEvery ?? 1), false],
     ["--depth", list(p.depths, "—"), false],
     ["--placement", p.placement, false],
     ["pinning", r.placement.cpus === null ? "none" : r.placement.cpus.join(","), false],

@@ -2,7 +2,7 @@
  * One bench at a time on a machine: two benches at once each measure the
  * other (two quick runs started together gave the ring 49 and 56 ns instead
  * of 7, with only "the trials vary a lot" to show for it). A bench holds an
- * exclusive `flock` on `/dev/shm/ringpipe-bench.lock` for its whole run; the
+ * exclusive `flock` on `/dev/shm/ringpipe.lock` for its whole run; the
  * kernel drops it when the process ends, however it ends. A second bench
  * stops with one line naming the holder, or waits (`--wait-for-lock`).
  *
@@ -12,7 +12,7 @@
 import { UsageError } from "../base/errors.ts";
 
 /** The lock file: in `/dev/shm`, so every user's bench sees the same one. */
-export const LOCK_PATH = "/dev/shm/ringpipe-bench.lock";
+export const LOCK_PATH = "/dev/shm/ringpipe.lock";
 
 /**
  * The pid holding a `flock` on the file at `path`, from `/proc/locks`, or null.
@@ -20,7 +20,7 @@ export const LOCK_PATH = "/dev/shm/ringpipe-bench.lock";
  * @example
  * ```ts ignore
  * import { lockHolder } from "./lock.ts";
- * console.log(lockHolder("/dev/shm/ringpipe-bench.lock")); // 4242, or null
+ * console.log(lockHolder("/dev/shm/ringpipe.lock")); // 4242, or null
  * ```
  */
 export function lockHolder(path: string, locks?: string): number | null {

@@ -49,6 +49,8 @@ export interface SegmentLayout {
   queueDepth: number;
   /** Futex and pipe waits: how long an idle side looks before it sleeps, ns (0 for other waits). */
   spinNs: number;
+  /** Ping-pong client: time every this many round trips (1: each; 0 elsewhere). */
+  latencyEvery: number;
 }
 
 /**
@@ -58,7 +60,7 @@ export interface SegmentLayout {
  * ```ts ignore
  * import { segmentBytes } from "./segment.ts";
  * console.log(segmentBytes(shim, {
- *   rings: 1, ringSlots: 4096, ringStride: 8, wait: 0, paceNs: 0, fileBytes: 0, queueDepth: 0, spinNs: 0,
+ *   rings: 1, ringSlots: 4096, ringStride: 8, wait: 0, paceNs: 0, fileBytes: 0, queueDepth: 0, spinNs: 0, latencyEvery: 0,
  * }));
  * ```
  */
@@ -79,7 +81,7 @@ export function segmentBytes(shim: Shim, layout: SegmentLayout): number {
  * ```ts ignore
  * import { Segment } from "./segment.ts";
  * const segment = Segment.create(shim, {
- *   rings: 1, ringSlots: 4096, ringStride: 8, wait: 0, paceNs: 0, fileBytes: 0, queueDepth: 0, spinNs: 0,
+ *   rings: 1, ringSlots: 4096, ringStride: 8, wait: 0, paceNs: 0, fileBytes: 0, queueDepth: 0, spinNs: 0, latencyEvery: 0,
  * });
  * try {
  *   // hand segment.name and segment.bytes to the workers
@@ -122,6 +124,7 @@ export class Segment {
       BigInt(layout.fileBytes),
       layout.queueDepth,
       BigInt(layout.spinNs),
+      BigInt(layout.latencyEvery),
     );
     return segment;
   }

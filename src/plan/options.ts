@@ -10,7 +10,7 @@ import type { Engine, Mode, PinRequest, PlacementRequest, WaitRequest } from "..
 import { parseCommandLine, userPath } from "../base/cli.ts";
 import { UsageError } from "../base/errors.ts";
 import { checkMachineName } from "../context/machine.ts";
-import { DEFAULT_SPIN_NS } from "./series.ts";
+import { DEFAULT_LATENCY_EVERY, DEFAULT_SPIN_NS } from "./series.ts";
 import { TRANSPORTS } from "../transports/mod.ts";
 
 /** Everything a bench run is asked to do. */
@@ -41,6 +41,8 @@ export interface BenchOptions {
   paceNs: number;
   /** Futex and pipe waits: how long an idle side looks before it sleeps, ns. */
   spinBeforeSleepNs: number;
+  /** Ping-pong: the client times every this many round trips for the latency histogram. */
+  latencyEvery: number;
   /** `fileserver`: the file-server scenario instead of the stream and ping-pong matrix. */
   scenario: "matrix" | "fileserver";
   /** File server: the numbers of requests in flight to measure. */
@@ -248,6 +250,15 @@ const OPTIONS: BenchOption[] = [
     set: (o, t) => (o.paceNs = duration("--pace", t)),
   },
   {
+    name: "latency-every",
+    value: "N",
+    help: [
+      "ping-pong: time every Nth round trip for the percentiles, the",
+      "others not, so the clock stays out of the loop (default 16; 1: each)",
+    ],
+    set: (o, t) => (o.latencyEvery = wholeNumber("--latency-every", t, 1, 1_000_000)),
+  },
+  {
     name: "spin-before-sleep",
     value: "D",
     help: [
@@ -419,6 +430,7 @@ function defaults(quick: boolean): BenchOptions {
     wait: null,
     paceNs: 0,
     spinBeforeSleepNs: DEFAULT_SPIN_NS,
+    latencyEvery: DEFAULT_LATENCY_EVERY,
     scenario: "matrix",
     depths: [...FILESERVER.depths],
     engines: ["native"],
@@ -537,6 +549,8 @@ export interface Parameters {
   depths?: number[];
   /** `--spin-before-sleep` in ns, when not the default (10 µs). */
   spinBeforeSleepNs?: number;
+  /** `--latency-every`, for runs with ping-pong (absent in reports before it existed: each). */
+  latencyEvery?: number;
 }
 
 /**
@@ -574,6 +588,7 @@ export function reportParameters(options: BenchOptions): Parameters {
     ...(options.spinBeforeSleepNs === DEFAULT_SPIN_NS
       ? {}
       : { spinBeforeSleepNs: options.spinBeforeSleepNs }),
+    ...(options.modes.includes("pingpong") ? { latencyEvery: options.latencyEvery } : {}),
   };
 }
 

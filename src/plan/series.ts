@@ -33,7 +33,12 @@ export interface Series {
   publishEvery?: number;
   /** Futex and pipe waits: how long an idle side looks before it sleeps, ns (`--spin-before-sleep`). */
   spinBeforeSleepNs?: number;
+  /** Ping-pong: the client times every this many round trips (`--latency-every`; 1: each). */
+  latencyEvery?: number;
 }
+
+/** The client times every this many round trips unless told (see `ffi/ringpipe.h`). */
+export const DEFAULT_LATENCY_EVERY = 16;
 
 /** How long an idle side of a sleeping ring looks before it sleeps unless told: about a wake-up. */
 export const DEFAULT_SPIN_NS = 10_000;
@@ -264,6 +269,7 @@ export function planSeries(
     engines?: Engine[];
     publishEvery?: number[];
     spinBeforeSleepNs?: number;
+    latencyEvery?: number;
   } = {},
 ): Series[] {
   const all: Series[] = [];
@@ -282,6 +288,9 @@ export function planSeries(
               wait: tuning.wait ?? null,
               paceNs: mode === "pingpong" ? tuning.paceNs ?? 0 : 0,
               spinBeforeSleepNs: tuning.spinBeforeSleepNs ?? DEFAULT_SPIN_NS,
+              ...(mode === "pingpong"
+                ? { latencyEvery: tuning.latencyEvery ?? DEFAULT_LATENCY_EVERY }
+                : {}),
             };
             if (mode === "fileserver") {
               for (const queueDepth of tuning.depths ?? [1]) all.push({ ...base, queueDepth });

@@ -307,7 +307,12 @@ function pingpongSection(report: Report, charts: ChartFiles): string {
   return `## Ping-pong: request and reply
 
 The client sends a message and waits for a reply of the same size; the server checks every request ` +
-    `and answers it. ${formatCount(total)} round trips were timed one by one.
+    `and answers it. ${
+      report.parameters.latencyEvery === undefined || report.parameters.latencyEvery === 1
+        ? `${formatCount(total)} round trips were timed one by one.`
+        : `Every ${report.parameters.latencyEvery}th round trip was timed for the percentiles ` +
+          `(${formatCount(total)} in all), the others not, so the clock stays out of the loop.`
+    }
 
 ${
       markdownTable(
@@ -356,11 +361,13 @@ ${
 The median and its CI are over trials (each trial's total time over its round trips); the ` +
     `percentiles are over every round trip of every timed trial, from the merged histogram. ` +
     `One-way latency is shown as half the round trip, and labelled so: it is not measured on its own. ` +
-    `Each round trip includes one clock read (${
-      report.environment.clock.readCostNs === null
-        ? "cost not measured"
-        : `${formatTime(report.environment.clock.readCostNs)} here`
-    }).` +
+    (report.parameters.latencyEvery === undefined
+      ? `Each round trip includes one clock read (${
+        report.environment.clock.readCostNs === null
+          ? "cost not measured"
+          : `${formatTime(report.environment.clock.readCostNs)} here`
+      }).`
+      : `How round trips were timed: ${pingpong[0].latency!.clock}.`) +
     image(charts, "latency", "Round-trip latency percentiles per transport");
 }
 

@@ -109,6 +109,8 @@ export type ReportFile = {
     depths?: FilePositive[];
     /** --spin-before-sleep, when not the default 10 µs */
     spinBeforeSleepNs?: number;
+    /** --latency-every: the ping-pong client timed every this many round trips (absent: each) */
+    latencyEvery?: number;
   };
   sampling: {
     stopReason: "fixed-count" | "target-reached" | "budget-spent" | "trial-limit";

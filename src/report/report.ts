@@ -52,10 +52,43 @@ export const SCHEMA_VERSION = 6;
 /** The kit's own version, from `deno.json`. */
 export const KIT_VERSION: string = denoJson.version;
 
-/** How ping-pong round trips are timed, for the report. */
+/** How ping-pong round trips were timed before `--latency-every` (every one, chained reads). */
 export const LATENCY_CLOCK =
   "CLOCK_MONOTONIC, read once per round trip inside the timed loop (the end of one round trip " +
   "is the start of the next), so each round trip includes one clock read";
+
+/**
+ * How a run timed its round trips, for `latency.clock`: which round trips, and what the clock
+ * costs the loop per round trip at the measured cost of one read.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { latencyClock } from "./report.ts";
+ * assert.equal(
+ *   latencyClock(16, 25),
+ *   "CLOCK_MONOTONIC around every 16th round trip (two reads each, so a timed round trip includes " +
+ *     "one read; 3.125 ns per round trip of the loop's time at 25 ns a read); the others are not timed",
+ * );
+ * ```
+ */
+export function latencyClock(every: number, readCostNs: number | null): string {
+  const share = readCostNs === null
+    ? ""
+    : `; ${formatNs((2 * readCostNs) / every)} ns per round trip of the loop's time at ${
+      formatNs(readCostNs)
+    } ns a read`;
+  return every <= 1
+    ? `${LATENCY_CLOCK}${readCostNs === null ? "" : ` (${formatNs(readCostNs)} ns)`}`
+    : `CLOCK_MONOTONIC around every ${every}th round trip (two reads each, so a timed round trip ` +
+      `includes one read${share}); the others are not timed`;
+}
+
+/** What the timed region held in the bench that wrote reports of schema 1 to 3 (and their upgrade). */
+export const LEGACY_TIMING_METHOD =
+  "from the producer's first message to the consumer's last (stream) or the client's last reply " +
+  "(ping-pong), CLOCK_MONOTONIC; filling every message with its pattern and checking every byte at " +
+  "the receiver are inside the timed region, as a real program would do them";
 
 /** What the timed region holds, for the report. */
 export const TIMING_METHOD =
@@ -414,7 +447,9 @@ export interface ReportContext {
  */
 export function buildReport(outcome: SamplingOutcome, context: ReportContext): Report {
   const { options } = context;
-  const results = outcome.samples.map((s) => resultEntry(s, options.ringSlots, options.keepWarmup));
+  const results = outcome.samples.map((s) =>
+    resultEntry(s, options.ringSlots, options.keepWarmup, context.environment.clock.readCostNs)
+  );
   const processes = processEntries(outcome, context.supervisorNice);
   const targetReached = options.runs === null
     ? results.every((r) => halfWidth(r) <= options.targetCi)
@@ -537,6 +572,7 @@ function resultEntry(
   samples: SeriesSamples,
   ringSlotsAsked: number,
   keepWarmup: boolean,
+  readCostNs: number | null,
 ): ResultEntry {
   const { series } = samples;
   const runs = samples.runs.map(toSample);
@@ -557,13 +593,19 @@ function resultEntry(
     iterations: samples.iterations,
     unit: UNITS[series.mode],
     ...trialFigures(runs, series.sizeBytes),
-    latency: series.mode === "stream" ? null : latencyEntry(samples.runs),
+    latency: series.mode === "stream" ? null : latencyEntry(
+      samples.runs,
+      latencyClock(
+        series.mode === "pingpong" && !series.paceNs ? series.latencyEvery ?? 1 : 1,
+        readCostNs,
+      ),
+    ),
     samples: runs,
     warmup: keepWarmup ? samples.warmup.map(toSample) : [],
   };
 }
 
-function latencyEntry(trials: MeasuredTrial[]): LatencyEntry {
+function latencyEntry(trials: MeasuredTrial[], clock: string): LatencyEntry {
   const sides = trials.map((t) => t.producer.latency).filter((l) => l !== null);
   const histogram = mergeHistograms(...sides.map((l) => l.histogram));
   const exact = {
@@ -573,7 +615,7 @@ function latencyEntry(trials: MeasuredTrial[]): LatencyEntry {
   };
   const roundTrip = latencySummary(histogram, exact);
   return {
-    clock: LATENCY_CLOCK,
+    clock,
     roundTrip,
     oneWayAsHalfRoundTrip: halfRoundTrip(roundTrip),
     histogram,

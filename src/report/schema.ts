@@ -19,10 +19,10 @@ import { HISTOGRAM_BUCKETS, HISTOGRAM_METHOD } from "../stats/histogram.ts";
 import {
   compareWithRing,
   LATENCY_CLOCK,
+  LEGACY_TIMING_METHOD,
   noiseBand,
   reportWarnings,
   SCHEMA_VERSION,
-  TIMING_METHOD,
   trialFigures,
 } from "./report.ts";
 import type { Report, ResultEntry, Sample, SideFigures } from "./report.ts";
@@ -733,7 +733,7 @@ async function upgrade(old: Legacy): Promise<Report> {
     } satisfies Machine,
     noise: noiseBand(results),
     placement: old.placement ?? { request: "none", cpus: null, relation: "unpinned" },
-    methods: { ...METHODS, latency: HISTOGRAM_METHOD, timing: TIMING_METHOD },
+    methods: { ...METHODS, latency: HISTOGRAM_METHOD, timing: LEGACY_TIMING_METHOD },
     processes: (old.processes as Legacy[]).map((x) => ({
       schedPolicies: [],
       affinityRequested: null,

@@ -208,6 +208,7 @@ export function trialLayout(plan: Pick<TrialPlan, "series" | "ringSlots">): Segm
     fileBytes: depth === 0 ? 0 : FILE_BYTES,
     queueDepth: depth,
     spinNs: sleeps(series) ? series.spinBeforeSleepNs ?? DEFAULT_SPIN_NS : 0,
+    latencyEvery: series.mode === "pingpong" ? series.latencyEvery ?? 1 : 0,
   };
 }
 

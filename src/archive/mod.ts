@@ -47,7 +47,12 @@ export type {
 } from "../base/names.ts";
 export type { Interval, Outliers, Summary } from "../stats/statistics.ts";
 export type { LatencySummary, SparseHistogram } from "../stats/histogram.ts";
-export type { CacheInfo, CpuActivity, Environment } from "../context/environment.ts";
+export type {
+  CacheInfo,
+  CpuActivity,
+  Environment,
+  SchedulerGroup,
+} from "../context/environment.ts";
 export type { Fingerprint, Machine } from "../context/machine.ts";
 export type { Placement } from "../context/topology.ts";
 export type { Yardsticks } from "../run/fileserver.ts";

@@ -19,7 +19,7 @@ export const SUB_BITS = 8;
 export const HISTOGRAM_BUCKETS: number = (1 << SUB_BITS) + 33 * (1 << (SUB_BITS - 1));
 
 /** The ABI version this table matches; `rp_abi_version()` must return it. */
-export const ABI_VERSION = 10;
+export const ABI_VERSION = 11;
 
 /**
  * Slots of the `uint64_t` result array each loop fills (C `enum rp_field`).
@@ -225,6 +225,17 @@ export const symbols = {
     parameters: [
       "pointer", /* void *segment */
       "buffer", /* const char *path */
+    ],
+    result: "i32",
+  },
+  /** int32_t rp_pipe_share(void *segment, const char *path, int32_t role, int32_t pairs, int32_t *fds) */
+  rp_pipe_share: {
+    parameters: [
+      "pointer", /* void *segment */
+      "buffer", /* const char *path (the Unix socket the ends are handed over on) */
+      "i32", /* int32_t role (0 producer: receives its ends; 1 consumer: makes the pipes) */
+      "i32", /* int32_t pairs (1: stream; 2: ping-pong) */
+      "buffer", /* int32_t *fds (out: this side's end of pipe a, and of b or -1) */
     ],
     result: "i32",
   },

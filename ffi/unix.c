@@ -10,6 +10,7 @@
 
 #include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 
 static const struct timespec pause_1ms = {0, 1000000};
@@ -70,4 +71,72 @@ int32_t rp_unix_connect(void *segment, const char *path) {
     if (rp_still_wanted(ctl) != RP_OK) return -ECANCELED;
     nanosleep(&pause_1ms, NULL);
   }
+}
+
+/*
+ * Anonymous pipes for two processes that share no parent's descriptors, as
+ * pipe(2) makes them (a named FIFO is a different path through the kernel,
+ * and slower): the consumer creates them with pipe2() and hands the producer
+ * its ends over a Unix socket at `path` (SCM_RIGHTS), then both close the
+ * socket. `pairs` is 1 (stream: pipe a, producer to consumer) or 2 (also b,
+ * the replies). On return fds[0] is this side's end of a (the producer's
+ * write end, the consumer's read end) and fds[1] its end of b, or -1.
+ */
+int32_t rp_pipe_share(void *segment, const char *path, int32_t role, int32_t pairs, int32_t *fds) {
+  if ((role != RP_PRODUCER && role != RP_CONSUMER) || pairs < 1 || pairs > 2) return -EINVAL;
+  fds[0] = fds[1] = -1;
+  char byte = 'p';
+  struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+  union {
+    struct cmsghdr header;
+    char space[CMSG_SPACE(2 * sizeof(int))];
+  } control;
+  memset(&control, 0, sizeof control);
+  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.space,
+                       .msg_controllen = CMSG_SPACE((size_t)pairs * sizeof(int))};
+  if (role == RP_CONSUMER) {
+    int a[2], b[2] = {-1, -1};
+    if (pipe2(a, O_CLOEXEC) != 0) return -errno;
+    if (pairs == 2 && pipe2(b, O_CLOEXEC) != 0) {
+      int saved = errno;
+      close(a[0]);
+      close(a[1]);
+      return -saved;
+    }
+    int theirs[2] = {a[1], b[0]};
+    int sock = rp_unix_accept(segment, path);
+    int status = sock;
+    if (sock >= 0) {
+      struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+      c->cmsg_level = SOL_SOCKET;
+      c->cmsg_type = SCM_RIGHTS;
+      c->cmsg_len = CMSG_LEN((size_t)pairs * sizeof(int));
+      memcpy(CMSG_DATA(c), theirs, (size_t)pairs * sizeof(int));
+      status = sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -errno;
+      close(sock);
+    }
+    close(a[1]);
+    if (pairs == 2) close(b[0]);
+    if (status < 0) {
+      close(a[0]);
+      if (pairs == 2) close(b[1]);
+      return status;
+    }
+    fds[0] = a[0];
+    fds[1] = pairs == 2 ? b[1] : -1;
+    return 0;
+  }
+  int sock = rp_unix_connect(segment, path);
+  if (sock < 0) return sock;
+  ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+  int saved = errno;
+  close(sock);
+  struct cmsghdr *c = n == 1 ? CMSG_FIRSTHDR(&msg) : NULL;
+  if (c == NULL || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN((size_t)pairs * sizeof(int)))
+    return n < 0 ? -saved : -EPROTO;
+  int got[2] = {-1, -1};
+  memcpy(got, CMSG_DATA(c), (size_t)pairs * sizeof(int));
+  fds[0] = got[0];
+  fds[1] = pairs == 2 ? got[1] : -1;
+  return 0;
 }

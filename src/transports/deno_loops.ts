@@ -19,6 +19,7 @@ import type { Shim } from "../../ffi/library.ts";
 import { ResultField, Status } from "../../ffi/symbols.ts";
 import { Channel, useShim } from "../channel/channel.ts";
 import type { SideContext } from "./types.ts";
+import { pipeEnds } from "./pipe_ends.ts";
 
 const POLL_MASK = 0xffff;
 
@@ -184,11 +185,15 @@ export async function denoRingSide(context: SideContext): Promise<number> {
 export function denoPipeSide(context: SideContext): number {
   const { shim, iterations, out } = context;
   const producer = context.role === "producer";
-  // Opening a FIFO blocks until the other end opens it; the supervisor's timeout covers that.
+  // A real pipe's end is reopened through /proc/self/fd as a Deno.FsFile (the same pipe); a FIFO
+  // is opened by name, which blocks until the other end opens it (the supervisor's timeout
+  // covers that).
+  const ends = context.endpoint.socket === undefined ? [] : pipeEnds(context);
   using file = Deno.openSync(
-    String(context.endpoint.a),
+    ends.length > 0 ? `/proc/self/fd/${ends[0]}` : String(context.endpoint.a),
     producer ? { write: true } : { read: true },
   );
+  for (const fd of ends) if (fd >= 0) shim.symbols.rp_close(fd);
   const item = new Uint8Array(8);
   const view = new DataView(item.buffer);
   const status = begin(shim, context);

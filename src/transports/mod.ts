@@ -5,7 +5,7 @@
  */
 
 import { mq } from "./mq.ts";
-import { pipe, pipeSplice } from "./pipe.ts";
+import { fifo, pipe, pipeSplice } from "./pipe.ts";
 import { ringFutex, ringPipewake, shm } from "./shm.ts";
 import { unix } from "./unix.ts";
 import type { Transport } from "./types.ts";
@@ -19,7 +19,7 @@ export { ROLES } from "./types.ts";
  * @example
  * ```ts
  * import { TRANSPORTS } from "./mod.ts";
- * console.log(Object.keys(TRANSPORTS)); // ["shm", "ring-futex", "ring-pipewake", "pipe", "pipe-splice", "unix", "mq"]
+ * console.log(Object.keys(TRANSPORTS)); // ["shm", "ring-futex", "ring-pipewake", "pipe", "fifo", "pipe-splice", "unix", "mq"]
  * ```
  */
 export const TRANSPORTS: Readonly<Record<string, Transport>> = {
@@ -27,6 +27,7 @@ export const TRANSPORTS: Readonly<Record<string, Transport>> = {
   "ring-futex": ringFutex,
   "ring-pipewake": ringPipewake,
   pipe,
+  fifo,
   "pipe-splice": pipeSplice,
   unix,
   mq,

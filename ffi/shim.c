@@ -21,6 +21,7 @@
 #include <sys/statvfs.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 
 uint64_t rp_ring_bytes(uint64_t slots, uint64_t stride); /* ring.c */
 
@@ -270,6 +271,83 @@ int64_t rp_yardstick_pread(const char *path, uint64_t file_bytes, uint64_t lengt
   free(file);
   free(buf);
   return result;
+}
+
+/*
+ * The pipe yardstick: a plain C loop over pipe(2), as the essay's test ran
+ * it, to set beside the kit's `pipe` series in the same run. fork()s a reader
+ * (only async-signal-safe calls in the child), pins the writer (this thread)
+ * to `cpu_writer` and the reader to `cpu_reader` when they are >= 0, and sends
+ * `count` 8-byte sequence numbers, one write() and one read() each; the
+ * reader checks every one and answers one byte at the end. Returns the ns
+ * from the first write to that answer, or -errno, or -RP_BAD_DATA. This
+ * thread's affinity is put back.
+ */
+int64_t rp_yardstick_pipe(uint64_t count, int32_t cpu_writer, int32_t cpu_reader) {
+  int data[2], done[2];
+  if (pipe2(data, O_CLOEXEC) != 0) return -errno;
+  if (pipe2(done, O_CLOEXEC) != 0) {
+    int saved = errno;
+    close(data[0]);
+    close(data[1]);
+    return -saved;
+  }
+  pid_t child = fork();
+  if (child == 0) {
+    close(data[1]);
+    close(done[0]);
+    if (cpu_reader >= 0) {
+      cpu_set_t set;
+      CPU_ZERO(&set);
+      CPU_SET(cpu_reader, &set);
+      sched_setaffinity(0, sizeof set, &set);
+    }
+    char ok = 'y';
+    for (uint64_t i = 0; i < count; i++) {
+      uint64_t got;
+      if (read(data[0], &got, sizeof got) != (ssize_t)sizeof got || got != i) {
+        ok = 'n';
+        break;
+      }
+    }
+    ssize_t ignored = write(done[1], &ok, 1);
+    (void)ignored;
+    _exit(0);
+  }
+  int saved = errno;
+  close(data[0]);
+  close(done[1]);
+  if (child < 0) {
+    close(data[1]);
+    close(done[0]);
+    return -saved;
+  }
+  cpu_set_t before;
+  int restore = cpu_writer >= 0 && sched_getaffinity(0, sizeof before, &before) == 0;
+  if (restore) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu_writer, &set);
+    sched_setaffinity(0, sizeof set, &set);
+  }
+  int64_t result = 0;
+  char ok = 'n';
+  uint64_t start = rp_now_ns();
+  for (uint64_t i = 0; i < count; i++) {
+    if (write(data[1], &i, sizeof i) != (ssize_t)sizeof i) {
+      result = -errno;
+      break;
+    }
+  }
+  if (result == 0 && read(done[0], &ok, 1) != 1) result = -EPIPE;
+  uint64_t end = rp_now_ns();
+  close(data[1]);
+  close(done[0]);
+  while (waitpid(child, NULL, 0) < 0 && errno == EINTR) {
+  }
+  if (restore) sched_setaffinity(0, sizeof before, &before);
+  if (result == 0 && ok != 'y') result = -RP_BAD_DATA;
+  return result == 0 ? (int64_t)(end - start) : result;
 }
 
 /* ---- for loops written in TypeScript (the deno engine): the same bookkeeping as the C loops ---- */

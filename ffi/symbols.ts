@@ -270,6 +270,15 @@ export const symbols = {
     ],
     result: "i32",
   },
+  /** int64_t rp_yardstick_pipe(uint64_t count, int32_t cpu_writer, int32_t cpu_reader) */
+  rp_yardstick_pipe: {
+    parameters: [
+      "u64", /* uint64_t count (8-byte items) */
+      "i32", /* int32_t cpu_writer (this thread, or -1) */
+      "i32", /* int32_t cpu_reader (the forked reader, or -1) */
+    ],
+    result: "i64",
+  },
   /** uint64_t rp_yardstick_syscall(uint64_t count) */
   rp_yardstick_syscall: { parameters: ["u64" /* uint64_t count */], result: "u64" },
   /** int64_t rp_yardstick_pread(const char *path, uint64_t file_bytes, uint64_t length, uint64_t count) */

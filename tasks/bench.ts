@@ -26,6 +26,7 @@ import { collectSamples } from "../src/run/sampling.ts";
 import { checkSharedMemory, readMemoryRoom } from "../src/context/resources.ts";
 import { PRIVATE_DIR_PREFIX, removeStaleLeftovers } from "../src/memory/stale.ts";
 import { measureYardsticks } from "../src/run/fileserver.ts";
+import { pipeLoopOf, pipeLoopRounds } from "../src/run/pipeloop.ts";
 import { currentMachine } from "../src/context/machine.ts";
 import { takeBenchLock } from "../src/context/lock.ts";
 import type { Report } from "../src/report/report.ts";
@@ -104,6 +105,12 @@ async function main(): Promise<void> {
   const yardsticks = options.scenario === "fileserver"
     ? measureYardsticks(shim, options.sizes)
     : undefined;
+  // The essay's pipe loop in plain C, beside the kit's 8-byte pipe stream: rounds before and after.
+  const wantsPipeLoop = series.some((s) =>
+    s.transport.name === "pipe" && s.mode === "stream" && s.sizeBytes === 8 &&
+    (s.engine ?? "native") === "native"
+  );
+  const pipeLoopBefore = wantsPipeLoop ? pipeLoopRounds(shim, placement.cpus) : [];
   // Half a second of doing nothing: whatever is busy now is someone else's load.
   const quiet = await idleCheck(500);
   const createdAt = new Date();
@@ -127,6 +134,9 @@ async function main(): Promise<void> {
     }
   }
 
+  const pipeLoop = wantsPipeLoop
+    ? pipeLoopOf(pipeLoopBefore, pipeLoopRounds(shim, placement.cpus), placement.cpus)
+    : undefined;
   const supervisorNice = shim.symbols.rp_nice_get();
   const environment = readEnvironment(build.compiler, shim, {
     loadBefore,
@@ -146,6 +156,7 @@ async function main(): Promise<void> {
     supervisorNice: supervisorNice === -2147483648 ? null : supervisorNice,
     notes: skipped,
     yardsticks,
+    pipeLoop,
   });
   console.log(renderSummary(report, colorsFor(Deno.stdout)));
   if (options.save) await save(report, options.out);

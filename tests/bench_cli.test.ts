@@ -141,7 +141,7 @@ Deno.test("every transport's report reads back through the strict loader", async
     const report = await loadReport(`${out}/${machine}/${json}`);
     assert.deepEqual(
       [...new Set(report.results.map((r) => r.transport))].sort(),
-      ["mq", "pipe", "pipe-splice", "ring-futex", "ring-pipewake", "shm", "unix"],
+      ["fifo", "mq", "pipe", "pipe-splice", "ring-futex", "ring-pipewake", "shm", "unix"],
     );
     assert.deepEqual(
       [...new Set(report.results.map((r) => r.waitPolicy))].sort(),
@@ -428,6 +428,42 @@ Deno.test("--latency-every 1 times every round trip, as before; the figures reco
     }
     const page = await Deno.readTextFile(`${out}/m/${json.replace(/json$/, "md")}`);
     assert.match(page, /4,000 round trips were timed one by one\./);
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
+
+Deno.test("the 8-byte pipe stream is set beside a plain C pipe(2) loop of the same run", async () => {
+  const out = await Deno.makeTempDir();
+  try {
+    const run = await bench([
+      "--mode",
+      "stream",
+      "--sizes",
+      "8",
+      "--transports",
+      "shm,pipe,fifo",
+      "--iterations",
+      "20000",
+      "--runs",
+      "2",
+      "--out",
+      out,
+      "--machine",
+      "m",
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(
+      run.stdout,
+      /^plain C pipe\(2\) loop in the same run: [\d.,]+ (ns|µs) per 8-byte item \(rounds .* to .*\); the kit's pipe: [\d.,]+ (ns|µs) \([\d.]+×\)$/m,
+    );
+    const json = [...Deno.readDirSync(`${out}/m`)].map((e) => e.name)
+      .find((n) => n.endsWith(".json") && n !== "machine.json")!;
+    const report = await loadReport(`${out}/m/${json}`);
+    assert.equal(report.pipeLoop?.rounds.length, 10);
+    assert.ok(report.pipeLoop!.nsPerItem > 0);
+    assert.equal(report.parameters.pipe, "pipe(2)");
+    assert.deepEqual(report.results.map((r) => r.transport), ["shm", "pipe", "fifo"]);
   } finally {
     await Deno.remove(out, { recursive: true });
   }

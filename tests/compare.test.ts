@@ -201,3 +201,20 @@ Deno.test("ping-pong rows compare p99 and p99.9 too", () => {
   assert.match(text, /^Tail latency/m);
   assert.match(text, /^pingpong\s+8 B\s+shm\s+cross\s+[\d.]+ (ns|µs)\s+[\d.]+ (ns|µs)\s+\+0\.0%/m);
 });
+
+Deno.test("a pipe that was a named FIFO is not compared with a pipe(2): those rows are not comparable", () => {
+  const before = fakeReport();
+  const { pipe: _, ...parameters } = before.parameters;
+  before.parameters = parameters;
+  const { rows, warnings } = compareReports(before, fakeReport(), 0.05);
+  assert.deepEqual(rows.map((r) => [r.transport, r.verdict]), [["shm", "within noise"], [
+    "pipe",
+    "not comparable",
+  ]]);
+  assert.ok(
+    warnings.includes(
+      "not comparable for pipe and pipe-splice: the pipe was a named FIFO in A and pipe(2) in B (the FIFO is now the fifo transport)",
+    ),
+    warnings.join("\n"),
+  );
+});

@@ -63,6 +63,7 @@ Deno.test("--wait, --pace, --transports all", () => {
     "ring-futex",
     "ring-pipewake",
     "pipe",
+    "fifo",
     "pipe-splice",
     "unix",
     "mq",
@@ -115,7 +116,7 @@ const refused: [string[], RegExp][] = [
   [["--nice", "-5"], /--nice takes a value that starts with '-': write it as --nice=VALUE/],
   [
     ["--transports", "shm,carrier-pigeon"],
-    /unknown transport 'carrier-pigeon'; choose from shm, ring-futex, ring-pipewake, pipe, pipe-splice, unix, mq/,
+    /unknown transport 'carrier-pigeon'; choose from shm, ring-futex, ring-pipewake, pipe, fifo, pipe-splice, unix, mq/,
   ],
   [["--transports", ","], /--transports needs at least one/],
   [["--transports", "pipe,pipe"], /names 'pipe' twice/],

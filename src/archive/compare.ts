@@ -133,6 +133,7 @@ export function measuredParameters(r: Report): Record<string, { value: string; b
     ["--wait", p.wait ?? "each transport's own", false],
     ["--spin-before-sleep", `${p.spinBeforeSleepNs ?? 10_000} ns`, false],
     ["--latency-every", String(p.latencyEvery ?? 1), false],
+    ["pipe", p.pipe ?? "named FIFO", false],
     ["--depth", list(p.depths, "—"), false],
     ["--placement", p.placement, false],
     ["pinning", r.placement.cpus === null ? "none" : r.placement.cpus.join(","), false],
@@ -266,6 +267,9 @@ export function compareReports(
   const warnings: string[] = [];
   const differences = parameterDifferences(a, b);
   const broken = differences.filter((d) => d.breaks);
+  // `pipe` was a named FIFO before it was pipe(2): those rows measure different kernel paths.
+  const pipeChanged = differences.some((d) => d.name === "pipe");
+  const PIPES = ["pipe", "pipe-splice"];
   const evidence = options.evidence ?? [];
   for (const ra of a.results) {
     const rb = b.results.find((r) => seriesKey(r) === seriesKey(ra));
@@ -294,7 +298,9 @@ export function compareReports(
       threshold: t,
       noise,
       tail: tailOf(ra, rb),
-      verdict: broken.length > 0 ? "not comparable" : verdictFor(interval, t),
+      verdict: broken.length > 0 || (pipeChanged && PIPES.includes(ra.transport))
+        ? "not comparable"
+        : verdictFor(interval, t),
     });
   }
   if (rows.length === 0) warnings.push("the two reports have no series in common");
@@ -313,7 +319,14 @@ export function compareReports(
         "so no verdict is given",
     );
   }
-  for (const d of differences.filter((d) => !d.breaks)) {
+  if (pipeChanged) {
+    const d = differences.find((d) => d.name === "pipe")!;
+    warnings.push(
+      `not comparable for pipe and pipe-splice: the pipe was a ${d.a} in A and ${d.b} in B ` +
+        "(the FIFO is now the fifo transport)",
+    );
+  }
+  for (const d of differences.filter((d) => !d.breaks && d.name !== "pipe")) {
     warnings.push(`different ${d.name}: ${d.a} and ${d.b}`);
   }
   const few = rows.filter((r) => Math.min(r.trialsA, r.trialsB) < MIN_COMPARABLE_TRIALS);

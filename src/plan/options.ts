@@ -551,6 +551,11 @@ export interface Parameters {
   spinBeforeSleepNs?: number;
   /** `--latency-every`, for runs with ping-pong (absent in reports before it existed: each). */
   latencyEvery?: number;
+  /**
+   * What `pipe` (and `pipe-splice`) went through: `pipe(2)`. Absent in reports written before,
+   * when `pipe` was a named FIFO (today's `fifo`).
+   */
+  pipe?: "pipe(2)";
 }
 
 /**
@@ -589,6 +594,7 @@ export function reportParameters(options: BenchOptions): Parameters {
       ? {}
       : { spinBeforeSleepNs: options.spinBeforeSleepNs }),
     ...(options.modes.includes("pingpong") ? { latencyEvery: options.latencyEvery } : {}),
+    pipe: "pipe(2)",
   };
 }
 

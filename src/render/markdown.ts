@@ -7,7 +7,7 @@
 
 import { fileServerSection } from "./fileserver.ts";
 import { markdownTable } from "../base/tables.ts";
-import { headline, originalLines } from "../report/headline.ts";
+import { headline, originalLines, pipeLoopLine } from "../report/headline.ts";
 import {
   formatCount,
   formatNs,
@@ -280,6 +280,9 @@ Throughput is message bytes per second one way, from the median. CPU per message
     `time of both loop threads (CLOCK_THREAD_CPUTIME_ID) per message: a spinning side is charged for its ` +
     `waiting, a sleeping side is not. Switches are voluntary + involuntary context switches of both ` +
     `loop threads per 1,000 messages. Outliers are counted, never dropped.` +
+    (pipeLoopLine(report) === null
+      ? ""
+      : ` The pipe beside a plain C loop (${report.pipeLoop!.method}): ${pipeLoopLine(report)}.`) +
     image(charts, "throughput", "Streaming throughput by message size") +
     image(charts, "ratio", "Time relative to the ring, by message size");
 }

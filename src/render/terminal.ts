@@ -8,7 +8,7 @@
 
 import { fileServerSentences } from "./fileserver.ts";
 import { textTable } from "../base/tables.ts";
-import { headline, originalLines } from "../report/headline.ts";
+import { headline, originalLines, pipeLoopLine } from "../report/headline.ts";
 import { type Colors, formatNs, formatPercent, formatRate, formatRatio } from "../base/format.ts";
 import { stopText } from "./markdown.ts";
 import { ORIGINAL } from "../report/original.ts";
@@ -79,6 +79,8 @@ export function renderSummary(report: Report, c: Colors): string {
       ),
     );
   }
+  const loopLine = pipeLoopLine(report);
+  if (loopLine !== null) out.push(loopLine);
   const engineRatios = report.comparisons.filter((x) => x.name === "deno/native");
   if (engineRatios.length > 0) {
     out.push(

@@ -333,9 +333,11 @@ export function encodeReport(report: Report): string {
  * @throws {SchemaViolation} when a trial put back together is not a `trial` of the schema.
  */
 export function decodeReport(file: ReportFile): Omit<Report, "noise" | "comparisons"> {
+  const { pipeLoop, ...rest } = file;
   return {
-    ...file,
+    ...rest,
     placement: file.placement as Report["placement"],
+    ...(pipeLoop === undefined ? {} : { pipeLoop: pipeLoop as Report["pipeLoop"] }),
     results: file.results.map((r, i): ResultEntry => {
       const path = `$.results[${i}]`;
       const { trials, warmup, latency, ...rest } = r;

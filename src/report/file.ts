@@ -111,6 +111,8 @@ export type ReportFile = {
     spinBeforeSleepNs?: number;
     /** --latency-every: the ping-pong client timed every this many round trips (absent: each) */
     latencyEvery?: number;
+    /** what pipe and pipe-splice went through; absent in reports written when pipe was a named FIFO (today's fifo) */
+    pipe?: "pipe(2)";
   };
   sampling: {
     stopReason: "fixed-count" | "target-reached" | "budget-spent" | "trial-limit";
@@ -179,6 +181,14 @@ export type ReportFile = {
   /** one entry per series */
   results: FileResult[];
   warnings: string[];
+  /** a plain C pipe(2) loop measured before the trials, beside the 8-byte pipe stream */
+  pipeLoop?: {
+    nsPerItem: number;
+    cpus: number[] | null;
+    method: string;
+    /** every round's ns per item, half before the trials and half after */
+    rounds: number[];
+  };
 };
 
 /** stream: one way; pingpong: request and reply of the same size; fileserver: read requests answered by a server process */

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { secondsWith18Decimals } from "../base/format.ts";
+import { formatTime, secondsWith18Decimals } from "../base/format.ts";
 import { transportNamed } from "../transports/mod.ts";
 import type { Comparison, Report, ResultEntry } from "./report.ts";
 
@@ -83,4 +83,25 @@ export function originalLines(report: Report): string[] {
   return [ring, pipe].filter((r) => r !== undefined)
     .map((r) => originalLine(r.transport, r.nsPerItem.median))
     .filter((line): line is string => line !== null);
+}
+
+/**
+ * The kit's 8-byte pipe stream beside the plain C pipe(2) loop of the same run, in words, or null
+ * when the run measured no yardstick.
+ *
+ * @example
+ * ```ts ignore
+ * import { pipeLoopLine } from "./headline.ts";
+ * console.log(pipeLoopLine(report)); // "plain C pipe(2) loop: 331 ns per 8-byte item; ..."
+ * ```
+ */
+export function pipeLoopLine(report: Report): string | null {
+  const loop = report.pipeLoop;
+  const { pipe } = headline(report);
+  if (loop === undefined || pipe === undefined) return null;
+  const ratio = pipe.nsPerItem.median / loop.nsPerItem;
+  const low = Math.min(...loop.rounds), high = Math.max(...loop.rounds);
+  return `plain C pipe(2) loop in the same run: ${formatTime(loop.nsPerItem)} per 8-byte item ` +
+    `(rounds ${formatTime(low)} to ${formatTime(high)}); the kit's pipe: ` +
+    `${formatTime(pipe.nsPerItem.median)} (${ratio.toFixed(2)}×)`;
 }

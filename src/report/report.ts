@@ -41,6 +41,7 @@ import {
 } from "../stats/statistics.ts";
 import type { Interval, Summary } from "../stats/statistics.ts";
 import type { Yardsticks } from "../run/fileserver.ts";
+import type { PipeLoop } from "../run/pipeloop.ts";
 import type { Machine } from "../context/machine.ts";
 import type { Placement } from "../context/topology.ts";
 import type { Role } from "../transports/mod.ts";
@@ -310,6 +311,8 @@ export interface Report {
   methods: Methods;
   /** File-server scenario only: the kernel's own costs, measured in the supervisor. */
   yardsticks?: Yardsticks;
+  /** A plain C pipe(2) loop measured before the trials, beside the 8-byte `pipe` stream. */
+  pipeLoop?: PipeLoop;
   /** What each process asked for and got. */
   processes: ProcessEntry[];
   /** One entry per series. */
@@ -433,6 +436,8 @@ export interface ReportContext {
   notes?: string[];
   /** File-server scenario: the yardsticks measured before the run. */
   yardsticks?: Yardsticks;
+  /** The pipe(2) yardstick measured before the run, when the run streams 8 bytes through `pipe`. */
+  pipeLoop?: PipeLoop;
 }
 
 /**
@@ -473,6 +478,7 @@ export function buildReport(outcome: SamplingOutcome, context: ReportContext): R
     placement: context.placement,
     methods: { ...METHODS, latency: HISTOGRAM_METHOD, timing: TIMING_METHOD },
     ...(context.yardsticks === undefined ? {} : { yardsticks: context.yardsticks }),
+    ...(context.pipeLoop === undefined ? {} : { pipeLoop: context.pipeLoop }),
     processes,
     results,
     comparisons: compareWithRing(results),

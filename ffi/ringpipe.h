@@ -28,7 +28,7 @@
 #include <unistd.h>
 
 /* Bump whenever a signature, the layout or enum rp_field changes. */
-#define RP_ABI_VERSION 11u
+#define RP_ABI_VERSION 12u
 #define RP_MAGIC 0x52504950u /* "RPIP" */
 #define RP_CACHE_LINE 64
 #define RP_CONTROL_BYTES 256

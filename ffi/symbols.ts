@@ -19,7 +19,7 @@ export const SUB_BITS = 8;
 export const HISTOGRAM_BUCKETS: number = (1 << SUB_BITS) + 33 * (1 << (SUB_BITS - 1));
 
 /** The ABI version this table matches; `rp_abi_version()` must return it. */
-export const ABI_VERSION = 11;
+export const ABI_VERSION = 12;
 
 /**
  * Slots of the `uint64_t` result array each loop fills (C `enum rp_field`).
@@ -212,6 +212,22 @@ export const symbols = {
   },
   /** uint64_t rp_fs_available(const char *path) */
   rp_fs_available: { parameters: ["buffer" /* const char *path */], result: "u64" },
+  /**
+   * int32_t rp_ring_copy_run(void *segment, int32_t role, int32_t mode, uint64_t size,
+   *                          uint64_t count, uint64_t *out, uint64_t *hist)
+   */
+  rp_ring_copy_run: {
+    parameters: [
+      "pointer", /* void *segment */
+      "i32", /* int32_t role */
+      "i32", /* int32_t mode (stream or ping-pong) */
+      "u64", /* uint64_t size */
+      "u64", /* uint64_t count */
+      "buffer", /* uint64_t *out */
+      "buffer", /* uint64_t *hist */
+    ],
+    result: "i32",
+  },
   /** int32_t rp_unix_accept(void *segment, const char *path) */
   rp_unix_accept: {
     parameters: [

@@ -141,7 +141,17 @@ Deno.test("every transport's report reads back through the strict loader", async
     const report = await loadReport(`${out}/${machine}/${json}`);
     assert.deepEqual(
       [...new Set(report.results.map((r) => r.transport))].sort(),
-      ["fifo", "mq", "pipe", "pipe-splice", "ring-futex", "ring-pipewake", "shm", "unix"],
+      [
+        "fifo",
+        "mq",
+        "pipe",
+        "pipe-splice",
+        "ring-futex",
+        "ring-pipewake",
+        "shm",
+        "shm-copy",
+        "unix",
+      ],
     );
     assert.deepEqual(
       [...new Set(report.results.map((r) => r.waitPolicy))].sort(),

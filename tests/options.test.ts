@@ -60,6 +60,7 @@ Deno.test("--wait, --pace, --transports all", () => {
   const all = parseBenchOptions(["--transports", "all"]);
   assert.deepEqual(all.transports, [
     "shm",
+    "shm-copy",
     "ring-futex",
     "ring-pipewake",
     "pipe",
@@ -116,7 +117,7 @@ const refused: [string[], RegExp][] = [
   [["--nice", "-5"], /--nice takes a value that starts with '-': write it as --nice=VALUE/],
   [
     ["--transports", "shm,carrier-pigeon"],
-    /unknown transport 'carrier-pigeon'; choose from shm, ring-futex, ring-pipewake, pipe, fifo, pipe-splice, unix, mq/,
+    /unknown transport 'carrier-pigeon'; choose from shm, shm-copy, ring-futex, ring-pipewake, pipe, fifo, pipe-splice, unix, mq/,
   ],
   [["--transports", ","], /--transports needs at least one/],
   [["--transports", "pipe,pipe"], /names 'pipe' twice/],

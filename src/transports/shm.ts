@@ -72,6 +72,37 @@ export const shm: Transport = {
   runSideDeno: denoRingSide,
 };
 
+/**
+ * The same ring with the two copies a pipe makes: the sender builds each message in a private
+ * buffer and copies it into the slot, the receiver copies it out before checking it. Set beside
+ * `shm` (in place) and `pipe` (the kernel), it separates the cost of the copies from the cost of
+ * the kernel.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { shmCopy } from "./shm.ts";
+ * assert.equal(shmCopy.fileServer, false);
+ * ```
+ */
+export const shmCopy: Transport = {
+  ...ring(
+    "shm-copy",
+    "the same ring, copying each message in from and out to a private buffer, as a pipe does",
+  ),
+  fileServer: false,
+  runSide: ({ shim, segment, role, mode, sizeBytes, iterations, out, hist }) =>
+    shim.symbols.rp_ring_copy_run(
+      segment.pointer,
+      role === "producer" ? 0 : 1,
+      modeCode(mode),
+      BigInt(sizeBytes),
+      BigInt(iterations),
+      out,
+      hist,
+    ),
+};
+
 /** Slots of the deno engine's channel (16 bytes each: a length and an 8-byte item). */
 const DENO_RING_SLOTS = 4096;
 

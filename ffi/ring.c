@@ -52,7 +52,8 @@ struct ring_end {
   uint64_t theirs; /* my last look at the other index */
   unsigned spins;
   int futex;       /* the futex policy: sleep when idle, wake a sleeping peer */
-  int pipe_wake;   /* the pipe policy: the same, sleeping in poll() on wake_in */
+  int pipe_wake;   /* the pipe and eventfd policies: the same, sleeping in poll() on wake_in */
+  int eventfd;     /* wake_in and wake_out are eventfds: 8-byte reads and writes */
   int wake_in;     /* my wake-up pipe's read end (pipe policy) */
   int wake_out;    /* the peer's wake-up pipe's write end (pipe policy) */
 };
@@ -73,10 +74,10 @@ static int sleep_until(struct ring_end *e, int me, _Atomic uint64_t *index, uint
   if (atomic_load_explicit(index, memory_order_seq_cst) == blocked_at) {
     if (e->pipe_wake) {
       struct pollfd fd = {.fd = e->wake_in, .events = POLLIN};
-      char drain[64];
+      uint64_t drain[8];
       int ready = poll(&fd, 1, 100);
       if (ready > 0)
-        while (read(e->wake_in, drain, sizeof drain) > 0) {
+        while (read(e->wake_in, drain, e->eventfd ? sizeof drain[0] : sizeof drain) > 0) {
         }
       timed_out = ready == 0;
     } else {
@@ -93,8 +94,9 @@ static void wake(struct ring_end *e, int peer) {
   if (atomic_load_explicit(&e->ring->sleeping[peer], memory_order_relaxed)) {
     atomic_store_explicit(&e->ring->sleeping[peer], 0, memory_order_relaxed);
     if (e->pipe_wake) {
-      /* Non-blocking: a full wake-up pipe already holds a wake-up. */
-      ssize_t ignored = write(e->wake_out, "w", 1);
+      /* Non-blocking: a full wake-up pipe (or a saturated eventfd) already holds a wake-up. */
+      static const uint64_t one = 1;
+      ssize_t ignored = write(e->wake_out, &one, e->eventfd ? sizeof one : 1);
       (void)ignored;
     } else {
       futex(&e->ring->sleeping[peer], FUTEX_WAKE, 1, NULL);
@@ -167,7 +169,8 @@ static int open_end(struct rp_control *ctl, int index, uint64_t size, int wake_i
       .slots = slots,
       .stride_words = size / 8,
       .futex = ctl->wait_policy == RP_WAIT_FUTEX,
-      .pipe_wake = ctl->wait_policy == RP_WAIT_PIPE,
+      .pipe_wake = ctl->wait_policy == RP_WAIT_PIPE || ctl->wait_policy == RP_WAIT_EVENTFD,
+      .eventfd = ctl->wait_policy == RP_WAIT_EVENTFD,
       .wake_in = wake_in,
       .wake_out = wake_out,
   };

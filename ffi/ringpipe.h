@@ -28,7 +28,7 @@
 #include <unistd.h>
 
 /* Bump whenever a signature, the layout or enum rp_field changes. */
-#define RP_ABI_VERSION 12u
+#define RP_ABI_VERSION 13u
 #define RP_MAGIC 0x52504950u /* "RPIP" */
 #define RP_CACHE_LINE 64
 #define RP_CONTROL_BYTES 256
@@ -75,9 +75,9 @@ enum rp_mode { RP_STREAM = 0, RP_PINGPONG = 1, RP_FILESERVER = 2 };
 /*
  * How a side that finds nothing to do waits: spin on the cache line, give the
  * CPU away, or (rings only) spin briefly and then sleep, on a futex or in
- * poll() on a wake-up pipe.
+ * poll() on a wake-up pipe or an eventfd.
  */
-enum rp_wait { RP_WAIT_SPIN = 0, RP_WAIT_YIELD = 1, RP_WAIT_FUTEX = 2, RP_WAIT_PIPE = 3 };
+enum rp_wait { RP_WAIT_SPIN = 0, RP_WAIT_YIELD = 1, RP_WAIT_FUTEX = 2, RP_WAIT_PIPE = 3, RP_WAIT_EVENTFD = 4 };
 
 #define RP_MAX_RINGS 2
 /* File server: a request is {offset, length}; at most this many in flight. */

@@ -19,7 +19,7 @@ export const SUB_BITS = 8;
 export const HISTOGRAM_BUCKETS: number = (1 << SUB_BITS) + 33 * (1 << (SUB_BITS - 1));
 
 /** The ABI version this table matches; `rp_abi_version()` must return it. */
-export const ABI_VERSION = 12;
+export const ABI_VERSION = 13;
 
 /**
  * Slots of the `uint64_t` result array each loop fills (C `enum rp_field`).
@@ -84,7 +84,7 @@ export const Status = {
  */
 export const Mode = { STREAM: 0, PINGPONG: 1, FILESERVER: 2 } as const;
 /** See {@link Mode}. */
-export const Wait = { SPIN: 0, YIELD: 1, FUTEX: 2, PIPE: 3 } as const;
+export const Wait = { SPIN: 0, YIELD: 1, FUTEX: 2, PIPE: 3, EVENTFD: 4 } as const;
 
 /**
  * The shim's number for a mode.
@@ -111,7 +111,13 @@ export function modeCode(mode: ModeName): number {
  * ```
  */
 export function waitCode(policy: WaitPolicy): number {
-  const codes = { spin: Wait.SPIN, yield: Wait.YIELD, futex: Wait.FUTEX, pipe: Wait.PIPE };
+  const codes = {
+    spin: Wait.SPIN,
+    yield: Wait.YIELD,
+    futex: Wait.FUTEX,
+    pipe: Wait.PIPE,
+    eventfd: Wait.EVENTFD,
+  };
   return codes[policy];
 }
 
@@ -212,6 +218,16 @@ export const symbols = {
   },
   /** uint64_t rp_fs_available(const char *path) */
   rp_fs_available: { parameters: ["buffer" /* const char *path */], result: "u64" },
+  /** int32_t rp_eventfd_share(void *segment, const char *path, int32_t role, int32_t *fds) */
+  rp_eventfd_share: {
+    parameters: [
+      "pointer", /* void *segment */
+      "buffer", /* const char *path (the Unix socket the eventfds are handed over on) */
+      "i32", /* int32_t role (0 producer: receives them; 1 consumer: makes them) */
+      "buffer", /* int32_t *fds (out: this side's eventfd, the peer's) */
+    ],
+    result: "i32",
+  },
   /**
    * int32_t rp_ring_copy_run(void *segment, int32_t role, int32_t mode, uint64_t size,
    *                          uint64_t count, uint64_t *out, uint64_t *hist)

@@ -10,6 +10,7 @@
 
 #include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/eventfd.h>
 #include <sys/uio.h>
 #include <sys/un.h>
 
@@ -138,5 +139,63 @@ int32_t rp_pipe_share(void *segment, const char *path, int32_t role, int32_t pai
   memcpy(got, CMSG_DATA(c), (size_t)pairs * sizeof(int));
   fds[0] = got[0];
   fds[1] = pairs == 2 ? got[1] : -1;
+  return 0;
+}
+
+/*
+ * The eventfds of ring-eventfd: the consumer makes one per side (non-blocking)
+ * and hands the producer both over the Unix socket at `path`. On return
+ * fds[0] is this side's own (to sleep on) and fds[1] its peer's (to wake it).
+ */
+int32_t rp_eventfd_share(void *segment, const char *path, int32_t role, int32_t *fds) {
+  if (role != RP_PRODUCER && role != RP_CONSUMER) return -EINVAL;
+  fds[0] = fds[1] = -1;
+  char byte = 'e';
+  struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+  union {
+    struct cmsghdr header;
+    char space[CMSG_SPACE(2 * sizeof(int))];
+  } control;
+  memset(&control, 0, sizeof control);
+  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.space,
+                       .msg_controllen = CMSG_SPACE(2 * sizeof(int))};
+  if (role == RP_CONSUMER) {
+    /* efd[0]: the producer's, efd[1]: the consumer's. */
+    int efd[2] = {eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)};
+    int status = efd[0] < 0 || efd[1] < 0 ? -errno : 0;
+    if (status == 0) {
+      int sock = rp_unix_accept(segment, path);
+      status = sock;
+      if (sock >= 0) {
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(2 * sizeof(int));
+        memcpy(CMSG_DATA(c), efd, sizeof efd);
+        status = sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -errno;
+        close(sock);
+      }
+    }
+    if (status < 0) {
+      if (efd[0] >= 0) close(efd[0]);
+      if (efd[1] >= 0) close(efd[1]);
+      return status;
+    }
+    fds[0] = efd[1];
+    fds[1] = efd[0];
+    return 0;
+  }
+  int sock = rp_unix_connect(segment, path);
+  if (sock < 0) return sock;
+  ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+  int saved = errno;
+  close(sock);
+  struct cmsghdr *c = n == 1 ? CMSG_FIRSTHDR(&msg) : NULL;
+  if (c == NULL || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(2 * sizeof(int)))
+    return n < 0 ? -saved : -EPROTO;
+  int got[2];
+  memcpy(got, CMSG_DATA(c), sizeof got);
+  fds[0] = got[0];
+  fds[1] = got[1];
   return 0;
 }

@@ -146,6 +146,7 @@ Deno.test("every transport's report reads back through the strict loader", async
         "mq",
         "pipe",
         "pipe-splice",
+        "ring-eventfd",
         "ring-futex",
         "ring-pipewake",
         "shm",
@@ -155,7 +156,7 @@ Deno.test("every transport's report reads back through the strict loader", async
     );
     assert.deepEqual(
       [...new Set(report.results.map((r) => r.waitPolicy))].sort(),
-      ["futex", "pipe", "spin"],
+      ["eventfd", "futex", "pipe", "spin"],
     );
     assert.ok(report.warnings.some((w) => w.startsWith("pipe-splice skipped for 8 B")));
   } finally {

@@ -21,7 +21,7 @@ export const MODES: readonly Mode[] = ["stream", "pingpong"];
 export type PlacementKind = "cross" | "same" | "unpinned";
 
 /** How a side with nothing to do waits: spin, give the CPU away, or (rings) sleep on a futex. */
-export type WaitPolicy = "spin" | "yield" | "futex" | "pipe";
+export type WaitPolicy = "spin" | "yield" | "futex" | "pipe" | "eventfd";
 
 /** What `--wait` may ask of ring transports (a pipe wake-up is a transport's own way, not a request). */
 export type WaitRequest = "spin" | "yield" | "futex";

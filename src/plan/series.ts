@@ -55,7 +55,7 @@ export const DEFAULT_SPIN_NS = 10_000;
  */
 export function sleeps(series: Series): boolean {
   const policy = waitPolicy(series);
-  return policy === "futex" || policy === "pipe";
+  return policy === "futex" || policy === "pipe" || policy === "eventfd";
 }
 
 /**

@@ -296,7 +296,7 @@ export type FileResult = {
   mode: FileMode;
   sizeBytes: FilePositive;
   placement: FilePlacementKind;
-  waitPolicy: "spin" | "yield" | "futex" | "pipe";
+  waitPolicy: "spin" | "yield" | "futex" | "pipe" | "eventfd";
   /** paced ping-pong: ns between the starts of round trips */
   paceNs?: number;
   /** file server: requests in flight */

@@ -318,7 +318,7 @@ const rowReport = (version: number) =>
       mode,
       sizeBytes: positive,
       placement: placementKind,
-      waitPolicy: oneOf("spin", "yield", "futex", "pipe"),
+      waitPolicy: oneOf("spin", "yield", "futex", "pipe", "eventfd"),
       paceNs: optional(num),
       queueDepth: optional(positive),
       ringSlots: nullable(positive),

@@ -6,7 +6,7 @@
 
 import { mq } from "./mq.ts";
 import { fifo, pipe, pipeSplice } from "./pipe.ts";
-import { ringFutex, ringPipewake, shm, shmCopy } from "./shm.ts";
+import { ringEventfd, ringFutex, ringPipewake, shm, shmCopy } from "./shm.ts";
 import { unix } from "./unix.ts";
 import type { Transport } from "./types.ts";
 
@@ -19,7 +19,7 @@ export { ROLES } from "./types.ts";
  * @example
  * ```ts
  * import { TRANSPORTS } from "./mod.ts";
- * console.log(Object.keys(TRANSPORTS)); // ["shm", "shm-copy", "ring-futex", "ring-pipewake", "pipe", "fifo", "pipe-splice", "unix", "mq"]
+ * console.log(Object.keys(TRANSPORTS)); // ["shm", "shm-copy", "ring-futex", "ring-pipewake", "ring-eventfd", "pipe", "fifo", "pipe-splice", "unix", "mq"]
  * ```
  */
 export const TRANSPORTS: Readonly<Record<string, Transport>> = {
@@ -27,6 +27,7 @@ export const TRANSPORTS: Readonly<Record<string, Transport>> = {
   "shm-copy": shmCopy,
   "ring-futex": ringFutex,
   "ring-pipewake": ringPipewake,
+  "ring-eventfd": ringEventfd,
   pipe,
   fifo,
   "pipe-splice": pipeSplice,

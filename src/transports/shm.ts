@@ -178,3 +178,54 @@ export const ringPipewake: Transport = {
     }
   },
 };
+
+/**
+ * The ring with an eventfd per side for wake-ups, the futex ring's protocol
+ * otherwise: the consumer makes both eventfds and hands the producer them over
+ * a Unix socket (SCM_RIGHTS), since unrelated processes cannot share one
+ * otherwise. The usual Linux answer to "a ring for data, a descriptor to wait
+ * on" (what io_uring and epoll loops pair with shared memory).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ringEventfd } from "./shm.ts";
+ * assert.equal(ringEventfd.wait, "eventfd");
+ * ```
+ */
+export const ringEventfd: Transport = {
+  ...ring(
+    "ring-eventfd",
+    "the same ring; an idle side spins briefly, then sleeps in poll() on an eventfd",
+    { wait: "eventfd" },
+  ),
+  prepare: ({ privateDir, trialId }) => ({ socket: `${privateDir}/${trialId}.eventfd.sock` }),
+  runSide: ({ shim, segment, role, endpoint, mode, sizeBytes, iterations, out, hist }) => {
+    const fds = new Int32Array(2);
+    shim.check(
+      shim.symbols.rp_eventfd_share(
+        segment.pointer,
+        cString(String(endpoint.socket)),
+        role === "producer" ? 0 : 1,
+        fds,
+      ),
+      `pass the eventfds over ${endpoint.socket}`,
+    );
+    try {
+      return shim.symbols.rp_ring_run(
+        segment.pointer,
+        role === "producer" ? 0 : 1,
+        modeCode(mode),
+        BigInt(sizeBytes),
+        BigInt(iterations),
+        fds[0],
+        fds[1],
+        out,
+        hist,
+      );
+    } finally {
+      shim.symbols.rp_close(fds[0]);
+      shim.symbols.rp_close(fds[1]);
+    }
+  },
+};

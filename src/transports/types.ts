@@ -90,7 +90,7 @@ export interface Transport {
   /** False when it cannot serve files (its messages have one size each way). */
   readonly fileServer?: false;
   /** Its own way of waiting, for ring transports (`futex`, `pipe`), when not spinning. */
-  readonly wait?: "futex" | "pipe";
+  readonly wait?: "futex" | "pipe" | "eventfd";
   /** Rings it keeps in the trial segment for this mode (0: none). */
   rings(mode: Mode): number;
   /** Supervisor, before the workers start: creates what both sides open. */

@@ -83,3 +83,4 @@ export type { CompilerInfo } from "../../ffi/build.ts";
 export { UsageError } from "../base/errors.ts";
 export type { Parameters } from "../plan/options.ts";
 export type * from "../report/file.ts";
+export type { PipeLoop } from "../run/pipeloop.ts";

@@ -7,6 +7,13 @@ import { ourSegments } from "./shm_leaks.ts";
 
 const bench = (args: string[], env: Record<string, string> = {}) => runTask("bench", args, env);
 
+/** The one report a bench saved into machine folder `dir`: its file name and what it says. */
+async function savedReport(dir: string) {
+  const json = [...Deno.readDirSync(dir)].map((e) => e.name)
+    .find((n) => n.endsWith(".json") && n !== "machine.json")!;
+  return { json, report: await loadReport(`${dir}/${json}`) };
+}
+
 Deno.test("deno task bench: every transport, mode and size for real; the original lines; report and charts", async () => {
   const out = await Deno.makeTempDir();
   try {
@@ -288,9 +295,7 @@ Deno.test("--placement both measures every series on two CPUs and on one, where 
       "m",
     ]);
     assert.equal(run.code, 0, run.stderr);
-    const json = [...Deno.readDirSync(`${out}/m`)].map((e) => e.name)
-      .find((n) => n.endsWith(".json") && n !== "machine.json")!;
-    const report = await loadReport(`${out}/m/${json}`);
+    const { report } = await savedReport(`${out}/m`);
     assert.deepEqual(
       report.results.map((r) => `${r.transport} ${r.placement} ${r.waitPolicy}`),
       ["shm cross spin", "pipe cross spin", "shm same yield", "pipe same spin"],
@@ -386,9 +391,7 @@ Deno.test("a paced series costs its round trip, not its pace; the spin before sl
       "m",
     ]);
     assert.equal(run.code, 0, run.stderr);
-    const json = [...Deno.readDirSync(`${out}/m`)].map((e) => e.name)
-      .find((n) => n.endsWith(".json") && n !== "machine.json")!;
-    const report = await loadReport(`${out}/m/${json}`);
+    const { report } = await savedReport(`${out}/m`);
     assert.equal(report.parameters.spinBeforeSleepNs, 50_000);
     const [futex, pipe] = report.results;
     assert.equal(futex.spinBeforeSleepNs, 50_000, "recorded for the sleeping ring");
@@ -429,9 +432,7 @@ Deno.test("--latency-every 1 times every round trip, as before; the figures reco
       "m",
     ]);
     assert.equal(run.code, 0, run.stderr);
-    const json = [...Deno.readDirSync(`${out}/m`)].map((e) => e.name)
-      .find((n) => n.endsWith(".json") && n !== "machine.json")!;
-    const report = await loadReport(`${out}/m/${json}`);
+    const { json, report } = await savedReport(`${out}/m`);
     assert.equal(report.parameters.latencyEvery, 1);
     for (const r of report.results) {
       assert.equal(r.latency!.roundTrip.count, 2000);
@@ -468,9 +469,7 @@ Deno.test("the 8-byte pipe stream is set beside a plain C pipe(2) loop of the sa
       run.stdout,
       /^plain C pipe\(2\) loop in the same run: [\d.,]+ (ns|µs) per 8-byte item \(rounds .* to .*\); the kit's pipe: [\d.,]+ (ns|µs) \([\d.]+×\)$/m,
     );
-    const json = [...Deno.readDirSync(`${out}/m`)].map((e) => e.name)
-      .find((n) => n.endsWith(".json") && n !== "machine.json")!;
-    const report = await loadReport(`${out}/m/${json}`);
+    const { report } = await savedReport(`${out}/m`);
     assert.equal(report.pipeLoop?.rounds.length, 10);
     assert.ok(report.pipeLoop!.nsPerItem > 0);
     assert.equal(report.parameters.pipe, "pipe(2)");

@@ -14,7 +14,33 @@ import { modeCode } from "../../ffi/symbols.ts";
 import { cString } from "../../ffi/library.ts";
 import { Channel, useShim } from "../channel/channel.ts";
 import { denoRingSide } from "./deno_loops.ts";
-import type { Endpoint, Transport } from "./types.ts";
+import type { Endpoint, SideContext, Transport } from "./types.ts";
+
+/** Runs one side over the rings, with this side's and the peer's wake-up descriptors (or -1). */
+function runRing(context: SideContext, wakeIn = -1, wakeOut = -1): number {
+  const { shim, segment, role, mode, sizeBytes, iterations, out, hist } = context;
+  return shim.symbols.rp_ring_run(
+    segment.pointer,
+    role === "producer" ? 0 : 1,
+    modeCode(mode),
+    BigInt(sizeBytes),
+    BigInt(iterations),
+    wakeIn,
+    wakeOut,
+    out,
+    hist,
+  );
+}
+
+/** Runs one side with the two descriptors in `fds`, and closes them however it ends. */
+function runRingWaking(context: SideContext, fds: Int32Array): number {
+  try {
+    return runRing(context, fds[0], fds[1]);
+  } finally {
+    context.shim.symbols.rp_close(fds[0]);
+    context.shim.symbols.rp_close(fds[1]);
+  }
+}
 
 function ring(
   name: string,
@@ -28,18 +54,8 @@ function ring(
     ...extra,
     rings: (mode) => (mode === "stream" ? 1 : 2),
     prepare: () => ({}),
-    runSide: ({ shim, segment, role, mode, sizeBytes, iterations, out, hist }) =>
-      shim.symbols.rp_ring_run(
-        segment.pointer,
-        role === "producer" ? 0 : 1,
-        modeCode(mode),
-        BigInt(sizeBytes),
-        BigInt(iterations),
-        -1, // no wake-up pipes: these rings spin or sleep on a futex
-        -1,
-        out,
-        hist,
-      ),
+    // No wake-up descriptors: these rings spin or sleep on a futex.
+    runSide: (context) => runRing(context),
   };
 }
 
@@ -148,7 +164,8 @@ export const ringPipewake: Transport = {
     }
     return { producer: paths[0], consumer: paths[1] };
   },
-  runSide: ({ shim, segment, role, endpoint, mode, sizeBytes, iterations, out, hist }) => {
+  runSide: (context) => {
+    const { shim, segment, role, endpoint } = context;
     const peer = role === "producer" ? "consumer" : "producer";
     const fds = new Int32Array(2);
     shim.check(
@@ -160,22 +177,7 @@ export const ringPipewake: Transport = {
       ),
       "open the wake-up pipes",
     );
-    try {
-      return shim.symbols.rp_ring_run(
-        segment.pointer,
-        role === "producer" ? 0 : 1,
-        modeCode(mode),
-        BigInt(sizeBytes),
-        BigInt(iterations),
-        fds[0],
-        fds[1],
-        out,
-        hist,
-      );
-    } finally {
-      shim.symbols.rp_close(fds[0]);
-      shim.symbols.rp_close(fds[1]);
-    }
+    return runRingWaking(context, fds);
   },
 };
 
@@ -200,7 +202,8 @@ export const ringEventfd: Transport = {
     { wait: "eventfd" },
   ),
   prepare: ({ privateDir, trialId }) => ({ socket: `${privateDir}/${trialId}.eventfd.sock` }),
-  runSide: ({ shim, segment, role, endpoint, mode, sizeBytes, iterations, out, hist }) => {
+  runSide: (context) => {
+    const { shim, segment, role, endpoint } = context;
     const fds = new Int32Array(2);
     shim.check(
       shim.symbols.rp_eventfd_share(
@@ -211,21 +214,6 @@ export const ringEventfd: Transport = {
       ),
       `pass the eventfds over ${endpoint.socket}`,
     );
-    try {
-      return shim.symbols.rp_ring_run(
-        segment.pointer,
-        role === "producer" ? 0 : 1,
-        modeCode(mode),
-        BigInt(sizeBytes),
-        BigInt(iterations),
-        fds[0],
-        fds[1],
-        out,
-        hist,
-      );
-    } finally {
-      shim.symbols.rp_close(fds[0]);
-      shim.symbols.rp_close(fds[1]);
-    }
+    return runRingWaking(context, fds);
   },
 };

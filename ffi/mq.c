@@ -2,14 +2,20 @@
  * mq.c - the `mq` transport: POSIX message queues, one from producer to
  * consumer and, for ping-pong, one for the replies. The supervisor creates
  * them (O_CREAT|O_EXCL, mode 0600) and removes them; each message is one
- * mq_send() and one mq_receive() of exactly the message size. Receives time
- * out every 100 ms to check that the run is still wanted.
+ * mq_send() and one mq_receive() of exactly the message size, both plain
+ * blocking calls, as a pipe's read() and write() are: no clock and no timer
+ * per message. To notice an abort or a dead supervisor while blocked, the
+ * loop thread gets a signal every 100 ms from a timer aimed at it alone
+ * (timer_create, SIGEV_THREAD_ID), which interrupts the call (EINTR) and
+ * costs nothing per message.
  */
 #include "ringpipe.h" /* first: it defines _GNU_SOURCE */
 
 #include <fcntl.h>
 #include <mqueue.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
 
 /* Creates a queue of `depth` messages of `size` bytes; -errno on failure (EINVAL: above the limits). */
 int32_t rp_mq_create(const char *name, uint64_t size, uint32_t depth) {
@@ -37,8 +43,11 @@ RP_INLINE int send_acquire(void *endpoint, uint64_t **words) {
 
 RP_INLINE int send_release(void *endpoint) {
   struct mq_end *e = endpoint;
-  while (mq_send(e->q, (const char *)e->buffer, e->size, 0) != 0)
+  while (mq_send(e->q, (const char *)e->buffer, e->size, 0) != 0) {
     if (errno != EINTR) return -errno;
+    int status = rp_still_wanted(e->ctl); /* woken by the watchdog: still wanted? */
+    if (status != RP_OK) return status;
+  }
   return RP_OK;
 }
 
@@ -46,23 +55,36 @@ RP_INLINE int recv_acquire(void *endpoint, uint64_t **words) {
   struct mq_end *e = endpoint;
   *words = e->buffer;
   for (;;) {
-    struct timespec deadline;
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_nsec += 100000000;
-    if (deadline.tv_nsec >= 1000000000) {
-      deadline.tv_sec++;
-      deadline.tv_nsec -= 1000000000;
-    }
-    ssize_t n = mq_timedreceive(e->q, (char *)e->buffer, e->size, NULL, &deadline);
+    ssize_t n = mq_receive(e->q, (char *)e->buffer, e->size, NULL);
     if (n == (ssize_t)e->size) return RP_OK;
     if (n >= 0) return RP_BAD_DATA; /* a message of the wrong size */
-    if (errno == ETIMEDOUT) {
-      int status = rp_still_wanted(e->ctl);
-      if (status != RP_OK) return status;
-    } else if (errno != EINTR) {
-      return -errno;
-    }
+    if (errno != EINTR) return -errno;
+    int status = rp_still_wanted(e->ctl); /* woken by the watchdog: still wanted? */
+    if (status != RP_OK) return status;
   }
+}
+
+/* The watchdog's signal only interrupts a blocked call; it has nothing to do. */
+static void on_watchdog(int signal) { (void)signal; }
+
+/*
+ * Starts a 100 ms periodic signal aimed at this thread alone, so blocking
+ * calls return EINTR now and then; `timer` is set to stop it. Returns 0 or -errno.
+ */
+static int watchdog_start(timer_t *timer) {
+  struct sigaction action = {.sa_handler = on_watchdog}; /* no SA_RESTART: calls return EINTR */
+  sigemptyset(&action.sa_mask);
+  if (sigaction(SIGRTMIN, &action, NULL) != 0) return -errno;
+  struct sigevent event = {.sigev_notify = SIGEV_THREAD_ID, .sigev_signo = SIGRTMIN};
+  event._sigev_un._tid = (pid_t)syscall(SYS_gettid);
+  if (timer_create(CLOCK_MONOTONIC, &event, timer) != 0) return -errno;
+  struct itimerspec every = {{0, 100000000}, {0, 100000000}};
+  if (timer_settime(*timer, 0, &every, NULL) != 0) {
+    int saved = errno;
+    timer_delete(*timer);
+    return -saved;
+  }
+  return 0;
 }
 
 RP_INLINE int recv_release(void *endpoint) {
@@ -91,6 +113,8 @@ int32_t rp_mq_run(void *segment, const char *name_a, const char *name_b, int32_t
     memset(buffer_a, 0, size);
     memset(buffer_b, 0, size);
     struct mq_end a = {ctl, qa, size, buffer_a}, b = {ctl, qb, size, buffer_b};
+    timer_t watchdog;
+    if ((status = watchdog_start(&watchdog)) != 0) goto done;
     /* Each branch names its operations as constants, so the loops are inlined with them. */
     if (role == RP_PRODUCER) {
       struct rp_end tx = {&a, send_acquire, send_release}, rx = {&b, recv_acquire, recv_release};
@@ -99,7 +123,9 @@ int32_t rp_mq_run(void *segment, const char *name_a, const char *name_b, int32_t
       struct rp_end rx = {&a, recv_acquire, recv_release}, tx = {&b, send_acquire, send_release};
       status = rp_run_side(segment, role, mode, size, count, rx, tx, out, hist);
     }
+    timer_delete(watchdog);
   }
+done:
   if (qa != (mqd_t)-1) mq_close(qa);
   if (qb != (mqd_t)-1 && qb != (mqd_t)-2) mq_close(qb);
   free(buffer_a);

@@ -166,6 +166,24 @@ Deno.test("every transport's report reads back through the strict loader", async
       ["eventfd", "futex", "pipe", "spin"],
     );
     assert.ok(report.warnings.some((w) => w.startsWith("pipe-splice skipped for 8 B")));
+    // What each series could hold before a sender waited: checked against the kernel's rules.
+    const capacity = (transport: string, size: number) =>
+      report.results.find((r) => r.transport === transport && r.sizeBytes === size)?.capacity
+        ?.messages;
+    assert.equal(capacity("pipe", 8), 8192);
+    assert.equal(capacity("fifo", 4096), 16);
+    assert.equal(capacity("pipe-splice", 4096), 16);
+    const msgMax = Number(Deno.readTextFileSync("/proc/sys/fs/mqueue/msg_max"));
+    assert.equal(capacity("mq", 8), Math.min(10, msgMax));
+    assert.equal(capacity("unix", 8), null);
+    for (const r of report.results.filter((r) => r.ringSlots !== null)) {
+      assert.equal(r.capacity?.messages, r.ringSlots, `${r.transport} ${r.sizeBytes} B`);
+    }
+    const markdown = Deno.readTextFileSync(`${out}/${machine}/${json.replace(/json$/, "md")}`);
+    assert.match(
+      markdown,
+      /Messages in flight before a sender waits: .*`pipe` 8 B: 8,192, 4 KiB: 16/,
+    );
   } finally {
     await Deno.remove(out, { recursive: true });
   }

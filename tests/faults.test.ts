@@ -39,7 +39,7 @@ async function waitFor(what: string, condition: () => boolean, ms = 20_000): Pro
 }
 
 /** Starts a bench whose trials of `transport` last minutes, and waits until both workers loop. */
-async function startLongBench(transport: "pipe" | "fifo" | "shm", extra: string[] = []) {
+async function startLongBench(transport: "pipe" | "fifo" | "shm" | "mq", extra: string[] = []) {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -96,7 +96,7 @@ for (const [signal, code] of [["SIGTERM", 143], ["SIGINT", 130]] as const) {
   }
 }
 
-for (const transport of ["pipe", "shm"] as const) {
+for (const transport of ["pipe", "shm", "mq"] as const) {
   for (const victim of ["consumer", "producer"] as const) {
     Deno.test(`${transport}: the ${victim} killed mid-run fails the run naming it; nothing is left`, async () => {
       const child = await startLongBench(transport);

@@ -84,3 +84,4 @@ export { UsageError } from "../base/errors.ts";
 export type { Parameters } from "../plan/options.ts";
 export type * from "../report/file.ts";
 export type { PipeLoop } from "../run/pipeloop.ts";
+export type { Capacity } from "../transports/mod.ts";

@@ -566,8 +566,29 @@ ${report.command}
 \`\`\`
 
 Ring slots per message size: ${rings.length === 0 ? "no rings" : rings.join(", ")} ` +
-    `(asked: ${
-      formatCount(report.parameters.ringSlots)
-    }, fewer for large messages). Every trial's figures (messages, time, CPU time, CPUs, ` +
-    `context switches) are in the JSON report beside this file.`;
+    `(asked: ${formatCount(report.parameters.ringSlots)}, fewer for large messages).${
+      capacityLine(report)
+    } Every trial's figures (messages, time, ` +
+    `CPU time, CPUs, context switches) are in the JSON report beside this file.`;
+}
+
+/** Messages each transport held before a sender waited, per size (reports that recorded it). */
+function capacityLine(report: Report): string {
+  const byTransport = new Map<string, { source: string; sizes: Map<number, number | null> }>();
+  for (const r of report.results) {
+    if (r.capacity === undefined) continue;
+    const entry = byTransport.get(r.transport) ??
+      { source: r.capacity.source, sizes: new Map<number, number | null>() };
+    entry.sizes.set(r.sizeBytes, r.capacity.messages);
+    byTransport.set(r.transport, entry);
+  }
+  if (byTransport.size === 0) return "";
+  const parts = [...byTransport].map(([transport, { source, sizes }]) =>
+    `\`${transport}\` ${
+      [...sizes].map(([size, n]) =>
+        `${formatSize(size)}: ${n === null ? "not known in advance" : formatCount(n)}`
+      ).join(", ")
+    } — ${source}`
+  );
+  return ` Messages in flight before a sender waits: ${parts.join("; ")}.`;
 }

@@ -303,6 +303,13 @@ export type FileResult = {
   queueDepth?: FilePositive;
   /** slots per ring, null without a ring */
   ringSlots: FilePositive | null;
+  /** how many messages were in flight at most before a sender had to wait, and what set that (absent in reports before it was recorded) */
+  capacity?: {
+    /** messages; 0: less than one, a send waits for the receiver; null: not known in advance */
+    messages: number | null;
+    /** what sets it, in words */
+    source: string;
+  };
   /** every byte of every message checked out */
   verified: true;
   iterations: FilePositive;

@@ -44,7 +44,7 @@ import type { Yardsticks } from "../run/fileserver.ts";
 import type { PipeLoop } from "../run/pipeloop.ts";
 import type { Machine } from "../context/machine.ts";
 import type { Placement } from "../context/topology.ts";
-import type { Role } from "../transports/mod.ts";
+import type { Capacity, Role } from "../transports/mod.ts";
 import type { SideReport } from "../run/worker.ts";
 
 /** The version of the report format this code writes. */
@@ -192,6 +192,8 @@ export interface ResultEntry {
   spinBeforeSleepNs?: number;
   /** Slots per ring, for ring transports (null otherwise). */
   ringSlots: number | null;
+  /** How many messages were in flight at most before a sender had to wait, and what set that. */
+  capacity?: Capacity;
   /** Every byte of every message of every trial checked out. */
   verified: true;
   /** Messages (stream) or round trips (ping-pong) per timed trial. */
@@ -595,6 +597,13 @@ function resultEntry(
     ...(sleeps(series) ? { spinBeforeSleepNs: series.spinBeforeSleepNs ?? DEFAULT_SPIN_NS } : {}),
     ...(series.queueDepth === undefined ? {} : { queueDepth: series.queueDepth }),
     ringSlots: layout.rings === 0 ? null : layout.ringSlots,
+    capacity: layout.rings > 0
+      ? {
+        messages: layout.ringSlots,
+        source: "ring slots, set by --ring-slots and fewer for large messages",
+      }
+      : series.transport.capacity?.(series.sizeBytes) ??
+        { messages: null, source: "not stated by the transport" },
     verified: true,
     iterations: samples.iterations,
     unit: UNITS[series.mode],

@@ -10,7 +10,7 @@ import { ringEventfd, ringFutex, ringPipewake, shm, shmCopy } from "./shm.ts";
 import { unix } from "./unix.ts";
 import type { Transport } from "./types.ts";
 
-export type { Endpoint, PrepareContext, Role, SideContext, Transport } from "./types.ts";
+export type { Capacity, Endpoint, PrepareContext, Role, SideContext, Transport } from "./types.ts";
 export { ROLES } from "./types.ts";
 
 /**

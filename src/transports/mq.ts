@@ -11,15 +11,11 @@
 import { modeCode } from "../../ffi/symbols.ts";
 import { cString } from "../../ffi/library.ts";
 import { segmentName } from "../memory/segment.ts";
+import { sysctl } from "./sysctl.ts";
 import type { Transport } from "./types.ts";
 
 function readLimit(name: string, fallback: number): number {
-  try {
-    const value = Number(Deno.readTextFileSync(`/proc/sys/fs/mqueue/${name}`).trim());
-    return Number.isSafeInteger(value) && value > 0 ? value : fallback;
-  } catch {
-    return fallback;
-  }
+  return sysctl(`fs/mqueue/${name}`, fallback);
 }
 
 /**
@@ -41,8 +37,12 @@ export const mq: Transport = {
     max: readLimit("msgsize_max", 8192),
     why: "the kernel's limit, /proc/sys/fs/mqueue/msgsize_max",
   }),
+  capacity: () => ({
+    messages: mqDepth(),
+    source: "the queue's depth, 10 or fs.mqueue.msg_max if lower",
+  }),
   prepare: ({ shim, mode, sizeBytes }) => {
-    const depth = Math.min(10, readLimit("msg_max", 10));
+    const depth = mqDepth();
     const names = (mode === "stream" ? ["a"] : ["a", "b"]).map((end) => `${segmentName()}-${end}`);
     for (const name of names) {
       shim.check(
@@ -70,3 +70,8 @@ export const mq: Transport = {
       hist,
     ),
 };
+
+/** The depth the kit gives its queues: 10, or the kernel's limit if lower. */
+function mqDepth(): number {
+  return Math.min(10, readLimit("msg_max", 10));
+}

@@ -86,6 +86,22 @@ export const pipeSplice: Transport = pipeLike(
   },
 );
 
+/** A pipe's buffer unless resized (F_SETPIPE_SZ): 16 pages of 4 KiB. */
+const PIPE_PAGES = 16;
+const PAGE_BYTES = 4096;
+
+/**
+ * Messages of `sizeBytes` a default pipe holds before a write waits. Linux
+ * appends a small write to the last page when it fits and gives a large one
+ * whole pages, so the count is exact when the size divides a page or is a
+ * whole number of pages (every power of two); other sizes are not computed.
+ */
+function pipeMessages(sizeBytes: number): number | null {
+  if (PAGE_BYTES % sizeBytes === 0) return PIPE_PAGES * (PAGE_BYTES / sizeBytes);
+  if (sizeBytes % PAGE_BYTES === 0) return Math.floor(PIPE_PAGES / (sizeBytes / PAGE_BYTES));
+  return null;
+}
+
 function pipeLike(
   name: string,
   description: string,
@@ -99,6 +115,10 @@ function pipeLike(
     ...extra,
     spins: false,
     rings: () => 0,
+    capacity: (sizeBytes) => ({
+      messages: pipeMessages(sizeBytes),
+      source: "the pipe's buffer, 16 pages of 4 KiB by default",
+    }),
     prepare: ({ shim, privateDir, trialId, mode }): Endpoint => {
       if (kind === "anonymous") return { socket: `${privateDir}/${trialId}.pipes.sock` };
       const names = mode === "stream" ? ["messages"] : ["requests", "replies"];

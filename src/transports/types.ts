@@ -62,6 +62,17 @@ export interface SideContext {
   publishEvery: number;
 }
 
+/** How many messages a transport holds before a sender waits, and what sets that. */
+export interface Capacity {
+  /**
+   * Messages (0: less than one, a send waits for the receiver), or null when
+   * it is not known in advance (the kernel also charges its own overhead).
+   */
+  messages: number | null;
+  /** What sets it, in words. */
+  source: string;
+}
+
 /**
  * A way of moving messages from one process to another.
  *
@@ -97,6 +108,11 @@ export interface Transport {
   prepare(context: PrepareContext): Endpoint | Promise<Endpoint>;
   /** The message sizes it carries here (bytes, inclusive), and why, when it has limits of its own. */
   messageLimits?(): { min?: number; max?: number; why: string } | null;
+  /**
+   * How many messages of `sizeBytes` it holds before a sender must wait, and what sets that,
+   * when it is not a ring (rings hold their slots).
+   */
+  capacity?(sizeBytes: number): Capacity;
   /** Supervisor, after the trial (and on an interrupt): removes what `prepare` made outside the private directory. */
   cleanup?(shim: Shim, endpoint: Endpoint): void;
   /**

@@ -9,6 +9,7 @@
 
 import { modeCode } from "../../ffi/symbols.ts";
 import { cString } from "../../ffi/library.ts";
+import { sysctl } from "./sysctl.ts";
 import type { Transport } from "./types.ts";
 
 /**
@@ -25,6 +26,12 @@ export const unix: Transport = {
   description: "Unix domain stream socket, one write() and one read() per message",
   spins: false,
   rings: () => 0,
+  capacity: () => ({
+    messages: null,
+    source: `a socket's send buffer, net.core.wmem_default = ${
+      sysctl("net/core/wmem_default", 212_992)
+    } bytes, which also pays for the kernel's overhead per write`,
+  }),
   prepare: ({ privateDir, trialId }) => ({ socket: `${privateDir}/${trialId}.sock` }),
   runSide: ({ shim, segment, role, endpoint, mode, sizeBytes, iterations, out, hist }) => {
     const path = cString(String(endpoint.socket));

@@ -11,19 +11,25 @@
 #include "ringpipe.h"
 
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <linux/futex.h>
 #include <poll.h>
 #include <sys/syscall.h>
 
-/* Head and tail sit on their own cache lines so the two sides never share one. */
+/*
+ * Head and tail sit 128 bytes apart, so the two sides never share a cache
+ * line, nor the pair of lines that adjacent-line prefetch fetches together.
+ */
 struct rp_ring {
-  _Alignas(RP_CACHE_LINE) _Atomic uint64_t head; /* next slot to fill; written by the sender */
-  _Alignas(RP_CACHE_LINE) _Atomic uint64_t tail; /* next slot to drain; written by the receiver */
+  _Alignas(RP_LINE_PAIR) _Atomic uint64_t head; /* next slot to fill; written by the sender */
+  _Alignas(RP_LINE_PAIR) _Atomic uint64_t tail; /* next slot to drain; written by the receiver */
   /* Futex policy only: 1 while the sender (0) or the receiver (1) sleeps. */
-  _Alignas(RP_CACHE_LINE) _Atomic uint32_t sleeping[2];
-  _Alignas(RP_CACHE_LINE) uint64_t slots[];
+  _Alignas(RP_LINE_PAIR) _Atomic uint32_t sleeping[2];
+  _Alignas(RP_LINE_PAIR) uint64_t slots[];
 };
+_Static_assert(offsetof(struct rp_ring, tail) - offsetof(struct rp_ring, head) >= RP_LINE_PAIR,
+               "head and tail must sit a pair of cache lines apart");
 
 /*
  * With the futex and pipe policies, a side that finds nothing to do keeps
@@ -43,7 +49,12 @@ static long futex(_Atomic uint32_t *word, int op, uint32_t value, const struct t
   return syscall(SYS_futex, (uint32_t *)word, op, value, timeout, NULL, 0);
 }
 
-/* One side's view of one ring. */
+/*
+ * One side's view of one ring. Its address reaches the slow paths, so `mine`
+ * and `theirs` live in memory; passing scalars instead (indices in registers)
+ * was measured: the round trip got faster, the 8-byte stream 2 to 5 times
+ * slower, as a receiver that keeps up reads the head's line for every item.
+ */
 struct ring_end {
   struct rp_control *ctl;
   struct rp_ring *ring;

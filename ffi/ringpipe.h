@@ -28,9 +28,11 @@
 #include <unistd.h>
 
 /* Bump whenever a signature, the layout or enum rp_field changes. */
-#define RP_ABI_VERSION 13u
+#define RP_ABI_VERSION 14u
 #define RP_MAGIC 0x52504950u /* "RPIP" */
 #define RP_CACHE_LINE 64
+/* Two cache lines: what adjacent-line prefetch fetches together; rings are aligned to it. */
+#define RP_LINE_PAIR 128
 #define RP_CONTROL_BYTES 256
 
 /* Return codes: 0 is success, a positive value one of these, a negative value -errno. */
@@ -120,6 +122,15 @@ static inline int rp_still_wanted(struct rp_control *ctl) {
   return RP_OK;
 }
 
+/* The spin-wait hint: lets the sibling hyperthread run and eases the cache line's ping-pong. */
+static inline void rp_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("yield");
+#endif
+}
+
 /*
  * Every waiting spin calls this: it yields the CPU when the policy says so,
  * and stops the worker when the supervisor aborts or dies, so no loop waits
@@ -128,6 +139,7 @@ static inline int rp_still_wanted(struct rp_control *ctl) {
 static inline int rp_wait_once(struct rp_control *ctl, unsigned *spins) {
   unsigned n = ++*spins;
   if (ctl->wait_policy == RP_WAIT_YIELD) sched_yield();
+  else rp_cpu_relax();
   if ((n & RP_ABORT_POLL_MASK) != 0) return RP_OK;
   if ((n & RP_ORPHAN_POLL_MASK) == 0) return rp_still_wanted(ctl);
   return rp_aborted(ctl) ? RP_ABORTED : RP_OK;

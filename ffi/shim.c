@@ -28,7 +28,7 @@ uint64_t rp_ring_bytes(uint64_t slots, uint64_t stride); /* ring.c */
 /* A ring's bytes, rounded up to whole cache lines so the next one starts on a line. */
 static uint64_t ring_span(uint64_t slots, uint64_t stride) {
   uint64_t bytes = rp_ring_bytes(slots, stride);
-  return (bytes + RP_CACHE_LINE - 1) / RP_CACHE_LINE * RP_CACHE_LINE;
+  return (bytes + RP_LINE_PAIR - 1) / RP_LINE_PAIR * RP_LINE_PAIR;
 }
 
 uint32_t rp_hist_buckets(void) { return RP_HIST_BUCKETS; }

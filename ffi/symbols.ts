@@ -19,7 +19,7 @@ export const SUB_BITS = 8;
 export const HISTOGRAM_BUCKETS: number = (1 << SUB_BITS) + 33 * (1 << (SUB_BITS - 1));
 
 /** The ABI version this table matches; `rp_abi_version()` must return it. */
-export const ABI_VERSION = 13;
+export const ABI_VERSION = 14;
 
 /**
  * Slots of the `uint64_t` result array each loop fills (C `enum rp_field`).

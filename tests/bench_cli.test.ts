@@ -180,6 +180,8 @@ Deno.test("every transport's report reads back through the strict loader", async
       assert.equal(r.capacity?.messages, r.ringSlots, `${r.transport} ${r.sizeBytes} B`);
     }
     const markdown = Deno.readTextFileSync(`${out}/${machine}/${json.replace(/json$/, "md")}`);
+    assert.match(report.methods.spinWait ?? "", /spin-wait hint \((pause|yield)/);
+    assert.match(markdown, /^- Spinning: native spinning waits run/m);
     assert.match(
       markdown,
       /Messages in flight before a sender waits: .*`pipe` 8 B: 8,192, 4 KiB: 16/,

@@ -548,7 +548,7 @@ function methodsSection(report: Report): string {
 - Median CI: ${m.medianCi}.
 - Ratio CI: ${m.ratioCi}.
 - Outliers: ${m.outliers}.
-- Latency: ${m.latency}.`;
+- Latency: ${m.latency}.${m.spinWait === undefined ? "" : `\n- Spinning: ${m.spinWait}.`}`;
 }
 
 function rerunSection(report: Report): string {

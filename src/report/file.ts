@@ -158,6 +158,8 @@ export type ReportFile = {
     outliers: string;
     latency: string;
     timing: string;
+    /** how the native loops wait while they spin (absent in reports before it was recorded) */
+    spinWait?: string;
   };
   /** file-server scenario only */
   yardsticks?: {

@@ -193,8 +193,8 @@ static int open_end(struct rp_control *ctl, int index, uint64_t size, int wake_i
  * Runs one side of a trial over ring 0 (producer to consumer) and, for
  * ping-pong, ring 1 (replies). `hist` (RP_HIST_BUCKETS slots) is used by the
  * ping-pong client only. Slots are packed at the message size. `wake_in` and
- * `wake_out` (the pipe policy only; else -1) are this side's wake-up pipe and
- * the peer's.
+ * `wake_out` (the pipe and eventfd policies; else -1) are this side's wake-up
+ * descriptor to sleep on and the peer's to wake it; both are set non-blocking.
  */
 int32_t rp_ring_run(void *segment, int32_t role, int32_t mode, uint64_t size, uint64_t count,
                     int32_t wake_in, int32_t wake_out, uint64_t *out, uint64_t *hist) {
@@ -203,6 +203,12 @@ int32_t rp_ring_run(void *segment, int32_t role, int32_t mode, uint64_t size, ui
   int status = rp_check_run(segment, role, mode, size);
   if (status != RP_OK) return status;
   if (ctl->ring_stride != size) return RP_BAD_SEGMENT;
+  /* A side drains its wake-ups until the pipe is empty and must never block on a full one. */
+  for (int k = 0; k < 2; k++) {
+    int fd = k == 0 ? wake_in : wake_out;
+    int flags = fd < 0 ? 0 : fcntl(fd, F_GETFL);
+    if (fd >= 0 && (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0)) return -errno;
+  }
   struct ring_end a, b = {0};
   if ((status = open_end(ctl, 0, size, wake_in, wake_out, &a)) != RP_OK) return status;
   if (mode != RP_STREAM && (status = open_end(ctl, 1, size, wake_in, wake_out, &b)) != RP_OK)
@@ -296,29 +302,4 @@ int32_t rp_ring_copy_run(void *segment, int32_t role, int32_t mode, uint64_t siz
   free(a.buffer);
   free(b.buffer);
   return status;
-}
-
-/*
- * Opens the wake-up pipes of the pipe policy, both non-blocking: mine to read
- * (`path_in`, at once) and the peer's to write (`path_out`, retried every
- * millisecond until the peer has opened it for reading). fds[0] and fds[1].
- */
-int32_t rp_wake_open(void *segment, const char *path_in, const char *path_out, int32_t *fds) {
-  struct rp_control *ctl = rp_control_of(segment);
-  static const struct timespec pause_1ms = {0, 1000000};
-  fds[0] = open(path_in, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fds[0] < 0) return -errno;
-  for (;;) {
-    fds[1] = open(path_out, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fds[1] >= 0) return 0;
-    if (errno != ENXIO && errno != EINTR) break;
-    if (rp_still_wanted(ctl) != RP_OK) {
-      errno = ECANCELED;
-      break;
-    }
-    nanosleep(&pause_1ms, NULL);
-  }
-  int saved = errno;
-  close(fds[0]);
-  return -saved;
 }

@@ -19,7 +19,7 @@ export const SUB_BITS = 8;
 export const HISTOGRAM_BUCKETS: number = (1 << SUB_BITS) + 33 * (1 << (SUB_BITS - 1));
 
 /** The ABI version this table matches; `rp_abi_version()` must return it. */
-export const ABI_VERSION = 14;
+export const ABI_VERSION = 15;
 
 /**
  * Slots of the `uint64_t` result array each loop fills (C `enum rp_field`).
@@ -282,16 +282,6 @@ export const symbols = {
   },
   /** int32_t rp_mq_unlink(const char *name) */
   rp_mq_unlink: { parameters: ["buffer" /* const char *name */], result: "i32" },
-  /** int32_t rp_wake_open(void *segment, const char *path_in, const char *path_out, int32_t *fds) */
-  rp_wake_open: {
-    parameters: [
-      "pointer", /* void *segment */
-      "buffer", /* const char *path_in (my wake-up FIFO) */
-      "buffer", /* const char *path_out (the peer's) */
-      "buffer", /* int32_t *fds (2 slots: read end, write end) */
-    ],
-    result: "i32",
-  },
   /** int32_t rp_file_answer_test(uint64_t file_bytes, uint64_t offset, uint64_t length, uint64_t *reply) */
   rp_file_answer_test: {
     parameters: [

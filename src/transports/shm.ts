@@ -140,8 +140,9 @@ export const ringFutex: Transport = ring(
 /**
  * The ring for data and a pipe per side for wake-ups: an idle side spins
  * briefly, then sleeps in poll() on its wake-up pipe; the other side writes a
- * byte to it only when it announced that it sleeps. Named FIFOs stand in for
- * eventfds, which two unrelated processes cannot share without passing them.
+ * byte to it only when it announced that it sleeps. The pipes are real
+ * `pipe(2)` pipes, made by the consumer and handed to the producer over a Unix
+ * socket (SCM_RIGHTS), as `pipe`'s are.
  *
  * @example
  * ```ts
@@ -155,28 +156,23 @@ export const ringPipewake: Transport = {
     "the same ring; an idle side spins briefly, then sleeps in poll() on a wake-up pipe",
     { wait: "pipe" },
   ),
-  prepare: ({ shim, privateDir, trialId }) => {
-    const paths = ["producer", "consumer"].map((role) =>
-      `${privateDir}/${trialId}.wake-${role}.fifo`
-    );
-    for (const path of paths) {
-      shim.check(shim.symbols.rp_fifo_make(cString(path)), `mkfifo ${path}`);
-    }
-    return { producer: paths[0], consumer: paths[1] };
-  },
+  prepare: ({ privateDir, trialId }) => ({ socket: `${privateDir}/${trialId}.wake.sock` }),
   runSide: (context) => {
     const { shim, segment, role, endpoint } = context;
-    const peer = role === "producer" ? "consumer" : "producer";
-    const fds = new Int32Array(2);
+    const ends = new Int32Array(2);
     shim.check(
-      shim.symbols.rp_wake_open(
+      shim.symbols.rp_pipe_share(
         segment.pointer,
-        cString(String(endpoint[role])),
-        cString(String(endpoint[peer])),
-        fds,
+        cString(String(endpoint.socket)),
+        role === "producer" ? 0 : 1,
+        2,
+        ends,
       ),
-      "open the wake-up pipes",
+      `pass the wake-up pipes over ${endpoint.socket}`,
     );
+    // Pipe a wakes the consumer (it reads a), pipe b the producer (it reads b): the producer's
+    // ends are a's write end and b's read end, the consumer's a's read end and b's write end.
+    const fds = role === "producer" ? Int32Array.of(ends[1], ends[0]) : ends;
     return runRingWaking(context, fds);
   },
 };

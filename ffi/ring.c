@@ -169,6 +169,32 @@ RP_INLINE int recv_release(void *endpoint) {
   return RP_OK;
 }
 
+/*
+ * bench:micro: the bench's own ring operations (send_acquire .. recv_release
+ * above, as `shm` inlines them), one 8-byte message pushed and popped `pairs`
+ * times in one process: what the ring's bookkeeping costs without a second
+ * core. `mem` is zeroed, aligned to RP_LINE_PAIR and holds rp_ring_bytes(1024,
+ * 8) bytes; the ring is empty between calls. Returns the sum of what was
+ * popped, so nothing is optimised away.
+ */
+uint64_t rp_micro_ring(void *mem, uint64_t pairs) {
+  struct rp_ring *ring = mem;
+  uint64_t head = atomic_load_explicit(&ring->head, memory_order_relaxed);
+  struct ring_end tx = {.ring = ring, .mask = 1023, .slots = 1024, .stride_words = 1,
+                        .mine = head, .theirs = head, .wake_in = -1, .wake_out = -1};
+  struct ring_end rx = tx;
+  uint64_t sum = 0, *words;
+  for (uint64_t i = 0; i < pairs; i++) {
+    if (send_acquire(&tx, &words) != RP_OK) break; /* never full: one message at a time */
+    words[0] = i;
+    send_release(&tx);
+    if (recv_acquire(&rx, &words) != RP_OK) break; /* never empty: it was just pushed */
+    sum += words[0];
+    recv_release(&rx);
+  }
+  return sum;
+}
+
 static int open_end(struct rp_control *ctl, int index, uint64_t size, int wake_in, int wake_out,
                     struct ring_end *e) {
   uint64_t slots = ctl->ring_slots;

@@ -28,7 +28,7 @@
 #include <unistd.h>
 
 /* Bump whenever a signature, the layout or enum rp_field changes. */
-#define RP_ABI_VERSION 15u
+#define RP_ABI_VERSION 16u
 #define RP_MAGIC 0x52504950u /* "RPIP" */
 #define RP_CACHE_LINE 64
 /* Two cache lines: what adjacent-line prefetch fetches together; rings are aligned to it. */

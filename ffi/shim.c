@@ -383,24 +383,3 @@ void rp_noop(void) {}
 uint64_t rp_noop_ptr(const uint64_t *p) { return *p; }
 
 uint64_t rp_now_ns_ffi(void) { return rp_now_ns(); }
-
-/*
- * `pairs` push+pop pairs on a ring of 1,024 8-byte slots in `mem` (8 KiB + 128
- * bytes), in one process: what the ring's bookkeeping costs without a second
- * core. Returns the sum of what was popped, so nothing is optimised away.
- */
-uint64_t rp_micro_ring(uint64_t *mem, uint64_t pairs) {
-  _Atomic uint64_t *head = (_Atomic uint64_t *)&mem[0], *tail = (_Atomic uint64_t *)&mem[8];
-  uint64_t *slots = &mem[16], sum = 0;
-  for (uint64_t i = 0; i < pairs; i++) {
-    uint64_t h = atomic_load_explicit(head, memory_order_relaxed);
-    slots[h & 1023] = i;
-    atomic_store_explicit(head, h + 1, memory_order_release);
-    uint64_t t = atomic_load_explicit(tail, memory_order_relaxed);
-    if (atomic_load_explicit(head, memory_order_acquire) != t) {
-      sum += slots[t & 1023];
-      atomic_store_explicit(tail, t + 1, memory_order_release);
-    }
-  }
-  return sum;
-}

@@ -19,7 +19,7 @@ export const SUB_BITS = 8;
 export const HISTOGRAM_BUCKETS: number = (1 << SUB_BITS) + 33 * (1 << (SUB_BITS - 1));
 
 /** The ABI version this table matches; `rp_abi_version()` must return it. */
-export const ABI_VERSION = 15;
+export const ABI_VERSION = 16;
 
 /**
  * Slots of the `uint64_t` result array each loop fills (C `enum rp_field`).
@@ -339,10 +339,10 @@ export const symbols = {
   rp_noop_ptr: { parameters: ["pointer" /* const uint64_t *p */], result: "u64" },
   /** uint64_t rp_now_ns_ffi(void) */
   rp_now_ns_ffi: { parameters: [], result: "u64" },
-  /** uint64_t rp_micro_ring(uint64_t *mem, uint64_t pairs) */
+  /** uint64_t rp_micro_ring(void *mem, uint64_t pairs) */
   rp_micro_ring: {
     parameters: [
-      "pointer", /* uint64_t *mem (8,320 bytes) */
+      "pointer", /* void *mem (zeroed, rp_ring_bytes(1024, 8) bytes, 128-byte aligned) */
       "u64", /* uint64_t pairs */
     ],
     result: "u64",

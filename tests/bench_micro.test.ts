@@ -38,3 +38,21 @@ Deno.test("bench:micro refuses an unknown option with one line and exit 2", asyn
   equal(stderr.trim().split("\n").length, 1, stderr);
   match(stderr, /--fast/);
 });
+
+Deno.test("the micro ring is the bench's ring: every push comes back, call after call", async () => {
+  const { buildShim } = await import("../ffi/build.ts");
+  const { Shim } = await import("../ffi/library.ts");
+  const { Segment } = await import("../src/memory/segment.ts");
+  using shim = Shim.open((await buildShim()).libraryPath);
+  const s = shim.symbols;
+  const memory = Segment.createRaw(shim, Number(s.rp_ring_bytes(1024n, 8n)));
+  memory.unlink();
+  try {
+    // 0 + 1 + ... + 999, each time: the ring stays consistent across calls and wraps (3,000 > 1,024).
+    for (let call = 0; call < 3; call++) equal(s.rp_micro_ring(memory.pointer, 1000n), 499_500n);
+    const head = new BigUint64Array(Deno.UnsafePointerView.getArrayBuffer(memory.pointer, 8));
+    equal(head[0], 3000n, "the shared head moved once per push");
+  } finally {
+    memory.unmap();
+  }
+});

@@ -24,7 +24,7 @@
 struct rp_ring {
   _Alignas(RP_LINE_PAIR) _Atomic uint64_t head; /* next slot to fill; written by the sender */
   _Alignas(RP_LINE_PAIR) _Atomic uint64_t tail; /* next slot to drain; written by the receiver */
-  /* Futex policy only: 1 while the sender (0) or the receiver (1) sleeps. */
+  /* Sleeping policies only: 1 while the sender (0) or the receiver (1) sleeps. */
   _Alignas(RP_LINE_PAIR) _Atomic uint32_t sleeping[2];
   _Alignas(RP_LINE_PAIR) uint64_t slots[];
 };

@@ -75,18 +75,13 @@ int32_t rp_unix_connect(void *segment, const char *path) {
 }
 
 /*
- * Anonymous pipes for two processes that share no parent's descriptors, as
- * pipe(2) makes them (a named FIFO is a different path through the kernel,
- * and slower): the consumer creates them with pipe2() and hands the producer
- * its ends over a Unix socket at `path` (SCM_RIGHTS), then both close the
- * socket. `pairs` is 1 (stream: pipe a, producer to consumer) or 2 (also b,
- * the replies). On return fds[0] is this side's end of a (the producer's
- * write end, the consumer's read end) and fds[1] its end of b, or -1.
+ * Hands `n` (1 or 2) descriptors from the consumer to the producer over a Unix
+ * socket at `path` (SCM_RIGHTS): the consumer accepts and sends `fds`, the
+ * producer connects and receives into `fds`; then both close the socket.
+ * Returns 0 or -errno (-EPROTO: the message was not what was expected).
  */
-int32_t rp_pipe_share(void *segment, const char *path, int32_t role, int32_t pairs, int32_t *fds) {
-  if ((role != RP_PRODUCER && role != RP_CONSUMER) || pairs < 1 || pairs > 2) return -EINVAL;
-  fds[0] = fds[1] = -1;
-  char byte = 'p';
+static int hand_over(void *segment, const char *path, int32_t role, int n, int32_t *fds) {
+  char byte = 'f';
   struct iovec iov = {.iov_base = &byte, .iov_len = 1};
   union {
     struct cmsghdr header;
@@ -94,108 +89,84 @@ int32_t rp_pipe_share(void *segment, const char *path, int32_t role, int32_t pai
   } control;
   memset(&control, 0, sizeof control);
   struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.space,
-                       .msg_controllen = CMSG_SPACE((size_t)pairs * sizeof(int))};
+                       .msg_controllen = CMSG_SPACE((size_t)n * sizeof(int))};
   if (role == RP_CONSUMER) {
-    int a[2], b[2] = {-1, -1};
-    if (pipe2(a, O_CLOEXEC) != 0) return -errno;
-    if (pairs == 2 && pipe2(b, O_CLOEXEC) != 0) {
-      int saved = errno;
-      close(a[0]);
-      close(a[1]);
-      return -saved;
-    }
-    int theirs[2] = {a[1], b[0]};
     int sock = rp_unix_accept(segment, path);
-    int status = sock;
-    if (sock >= 0) {
-      struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-      c->cmsg_level = SOL_SOCKET;
-      c->cmsg_type = SCM_RIGHTS;
-      c->cmsg_len = CMSG_LEN((size_t)pairs * sizeof(int));
-      memcpy(CMSG_DATA(c), theirs, (size_t)pairs * sizeof(int));
-      status = sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -errno;
-      close(sock);
-    }
-    close(a[1]);
-    if (pairs == 2) close(b[0]);
-    if (status < 0) {
-      close(a[0]);
-      if (pairs == 2) close(b[1]);
-      return status;
-    }
-    fds[0] = a[0];
-    fds[1] = pairs == 2 ? b[1] : -1;
-    return 0;
+    if (sock < 0) return sock;
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN((size_t)n * sizeof(int));
+    memcpy(CMSG_DATA(c), fds, (size_t)n * sizeof(int));
+    int status = sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -errno;
+    close(sock);
+    return status;
   }
   int sock = rp_unix_connect(segment, path);
   if (sock < 0) return sock;
-  ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+  ssize_t got = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
   int saved = errno;
   close(sock);
-  struct cmsghdr *c = n == 1 ? CMSG_FIRSTHDR(&msg) : NULL;
-  if (c == NULL || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN((size_t)pairs * sizeof(int)))
-    return n < 0 ? -saved : -EPROTO;
-  int got[2] = {-1, -1};
-  memcpy(got, CMSG_DATA(c), (size_t)pairs * sizeof(int));
-  fds[0] = got[0];
-  fds[1] = pairs == 2 ? got[1] : -1;
+  struct cmsghdr *c = got == 1 ? CMSG_FIRSTHDR(&msg) : NULL;
+  if (c == NULL || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN((size_t)n * sizeof(int)))
+    return got < 0 ? -saved : -EPROTO;
+  memcpy(fds, CMSG_DATA(c), (size_t)n * sizeof(int));
+  return 0;
+}
+
+/*
+ * Anonymous pipes for two processes that share no parent's descriptors, as
+ * pipe(2) makes them (a named FIFO is a different path through the kernel,
+ * and slower): the consumer creates them with pipe2() and hands the producer
+ * its ends (hand_over). `pairs` is 1 (pipe a, producer to consumer) or 2
+ * (also b, consumer to producer). On return fds[0] is this side's end of a
+ * (the producer's write end, the consumer's read end) and fds[1] its end of b,
+ * or -1.
+ */
+int32_t rp_pipe_share(void *segment, const char *path, int32_t role, int32_t pairs, int32_t *fds) {
+  if ((role != RP_PRODUCER && role != RP_CONSUMER) || pairs < 1 || pairs > 2) return -EINVAL;
+  fds[0] = fds[1] = -1;
+  if (role == RP_PRODUCER) return hand_over(segment, path, role, pairs, fds);
+  int a[2], b[2] = {-1, -1};
+  if (pipe2(a, O_CLOEXEC) != 0) return -errno;
+  if (pairs == 2 && pipe2(b, O_CLOEXEC) != 0) {
+    int saved = errno;
+    close(a[0]);
+    close(a[1]);
+    return -saved;
+  }
+  int32_t theirs[2] = {a[1], b[0]};
+  int status = hand_over(segment, path, role, pairs, theirs);
+  close(a[1]);
+  if (pairs == 2) close(b[0]);
+  if (status < 0) {
+    close(a[0]);
+    if (pairs == 2) close(b[1]);
+    return status;
+  }
+  fds[0] = a[0];
+  fds[1] = b[1];
   return 0;
 }
 
 /*
  * The eventfds of ring-eventfd: the consumer makes one per side (non-blocking)
- * and hands the producer both over the Unix socket at `path`. On return
- * fds[0] is this side's own (to sleep on) and fds[1] its peer's (to wake it).
+ * and hands the producer both (hand_over). On return fds[0] is this side's own
+ * (to sleep on) and fds[1] its peer's (to wake it).
  */
 int32_t rp_eventfd_share(void *segment, const char *path, int32_t role, int32_t *fds) {
   if (role != RP_PRODUCER && role != RP_CONSUMER) return -EINVAL;
   fds[0] = fds[1] = -1;
-  char byte = 'e';
-  struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-  union {
-    struct cmsghdr header;
-    char space[CMSG_SPACE(2 * sizeof(int))];
-  } control;
-  memset(&control, 0, sizeof control);
-  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.space,
-                       .msg_controllen = CMSG_SPACE(2 * sizeof(int))};
-  if (role == RP_CONSUMER) {
-    /* efd[0]: the producer's, efd[1]: the consumer's. */
-    int efd[2] = {eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)};
-    int status = efd[0] < 0 || efd[1] < 0 ? -errno : 0;
-    if (status == 0) {
-      int sock = rp_unix_accept(segment, path);
-      status = sock;
-      if (sock >= 0) {
-        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(2 * sizeof(int));
-        memcpy(CMSG_DATA(c), efd, sizeof efd);
-        status = sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -errno;
-        close(sock);
-      }
-    }
-    if (status < 0) {
-      if (efd[0] >= 0) close(efd[0]);
-      if (efd[1] >= 0) close(efd[1]);
-      return status;
-    }
-    fds[0] = efd[1];
-    fds[1] = efd[0];
-    return 0;
+  if (role == RP_PRODUCER) return hand_over(segment, path, role, 2, fds); /* its own first */
+  /* efd[0]: the producer's, efd[1]: the consumer's. */
+  int32_t efd[2] = {eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)};
+  int status = efd[0] < 0 || efd[1] < 0 ? -errno : hand_over(segment, path, role, 2, efd);
+  if (status < 0) {
+    if (efd[0] >= 0) close(efd[0]);
+    if (efd[1] >= 0) close(efd[1]);
+    return status;
   }
-  int sock = rp_unix_connect(segment, path);
-  if (sock < 0) return sock;
-  ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-  int saved = errno;
-  close(sock);
-  struct cmsghdr *c = n == 1 ? CMSG_FIRSTHDR(&msg) : NULL;
-  if (c == NULL || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(2 * sizeof(int)))
-    return n < 0 ? -saved : -EPROTO;
-  int got[2];
-  memcpy(got, CMSG_DATA(c), sizeof got);
-  fds[0] = got[0];
-  fds[1] = got[1];
+  fds[0] = efd[1];
+  fds[1] = efd[0];
   return 0;
 }

@@ -14,6 +14,25 @@ async function savedReport(dir: string) {
   return { json, report: await loadReport(`${dir}/${json}`) };
 }
 
+/**
+ * Runs a bench that must succeed, saving into a fresh folder as machine `m`: what it printed, the
+ * report it saved, its Markdown page; `await using` removes the folder.
+ */
+async function savedBench(args: string[]) {
+  const out = await Deno.makeTempDir();
+  const dispose = () => Deno.remove(out, { recursive: true });
+  try {
+    const run = await bench([...args, "--out", out, "--machine", "m"]);
+    assert.equal(run.code, 0, run.stderr);
+    const { json, report } = await savedReport(`${out}/m`);
+    const page = await Deno.readTextFile(`${out}/m/${json.replace(/json$/, "md")}`);
+    return { run, report, page, [Symbol.asyncDispose]: dispose };
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+}
+
 Deno.test("deno task bench: every transport, mode and size for real; the original lines; report and charts", async () => {
   const out = await Deno.makeTempDir();
   try {
@@ -296,40 +315,30 @@ Deno.test("--help shows the options and exits 0", async () => {
 });
 
 Deno.test("--placement both measures every series on two CPUs and on one, where a spinning ring yields", async () => {
-  const out = await Deno.makeTempDir();
-  try {
-    const run = await bench([
-      "--placement",
-      "both",
-      "--mode",
-      "stream",
-      "--sizes",
-      "8",
-      "--iterations",
-      "2000",
-      "--runs",
-      "2",
-      "--out",
-      out,
-      "--machine",
-      "m",
-    ]);
-    assert.equal(run.code, 0, run.stderr);
-    const { report } = await savedReport(`${out}/m`);
-    assert.deepEqual(
-      report.results.map((r) => `${r.transport} ${r.placement} ${r.waitPolicy}`),
-      ["shm cross spin", "pipe cross spin", "shm same yield", "pipe same spin"],
-    );
-    const same = report.results.filter((r) => r.placement === "same");
-    assert.ok(
-      same.every((r) => r.samples.every((s) => s.producer.cpuStart === s.consumer.cpuStart)),
-    );
-    // Both placements have their own ratio; the headline stays the one on two CPUs.
-    assert.deepEqual(report.comparisons.map((c) => c.placement), ["cross", "same"]);
-    assert.match(run.stdout, /^The ring was [\d.,]+x faster/m);
-  } finally {
-    await Deno.remove(out, { recursive: true });
-  }
+  await using saved = await savedBench([
+    "--placement",
+    "both",
+    "--mode",
+    "stream",
+    "--sizes",
+    "8",
+    "--iterations",
+    "2000",
+    "--runs",
+    "2",
+  ]);
+  const { run, report } = saved;
+  assert.deepEqual(
+    report.results.map((r) => `${r.transport} ${r.placement} ${r.waitPolicy}`),
+    ["shm cross spin", "pipe cross spin", "shm same yield", "pipe same spin"],
+  );
+  const same = report.results.filter((r) => r.placement === "same");
+  assert.ok(
+    same.every((r) => r.samples.every((s) => s.producer.cpuStart === s.consumer.cpuStart)),
+  );
+  // Both placements have their own ratio; the headline stays the one on two CPUs.
+  assert.deepEqual(report.comparisons.map((c) => c.placement), ["cross", "same"]);
+  assert.match(run.stdout, /^The ring was [\d.,]+x faster/m);
 });
 
 Deno.test("--engine deno alone: TypeScript loops only, and no headline taken from them", async () => {
@@ -388,113 +397,82 @@ Deno.test("one bench at a time: a second stops with one line naming the holder, 
 });
 
 Deno.test("a paced series costs its round trip, not its pace; the spin before sleeping is recorded per series", async () => {
-  const out = await Deno.makeTempDir();
-  try {
-    const run = await bench([
-      "--transports",
-      "ring-futex,pipe",
-      "--mode",
-      "pingpong",
-      "--sizes",
-      "8",
-      "--pace",
-      "20ms",
-      "--iterations",
-      "5",
-      "--runs",
-      "2",
-      "--spin-before-sleep",
-      "50us",
-      "--out",
-      out,
-      "--machine",
-      "m",
-    ]);
-    assert.equal(run.code, 0, run.stderr);
-    const { report } = await savedReport(`${out}/m`);
-    assert.equal(report.parameters.spinBeforeSleepNs, 50_000);
-    const [futex, pipe] = report.results;
-    assert.equal(futex.spinBeforeSleepNs, 50_000, "recorded for the sleeping ring");
-    assert.equal(pipe.spinBeforeSleepNs, undefined, "not for a pipe, which blocks in the kernel");
-    for (const r of report.results) {
-      assert.equal(r.paceNs, 20_000_000);
-      // The figure is the mean round trip, far below the 20 ms pace...
-      assert.ok(r.nsPerItem.median < 5_000_000, `${r.transport}: ${r.nsPerItem.median} ns`);
-      for (const s of r.samples) {
-        const trips = r.latency!.roundTrip;
-        assert.ok(s.nsPerItem <= trips.max && s.nsPerItem >= trips.min);
-        // ...and the trial ends at the last reply: 4 paces and a round trip, not 5 paces.
-        assert.ok(s.elapsedNs < 4.5 * 20_000_000, `${s.elapsedNs} ns`);
-      }
+  await using saved = await savedBench([
+    "--transports",
+    "ring-futex,pipe",
+    "--mode",
+    "pingpong",
+    "--sizes",
+    "8",
+    "--pace",
+    "20ms",
+    "--iterations",
+    "5",
+    "--runs",
+    "2",
+    "--spin-before-sleep",
+    "50us",
+  ]);
+  const { report } = saved;
+  assert.equal(report.parameters.spinBeforeSleepNs, 50_000);
+  const [futex, pipe] = report.results;
+  assert.equal(futex.spinBeforeSleepNs, 50_000, "recorded for the sleeping ring");
+  assert.equal(pipe.spinBeforeSleepNs, undefined, "not for a pipe, which blocks in the kernel");
+  for (const r of report.results) {
+    assert.equal(r.paceNs, 20_000_000);
+    // The figure is the mean round trip, far below the 20 ms pace...
+    assert.ok(r.nsPerItem.median < 5_000_000, `${r.transport}: ${r.nsPerItem.median} ns`);
+    for (const s of r.samples) {
+      const trips = r.latency!.roundTrip;
+      assert.ok(s.nsPerItem <= trips.max && s.nsPerItem >= trips.min);
+      // ...and the trial ends at the last reply: 4 paces and a round trip, not 5 paces.
+      assert.ok(s.elapsedNs < 4.5 * 20_000_000, `${s.elapsedNs} ns`);
     }
-  } finally {
-    await Deno.remove(out, { recursive: true });
   }
 });
 
 Deno.test("--latency-every 1 times every round trip, as before; the figures record how", async () => {
-  const out = await Deno.makeTempDir();
-  try {
-    const run = await bench([
-      "--mode",
-      "pingpong",
-      "--sizes",
-      "8",
-      "--iterations",
-      "1000",
-      "--runs",
-      "2",
-      "--latency-every",
-      "1",
-      "--out",
-      out,
-      "--machine",
-      "m",
-    ]);
-    assert.equal(run.code, 0, run.stderr);
-    const { json, report } = await savedReport(`${out}/m`);
-    assert.equal(report.parameters.latencyEvery, 1);
-    for (const r of report.results) {
-      assert.equal(r.latency!.roundTrip.count, 2000);
-      assert.match(r.latency!.clock, /^CLOCK_MONOTONIC, read once per round trip/);
-    }
-    const page = await Deno.readTextFile(`${out}/m/${json.replace(/json$/, "md")}`);
-    assert.match(page, /4,000 round trips were timed one by one\./);
-  } finally {
-    await Deno.remove(out, { recursive: true });
+  await using saved = await savedBench([
+    "--mode",
+    "pingpong",
+    "--sizes",
+    "8",
+    "--iterations",
+    "1000",
+    "--runs",
+    "2",
+    "--latency-every",
+    "1",
+  ]);
+  const { report, page } = saved;
+  assert.equal(report.parameters.latencyEvery, 1);
+  for (const r of report.results) {
+    assert.equal(r.latency!.roundTrip.count, 2000);
+    assert.match(r.latency!.clock, /^CLOCK_MONOTONIC, read once per round trip/);
   }
+  assert.match(page, /4,000 round trips were timed one by one\./);
 });
 
 Deno.test("the 8-byte pipe stream is set beside a plain C pipe(2) loop of the same run", async () => {
-  const out = await Deno.makeTempDir();
-  try {
-    const run = await bench([
-      "--mode",
-      "stream",
-      "--sizes",
-      "8",
-      "--transports",
-      "shm,pipe,fifo",
-      "--iterations",
-      "20000",
-      "--runs",
-      "2",
-      "--out",
-      out,
-      "--machine",
-      "m",
-    ]);
-    assert.equal(run.code, 0, run.stderr);
-    assert.match(
-      run.stdout,
-      /^plain C pipe\(2\) loop in the same run: [\d.,]+ (ns|µs) per 8-byte item \(rounds .* to .*\); the kit's pipe: [\d.,]+ (ns|µs) \([\d.]+×\)$/m,
-    );
-    const { report } = await savedReport(`${out}/m`);
-    assert.equal(report.pipeLoop?.rounds.length, 10);
-    assert.ok(report.pipeLoop!.nsPerItem > 0);
-    assert.equal(report.parameters.pipe, "pipe(2)");
-    assert.deepEqual(report.results.map((r) => r.transport), ["shm", "pipe", "fifo"]);
-  } finally {
-    await Deno.remove(out, { recursive: true });
-  }
+  await using saved = await savedBench([
+    "--mode",
+    "stream",
+    "--sizes",
+    "8",
+    "--transports",
+    "shm,pipe,fifo",
+    "--iterations",
+    "20000",
+    "--runs",
+    "2",
+  ]);
+  const { run, report } = saved;
+  assert.match(
+    run.stdout,
+    /^plain C pipe\(2\) loop in the same run: [\d.,]+ (ns|µs) per 8-byte item \(rounds .* to .*\); the kit's pipe: [\d.,]+ (ns|µs) \([\d.]+×\)$/m,
+  );
+  assert.equal(report.pipeLoop?.rounds.length, 10);
+  assert.ok(report.pipeLoop!.nsPerItem > 0);
+  assert.equal(report.parameters.pipe, "pipe(2)");
+  assert.deepEqual(report.results.map((r) => r.transport), ["shm", "pipe", "fifo"]);
 });

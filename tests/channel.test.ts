@@ -159,6 +159,8 @@ Deno.test("the deno engine: both loops in TypeScript, verified, side by side wit
       "2",
       "--publish-every",
       "8,1",
+      "--ring-slots",
+      "1024",
       "--out",
       out,
     ]);
@@ -190,6 +192,11 @@ Deno.test("the deno engine: both loops in TypeScript, verified, side by side wit
         "deno/native: pipe (deno) / pipe (native)",
       ],
     );
+    // The native ring holds --ring-slots; the deno loops run over their own Channel of 4,096.
+    assert.deepEqual(
+      report.results.map((r) => r.capacity?.messages),
+      [1024, 8192, 4096, 4096, 8192],
+    );
     assert.equal(report.parameters.engines?.join(","), "native,deno");
     assert.deepEqual(report.parameters.publishEvery, [1, 8]);
     assert.match(
@@ -198,6 +205,10 @@ Deno.test("the deno engine: both loops in TypeScript, verified, side by side wit
     );
     const markdown = await Deno.readTextFile(`${out}/${machine}/${json.replace(/json$/, "md")}`);
     assert.match(markdown, /## The deno engine against the native loops/);
+    assert.match(
+      markdown,
+      /`shm` 8 B: 1,024 — ring slots.*`shm \(deno\)` 8 B: 4,096 — the deno engine's/,
+    );
     for (const every of [1, 8]) {
       assert.match(
         markdown,

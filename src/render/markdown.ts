@@ -577,10 +577,11 @@ function capacityLine(report: Report): string {
   const byTransport = new Map<string, { source: string; sizes: Map<number, number | null> }>();
   for (const r of report.results) {
     if (r.capacity === undefined) continue;
-    const entry = byTransport.get(r.transport) ??
+    const label = transportLabel(r); // the deno engine's loops are their own series
+    const entry = byTransport.get(label) ??
       { source: r.capacity.source, sizes: new Map<number, number | null>() };
     entry.sizes.set(r.sizeBytes, r.capacity.messages);
-    byTransport.set(r.transport, entry);
+    byTransport.set(label, entry);
   }
   if (byTransport.size === 0) return "";
   const parts = [...byTransport].map(([transport, { source, sizes }]) =>

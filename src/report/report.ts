@@ -616,13 +616,13 @@ function resultEntry(
     ...(sleeps(series) ? { spinBeforeSleepNs: series.spinBeforeSleepNs ?? DEFAULT_SPIN_NS } : {}),
     ...(series.queueDepth === undefined ? {} : { queueDepth: series.queueDepth }),
     ringSlots: layout.rings === 0 ? null : layout.ringSlots,
-    capacity: layout.rings > 0
-      ? {
-        messages: layout.ringSlots,
-        source: "ring slots, set by --ring-slots and fewer for large messages",
-      }
-      : series.transport.capacity?.(series.sizeBytes) ??
-        { messages: null, source: "not stated by the transport" },
+    capacity: series.transport.capacity?.(series.sizeBytes, series.engine ?? "native") ??
+      (layout.rings > 0
+        ? {
+          messages: layout.ringSlots,
+          source: "ring slots, set by --ring-slots and fewer for large messages",
+        }
+        : { messages: null, source: "not stated by the transport" }),
     verified: true,
     iterations: samples.iterations,
     unit: UNITS[series.mode],

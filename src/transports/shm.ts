@@ -86,6 +86,11 @@ export const shm: Transport = {
     if (endpoint.channel) shim.symbols.rp_shm_unlink(cString(String(endpoint.channel)));
   },
   runSideDeno: denoRingSide,
+  // The deno engine's loop runs over its own Channel, whatever --ring-slots says.
+  capacity: (_sizeBytes, engine) =>
+    engine === "deno"
+      ? { messages: DENO_RING_SLOTS, source: "the deno engine's Channel slots" }
+      : null,
 };
 
 /**

@@ -109,10 +109,10 @@ export interface Transport {
   /** The message sizes it carries here (bytes, inclusive), and why, when it has limits of its own. */
   messageLimits?(): { min?: number; max?: number; why: string } | null;
   /**
-   * How many messages of `sizeBytes` it holds before a sender must wait, and what sets that,
-   * when it is not a ring (rings hold their slots).
+   * How many messages of `sizeBytes` it holds before a sender must wait with `engine`'s loops, and
+   * what sets that; null (or absent) for a native ring, which holds its slots.
    */
-  capacity?(sizeBytes: number): Capacity;
+  capacity?(sizeBytes: number, engine: Engine): Capacity | null;
   /** Supervisor, after the trial (and on an interrupt): removes what `prepare` made outside the private directory. */
   cleanup?(shim: Shim, endpoint: Endpoint): void;
   /**

@@ -30,6 +30,7 @@ export const SOURCES: readonly string[] = [
   "ringpipe.h",
   "shim.c",
   "unix.c",
+  "uring.c",
 ];
 
 /**

@@ -28,7 +28,7 @@
 #include <unistd.h>
 
 /* Bump whenever a signature, the layout or enum rp_field changes. */
-#define RP_ABI_VERSION 16u
+#define RP_ABI_VERSION 17u
 #define RP_MAGIC 0x52504950u /* "RPIP" */
 #define RP_CACHE_LINE 64
 /* Two cache lines: what adjacent-line prefetch fetches together; rings are aligned to it. */
@@ -67,6 +67,7 @@ enum rp_field {
   RP_LAT_MAX,      /* ping-pong client: longest round trip, ns */
   RP_LAT_SUM,      /* ping-pong client: sum of round trips, ns */
   RP_CPU_NS,       /* CPU time of this thread during the loop, ns (CLOCK_THREAD_CPUTIME_ID) */
+  RP_HELPER_CPU_NS, /* CPU ns of a kernel thread working for this side (io_uring SQPOLL), or UINT64_MAX: none */
   RP_FIELDS
 };
 
@@ -211,19 +212,26 @@ static inline int rp_rendezvous(struct rp_control *ctl, int role) {
   return RP_OK;
 }
 
-static inline uint64_t rp_thread_cpu_ns(void) {
+/* A clock's reading in ns; 0 for the clock -1 (none). */
+static inline uint64_t rp_clock_ns(clockid_t clock) {
   struct timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  if (clock == -1 || clock_gettime(clock, &ts) != 0) return 0;
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
+
+static inline uint64_t rp_thread_cpu_ns(void) { return rp_clock_ns(CLOCK_THREAD_CPUTIME_ID); }
+
+/* shim.c: the yardsticks' file, filled like the file server's and in the page cache; fd or -errno. */
+int rp_file_make(const char *path, uint64_t file_bytes);
 
 /*
  * getrusage() splits CPU time into user and system but counts it in scheduler
  * ticks on many kernels, too coarse for a trial of a few milliseconds; the
  * thread CPU clock is exact, so it gives the total.
  */
-static inline void rp_usage_begin(uint64_t *out) {
+static inline void rp_usage_begin(uint64_t *out, clockid_t helper) {
   struct rusage ru;
+  out[RP_HELPER_CPU_NS] = rp_clock_ns(helper);
   out[RP_CPU_NS] = rp_thread_cpu_ns();
   getrusage(RUSAGE_THREAD, &ru);
   out[RP_UTIME_NS] = rp_timeval_ns(ru.ru_utime);
@@ -233,7 +241,7 @@ static inline void rp_usage_begin(uint64_t *out) {
   out[RP_CPU_START] = (uint64_t)sched_getcpu();
 }
 
-static inline void rp_usage_end(uint64_t *out) {
+static inline void rp_usage_end(uint64_t *out, clockid_t helper) {
   struct rusage ru;
   out[RP_CPU_END] = (uint64_t)sched_getcpu();
   getrusage(RUSAGE_THREAD, &ru);
@@ -242,6 +250,7 @@ static inline void rp_usage_end(uint64_t *out) {
   out[RP_NVCSW] = (uint64_t)ru.ru_nvcsw - out[RP_NVCSW];
   out[RP_NIVCSW] = (uint64_t)ru.ru_nivcsw - out[RP_NIVCSW];
   out[RP_CPU_NS] = rp_thread_cpu_ns() - out[RP_CPU_NS];
+  out[RP_HELPER_CPU_NS] = helper == -1 ? UINT64_MAX : rp_clock_ns(helper) - out[RP_HELPER_CPU_NS];
 }
 
 /* Checks the segment and the arguments every run shares. */
@@ -501,10 +510,12 @@ RP_INLINE int rp_fileserver_server(struct rp_control *ctl, struct rp_end rx, str
  * Runs one side of one trial over the given ends: `a` is where the producer
  * (client) sends and the consumer (server) receives; `b`, for ping-pong only,
  * carries the replies back. Meets the peer first, then measures the loop.
+ * `helper` is the CPU clock of a kernel thread that works for this side (an
+ * io_uring SQPOLL thread), read with the loop's own, or -1.
  */
-RP_INLINE int rp_run_side(void *segment, int32_t role, int32_t mode, uint64_t size,
-                          uint64_t count, struct rp_end a, struct rp_end b, uint64_t *out,
-                          uint64_t *hist) {
+RP_INLINE int rp_run_side_helped(void *segment, int32_t role, int32_t mode, uint64_t size,
+                                 uint64_t count, struct rp_end a, struct rp_end b, uint64_t *out,
+                                 uint64_t *hist, clockid_t helper) {
   struct rp_control *ctl = rp_control_of(segment);
   uint64_t words = size / 8;
   uint64_t *file = NULL;
@@ -519,7 +530,7 @@ RP_INLINE int rp_run_side(void *segment, int32_t role, int32_t mode, uint64_t si
     free(file);
     return status;
   }
-  rp_usage_begin(out);
+  rp_usage_begin(out, helper);
   if (mode == RP_FILESERVER) {
     status = role == RP_PRODUCER ? rp_fileserver_client(ctl, a, b, size, count, out, hist)
                                  : rp_fileserver_server(ctl, a, b, file, count, out);
@@ -530,8 +541,15 @@ RP_INLINE int rp_run_side(void *segment, int32_t role, int32_t mode, uint64_t si
   else
     status = role == RP_PRODUCER ? rp_pingpong_client(ctl, a, b, words, count, out, hist)
                                  : rp_pingpong_server(ctl, a, b, words, count, out);
-  if (status == RP_OK) rp_usage_end(out);
+  if (status == RP_OK) rp_usage_end(out, helper);
   return status;
+}
+
+/* rp_run_side_helped with no kernel thread: what every transport but io_uring's runs. */
+RP_INLINE int rp_run_side(void *segment, int32_t role, int32_t mode, uint64_t size,
+                          uint64_t count, struct rp_end a, struct rp_end b, uint64_t *out,
+                          uint64_t *hist) {
+  return rp_run_side_helped(segment, role, mode, size, count, a, b, out, hist, -1);
 }
 
 #endif /* RINGPIPE_H */

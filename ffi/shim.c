@@ -234,41 +234,56 @@ uint64_t rp_yardstick_syscall(uint64_t count) {
 }
 
 /*
- * ns taken by `count` pread()s of `length` bytes from a file of `file_bytes`
- * at `path` (created here, O_EXCL 0600, filled like the file server's file,
- * read once so it is in the page cache, removed at the end), at the offsets
- * the file server's client asks for; every word checked, as the client checks
- * its replies. Returns the ns, or -errno, or -RP_BAD_DATA.
+ * Makes the yardsticks' file at `path` (O_EXCL, 0600), `file_bytes` filled
+ * like the file server's file and read once, so it is in the page cache.
+ * Returns its descriptor, or -errno (the file is then gone).
  */
-int64_t rp_yardstick_pread(const char *path, uint64_t file_bytes, uint64_t length, uint64_t count) {
-  if (length == 0 || length % 8 != 0 || file_bytes < length) return -EINVAL;
-  uint64_t *file = malloc(file_bytes), *buf = malloc(length);
-  int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  int64_t result = 0;
-  if (file == NULL || buf == NULL) {
-    result = -ENOMEM;
-  } else if (fd < 0) {
-    result = -errno;
-  } else {
-    rp_file_fill(file, file_bytes);
-    if (pwrite(fd, file, file_bytes, 0) != (ssize_t)file_bytes) result = -EIO;
-    for (uint64_t off = 0; result == 0 && off < file_bytes; off += length)
-      if (pread(fd, buf, length, (off_t)off) < 0) result = -errno;
-    uint64_t start = rp_now_ns();
-    for (uint64_t i = 0; result == 0 && i < count; i++) {
-      uint64_t offset = rp_request_offset(i, length, file_bytes);
-      if (pread(fd, buf, length, (off_t)offset) != (ssize_t)length) result = -EIO;
-      /* Checked word by word, as the file server's client checks its replies. */
-      for (uint64_t k = 0; result == 0 && k < length / 8; k++)
-        if (buf[k] != (offset / 8 + k) * RP_PATTERN_STEP) result = -RP_BAD_DATA;
-    }
-    if (result == 0) result = (int64_t)(rp_now_ns() - start);
+int rp_file_make(const char *path, uint64_t file_bytes) {
+  uint64_t *file = malloc(file_bytes);
+  if (file == NULL) return -ENOMEM;
+  int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600), status = 0;
+  if (fd < 0) {
+    free(file);
+    return -errno;
   }
-  if (fd >= 0) {
+  rp_file_fill(file, file_bytes);
+  if (pwrite(fd, file, file_bytes, 0) != (ssize_t)file_bytes) status = -EIO;
+  if (status == 0 && pread(fd, file, file_bytes, 0) != (ssize_t)file_bytes) status = -EIO;
+  free(file);
+  if (status != 0) {
     close(fd);
     unlink(path);
   }
-  free(file);
+  return status != 0 ? status : fd;
+}
+
+/*
+ * ns taken by `count` pread()s of `length` bytes from a file of `file_bytes`
+ * made at `path` (rp_file_make; removed at the end), at the offsets the file
+ * server's client asks for; every word checked, as the client checks its
+ * replies. Returns the ns, or -errno, or -RP_BAD_DATA.
+ */
+int64_t rp_yardstick_pread(const char *path, uint64_t file_bytes, uint64_t length, uint64_t count) {
+  if (length == 0 || length % 8 != 0 || file_bytes < length) return -EINVAL;
+  uint64_t *buf = malloc(length);
+  if (buf == NULL) return -ENOMEM;
+  int fd = rp_file_make(path, file_bytes);
+  if (fd < 0) {
+    free(buf);
+    return fd;
+  }
+  int64_t result = 0;
+  uint64_t start = rp_now_ns();
+  for (uint64_t i = 0; result == 0 && i < count; i++) {
+    uint64_t offset = rp_request_offset(i, length, file_bytes);
+    if (pread(fd, buf, length, (off_t)offset) != (ssize_t)length) result = -EIO;
+    /* Checked word by word, as the file server's client checks its replies. */
+    for (uint64_t k = 0; result == 0 && k < length / 8; k++)
+      if (buf[k] != (offset / 8 + k) * RP_PATTERN_STEP) result = -RP_BAD_DATA;
+  }
+  if (result == 0) result = (int64_t)(rp_now_ns() - start);
+  close(fd);
+  unlink(path);
   free(buf);
   return result;
 }
@@ -359,7 +374,7 @@ int32_t rp_side_begin(void *segment, int32_t role, uint64_t *out) {
   if (ctl->magic != RP_MAGIC || ctl->abi_version != RP_ABI_VERSION) return RP_BAD_SEGMENT;
   int status = rp_rendezvous(ctl, role);
   if (status != RP_OK) return status;
-  rp_usage_begin(out);
+  rp_usage_begin(out, -1);
   out[RP_T_START] = rp_now_ns();
   return RP_OK;
 }
@@ -367,7 +382,7 @@ int32_t rp_side_begin(void *segment, int32_t role, uint64_t *out) {
 /* Stops the clock and the usage counters, and records what the loop moved. */
 void rp_side_end(uint64_t *out, uint64_t items, uint64_t checksum) {
   out[RP_T_END] = rp_now_ns();
-  rp_usage_end(out);
+  rp_usage_end(out, -1);
   out[RP_ITEMS] = items;
   out[RP_CHECKSUM] = checksum;
 }

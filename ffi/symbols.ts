@@ -19,7 +19,7 @@ export const SUB_BITS = 8;
 export const HISTOGRAM_BUCKETS: number = (1 << SUB_BITS) + 33 * (1 << (SUB_BITS - 1));
 
 /** The ABI version this table matches; `rp_abi_version()` must return it. */
-export const ABI_VERSION = 16;
+export const ABI_VERSION = 17;
 
 /**
  * Slots of the `uint64_t` result array each loop fills (C `enum rp_field`).
@@ -50,7 +50,29 @@ export const ResultField = {
   LAT_MAX: 15,
   LAT_SUM: 16,
   CPU_NS: 17,
-  FIELDS: 18,
+  HELPER_CPU_NS: 18,
+  FIELDS: 19,
+} as const;
+
+/**
+ * Slots of the `uint64_t` array that sets an io_uring run up (C `enum rp_uring_setting`): the
+ * `IORING_SETUP_*` flags, the SQPOLL thread's CPU (-1 for the kernel's choice) and idle time in
+ * ms, the largest batch, and how long a side looks at its completions before it sleeps, ns.
+ *
+ * @example
+ * ```ts
+ * import { UringSetting } from "./symbols.ts";
+ * const setup = new BigUint64Array(UringSetting.SETTINGS);
+ * setup[UringSetting.SQ_CPU] = BigInt.asUintN(64, -1n);
+ * ```
+ */
+export const UringSetting = {
+  FLAGS: 0,
+  SQ_CPU: 1,
+  IDLE_MS: 2,
+  BATCH: 3,
+  SPIN_NS: 4,
+  SETTINGS: 5,
 } as const;
 
 /**
@@ -312,6 +334,52 @@ export const symbols = {
       "u64", /* uint64_t count */
     ],
     result: "i64",
+  },
+  /** int32_t rp_uring_probe(uint32_t flags, int32_t sq_cpu) */
+  rp_uring_probe: {
+    parameters: [
+      "u32", /* uint32_t flags (IORING_SETUP_*) */
+      "i32", /* int32_t sq_cpu (SQPOLL thread's CPU, or -1) */
+    ],
+    result: "i32",
+  },
+  /**
+   * int32_t rp_uring_pipe_run(void *segment, int32_t fd_a, int32_t fd_b, int32_t role,
+   *                           int32_t mode, uint64_t size, uint64_t count,
+   *                           const uint64_t *setup, uint64_t *out, uint64_t *hist)
+   */
+  rp_uring_pipe_run: {
+    parameters: [
+      "pointer", /* void *segment */
+      "i32", /* int32_t fd_a (producer to consumer) */
+      "i32", /* int32_t fd_b (replies, ping-pong only; else -1) */
+      "i32", /* int32_t role */
+      "i32", /* int32_t mode (stream or ping-pong) */
+      "u64", /* uint64_t size */
+      "u64", /* uint64_t count */
+      "buffer", /* const uint64_t *setup (UringSetting slots) */
+      "buffer", /* uint64_t *out */
+      "buffer", /* uint64_t *hist */
+    ],
+    result: "i32",
+  },
+  /**
+   * int32_t rp_yardstick_uring(const char *path, uint64_t file_bytes, uint64_t length,
+   *                            uint64_t count, uint32_t depth, const uint64_t *setup,
+   *                            int32_t cpu, uint64_t *out)
+   */
+  rp_yardstick_uring: {
+    parameters: [
+      "buffer", /* const char *path (created and removed) */
+      "u64", /* uint64_t file_bytes */
+      "u64", /* uint64_t length */
+      "u64", /* uint64_t count */
+      "u32", /* uint32_t depth (reads in flight) */
+      "buffer", /* const uint64_t *setup (UringSetting slots) */
+      "i32", /* int32_t cpu (this thread's CPU meanwhile, or -1) */
+      "buffer", /* uint64_t *out (3 slots: wall ns, this thread's CPU ns, SQPOLL thread's CPU ns) */
+    ],
+    result: "i32",
   },
   /** int32_t rp_side_begin(void *segment, int32_t role, uint64_t *out) */
   rp_side_begin: {

@@ -34,7 +34,12 @@ import { encodeReport } from "../src/report/encoding.ts";
 import { renderSummary } from "../src/render/terminal.ts";
 import { allowedCpus, readTopology, resolvePlacement } from "../src/context/topology.ts";
 import { formatSize, planSeries } from "../src/plan/series.ts";
-import { placementsFor, rerunCommand, seriesWithinLimits } from "../src/plan/limits.ts";
+import {
+  placementsFor,
+  rerunCommand,
+  seriesAvailable,
+  seriesWithinLimits,
+} from "../src/plan/limits.ts";
 import { segmentBytes } from "../src/memory/segment.ts";
 import { trialLayout } from "../src/run/trial.ts";
 import { transportNamed } from "../src/transports/mod.ts";
@@ -68,7 +73,7 @@ async function main(): Promise<void> {
   }
 
   const placement = resolvePlacement(options.pin, readTopology(allowedCpus()));
-  const { series, skipped } = seriesWithinLimits(
+  const { series: wanted, skipped: outsideLimits } = seriesWithinLimits(
     planSeries(
       options.transports.map((name) => transportNamed(name) as Transport),
       options.modes,
@@ -86,12 +91,22 @@ async function main(): Promise<void> {
     ),
     options.allTransports,
   );
-  for (const note of skipped) console.error(note);
   const build = await buildShim();
   console.error(
     colorsFor(Deno.stderr).dim(`${build.compiled ? "built" : "using"} ${build.libraryPath}`),
   );
   using shim = Shim.open(build.libraryPath);
+  const available = seriesAvailable(
+    wanted,
+    options.allTransports,
+    (t) => t.unavailable?.(shim) ?? null,
+  );
+  const series = available.series.map((s) => {
+    const uring = s.transport.uringSetup?.(shim, s);
+    return uring ? { ...s, uring } : s;
+  });
+  const skipped = [...outsideLimits, ...available.skipped];
+  for (const note of skipped) console.error(note);
   const largest = Math.max(
     ...series.map((s) =>
       segmentBytes(shim, trialLayout({ series: s, ringSlots: options.ringSlots }))
@@ -103,8 +118,16 @@ async function main(): Promise<void> {
     `--sizes ${formatSize(Math.max(...options.sizes))} with --ring-slots ${options.ringSlots}`,
   );
   const yardsticks = options.scenario === "fileserver"
-    ? measureYardsticks(shim, options.sizes)
+    ? measureYardsticks(shim, options.sizes, {
+      depths: options.depths,
+      cpus: placement.cpus,
+      spinBeforeSleepNs: options.spinBeforeSleepNs,
+    })
     : undefined;
+  if (yardsticks?.uringUnavailable !== undefined) {
+    skipped.push(`io_uring reads skipped: ${yardsticks.uringUnavailable}`);
+    console.error(skipped.at(-1));
+  }
   // The essay's pipe loop in plain C, beside the kit's 8-byte pipe stream: rounds before and after.
   const wantsPipeLoop = series.some((s) =>
     s.transport.name === "pipe" && s.mode === "stream" && s.sizeBytes === 8 &&

@@ -10,10 +10,43 @@ import { planBuild } from "../ffi/build.ts";
 import type { CompilerInfo } from "../ffi/build.ts";
 import { Shim } from "../ffi/library.ts";
 import type { Check } from "../src/context/doctor.ts";
+import { uringSupport } from "../src/transports/uring.ts";
 import { doctorChecks } from "../src/context/doctor.ts";
 import { idleCheck, loadAverage, readEnvironment } from "../src/context/environment.ts";
 import { requireLinux, runMain, UsageError } from "../src/base/errors.ts";
 import { colorsFor } from "../src/base/format.ts";
+
+/** Whether io_uring rings, plain and SQPOLL, can be set up here (for pipe-uring*, the file server). */
+function uringChecks(shim: Shim | null): Check[] {
+  if (shim === null) {
+    return [{
+      status: "info",
+      topic: "io_uring",
+      finding: "not checked: the shim is not built yet",
+      advice: "deno task build, then run doctor again",
+    }];
+  }
+  const support = uringSupport(shim);
+  return ([["io_uring", support.plain], ["io_uring SQPOLL", support.sqpoll]] as const).map((
+    [topic, ring],
+  ) =>
+    "unavailable" in ring
+      ? {
+        status: "info",
+        topic,
+        finding: `unavailable: ${ring.unavailable}`,
+        advice: topic === "io_uring"
+          ? "pipe-uring transports and the file server's io_uring reads are skipped here"
+          : "pipe-uring-sqpoll and the SQPOLL reads are skipped here",
+      }
+      : {
+        status: "ok",
+        topic,
+        finding: `rings can be set up (flags ${ring.names.join("|") || "none"})`,
+        advice: null,
+      }
+  );
+}
 
 async function main(): Promise<void> {
   requireLinux();
@@ -46,6 +79,7 @@ async function main(): Promise<void> {
       advice: "apt-get install gcc, or set CC",
     });
   }
+  extra.push(...uringChecks(shim));
   try {
     const observed = { loadBefore, idleCheck: await idleCheck(500), runStart: null };
     const checks = [...extra, ...doctorChecks(readEnvironment(compiler, shim, observed))];

@@ -3,9 +3,24 @@ import { originalLine } from "../src/report/headline.ts";
 import { SCHEMA_VERSION } from "../src/report/report.ts";
 import { loadReport } from "../src/report/schema.ts";
 import { runTask } from "./run_task.ts";
+import { buildShim } from "../ffi/build.ts";
+import { Shim } from "../ffi/library.ts";
+import { uringSupport } from "../src/transports/uring.ts";
+
+const library = (await buildShim()).libraryPath;
 import { ourSegments } from "./shm_leaks.ts";
 
 const bench = (args: string[], env: Record<string, string> = {}) => runTask("bench", args, env);
+
+/** The io_uring transports this machine runs (tests/uring.test.ts covers the rest). */
+const uringTransports = (() => {
+  using shim = Shim.open(library);
+  const support = uringSupport(shim);
+  return [
+    ...("unavailable" in support.plain ? [] : ["pipe-uring"]),
+    ...("unavailable" in support.sqpoll ? [] : ["pipe-uring-sqpoll"]),
+  ];
+})();
 
 /** The one report a bench saved into machine folder `dir`: its file name and what it says. */
 async function savedReport(dir: string) {
@@ -172,6 +187,7 @@ Deno.test("every transport's report reads back through the strict loader", async
         "mq",
         "pipe",
         "pipe-splice",
+        ...uringTransports,
         "ring-eventfd",
         "ring-futex",
         "ring-pipewake",

@@ -37,6 +37,7 @@ function side(role: Role, nice: number, cpu: number, cpuNs: number): SideReport 
     cpuStart: cpu,
     cpuEnd: cpu,
     cpuNs,
+    kernelThreadCpuNs: null,
     userNs: cpuNs,
     systemNs: 0,
     voluntarySwitches: 1,

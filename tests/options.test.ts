@@ -67,6 +67,8 @@ Deno.test("--wait, --pace, --transports all", () => {
     "pipe",
     "fifo",
     "pipe-splice",
+    "pipe-uring",
+    "pipe-uring-sqpoll",
     "unix",
     "mq",
   ]);
@@ -118,7 +120,7 @@ const refused: [string[], RegExp][] = [
   [["--nice", "-5"], /--nice takes a value that starts with '-': write it as --nice=VALUE/],
   [
     ["--transports", "shm,carrier-pigeon"],
-    /unknown transport 'carrier-pigeon'; choose from shm, shm-copy, ring-futex, ring-pipewake, ring-eventfd, pipe, fifo, pipe-splice, unix, mq/,
+    /unknown transport 'carrier-pigeon'; choose from shm, shm-copy, ring-futex, ring-pipewake, ring-eventfd, pipe, fifo, pipe-splice, pipe-uring, pipe-uring-sqpoll, unix, mq/,
   ],
   [["--transports", ","], /--transports needs at least one/],
   [["--transports", "pipe,pipe"], /names 'pipe' twice/],

@@ -55,7 +55,7 @@ export type {
 } from "../context/environment.ts";
 export type { Fingerprint, Machine } from "../context/machine.ts";
 export type { Placement } from "../context/topology.ts";
-export type { Yardsticks } from "../run/fileserver.ts";
+export type { UringRead, Yardsticks } from "../run/fileserver.ts";
 export {
   compareReports,
   parameterDifferences,
@@ -77,7 +77,7 @@ export { renderMarkdown } from "../render/markdown.ts";
 export type { ChartFiles } from "../render/markdown.ts";
 export type { Charts } from "../render/charts.ts";
 export type { StopReason } from "../run/sampling.ts";
-export type { Role } from "../transports/types.ts";
+export type { Role, UringSetup } from "../transports/types.ts";
 export type { CpuRelation } from "../context/topology.ts";
 export type { CompilerInfo } from "../../ffi/build.ts";
 export { UsageError } from "../base/errors.ts";

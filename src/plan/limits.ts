@@ -91,6 +91,38 @@ export function seriesWithinLimits(
   return { series, skipped: notes };
 }
 
+/**
+ * Drops the series of transports this machine cannot run (`unavailable` says
+ * why, such as io_uring refused by the kernel): refused with that reason when
+ * the transport was named, skipped with one note each under `--transports all`.
+ *
+ * @throws {UsageError} When a named transport is unavailable, or nothing is left.
+ * @example
+ * ```ts ignore
+ * import { seriesAvailable } from "./limits.ts";
+ * const { series, skipped } = seriesAvailable(all, false, (t) => t.unavailable?.(shim) ?? null);
+ * ```
+ */
+export function seriesAvailable(
+  all: Series[],
+  allTransports: boolean,
+  unavailable: (transport: Series["transport"]) => string | null,
+): { series: Series[]; skipped: string[] } {
+  const why = new Map<string, string | null>();
+  for (const s of all) {
+    if (!why.has(s.transport.name)) why.set(s.transport.name, unavailable(s.transport));
+  }
+  const notes: string[] = [];
+  for (const [name, reason] of why) {
+    if (reason === null) continue;
+    if (!allTransports) throw new UsageError(`${name} cannot run here: ${reason}; leave it out`);
+    notes.push(`${name} skipped: ${reason}`);
+  }
+  const series = all.filter((s) => why.get(s.transport.name) === null);
+  if (series.length === 0) throw new UsageError(`nothing to measure: ${notes.join("; ")}`);
+  return { series, skipped: notes };
+}
+
 /** The command line that reruns this experiment, quoted for a POSIX shell. */
 export function rerunCommand(args: string[]): string {
   const quote = (arg: string) =>

@@ -7,7 +7,7 @@
  */
 
 import type { Engine, Mode, PlacementKind, WaitPolicy } from "../base/names.ts";
-import type { Transport } from "../transports/mod.ts";
+import type { Transport, UringSetup } from "../transports/mod.ts";
 
 /** One combination to measure. */
 export interface Series {
@@ -35,6 +35,8 @@ export interface Series {
   spinBeforeSleepNs?: number;
   /** Ping-pong: the client times every this many round trips (`--latency-every`; 1: each). */
   latencyEvery?: number;
+  /** io_uring transports: how the rings are set up (filled in once the kernel was asked). */
+  uring?: UringSetup;
 }
 
 /** The client times every this many round trips unless told (see `ffi/ringpipe.h`). */

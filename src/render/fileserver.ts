@@ -11,7 +11,7 @@
 import { formatTime } from "../base/format.ts";
 import { markdownTable } from "../base/tables.ts";
 import type { Report, ResultEntry } from "../report/report.ts";
-import { formatSize } from "../plan/series.ts";
+import { formatSize, transportLabel } from "../plan/series.ts";
 import { FILE_BYTES } from "../run/fileserver.ts";
 
 const times = (ns: number, unit: number) => `${(ns / unit).toFixed(ns / unit < 10 ? 1 : 0)}×`;
@@ -78,6 +78,7 @@ export function fileServerSentences(report: Report): string[] {
         `pread()'s ${formatTime(pBig)} (${(rtt / pBig).toFixed(1)}×).`,
     );
   }
+  if (smallest !== undefined) sentences.push(...uringSentences(report, smallest));
   const futex = smallest === undefined ? undefined : find(report, "ring-futex", smallest, 1);
   if (ring) {
     sentences.push(
@@ -99,8 +100,131 @@ export function fileServerSentences(report: Report): string[] {
 }
 
 /**
- * The report's file-server section: per size, pread() against ring and pipe
- * RPC (wall and CPU per request, each as a multiple of the null system call).
+ * What the io_uring reads say, at the smallest size: whether the monolithic
+ * kernel's own ring closes the gap to the ring server, and at what CPU cost.
+ */
+function uringSentences(report: Report, size: number): string[] {
+  const y = report.yardsticks!;
+  const reads = (y.uring ?? []).filter((r) => r.sizeBytes === size);
+  const one = reads.find((r) => r.depth === 1 && !r.sqpoll);
+  const polled = reads.find((r) => r.depth === 1 && r.sqpoll);
+  if (one === undefined && polled === undefined) return [];
+  const ring = find(report, "shm", size, 1);
+  const pread = y.pread.find((p) => p.sizeBytes === size)?.ns;
+  const parts: string[] = [];
+  if (one !== undefined) {
+    parts.push(
+      `one at a time through io_uring a ${formatSize(size)} read took ${formatTime(one.ns)}` +
+        (pread === undefined ? "" : ` (pread(): ${formatTime(pread)})`),
+    );
+  }
+  if (polled !== undefined) {
+    parts.push(
+      `with a polling kernel thread (SQPOLL) ${formatTime(polled.ns)}, for ` +
+        `${formatTime(polled.cpuNs)} of CPU per read of which the kernel thread's was ` +
+        formatTime(polled.kernelThreadCpuNs),
+    );
+  }
+  const deepest = reads.filter((r) => !r.sqpoll).sort((a, b) => b.depth - a.depth)[0];
+  if (deepest !== undefined && deepest.depth > 1) {
+    parts.push(`${deepest.depth} in flight, ${formatTime(deepest.ns)} per read`);
+  }
+  const sentences = [`The monolithic kernel's own ring: ${parts.join("; ")}.`];
+  const best = Math.min(...reads.filter((r) => r.depth === 1).map((r) => r.ns));
+  if (ring !== undefined) {
+    const rtt = ring.latency!.roundTrip.p50;
+    sentences.push(
+      best <= rtt
+        ? `So a read through io_uring (${formatTime(best)}) is as fast as the ring server's ${
+          formatTime(rtt)
+        } or faster: ` +
+          `on this machine the monolithic kernel that uses rings closes the gap the essay found.`
+        : `So even through io_uring a read (${formatTime(best)}) took ${
+          (best / rtt).toFixed(1)
+        }× ` +
+          `the ring server's ${formatTime(rtt)}: rings at the kernel's boundary do not close the ` +
+          `gap the essay found on this machine.`,
+    );
+  }
+  return sentences;
+}
+
+/** One line of the file-server table: a way of reading, at one size and depth. */
+export interface FileServerRow {
+  /** Bytes per read. */
+  sizeBytes: number;
+  /** `kernel`: pread() or io_uring in this process; `rpc`: a server process over a transport. */
+  kind: "kernel" | "rpc";
+  /** `pread()`, `io_uring read`, `io_uring read, SQPOLL`, or the series' transport label. */
+  how: string;
+  /** Requests in flight (null for pread()). */
+  depth: number | null;
+  /** One request's latency: the p50 of a served series, the mean of a kernel read at depth 1. */
+  latencyNs: number | null;
+  /** Wall time per request at this depth (throughput), where measured. */
+  perRequestNs: number | null;
+  /** CPU per request, kernel threads included, where measured. */
+  cpuNs: number | null;
+}
+
+/**
+ * The rows of the file-server table, the one source for the terminal and the
+ * Markdown: per size, pread(), io_uring reads, then the served series.
+ *
+ * @example
+ * ```ts ignore
+ * import { fileServerRows } from "./fileserver.ts";
+ * for (const row of fileServerRows(report)) console.log(row.how, row.latencyNs);
+ * ```
+ */
+export function fileServerRows(report: Report): FileServerRow[] {
+  const y = report.yardsticks;
+  const served = report.results.filter((r) => r.mode === "fileserver" && r.latency !== null);
+  if (y === undefined || served.length === 0) return [];
+  const rows: FileServerRow[] = [];
+  for (const sizeBytes of [...new Set(served.map((r) => r.sizeBytes))].sort((a, b) => a - b)) {
+    const p = y.pread.find((x) => x.sizeBytes === sizeBytes);
+    if (p !== undefined) {
+      rows.push({
+        sizeBytes,
+        kind: "kernel",
+        how: "pread()",
+        depth: null,
+        latencyNs: p.ns,
+        perRequestNs: null,
+        cpuNs: null,
+      });
+    }
+    for (const u of (y.uring ?? []).filter((x) => x.sizeBytes === sizeBytes)) {
+      rows.push({
+        sizeBytes,
+        kind: "kernel",
+        how: `io_uring read${u.sqpoll ? ", SQPOLL" : ""}`,
+        depth: u.depth,
+        latencyNs: u.depth === 1 ? u.ns : null,
+        perRequestNs: u.ns,
+        cpuNs: u.cpuNs,
+      });
+    }
+    for (const r of served.filter((x) => x.sizeBytes === sizeBytes)) {
+      rows.push({
+        sizeBytes,
+        kind: "rpc",
+        how: `${transportLabel(r)}${r.placement === "same" ? " (one CPU)" : ""}`,
+        depth: r.queueDepth ?? 1,
+        latencyNs: r.latency!.roundTrip.p50,
+        perRequestNs: r.nsPerItem.median,
+        cpuNs: r.cpuNsPerItem.median,
+      });
+    }
+  }
+  return rows;
+}
+
+/**
+ * The report's file-server section: per size, pread() and io_uring against
+ * ring and pipe RPC (wall and CPU per request, latency as a multiple of the
+ * null system call).
  *
  * @example
  * ```ts ignore
@@ -110,36 +234,18 @@ export function fileServerSentences(report: Report): string[] {
  */
 export function fileServerSection(report: Report): string {
   const y = report.yardsticks;
-  const served = report.results.filter((r) => r.mode === "fileserver" && r.latency !== null);
-  if (y === undefined || served.length === 0) return "";
-  const rows: string[][] = [];
-  const sizes = [...new Set(served.map((r) => r.sizeBytes))].sort((a, b) => a - b);
-  for (const size of sizes) {
-    const p = y.pread.find((x) => x.sizeBytes === size);
-    if (p !== undefined) {
-      rows.push([
-        formatSize(size),
-        "`pread()` (monolithic)",
-        "—",
-        formatTime(p.ns),
-        times(p.ns, y.nullSyscallNs),
-        "—",
-        "—",
-      ]);
-    }
-    for (const r of served.filter((x) => x.sizeBytes === size)) {
-      const wall = r.latency!.roundTrip.p50;
-      rows.push([
-        formatSize(size),
-        `\`${r.transport}\` RPC${r.placement === "same" ? " (one CPU)" : ""}`,
-        String(r.queueDepth ?? 1),
-        formatTime(wall),
-        times(wall, y.nullSyscallNs),
-        formatTime(r.nsPerItem.median),
-        formatTime(r.cpuNsPerItem.median),
-      ]);
-    }
-  }
+  const table = fileServerRows(report);
+  if (y === undefined || table.length === 0) return "";
+  const dash = (ns: number | null, show: (ns: number) => string) => ns === null ? "—" : show(ns);
+  const rows = table.map((row) => [
+    formatSize(row.sizeBytes),
+    row.kind === "kernel" ? `\`${row.how}\` (monolithic)` : `\`${row.how}\` RPC`,
+    row.depth === null ? "—" : String(row.depth),
+    dash(row.latencyNs, formatTime),
+    dash(row.latencyNs, (ns) => times(ns, y.nullSyscallNs)),
+    dash(row.perRequestNs, formatTime),
+    dash(row.cpuNs, formatTime),
+  ]);
   return `## File server: a microkernel-style read against the kernel's own
 
 A server process holds a ${formatSize(FILE_BYTES)} file in its own memory and answers requests ` +
@@ -147,7 +253,9 @@ A server process holds a ${formatSize(FILE_BYTES)} file in its own memory and an
     `null system call took **${
       formatTime(y.nullSyscallNs)
     }**; \`pread()\` of the same offsets from a ` +
-    `file in /dev/shm is in the table. Depth is the number of requests in flight.
+    `file in the page cache is in the table${
+      y.uring === undefined ? "" : ", and the same reads through io_uring"
+    }. Depth is the number of requests in flight.
 
 ${
       markdownTable(
@@ -167,5 +275,13 @@ ${
 
 ${fileServerSentences(report).join(" ")}
 
-Yardsticks: ${y.method}.`;
+Yardsticks: ${y.method}.${
+      y.uringMethod === undefined
+        ? ""
+        : ` io_uring reads (CPU includes the SQPOLL thread's): ${y.uringMethod}.`
+    }${
+      y.uringUnavailable === undefined
+        ? ""
+        : ` Not measured through io_uring: ${y.uringUnavailable}.`
+    }`;
 }

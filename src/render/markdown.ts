@@ -568,8 +568,31 @@ ${report.command}
 Ring slots per message size: ${rings.length === 0 ? "no rings" : rings.join(", ")} ` +
     `(asked: ${formatCount(report.parameters.ringSlots)}, fewer for large messages).${
       capacityLine(report)
-    } Every trial's figures (messages, time, ` +
+    }${uringLine(report)} Every trial's figures (messages, time, ` +
     `CPU time, CPUs, context switches) are in the JSON report beside this file.`;
+}
+
+/** How the io_uring transports' rings were set up: one sentence per distinct setup. */
+function uringLine(report: Report): string {
+  const setups = new Set<string>();
+  for (const r of report.results) {
+    if (r.uring === undefined) continue;
+    const u = r.uring;
+    const thread = u.sqThread === undefined
+      ? ""
+      : `; SQPOLL threads on CPUs ${
+        u.sqThread.cpus.map((cpu) => cpu ?? "any").join(" and ")
+      } (producer's, consumer's), sharing with ${u.sqThread.shares}, idle after ${u.sqThread.idleMs} ms, ` +
+        `a side looking at its completions for ${u.sqThread.spinNs} ns before it sleeps`;
+    const text = `flags ${
+      u.flags.length === 0 ? "none" : u.flags.join("|")
+    }, batch ${u.batch}${thread}`;
+    setups.add(`\`${r.transport}\` ${r.mode}: ${text}`);
+  }
+  if (setups.size === 0) return "";
+  return ` io_uring rings: ${
+    [...setups.keys()].join("; ")
+  } (batches are cut to what 64 KiB holds).`;
 }
 
 /** Messages each transport held before a sender waited, per size (reports that recorded it). */

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { fileServerSentences } from "./fileserver.ts";
+import { fileServerRows, fileServerSentences } from "./fileserver.ts";
 import { textTable } from "../base/tables.ts";
 import { headline, originalLines, pipeLoopLine } from "../report/headline.ts";
 import { type Colors, formatNs, formatPercent, formatRate, formatRatio } from "../base/format.ts";
@@ -138,36 +138,34 @@ export function renderSummary(report: Report, c: Colors): string {
       ),
     );
   }
-  const served = report.results.filter((r) => r.mode === "fileserver" && r.latency !== null);
+  const polled = report.results.find((r) => r.uring?.sqThread !== undefined)?.uring?.sqThread;
+  if (polled !== undefined) {
+    out.push(c.dim(
+      `SQPOLL threads on CPUs ${polled.cpus.map((cpu) => cpu ?? "any").join(" and ")}, sharing ` +
+        `with ${polled.shares}; their CPU time is in "CPU ns"`,
+    ));
+  }
   const y = report.yardsticks;
-  if (served.length > 0 && y !== undefined) {
-    out.push("", c.bold("file server: a read served by another process, against pread()"));
-    const rows: string[][] = [];
-    for (const size of [...new Set(served.map((r) => r.sizeBytes))].sort((a, b) => a - b)) {
-      const p = y.pread.find((x) => x.sizeBytes === size);
-      if (p) {
-        rows.push([
-          formatSize(size),
-          "pread()",
-          "",
-          formatNs(p.ns),
-          (p.ns / y.nullSyscallNs).toFixed(1),
-          "",
-          "",
-        ]);
-      }
-      for (const r of served.filter((x) => x.sizeBytes === size)) {
-        rows.push([
-          formatSize(size),
-          transportLabel(r),
-          String(r.queueDepth ?? 1),
-          formatNs(r.latency!.roundTrip.p50),
-          (r.latency!.roundTrip.p50 / y.nullSyscallNs).toFixed(1),
-          formatNs(r.nsPerItem.median),
-          formatNs(r.cpuNsPerItem.median),
-        ]);
-      }
-    }
+  const fileRows = fileServerRows(report);
+  if (fileRows.length > 0 && y !== undefined) {
+    out.push(
+      "",
+      c.bold(
+        `file server: a read served by another process, against pread()${
+          y.uring === undefined ? "" : " and io_uring"
+        }`,
+      ),
+    );
+    const blank = (ns: number | null, show: (ns: number) => string) => ns === null ? "" : show(ns);
+    const rows = fileRows.map((row) => [
+      formatSize(row.sizeBytes),
+      row.how,
+      row.depth === null ? "" : String(row.depth),
+      blank(row.latencyNs, formatNs),
+      blank(row.latencyNs, (ns) => (ns / y.nullSyscallNs).toFixed(1)),
+      blank(row.perRequestNs, formatNs),
+      blank(row.cpuNs, formatNs),
+    ]);
     out.push(
       textTable(
         ["size", "how", "depth", "p50 ns", "x syscall", "ns/request", "CPU ns"],

@@ -7,8 +7,8 @@
  *   (nice, policy and affinity usually, often the message count), once.
  *   Nested fields are named with a dot (`producer.cpuNs`).
  * - `nsPerItem` and `cpuNsPerItem` of a trial are left out when they are
- *   exactly `elapsedNs / iterations` and `(producer.cpuNs + consumer.cpuNs) /
- *   iterations`, as the bench computes them; they are recomputed on read, to
+ *   exactly `elapsedNs / iterations` and the trial's CPU time ({@link trialCpuNs})
+ *   over iterations, as the bench computes them; they are recomputed on read, to
  *   the same bits.
  * - What a result derives from its trials (the `nsPerItem` and `cpuNsPerItem`
  *   summaries, `switchesPerItem`, `throughput`) and the one-way latency (half
@@ -39,7 +39,7 @@ import { checkSchema } from "./validate.ts";
 import type { JsonSchema } from "./validate.ts";
 import schemaJson from "./report.schema.json" with { type: "json" };
 import type { FileResult, ReportFile } from "./file.ts";
-import { trialFigures } from "./report.ts";
+import { trialCpuNs, trialFigures } from "./report.ts";
 import type { Report, ResultEntry, Sample } from "./report.ts";
 
 /** Trials as columns: how a result's `samples` (and `warmup`) are written. */
@@ -163,7 +163,7 @@ const TRIAL: JsonSchema = { $ref: "#/$defs/trial" };
 
 const DERIVED: Record<string, (s: Sample) => number> = {
   nsPerItem: (s) => s.elapsedNs / s.iterations,
-  cpuNsPerItem: (s) => (s.producer.cpuNs + s.consumer.cpuNs) / s.iterations,
+  cpuNsPerItem: (s) => trialCpuNs(s) / s.iterations,
 };
 
 /**

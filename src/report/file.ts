@@ -169,6 +169,24 @@ export type ReportFile = {
       ns: number;
     }[];
     method: string;
+    /** reads through io_uring from the same file (absent when io_uring is unavailable or in reports before it was measured) */
+    uring?: {
+      sizeBytes: FilePositive;
+      /** reads in flight */
+      depth: FilePositive;
+      /** a kernel thread polled the submission ring */
+      sqpoll: boolean;
+      /** wall ns per read (at depth 1: each read's latency) */
+      ns: number;
+      /** CPU ns per read: the reading thread and the SQPOLL thread */
+      cpuNs: number;
+      /** of which the SQPOLL thread's */
+      kernelThreadCpuNs: number;
+    }[];
+    /** how the io_uring reads were set up and measured */
+    uringMethod?: string;
+    /** why io_uring reads were not measured here */
+    uringUnavailable?: string;
   };
   processes: ({
     role: "supervisor" | "producer" | "consumer";
@@ -248,6 +266,8 @@ export type FileSide = {
   cpuEnd: number;
   /** CLOCK_THREAD_CPUTIME_ID of the loop thread */
   cpuNs: number;
+  /** io_uring SQPOLL only: CPU time of the kernel thread that took this side's submissions during the loop (its thread CPU clock) */
+  kernelThreadCpuNs?: number;
   /** getrusage, in its own grain */
   userNs: number;
   systemNs: number;
@@ -290,7 +310,7 @@ export type FileHistogramRuns = number[][];
 
 /** one series */
 export type FileResult = {
-  /** shm, ring-futex, ring-pipewake, pipe, pipe-splice, unix, mq */
+  /** shm, shm-copy, ring-futex, ring-pipewake, ring-eventfd, pipe, fifo, pipe-splice, pipe-uring, pipe-uring-sqpoll, unix, mq */
   transport: string;
   engine: FileEngine;
   /** deno rings: the sender published every this many items */
@@ -311,6 +331,24 @@ export type FileResult = {
     messages: number | null;
     /** what sets it, in words */
     source: string;
+  };
+  /** io_uring transports: how each side's ring was set up */
+  uring?: {
+    /** IORING_SETUP_* flags of each side's ring (without the prefix) */
+    flags: string[];
+    /** stream: messages submitted and waited for together, at most (fewer when 64 KiB holds fewer); ping-pong: 1 */
+    batch: FilePositive;
+    /** SQPOLL only: the kernel threads */
+    sqThread?: {
+      /** the producer's and the consumer's thread's CPU (sq_thread_cpu; null: the kernel's choice) */
+      cpus: (number | null)[];
+      /** how long a thread polls an idle ring before it sleeps (sq_thread_idle) */
+      idleMs: number;
+      /** which loops share a CPU with them, in words */
+      shares: string;
+      /** how long a side looks at its completion ring before it sleeps in io_uring_enter(), ns (0 when its thread shares its CPU) */
+      spinNs: number;
+    };
   };
   /** every byte of every message checked out */
   verified: true;

@@ -44,7 +44,7 @@ import type { Yardsticks } from "../run/fileserver.ts";
 import type { PipeLoop } from "../run/pipeloop.ts";
 import type { Machine } from "../context/machine.ts";
 import type { Placement } from "../context/topology.ts";
-import type { Capacity, Role } from "../transports/mod.ts";
+import type { Capacity, Role, UringSetup } from "../transports/mod.ts";
 import type { SideReport } from "../run/worker.ts";
 
 /** The version of the report format this code writes. */
@@ -142,6 +142,8 @@ export interface SideFigures {
   cpuEnd: number;
   /** Exact CPU time of the loop thread (CLOCK_THREAD_CPUTIME_ID); user/system split from getrusage, in ticks. */
   cpuNs: number;
+  /** io_uring SQPOLL: exact CPU time of the kernel thread that took this side's submissions, ns. */
+  kernelThreadCpuNs?: number;
   /** User CPU time (getrusage, in ticks), ns. */
   userNs: number;
   /** System CPU time (getrusage, in ticks), ns. */
@@ -150,6 +152,26 @@ export interface SideFigures {
   voluntarySwitches: number;
   /** Involuntary context switches. */
   involuntarySwitches: number;
+}
+
+/**
+ * CPU time of a trial: both loop threads and any kernel thread that worked for them, ns.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { trialCpuNs } from "./report.ts";
+ * assert.equal(trialCpuNs({ producer: { cpuNs: 5, kernelThreadCpuNs: 2 }, consumer: { cpuNs: 3 } }), 10);
+ * ```
+ */
+export function trialCpuNs(
+  trial: {
+    producer: { cpuNs: number; kernelThreadCpuNs?: number | null };
+    consumer: { cpuNs: number; kernelThreadCpuNs?: number | null };
+  },
+): number {
+  const { producer: p, consumer: c } = trial;
+  return p.cpuNs + (p.kernelThreadCpuNs ?? 0) + c.cpuNs + (c.kernelThreadCpuNs ?? 0);
 }
 
 /** One trial. */
@@ -162,7 +184,7 @@ export interface Sample {
   elapsedNs: number;
   /** Wall-clock ns per message, round trip or request. */
   nsPerItem: number;
-  /** CPU time of both loop threads (CLOCK_THREAD_CPUTIME_ID), per message or round trip. */
+  /** CPU time of both loop threads (CLOCK_THREAD_CPUTIME_ID) and any SQPOLL threads, per message or round trip. */
   cpuNsPerItem: number;
   /** The producer (client) side. */
   producer: SideFigures;
@@ -206,6 +228,8 @@ export interface ResultEntry {
   ringSlots: number | null;
   /** How many messages were in flight at most before a sender had to wait, and what set that. */
   capacity?: Capacity;
+  /** io_uring transports: how each side's ring was set up. */
+  uring?: UringSetup;
   /** Every byte of every message of every trial checked out. */
   verified: true;
   /** Messages (stream) or round trips (ping-pong) per timed trial. */
@@ -533,6 +557,7 @@ function sideFigures(side: SideReport): SideFigures {
     cpuStart: side.cpuStart,
     cpuEnd: side.cpuEnd,
     cpuNs: side.cpuNs,
+    ...(side.kernelThreadCpuNs === null ? {} : { kernelThreadCpuNs: side.kernelThreadCpuNs }),
     userNs: side.userNs,
     systemNs: side.systemNs,
     voluntarySwitches: side.voluntarySwitches,
@@ -550,7 +575,7 @@ function sideFigures(side: SideReport): SideFigures {
  * ```
  */
 export function toSample(result: MeasuredTrial): Sample {
-  const cpuNs = result.producer.cpuNs + result.consumer.cpuNs;
+  const cpuNs = trialCpuNs(result);
   return {
     order: result.order,
     iterations: result.iterations,
@@ -623,6 +648,7 @@ function resultEntry(
           source: "ring slots, set by --ring-slots and fewer for large messages",
         }
         : { messages: null, source: "not stated by the transport" }),
+    ...(series.uring === undefined ? {} : { uring: series.uring }),
     verified: true,
     iterations: samples.iterations,
     unit: UNITS[series.mode],

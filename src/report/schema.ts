@@ -157,6 +157,7 @@ const side = obj({
   cpuStart: num,
   cpuEnd: num,
   cpuNs: num,
+  kernelThreadCpuNs: optional(num),
   userNs: num,
   systemNs: num,
   voluntarySwitches: num,

@@ -134,6 +134,8 @@ export async function runTrial(
       mode,
       sizeBytes,
       engine: series.engine ?? "native",
+      cpus: series.cpus,
+      spinBeforeSleepNs: series.spinBeforeSleepNs ?? DEFAULT_SPIN_NS,
     });
     const outcomes = await supervise(
       ROLES.map((role, i) => {

@@ -100,6 +100,8 @@ export interface SideReport {
   cpuEnd: number;
   /** CPU time of the loop thread during the loop: exact total, and getrusage's (tick-grained) split; context switches. */
   cpuNs: number;
+  /** CPU time of the kernel thread that worked for this side during the loop (io_uring's SQPOLL thread), ns; null when none did. */
+  kernelThreadCpuNs: number | null;
   /** User CPU time (getrusage, in ticks), ns. */
   userNs: number;
   /** System CPU time (getrusage, in ticks), ns. */
@@ -201,6 +203,9 @@ export async function runWorker(spec: WorkerSpec): Promise<SideReport> {
       cpuStart: Number(out[ResultField.CPU_START]),
       cpuEnd: Number(out[ResultField.CPU_END]),
       cpuNs: Number(out[ResultField.CPU_NS]),
+      kernelThreadCpuNs: out[ResultField.HELPER_CPU_NS] === 2n ** 64n - 1n
+        ? null
+        : Number(out[ResultField.HELPER_CPU_NS]),
       userNs: Number(out[ResultField.UTIME_NS]),
       systemNs: Number(out[ResultField.STIME_NS]),
       voluntarySwitches: Number(out[ResultField.NVCSW]),

@@ -8,9 +8,18 @@ import { mq } from "./mq.ts";
 import { fifo, pipe, pipeSplice } from "./pipe.ts";
 import { ringEventfd, ringFutex, ringPipewake, shm, shmCopy } from "./shm.ts";
 import { unix } from "./unix.ts";
+import { pipeUring, pipeUringSqpoll } from "./uring.ts";
 import type { Transport } from "./types.ts";
 
-export type { Capacity, Endpoint, PrepareContext, Role, SideContext, Transport } from "./types.ts";
+export type {
+  Capacity,
+  Endpoint,
+  PrepareContext,
+  Role,
+  SideContext,
+  Transport,
+  UringSetup,
+} from "./types.ts";
 export { ROLES } from "./types.ts";
 
 /**
@@ -19,7 +28,7 @@ export { ROLES } from "./types.ts";
  * @example
  * ```ts
  * import { TRANSPORTS } from "./mod.ts";
- * console.log(Object.keys(TRANSPORTS)); // ["shm", "shm-copy", "ring-futex", "ring-pipewake", "ring-eventfd", "pipe", "fifo", "pipe-splice", "unix", "mq"]
+ * console.log(Object.keys(TRANSPORTS)); // ["shm", "shm-copy", "ring-futex", "ring-pipewake", "ring-eventfd", "pipe", "fifo", "pipe-splice", "pipe-uring", "pipe-uring-sqpoll", "unix", "mq"]
  * ```
  */
 export const TRANSPORTS: Readonly<Record<string, Transport>> = {
@@ -31,6 +40,8 @@ export const TRANSPORTS: Readonly<Record<string, Transport>> = {
   pipe,
   fifo,
   "pipe-splice": pipeSplice,
+  "pipe-uring": pipeUring,
+  "pipe-uring-sqpoll": pipeUringSqpoll,
   unix,
   mq,
 };

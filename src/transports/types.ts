@@ -36,6 +36,10 @@ export interface PrepareContext {
   sizeBytes: number;
   /** Which code will run the loops. */
   engine: Engine;
+  /** The producer's and the consumer's CPU, or null when unpinned. */
+  cpus: [number, number] | null;
+  /** How long an idle side that may sleep looks first, ns (`--spin-before-sleep`). */
+  spinBeforeSleepNs: number;
 }
 
 /** What a worker gives a transport when it runs one side. */
@@ -60,6 +64,28 @@ export interface SideContext {
   hist: BigUint64Array<ArrayBuffer>;
   /** The deno engine's publication cadence (`--publish-every`). */
   publishEvery: number;
+}
+
+/** How the rings of one series were set up, for the report. */
+export interface UringSetup {
+  /** `IORING_SETUP_*` flags of each side's ring. */
+  flags: string[];
+  /** Stream: messages submitted together, at most (ping-pong: 1). */
+  batch: number;
+  /** SQPOLL only: the kernel threads. */
+  sqThread?: {
+    /** The producer's and the consumer's thread's CPU (null: the kernel's choice). */
+    cpus: (number | null)[];
+    /** How long a thread polls an idle ring before it sleeps, ms. */
+    idleMs: number;
+    /** Which loops share a CPU with them, in words. */
+    shares: string;
+    /**
+     * How long a side looks at its completion ring before it sleeps in `io_uring_enter()`, ns:
+     * 0 when its thread shares its CPU (spinning would keep the thread from running).
+     */
+    spinNs: number;
+  };
 }
 
 /** How many messages a transport holds before a sender waits, and what sets that. */
@@ -104,6 +130,16 @@ export interface Transport {
   readonly wait?: "futex" | "pipe" | "eventfd";
   /** Rings it keeps in the trial segment for this mode (0: none). */
   rings(mode: Mode): number;
+  /**
+   * Supervisor, before anything runs: why this machine cannot run it (null or absent: it can).
+   * Named on the command line it is refused with that line; under `--transports all`, skipped.
+   */
+  unavailable?(shim: Shim): string | null;
+  /** Supervisor, io_uring transports: how a series' rings will be set up, for the report. */
+  uringSetup?(
+    shim: Shim,
+    series: { mode: Mode; cpus: [number, number] | null; spinBeforeSleepNs?: number },
+  ): UringSetup | null;
   /** Supervisor, before the workers start: creates what both sides open. */
   prepare(context: PrepareContext): Endpoint | Promise<Endpoint>;
   /** The message sizes it carries here (bytes, inclusive), and why, when it has limits of its own. */

@@ -87,6 +87,7 @@ async function main(): Promise<void> {
         publishEvery: options.publishEvery,
         spinBeforeSleepNs: options.spinBeforeSleepNs,
         latencyEvery: options.latencyEvery,
+        uringBatch: options.uringBatch,
       },
     ),
     options.allTransports,

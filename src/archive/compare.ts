@@ -133,6 +133,7 @@ export function measuredParameters(r: Report): Record<string, { value: string; b
     ["--wait", p.wait ?? "each transport's own", false],
     ["--spin-before-sleep", `${p.spinBeforeSleepNs ?? 10_000} ns`, false],
     ["--latency-every", String(p.latencyEvery ?? 1), false],
+    ["--uring-batch", String(p.uringBatch ?? 16), false],
     ["pipe", p.pipe ?? "named FIFO", false],
     ["--depth", list(p.depths, "—"), false],
     ["--placement", p.placement, false],

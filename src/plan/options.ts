@@ -5,6 +5,7 @@
  * @module
  */
 
+import { URING_BATCH } from "../transports/uring.ts";
 import { MODES } from "../base/names.ts";
 import type { Engine, Mode, PinRequest, PlacementRequest, WaitRequest } from "../base/names.ts";
 import { parseCommandLine, userPath } from "../base/cli.ts";
@@ -43,6 +44,8 @@ export interface BenchOptions {
   spinBeforeSleepNs: number;
   /** Ping-pong: the client times every this many round trips for the latency histogram. */
   latencyEvery: number;
+  /** `--uring-batch`: io_uring streams submit up to this many messages at once. */
+  uringBatch: number;
   /** `fileserver`: the file-server scenario instead of the stream and ping-pong matrix. */
   scenario: "matrix" | "fileserver";
   /** File server: the numbers of requests in flight to measure. */
@@ -259,6 +262,15 @@ const OPTIONS: BenchOption[] = [
     set: (o, t) => (o.latencyEvery = wholeNumber("--latency-every", t, 1, 1_000_000)),
   },
   {
+    name: "uring-batch",
+    value: "N",
+    help: [
+      "pipe-uring, pipe-uring-sqpoll streams: messages submitted and",
+      "waited for together, 1..64 (default 16; fewer when 64 KiB holds fewer)",
+    ],
+    set: (o, t) => (o.uringBatch = wholeNumber("--uring-batch", t, 1, 64)),
+  },
+  {
     name: "spin-before-sleep",
     value: "D",
     help: [
@@ -275,8 +287,9 @@ const OPTIONS: BenchOption[] = [
     value: "fileserver",
     help: [
       "instead of the matrix: a server process answers read requests",
-      "{offset, length} from a file in its memory, against pread()",
-      "and a null system call (sizes 64,4K,64K; shm,ring-futex,pipe)",
+      "{offset, length} from a file in its memory, against pread(),",
+      "io_uring reads (plain and SQPOLL, at each depth) and a null",
+      "system call (sizes 64,4K,64K; shm,ring-futex,pipe)",
     ],
     set: (o, t) => (o.scenario = scenarioName(t)),
   },
@@ -431,6 +444,7 @@ function defaults(quick: boolean): BenchOptions {
     paceNs: 0,
     spinBeforeSleepNs: DEFAULT_SPIN_NS,
     latencyEvery: DEFAULT_LATENCY_EVERY,
+    uringBatch: URING_BATCH,
     scenario: "matrix",
     depths: [...FILESERVER.depths],
     engines: ["native"],
@@ -551,6 +565,8 @@ export interface Parameters {
   spinBeforeSleepNs?: number;
   /** `--latency-every`, for runs with ping-pong (absent in reports before it existed: each). */
   latencyEvery?: number;
+  /** `--uring-batch`, when not the default (16). */
+  uringBatch?: number;
   /**
    * What `pipe` (and `pipe-splice`) went through: `pipe(2)`. Absent in reports written before,
    * when `pipe` was a named FIFO (today's `fifo`).
@@ -594,6 +610,7 @@ export function reportParameters(options: BenchOptions): Parameters {
       ? {}
       : { spinBeforeSleepNs: options.spinBeforeSleepNs }),
     ...(options.modes.includes("pingpong") ? { latencyEvery: options.latencyEvery } : {}),
+    ...(options.uringBatch === URING_BATCH ? {} : { uringBatch: options.uringBatch }),
     pipe: "pipe(2)",
   };
 }

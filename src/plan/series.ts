@@ -35,6 +35,8 @@ export interface Series {
   spinBeforeSleepNs?: number;
   /** Ping-pong: the client times every this many round trips (`--latency-every`; 1: each). */
   latencyEvery?: number;
+  /** io_uring transports, stream: messages submitted together, at most (`--uring-batch`). */
+  uringBatch?: number;
   /** io_uring transports: how the rings are set up (filled in once the kernel was asked). */
   uring?: UringSetup;
 }
@@ -272,6 +274,7 @@ export function planSeries(
     publishEvery?: number[];
     spinBeforeSleepNs?: number;
     latencyEvery?: number;
+    uringBatch?: number;
   } = {},
 ): Series[] {
   const all: Series[] = [];
@@ -290,6 +293,9 @@ export function planSeries(
               wait: tuning.wait ?? null,
               paceNs: mode === "pingpong" ? tuning.paceNs ?? 0 : 0,
               spinBeforeSleepNs: tuning.spinBeforeSleepNs ?? DEFAULT_SPIN_NS,
+              ...(transport.uringSetup && tuning.uringBatch !== undefined
+                ? { uringBatch: tuning.uringBatch }
+                : {}),
               ...(mode === "pingpong"
                 ? { latencyEvery: tuning.latencyEvery ?? DEFAULT_LATENCY_EVERY }
                 : {}),

@@ -111,6 +111,8 @@ export type ReportFile = {
     spinBeforeSleepNs?: number;
     /** --latency-every: the ping-pong client timed every this many round trips (absent: each) */
     latencyEvery?: number;
+    /** --uring-batch, when not the default (16) */
+    uringBatch?: FilePositive;
     /** what pipe and pipe-splice went through; absent in reports written when pipe was a named FIFO (today's fifo) */
     pipe?: "pipe(2)";
   };

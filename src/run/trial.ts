@@ -136,6 +136,7 @@ export async function runTrial(
       engine: series.engine ?? "native",
       cpus: series.cpus,
       spinBeforeSleepNs: series.spinBeforeSleepNs ?? DEFAULT_SPIN_NS,
+      ...(series.uring === undefined ? {} : { uring: series.uring }),
     });
     const outcomes = await supervise(
       ROLES.map((role, i) => {

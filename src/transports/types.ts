@@ -40,6 +40,8 @@ export interface PrepareContext {
   cpus: [number, number] | null;
   /** How long an idle side that may sleep looks first, ns (`--spin-before-sleep`). */
   spinBeforeSleepNs: number;
+  /** io_uring transports: the series' rings, as recorded (absent: the transport works it out). */
+  uring?: UringSetup;
 }
 
 /** What a worker gives a transport when it runs one side. */
@@ -138,7 +140,12 @@ export interface Transport {
   /** Supervisor, io_uring transports: how a series' rings will be set up, for the report. */
   uringSetup?(
     shim: Shim,
-    series: { mode: Mode; cpus: [number, number] | null; spinBeforeSleepNs?: number },
+    series: {
+      mode: Mode;
+      cpus: [number, number] | null;
+      spinBeforeSleepNs?: number;
+      uringBatch?: number;
+    },
   ): UringSetup | null;
   /** Supervisor, before the workers start: creates what both sides open. */
   prepare(context: PrepareContext): Endpoint | Promise<Endpoint>;

@@ -22,13 +22,32 @@ import { pipeEnds } from "./pipe_ends.ts";
 import { pipe } from "./pipe.ts";
 import type { Endpoint, Transport, UringSetup } from "./types.ts";
 
-/** `IORING_SETUP_*` flags the kit uses (`<linux/io_uring.h>`). */
-export const SETUP_FLAGS = {
+/** `IORING_SETUP_*` flags the kit uses (`<linux/io_uring.h>`), by the names reports give them. */
+export const SETUP_FLAGS: Readonly<Record<string, number>> = {
   SQPOLL: 1 << 1,
   COOP_TASKRUN: 1 << 8,
   SINGLE_ISSUER: 1 << 12,
   DEFER_TASKRUN: 1 << 13,
-} as const;
+};
+
+/**
+ * The bits of recorded flag names.
+ *
+ * @throws {Error} For a name the kit does not know.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { setupBits } from "./uring.ts";
+ * assert.equal(setupBits(["SQPOLL", "SINGLE_ISSUER"]), (1 << 1) | (1 << 12));
+ * ```
+ */
+export function setupBits(names: readonly string[]): number {
+  return names.reduce((bits, name) => {
+    const bit = SETUP_FLAGS[name];
+    if (bit === undefined) throw new Error(`unknown io_uring setup flag ${name}`);
+    return bits | bit;
+  }, 0);
+}
 
 /** Stream: messages submitted (and waited for) together, at most; fewer when 64 KiB holds fewer. */
 export const URING_BATCH = 16;
@@ -50,15 +69,9 @@ export interface UringSupport {
   sqpoll: RingSupport;
 }
 
-const PLAIN_CHOICES: [number, string[]][] = [
-  [SETUP_FLAGS.SINGLE_ISSUER | SETUP_FLAGS.DEFER_TASKRUN, ["SINGLE_ISSUER", "DEFER_TASKRUN"]],
-  [SETUP_FLAGS.COOP_TASKRUN, ["COOP_TASKRUN"]],
-  [0, []],
-];
-const SQPOLL_CHOICES: [number, string[]][] = [
-  [SETUP_FLAGS.SQPOLL | SETUP_FLAGS.SINGLE_ISSUER, ["SQPOLL", "SINGLE_ISSUER"]],
-  [SETUP_FLAGS.SQPOLL, ["SQPOLL"]],
-];
+/** The setups tried, the best first: what the kernel refuses falls back to the next. */
+const PLAIN_CHOICES: string[][] = [["SINGLE_ISSUER", "DEFER_TASKRUN"], ["COOP_TASKRUN"], []];
+const SQPOLL_CHOICES: string[][] = [["SQPOLL", "SINGLE_ISSUER"], ["SQPOLL"]];
 
 /**
  * Why io_uring_setup() failed with `errno`, in words a reader can act on.
@@ -115,9 +128,10 @@ export function uringSupport(shim: Shim): UringSupport {
     const unavailable = `io_uring turned off by ${URING_ENV}=off`;
     return cached = { plain: { unavailable }, sqpoll: { unavailable } };
   }
-  const probe = (choices: [number, string[]][]): RingSupport => {
+  const probe = (choices: string[][]): RingSupport => {
     let errno = 0;
-    for (const [flags, names] of choices) {
+    for (const names of choices) {
+      const flags = setupBits(names);
       const status = shim.symbols.rp_uring_probe(flags, -1);
       if (status === 0) return { flags, names };
       if (errno === 0 || errno === 22) errno = -status;
@@ -181,16 +195,16 @@ export function uringSetup(
   mode: string,
   loops: [number, number] | null,
   spinBeforeSleepNs: number,
-): (UringSetup & { flagBits: number }) | null {
+  batch = URING_BATCH,
+): UringSetup | null {
   const ring = sqpoll ? support.sqpoll : support.plain;
   if ("unavailable" in ring) return null;
   const place = sqpoll ? sqThreadPlacement(loops, allowedCpus()) : null;
   const ownCpu = place !== null && place.cpus[0] !== null && loops !== null &&
     !loops.includes(place.cpus[0]);
   return {
-    flagBits: ring.flags,
     flags: ring.names,
-    batch: mode === "stream" ? URING_BATCH : 1,
+    batch: mode === "stream" ? batch : 1,
     ...(place === null ? {} : {
       sqThread: { ...place, idleMs: SQ_THREAD_IDLE_MS, spinNs: ownCpu ? spinBeforeSleepNs : 0 },
     }),
@@ -233,19 +247,18 @@ function uringPipe(name: string, sqpoll: boolean, description: string): Transpor
       const ring = sqpoll ? support.sqpoll : support.plain;
       return "unavailable" in ring ? ring.unavailable : null;
     },
-    uringSetup: (shim, { mode, cpus, spinBeforeSleepNs }) => {
-      const setup = uringSetup(uringSupport(shim), sqpoll, mode, cpus, spinBeforeSleepNs ?? 0);
-      if (setup === null) return null;
-      const { flagBits: _bits, ...recorded } = setup;
-      return recorded;
-    },
-    prepare: ({ shim, privateDir, trialId, mode, cpus, spinBeforeSleepNs }): Endpoint => {
-      const setup = uringSetup(uringSupport(shim), sqpoll, mode, cpus, spinBeforeSleepNs);
+    uringSetup: (shim, { mode, cpus, spinBeforeSleepNs, uringBatch }) =>
+      uringSetup(uringSupport(shim), sqpoll, mode, cpus, spinBeforeSleepNs ?? 0, uringBatch),
+    prepare: (context): Endpoint => {
+      const { shim, privateDir, trialId, mode, cpus, spinBeforeSleepNs } = context;
+      // The setup the report records is the one the rings get.
+      const setup = context.uring ??
+        uringSetup(uringSupport(shim), sqpoll, mode, cpus, spinBeforeSleepNs);
       if (setup === null) throw new Error(`${name}: io_uring is unavailable here`);
       const [producerCpu, consumerCpu] = setup.sqThread?.cpus ?? [null, null];
       return {
         socket: `${privateDir}/${trialId}.pipes.sock`,
-        flags: setup.flagBits,
+        flags: setupBits(setup.flags),
         batch: setup.batch,
         sqCpuProducer: producerCpu ?? -1,
         sqCpuConsumer: consumerCpu ?? -1,

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <linux/futex.h>
 
 uint64_t rp_ring_bytes(uint64_t slots, uint64_t stride); /* ring.c */
 
@@ -385,6 +386,26 @@ void rp_side_end(uint64_t *out, uint64_t items, uint64_t checksum) {
   rp_usage_end(out, -1);
   out[RP_ITEMS] = items;
   out[RP_CHECKSUM] = checksum;
+}
+
+/*
+ * ---- for the Channel (src/channel/): sleeping on a word of shared memory ----
+ *
+ * Waits while the 32-bit word at `word` (in a MAP_SHARED mapping) holds
+ * `expected`, for at most `timeout_ns`: 0 when woken (or the word had
+ * changed), -ETIMEDOUT, -EINTR. TypeScript calls it as a nonblocking symbol,
+ * so it sleeps on a Deno worker thread and the event loop goes on.
+ */
+int32_t rp_futex_wait(void *word, uint32_t expected, uint64_t timeout_ns) {
+  struct timespec timeout = {(time_t)(timeout_ns / 1000000000u), (long)(timeout_ns % 1000000000u)};
+  if (syscall(SYS_futex, word, FUTEX_WAIT, expected, &timeout, NULL, 0) == 0) return 0;
+  return errno == EAGAIN ? 0 : -errno;
+}
+
+/* Wakes up to `count` waiters on `word`; returns how many, or -errno. */
+int32_t rp_futex_wake(void *word, int32_t count) {
+  long woken = syscall(SYS_futex, word, FUTEX_WAKE, count, NULL, NULL, 0);
+  return woken < 0 ? -errno : (int32_t)woken;
 }
 
 /* RP_OK while the run is wanted: the supervisor has not aborted and is still the parent. */

@@ -381,6 +381,21 @@ export const symbols = {
     ],
     result: "i32",
   },
+  /** int32_t rp_futex_wait(void *word, uint32_t expected, uint64_t timeout_ns): on a worker thread */
+  rp_futex_wait: {
+    parameters: [
+      "pointer", /* void *word (4-byte aligned, in shared memory) */
+      "u32", /* uint32_t expected */
+      "u64", /* uint64_t timeout_ns */
+    ],
+    result: "i32",
+    nonblocking: true,
+  },
+  /** int32_t rp_futex_wake(void *word, int32_t count) */
+  rp_futex_wake: {
+    parameters: ["pointer", /* void *word */ "i32" /* int32_t count */],
+    result: "i32",
+  },
   /** int32_t rp_side_begin(void *segment, int32_t role, uint64_t *out) */
   rp_side_begin: {
     parameters: [

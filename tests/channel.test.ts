@@ -44,7 +44,12 @@ Deno.test("two real processes: 10,000 messages of every length, many times round
 });
 
 Deno.test("two real processes, the other way, with batched publication", async () => {
-  const channel = await Channel.create({ slots: 16, slotBytes: 64, publishEvery: 8 });
+  const channel = await Channel.create({
+    slots: 16,
+    slotBytes: 64,
+    publishEvery: 8,
+    role: "receiver",
+  });
   try {
     const sender = peer(channel.name, "send", 5_000);
     const buffer = new Uint8Array(channel.maxMessageBytes);
@@ -90,7 +95,7 @@ Deno.test("full and empty, and the bulk forms", async () => {
 });
 
 Deno.test("a peer that went away, or closed, is an error, not a hang", async () => {
-  const channel = await Channel.create({ slots: 4, slotBytes: 16 });
+  const channel = await Channel.create({ slots: 4, slotBytes: 16, role: "receiver" });
   try {
     const child = peer(channel.name, "hang");
     const reader = child.stdout.getReader();
@@ -110,8 +115,9 @@ Deno.test("a peer that went away, or closed, is an error, not a hang", async () 
     channel.close();
     channel.unlink();
   }
-  const a = await Channel.create({ slots: 2, slotBytes: 8 });
+  const a = await Channel.create({ slots: 2, slotBytes: 8, role: "receiver" });
   const b = await Channel.attach(a.name);
+  assert.equal(b.role, "sender");
   b.close();
   assert.throws(
     () => a.receiveWaitInto(new Uint8Array(4), 10_000),
@@ -244,11 +250,11 @@ Deno.test("attaching to something that is not a channel is a ChannelError, never
   const zeros = Segment.createRaw(shim, 4096);
   const header = new Int32Array(Deno.UnsafePointerView.getArrayBuffer(zeros.pointer, 16));
   try {
-    await refused(tiny.name, /^cannot attach to \S+: .*smaller than 192 bytes$/);
+    await refused(tiny.name, /^cannot attach to \S+: .*smaller than 320 bytes$/);
     await refused(zeros.name, /is not a ringpipe channel/);
     await refused("/ringpipe-no-such-channel", /^cannot attach to .*No such file or directory/);
     header[0] = 0x5250_4348; // the magic, version and a bad slot count
-    header[1] = 1;
+    header[1] = 2;
     header[2] = 3;
     header[3] = 16;
     await refused(zeros.name, /damaged header: slots must be a power of two .* got 3$/);

@@ -1,7 +1,9 @@
 /**
  * The other process of the channel tests: `receive N` reads N messages and
  * prints their sum of lengths and a checksum; `send N` sends N numbered
- * messages of varied length; `hang` attaches and then never returns.
+ * messages of varied length; `hang` attaches and then never returns; `late N`
+ * sends one message after N ms, then waits; `records N` sends N 8-byte
+ * records (record i holds i) through the zero-copy API, sleeping when full.
  */
 import { Channel } from "../src/channel/channel.ts";
 
@@ -34,6 +36,23 @@ if (action === "receive") {
   console.log(`sent ${count}`);
 } else if (action === "hang") {
   console.log("attached");
-  await new Promise(() => {});
+  await new Promise((resolve) => setTimeout(resolve, 60_000)); // alive until killed
+} else if (action === "late") {
+  console.log("attached");
+  await new Promise((resolve) => setTimeout(resolve, count));
+  channel.send(new TextEncoder().encode("late"));
+  await new Promise((resolve) => setTimeout(resolve, 60_000)); // alive until killed
+} else if (action === "records") {
+  const words = channel.u32;
+  for (let i = 0; i < count;) {
+    const n = await channel.reserveAsync(Math.min(64, count - i), 10_000);
+    if (n === 0) throw new Error(`timed out at record ${i}`);
+    for (let w = channel.writeSlot * 2, end = i + n; i < end; i++, w += 2) {
+      words[w] = i >>> 0;
+      words[w + 1] = (i / 4294967296) >>> 0;
+    }
+    channel.commit(n);
+  }
+  console.log(`sent ${count}`);
 }
 channel.close();

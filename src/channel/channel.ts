@@ -1,30 +1,65 @@
 /**
- * A shared-memory channel for Deno programs: one process sends byte messages,
- * another receives them, through a single-producer single-consumer ring in a
- * POSIX shared-memory object, with no system call per message.
+ * A shared-memory channel for Deno programs: one process sends, another
+ * receives, through a single-producer single-consumer ring in a POSIX
+ * shared-memory object, with no system call per message while both are busy.
  *
  * The ring is read and written from TypeScript through typed arrays over the
  * mapping (`Deno.UnsafePointerView.getArrayBuffer`), with `Atomics.load` and
- * `Atomics.store` for the two indices. `Atomics.wait` does not work on such a
- * (non-shared) buffer, so a side that must wait spins, and every 1,024 spins
- * checks that its peer is still there. The shim (`ffi/`) is only used to map
- * and unmap the memory.
+ * `Atomics.store` for the two indices. Three ways to move data, from the most
+ * convenient to the fastest:
  *
- * Layout: a 192-byte header (sizes, the two processes' ids and "closed"
- * flags; the head index on its own cache line, the tail on another), then
- * `slots` slots of `slotBytes`, each a 4-byte length and the payload.
+ * - `send` / `receive`: one message, copied in and out (`receiveInto` copies
+ *   into the caller's buffer, without allocating);
+ * - `sendBatch` / `receiveBatch`: many messages, one publication;
+ * - `reserve` / `commit` and `readable` / `release`: the caller fills and reads
+ *   the slots in place through the channel's typed views (`bytes`, `u32`,
+ *   `f64`), a batch at a time, with one publication per batch and nothing
+ *   copied. With `fixedSize`, a slot is one record of `slotBytes` with no
+ *   length in front.
+ *
+ * A side with nothing to do can spin (`receiveWait`, `sendWait`) or sleep
+ * (`receiveAsync`, `sendAsync`): after a short spin it announces that it
+ * sleeps, looks once more, and waits on a futex in the kernel on a Deno worker
+ * thread (a `nonblocking` FFI call: `Atomics.wait` does not work on this
+ * memory). Its peer wakes it with a system call only when it announced that it
+ * sleeps, so a busy channel pays none: the protocol of the C `ring-futex`.
+ *
+ * Each side (sender, receiver) has one owner: a process that attaches to a side
+ * held by a live process is refused, naming it; a side whose holder closed it
+ * or died can be taken over.
+ *
+ * The layout (version 2), for programs in other languages (see
+ * `docs/deno-engine.md` and `examples/channel_peer.c`): a 320-byte header of
+ * little-endian 32-bit words, then `slots` slots of `slotBytes`.
+ *
+ * | byte | what |
+ * | ---: | --- |
+ * | 0 | magic `0x52504348` ("RPCH") |
+ * | 4 | version, 2 |
+ * | 8 | slots (a power of two) |
+ * | 12 | slotBytes (a multiple of 8) |
+ * | 16, 20 | pid holding the sender's, the receiver's side (0: none) |
+ * | 24, 28 | 1 once the sender, the receiver closed its side |
+ * | 32 | flags: 1 = fixed-size records (no length in a slot) |
+ * | 64 | head: messages ever sent, mod 2^32 (written by the sender) |
+ * | 128 | tail: messages ever received, mod 2^32 (written by the receiver) |
+ * | 192 | 1 while the receiver sleeps on this word (futex) |
+ * | 256 | 1 while the sender sleeps on this word (futex) |
+ *
+ * Slot `i mod slots` holds message `i`: a 32-bit length and the payload, or
+ * (fixed-size) the record itself. A side writes its slot, then its index with
+ * a release store; after publishing, it loads the peer's sleep word and, if 1,
+ * sets it to 0 and calls FUTEX_WAKE on it.
  *
  * @example Send and receive in one process (two processes work the same way, with `attach`)
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Channel } from "./channel.ts";
  *
- * const sender = await Channel.create({ slots: 8, slotBytes: 64 });
- * const receiver = await Channel.attach(sender.name);
+ * using sender = await Channel.create({ slots: 8, slotBytes: 64 });
+ * using receiver = await Channel.attach(sender.name);
  * sender.send(new TextEncoder().encode("hello"));
- * const message = receiver.receive();
- * console.log(new TextDecoder().decode(message!)); // "hello"
- * receiver.close();
- * sender.close();
+ * assert.equal(new TextDecoder().decode(receiver.receive()!), "hello");
  * sender.unlink();
  * ```
  *
@@ -37,25 +72,49 @@ import { Segment } from "../memory/segment.ts";
 import { processExists } from "../memory/stale.ts";
 
 const MAGIC = 0x5250_4348; // "RPCH"
-const VERSION = 1;
-const HEADER_BYTES = 192;
-// Int32 indices into the header.
-const H = {
-  MAGIC: 0,
-  VERSION: 1,
-  SLOTS: 2,
-  SLOT_BYTES: 3,
-  CREATOR: 4,
-  ATTACHED: 5,
-  CLOSED0: 6,
-  CLOSED1: 7,
-};
-const HEAD = 64 / 4; // written by the sender
-const TAIL = 128 / 4; // written by the receiver
-const PEER_CHECK_SPINS = 1024;
+const VERSION = 2;
 
 /**
- * A channel that cannot go on: closed here, closed by the peer, or the peer is gone.
+ * Byte offsets of the channel header's fields (layout version 2), for programs
+ * that open a channel without this module.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CHANNEL_LAYOUT } from "./channel.ts";
+ * assert.equal(CHANNEL_LAYOUT.HEAD, 64);
+ * assert.equal(CHANNEL_LAYOUT.HEADER_BYTES, 320);
+ * ```
+ */
+export const CHANNEL_LAYOUT = {
+  MAGIC: 0,
+  VERSION: 4,
+  SLOTS: 8,
+  SLOT_BYTES: 12,
+  SENDER_PID: 16,
+  RECEIVER_PID: 20,
+  SENDER_CLOSED: 24,
+  RECEIVER_CLOSED: 28,
+  FLAGS: 32,
+  HEAD: 64,
+  TAIL: 128,
+  RECEIVER_SLEEPS: 192,
+  SENDER_SLEEPS: 256,
+  HEADER_BYTES: 320,
+} as const;
+
+const L = CHANNEL_LAYOUT;
+const HEADER_BYTES = L.HEADER_BYTES;
+// Int32 indices into the header.
+const W = (byte: number) => byte / 4;
+const FIXED_SIZE = 1;
+const PEER_CHECK_SPINS = 1024;
+/** A sleeping side looks at its peer this often (ms): a peer that died cannot wake it. */
+const SLEEP_SLICE_MS = 100;
+
+/**
+ * A channel that cannot go on: closed here, closed by the peer, the peer is
+ * gone, or the side asked for is held by another live process.
  *
  * @example
  * ```ts
@@ -71,18 +130,30 @@ export class ChannelError extends Error {
   }
 }
 
+/** Which end of a channel a process holds. */
+export type ChannelRole = "sender" | "receiver";
+
 /** How to make a channel. */
 export interface ChannelOptions {
   /** Messages the ring holds, a power of two from 2 (default 1024). */
   slots?: number;
-  /** Bytes per slot, a multiple of 8 from 8; a message may be 4 bytes shorter (default 256). */
+  /**
+   * Bytes per slot, a multiple of 8 from 8; a message may be 4 bytes shorter, or exactly this
+   * long with `fixedSize` (default 256).
+   */
   slotBytes?: number;
+  /** Every message is one record of exactly `slotBytes`, with no length in front (default false). */
+  fixedSize?: boolean;
+  /** The creator's end (default `sender`); `attach` takes the other unless told. */
+  role?: ChannelRole;
   /**
    * Each side publishes its index every this many messages (default 1: every
    * message): the sender its head, the receiver its tail. Held-back messages
    * are published when the ring looks full or empty, by `flush()` and by `close()`.
    */
   publishEvery?: number;
+  /** How long `receiveAsync`/`sendAsync` spin before they sleep, µs (default 10). */
+  spinMicros?: number;
 }
 
 let shared: Shim | null = null;
@@ -109,37 +180,51 @@ async function shim(): Promise<Shim> {
 }
 
 /**
- * One end of a channel. The process that creates it and the one that attaches
- * to it by name may each send or receive, but only one of them sends and only
- * one receives.
+ * One end of a channel: the sender or the receiver. The creator holds one end,
+ * a process that attaches by name the other.
  *
  * @example
  * ```ts ignore
  * // process A
- * const channel = await Channel.create();
+ * using channel = await Channel.create();
  * console.log(channel.name); // hand this to process B
  * channel.send(bytes);
  * // process B
- * const channel = await Channel.attach(name);
- * const bytes = channel.receiveWait(1000);
+ * using channel = await Channel.attach(name);
+ * const bytes = await channel.receiveAsync(1000);
  * ```
  */
 export class Channel {
   /** The POSIX shared-memory name, for `attach` in another process. */
   readonly name: string;
+  /** Which end this is. */
+  readonly role: ChannelRole;
   /** Messages the ring holds. */
   readonly slots: number;
   /** Bytes per slot. */
   readonly slotBytes: number;
-  /** The largest message, in bytes (`slotBytes - 4`). */
+  /** Every message is exactly `slotBytes` long, with no length in its slot. */
+  readonly fixedSize: boolean;
+  /** The largest message, in bytes (`slotBytes`, or `slotBytes - 4` with lengths). */
   readonly maxMessageBytes: number;
+  /** The slots as bytes: slot `s` starts at `s * slotBytes` (zero-copy API). */
+  readonly bytes: Uint8Array;
+  /** The slots as 32-bit words: slot `s` starts at `s * slotBytes / 4`. */
+  readonly u32: Uint32Array;
+  /** The slots as 64-bit floats: slot `s` starts at `s * slotBytes / 8`. */
+  readonly f64: Float64Array;
   readonly #segment: Segment;
+  readonly #shim: Shim;
   readonly #header: Int32Array;
-  readonly #bytes: Uint8Array;
   readonly #lengths: DataView;
   readonly #mask: number;
-  readonly #side: 0 | 1;
+  readonly #sends: boolean;
   readonly #publishEvery: number;
+  readonly #spinMs: number;
+  readonly #mySleep: number;
+  readonly #peerSleep: number;
+  readonly #mySleepWord: Deno.PointerValue;
+  readonly #peerSleepWord: Deno.PointerValue;
   #head = 0; // sender: next slot to fill
   #published = 0;
   #tail = 0; // receiver: next slot to drain
@@ -147,69 +232,95 @@ export class Channel {
   #headSeen = 0;
   #tailSeen = 0;
   #closed = false;
+  #sleeping = false; // an async wait is on a worker thread: unmap only after it returns
+  #closeAfterSleep = false;
 
-  private constructor(segment: Segment, side: 0 | 1, publishEvery: number) {
+  private constructor(
+    lib: Shim,
+    segment: Segment,
+    role: ChannelRole,
+    options: Pick<ChannelOptions, "publishEvery" | "spinMicros">,
+  ) {
+    this.#shim = lib;
     this.#segment = segment;
-    this.#side = side;
-    this.#publishEvery = publishEvery;
+    this.role = role;
+    this.#sends = role === "sender";
+    this.#publishEvery = options.publishEvery ?? 1;
+    this.#spinMs = (options.spinMicros ?? 10) / 1000;
     const buffer = Deno.UnsafePointerView.getArrayBuffer(segment.pointer, segment.bytes);
     this.#header = new Int32Array(buffer, 0, HEADER_BYTES / 4);
-    this.#bytes = new Uint8Array(buffer);
     this.#lengths = new DataView(buffer);
     this.name = segment.name;
-    this.slots = this.#header[H.SLOTS];
-    this.slotBytes = this.#header[H.SLOT_BYTES];
-    this.maxMessageBytes = this.slotBytes - 4;
+    this.slots = this.#header[W(L.SLOTS)];
+    this.slotBytes = this.#header[W(L.SLOT_BYTES)];
+    this.fixedSize = (this.#header[W(L.FLAGS)] & FIXED_SIZE) !== 0;
+    this.maxMessageBytes = this.fixedSize ? this.slotBytes : this.slotBytes - 4;
+    const area = this.slots * this.slotBytes;
+    this.bytes = new Uint8Array(buffer, HEADER_BYTES, area);
+    this.u32 = new Uint32Array(buffer, HEADER_BYTES, area / 4);
+    this.f64 = new Float64Array(buffer, HEADER_BYTES, area / 8);
     this.#mask = this.slots - 1;
-    this.#head = this.#published = this.#headSeen = Atomics.load(this.#header, HEAD) >>> 0;
-    this.#tail = this.#tailSeen = this.#tailPublished = Atomics.load(this.#header, TAIL) >>> 0;
+    this.#head = this.#published = this.#headSeen = Atomics.load(this.#header, W(L.HEAD)) >>> 0;
+    this.#tail =
+      this.#tailSeen =
+      this.#tailPublished =
+        Atomics.load(this.#header, W(L.TAIL)) >>> 0;
+    const sender = role === "sender";
+    this.#mySleep = W(sender ? L.SENDER_SLEEPS : L.RECEIVER_SLEEPS);
+    this.#peerSleep = W(sender ? L.RECEIVER_SLEEPS : L.SENDER_SLEEPS);
+    this.#mySleepWord = Deno.UnsafePointer.offset(segment.pointer, this.#mySleep * 4);
+    this.#peerSleepWord = Deno.UnsafePointer.offset(segment.pointer, this.#peerSleep * 4);
   }
 
   /**
-   * Creates a channel under a fresh, unguessable name (mode 0600, `O_EXCL`).
+   * Creates a channel under a fresh, unguessable name (mode 0600, `O_EXCL`) and holds one end.
    *
+   * @throws {RangeError} When the geometry or `publishEvery` is not allowed.
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Channel } from "./channel.ts";
-   * const channel = await Channel.create({ slots: 4, slotBytes: 16 });
-   * console.log(channel.maxMessageBytes); // 12
-   * channel.close();
+   * using channel = await Channel.create({ slots: 4, slotBytes: 16 });
+   * assert.equal(channel.maxMessageBytes, 12);
+   * assert.equal(channel.role, "sender");
    * channel.unlink();
    * ```
    */
   static async create(options: ChannelOptions = {}): Promise<Channel> {
-    const { slots = 1024, slotBytes = 256, publishEvery = 1 } = options;
+    const { slots = 1024, slotBytes = 256, fixedSize = false, role = "sender" } = options;
     const wrong = geometryError(slots, slotBytes);
     if (wrong !== null) throw new RangeError(wrong);
-    checkPublishEvery(publishEvery);
-    const bytes = HEADER_BYTES + slots * slotBytes;
-    const segment = Segment.createRaw(await shim(), bytes);
+    checkOptions(options);
+    const lib = await shim();
+    const segment = Segment.createRaw(lib, HEADER_BYTES + slots * slotBytes);
     const header = new Int32Array(
       Deno.UnsafePointerView.getArrayBuffer(segment.pointer, HEADER_BYTES),
     );
-    header[H.VERSION] = VERSION;
-    header[H.SLOTS] = slots;
-    header[H.SLOT_BYTES] = slotBytes;
-    header[H.CREATOR] = Deno.pid;
-    Atomics.store(header, H.MAGIC, MAGIC);
-    return new Channel(segment, 0, publishEvery);
+    header[W(L.VERSION)] = VERSION;
+    header[W(L.SLOTS)] = slots;
+    header[W(L.SLOT_BYTES)] = slotBytes;
+    header[W(L.FLAGS)] = fixedSize ? FIXED_SIZE : 0;
+    header[W(role === "sender" ? L.SENDER_PID : L.RECEIVER_PID)] = Deno.pid;
+    Atomics.store(header, W(L.MAGIC), MAGIC);
+    return new Channel(lib, segment, role, options);
   }
 
   /**
-   * Attaches to a channel another process created.
+   * Attaches to a channel another process created, holding `role` (default:
+   * the receiver's end, or the sender's when only that one is free).
    *
+   * @throws {ChannelError} When the name is not a channel, or the end is held by a live process.
    * @example
    * ```ts ignore
    * import { Channel } from "./channel.ts";
-   * const channel = await Channel.attach(Deno.args[0]);
+   * using channel = await Channel.attach(Deno.args[0], { role: "receiver" });
    * ```
    */
   static async attach(
     name: string,
-    options: Pick<ChannelOptions, "publishEvery"> = {},
+    options: Pick<ChannelOptions, "publishEvery" | "spinMicros" | "role"> = {},
   ): Promise<Channel> {
-    const { publishEvery = 1 } = options;
-    checkPublishEvery(publishEvery);
+    checkOptions(options);
     const lib = await shim();
     const attach = (bytes: number) => {
       try {
@@ -224,21 +335,56 @@ export class Channel {
     const header = new Int32Array(
       Deno.UnsafePointerView.getArrayBuffer(probe.pointer, HEADER_BYTES),
     );
-    const valid = Atomics.load(header, H.MAGIC) === MAGIC && header[H.VERSION] === VERSION;
-    const [slots, slotBytes] = [header[H.SLOTS], header[H.SLOT_BYTES]];
+    const valid = Atomics.load(header, W(L.MAGIC)) === MAGIC &&
+      header[W(L.VERSION)] === VERSION;
+    const [slots, slotBytes] = [header[W(L.SLOTS)], header[W(L.SLOT_BYTES)]];
+    const free = (pidAt: number, closedAt: number) => {
+      const pid = Atomics.load(header, W(pidAt));
+      return pid === 0 || Atomics.load(header, W(closedAt)) === 1 || !processExists(pid);
+    };
+    const receiverFree = free(L.RECEIVER_PID, L.RECEIVER_CLOSED);
+    const senderFree = free(L.SENDER_PID, L.SENDER_CLOSED);
     probe.unmap();
     if (!valid) throw new ChannelError(`${name} is not a ringpipe channel (version ${VERSION})`);
     const wrong = geometryError(slots, slotBytes);
     if (wrong !== null) throw new ChannelError(`${name} has a damaged header: ${wrong}`);
+    // Unless told: the receiver's end, or the sender's when only that one is free.
+    const role = options.role ?? (receiverFree || !senderFree ? "receiver" : "sender");
     const segment = attach(HEADER_BYTES + slots * slotBytes);
-    const channel = new Channel(segment, 1, publishEvery);
-    channel.#header[H.ATTACHED] = Deno.pid;
+    const channel = new Channel(lib, segment, role, options);
+    try {
+      channel.#claim();
+    } catch (error) {
+      segment.unmap();
+      throw error;
+    }
     return channel;
   }
 
+  /** Takes this end: refused while a live process holds it and has not closed it. */
+  #claim(): void {
+    const sender = this.role === "sender";
+    const pidAt = W(sender ? L.SENDER_PID : L.RECEIVER_PID);
+    const closedAt = W(sender ? L.SENDER_CLOSED : L.RECEIVER_CLOSED);
+    const holder = Atomics.load(this.#header, pidAt);
+    const closed = Atomics.load(this.#header, closedAt) === 1;
+    if (holder !== 0 && !closed && processExists(holder)) {
+      throw new ChannelError(
+        `the ${this.role}'s end of ${this.name} is held by process ${holder}` +
+          (holder === Deno.pid ? " (this one)" : ""),
+      );
+    }
+    if (Atomics.compareExchange(this.#header, pidAt, holder, Deno.pid) !== holder) {
+      throw new ChannelError(`another process took the ${this.role}'s end of ${this.name} first`);
+    }
+    Atomics.store(this.#header, closedAt, 0);
+  }
+
   /**
-   * Sends one message if there is room; false when the ring is full. No system call, no allocation.
+   * Sends one message if there is room; false when the ring is full. No system
+   * call (but the wake-up of a sleeping receiver), no allocation.
    *
+   * @throws {RangeError} When the message does not fit a slot.
    * @example
    * ```ts ignore
    * if (!channel.send(bytes)) console.log("full: try again later");
@@ -273,8 +419,9 @@ export class Channel {
 
   /**
    * Sends one message, spinning while the ring is full, for at most `timeoutMs`;
-   * throws a {@link ChannelError} when the peer closed or is gone, false on timeout.
+   * false on timeout.
    *
+   * @throws {ChannelError} When the peer closed or is gone.
    * @example
    * ```ts ignore
    * channel.sendWait(bytes, 1000);
@@ -291,6 +438,20 @@ export class Channel {
     }
   }
 
+  /**
+   * Sends one message, sleeping in the kernel while the ring is full (after a
+   * short spin), for at most `timeoutMs`; false on timeout.
+   *
+   * @throws {ChannelError} When the peer closed or is gone, or this end is closed meanwhile.
+   * @example
+   * ```ts ignore
+   * await channel.sendAsync(bytes);
+   * ```
+   */
+  async sendAsync(message: Uint8Array, timeoutMs = Infinity): Promise<boolean> {
+    return await this.#waitFor(() => this.send(message) ? 1 : -1, timeoutMs) >= 0;
+  }
+
   /** Publishes at once what this side holds back: messages sent, or slots freed. */
   flush(): void {
     this.#open();
@@ -299,8 +460,122 @@ export class Channel {
   }
 
   /**
+   * Sender, zero-copy: reserves up to `n` free slots in a row, from slot
+   * `writeSlot` on (they stop where the ring wraps); returns how many, 0 when
+   * the ring is full. Fill them through `bytes`, `u32` or `f64` (with lengths,
+   * a slot's first 32-bit word is the message's length), then `commit`.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Channel } from "./channel.ts";
+   * using tx = await Channel.create({ slots: 8, slotBytes: 8, fixedSize: true });
+   * using rx = await Channel.attach(tx.name);
+   * tx.unlink();
+   * const n = tx.reserve(3);
+   * for (let k = 0; k < n; k++) tx.f64[tx.writeSlot + k] = k / 2;
+   * tx.commit(n);
+   * const got = rx.readable(8);
+   * assert.deepEqual([...rx.f64.subarray(rx.readSlot, rx.readSlot + got)], [0, 0.5, 1]);
+   * rx.release(got);
+   * ```
+   */
+  reserve(n: number): number {
+    this.#open(true);
+    let free = this.slots - ((this.#head - this.#tailSeen) >>> 0);
+    if (free < n) {
+      this.#tailSeen = Atomics.load(this.#header, W(L.TAIL)) >>> 0;
+      free = this.slots - ((this.#head - this.#tailSeen) >>> 0);
+    }
+    const toWrap = this.slots - (this.#head & this.#mask);
+    return Math.min(n, free, toWrap);
+  }
+
+  /**
+   * Like {@link Channel.reserve}, sleeping in the kernel while the ring is full
+   * (after a short spin), for at most `timeoutMs`; 0 on timeout.
+   *
+   * @throws {ChannelError} When the peer closed or is gone, or this end is closed meanwhile.
+   * @example
+   * ```ts ignore
+   * const n = await channel.reserveAsync(64);
+   * ```
+   */
+  async reserveAsync(n: number, timeoutMs = Infinity): Promise<number> {
+    return Math.max(0, await this.#waitFor(() => this.reserve(n) || -1, timeoutMs));
+  }
+
+  /** The slot where the next reserved message goes (sender, zero-copy). */
+  get writeSlot(): number {
+    return this.#head & this.#mask;
+  }
+
+  /**
+   * Sender, zero-copy: hands the first `n` reserved slots to the receiver, with one publication.
+   *
+   * @throws {RangeError} When `n` is more than was reserved room for.
+   */
+  commit(n: number): void {
+    if (n > this.slots - ((this.#head - this.#tailSeen) >>> 0)) {
+      throw new RangeError(`commit(${n}): more than the free slots reserved`);
+    }
+    this.#head = (this.#head + n) >>> 0;
+    this.#publish();
+  }
+
+  /**
+   * Receiver, zero-copy: how many messages can be read in place from slot
+   * `readSlot` on, at most `max` (they stop where the ring wraps); 0 when the
+   * ring is empty. Read them through `bytes`, `u32` or `f64`, then `release`.
+   */
+  readable(max: number): number {
+    this.#open(false);
+    let ready = (this.#headSeen - this.#tail) >>> 0;
+    if (ready < max) {
+      this.#headSeen = Atomics.load(this.#header, W(L.HEAD)) >>> 0;
+      ready = (this.#headSeen - this.#tail) >>> 0;
+    }
+    const toWrap = this.slots - (this.#tail & this.#mask);
+    return Math.min(max, ready, toWrap);
+  }
+
+  /**
+   * Like {@link Channel.readable}, sleeping in the kernel while the ring is
+   * empty (after a short spin), for at most `timeoutMs`; 0 on timeout.
+   *
+   * @throws {ChannelError} When the peer closed (and everything it sent was read) or is gone,
+   *   or this end is closed meanwhile.
+   * @example
+   * ```ts ignore
+   * const n = await channel.readableAsync(64);
+   * ```
+   */
+  async readableAsync(max: number, timeoutMs = Infinity): Promise<number> {
+    return Math.max(0, await this.#waitFor(() => this.readable(max) || -1, timeoutMs));
+  }
+
+  /** The slot of the next message to read (receiver, zero-copy). */
+  get readSlot(): number {
+    return this.#tail & this.#mask;
+  }
+
+  /**
+   * Receiver, zero-copy: gives the first `n` readable slots back to the sender, with one publication.
+   *
+   * @throws {RangeError} When `n` is more than was readable.
+   */
+  release(n: number): void {
+    if (n > ((this.#headSeen - this.#tail) >>> 0)) {
+      throw new RangeError(`release(${n}): more than the messages readable`);
+    }
+    this.#tail = (this.#tail + n) >>> 0;
+    this.#publishTail();
+  }
+
+  /**
    * Receives one message into `into` (no allocation); returns its length, or -1 when the ring is empty.
    *
+   * @throws {RangeError} When the message does not fit `into`.
    * @example
    * ```ts ignore
    * const buffer = new Uint8Array(channel.maxMessageBytes);
@@ -308,20 +583,21 @@ export class Channel {
    * ```
    */
   receiveInto(into: Uint8Array): number {
-    this.#open();
+    this.#open(false);
     if (this.#tail === this.#headSeen) {
-      this.#headSeen = Atomics.load(this.#header, HEAD) >>> 0;
+      this.#headSeen = Atomics.load(this.#header, W(L.HEAD)) >>> 0;
       if (this.#tail === this.#headSeen) {
         this.#publishTail(); // the sender may be waiting for the slots held back
         return -1;
       }
     }
     const at = HEADER_BYTES + (this.#tail & this.#mask) * this.slotBytes;
-    const length = this.#lengths.getUint32(at, true);
+    const length = this.fixedSize ? this.slotBytes : this.#lengths.getUint32(at, true);
     if (length > into.length) {
       throw new RangeError(`a ${length}-byte message does not fit a ${into.length}-byte buffer`);
     }
-    copy(this.#bytes, at + 4, into, 0, length);
+    const from = this.fixedSize ? at : at + 4;
+    copy(this.bytes, from - HEADER_BYTES, into, 0, length);
     this.#tail = (this.#tail + 1) >>> 0;
     if (((this.#tail - this.#tailPublished) >>> 0) >= this.#publishEvery) this.#publishTail();
     return length;
@@ -351,13 +627,16 @@ export class Channel {
    * ```
    */
   receiveBatch(max: number, each: (message: Uint8Array) => void): number {
-    this.#open();
-    this.#headSeen = Atomics.load(this.#header, HEAD) >>> 0;
+    this.#open(false);
+    this.#headSeen = Atomics.load(this.#header, W(L.HEAD)) >>> 0;
     let got = 0;
     while (got < max && this.#tail !== this.#headSeen) {
-      const at = HEADER_BYTES + (this.#tail & this.#mask) * this.slotBytes;
-      const length = this.#lengths.getUint32(at, true);
-      each(this.#bytes.subarray(at + 4, at + 4 + length));
+      const at = (this.#tail & this.#mask) * this.slotBytes;
+      const length = this.fixedSize
+        ? this.slotBytes
+        : this.#lengths.getUint32(HEADER_BYTES + at, true);
+      const from = this.fixedSize ? at : at + 4;
+      each(this.bytes.subarray(from, from + length));
       this.#tail = (this.#tail + 1) >>> 0;
       got++;
     }
@@ -367,9 +646,9 @@ export class Channel {
 
   /**
    * Receives one message into `into`, spinning while the ring is empty, for at
-   * most `timeoutMs`; -1 on timeout; throws a {@link ChannelError} when the
-   * peer closed (and everything it sent was read) or is gone.
+   * most `timeoutMs`; -1 on timeout.
    *
+   * @throws {ChannelError} When the peer closed (and everything it sent was read) or is gone.
    * @example
    * ```ts ignore
    * const length = channel.receiveWaitInto(buffer, 1000);
@@ -381,7 +660,8 @@ export class Channel {
       const length = this.receiveInto(into);
       if (length >= 0) return length;
       if (spins % PEER_CHECK_SPINS === 0) {
-        this.#checkPeer();
+        const last = this.#unlessPeerGone(() => this.receiveInto(into));
+        if (last >= 0) return last;
         if (performance.now() > deadline) return -1;
       }
     }
@@ -402,8 +682,86 @@ export class Channel {
   }
 
   /**
-   * Publishes what is pending, marks this end closed and unmaps the memory.
-   * Closing twice does nothing; any other use after closing throws.
+   * Receives one message into `into`, sleeping in the kernel while the ring is
+   * empty (after a short spin), for at most `timeoutMs`; -1 on timeout. An idle
+   * receiver costs next to no CPU: it wakes when the sender publishes, when the
+   * sender closes, and every 100 ms to see whether the sender is still there.
+   *
+   * @throws {ChannelError} When the peer closed (and everything it sent was read) or is gone,
+   *   or this end is closed meanwhile.
+   * @example
+   * ```ts ignore
+   * const length = await channel.receiveIntoAsync(buffer);
+   * ```
+   */
+  receiveIntoAsync(into: Uint8Array, timeoutMs = Infinity): Promise<number> {
+    return this.#waitFor(() => this.receiveInto(into), timeoutMs);
+  }
+
+  /**
+   * Like {@link Channel.receiveIntoAsync}, returning a new array, or null on timeout.
+   *
+   * @example
+   * ```ts ignore
+   * for (let m; (m = await channel.receiveAsync()) !== null;) handle(m);
+   * ```
+   */
+  async receiveAsync(timeoutMs = Infinity): Promise<Uint8Array | null> {
+    const buffer = new Uint8Array(this.maxMessageBytes);
+    const length = await this.receiveIntoAsync(buffer, timeoutMs);
+    return length < 0 ? null : buffer.slice(0, length);
+  }
+
+  /**
+   * Tries `attempt` (>= 0: done) while spinning for spinMicros, then sleeps on
+   * this side's word until the peer wakes it, the peer is found gone, or the
+   * time is up (-1).
+   */
+  async #waitFor(attempt: () => number, timeoutMs: number): Promise<number> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const spinUntil = performance.now() + this.#spinMs;
+      for (let looks = 1;; looks++) {
+        const got = attempt();
+        if (got >= 0) return got;
+        if ((looks & 63) === 0 && performance.now() > spinUntil) break;
+      }
+      const last = this.#unlessPeerGone(attempt);
+      if (last >= 0) return last;
+      // Announce, then look once more: the peer publishes, then reads the announcement.
+      Atomics.store(this.#header, this.#mySleep, 1);
+      const got = attempt();
+      if (got >= 0) {
+        Atomics.store(this.#header, this.#mySleep, 0);
+        return got;
+      }
+      const left = deadline - performance.now();
+      if (left <= 0) {
+        Atomics.store(this.#header, this.#mySleep, 0);
+        return -1;
+      }
+      this.#sleeping = true;
+      try {
+        await this.#shim.symbols.rp_futex_wait(
+          this.#mySleepWord,
+          1,
+          BigInt(Math.ceil(Math.min(left, SLEEP_SLICE_MS) * 1e6)),
+        );
+      } finally {
+        this.#sleeping = false;
+      }
+      if (this.#closeAfterSleep) {
+        this.#unmap();
+        throw new ChannelError(`the channel ${this.name} was closed while waiting`);
+      }
+      Atomics.store(this.#header, this.#mySleep, 0);
+    }
+  }
+
+  /**
+   * Publishes what is pending, marks this end closed (waking a sleeping peer)
+   * and unmaps the memory. Closing twice does nothing; any other use after
+   * closing throws. A wait in progress on this end ends with a ChannelError.
    *
    * @example
    * ```ts ignore
@@ -415,9 +773,22 @@ export class Channel {
     if (this.#closed) return;
     this.#publish();
     this.#publishTail();
-    Atomics.store(this.#header, H.CLOSED0 + this.#side, 1);
+    const sender = this.role === "sender";
+    Atomics.store(this.#header, W(sender ? L.SENDER_CLOSED : L.RECEIVER_CLOSED), 1);
+    this.#wake(this.#peerSleep, this.#peerSleepWord, true);
     this.#closed = true;
-    this.#segment.unmap();
+    if (this.#sleeping) {
+      // The memory stays mapped until the waiting call returns, woken now.
+      this.#closeAfterSleep = true;
+      this.#wake(this.#mySleep, this.#mySleepWord, true);
+    } else {
+      this.#unmap();
+    }
+  }
+
+  /** Closes this end: `using channel = await Channel.attach(name)` closes it at the scope's end. */
+  [Symbol.dispose](): void {
+    this.close();
   }
 
   /**
@@ -432,49 +803,92 @@ export class Channel {
     this.#segment.unlink();
   }
 
+  #unmap(): void {
+    this.#segment.unmap();
+  }
+
   /** Writes one message without publishing it; false when the ring is full. */
   #sendHeld(message: Uint8Array): boolean {
-    this.#open();
-    if (message.length > this.maxMessageBytes) {
+    this.#open(true);
+    if (
+      this.fixedSize ? message.length !== this.slotBytes : message.length > this.maxMessageBytes
+    ) {
       throw new RangeError(
-        `a message of ${message.length} bytes does not fit a ${this.slotBytes}-byte slot (at most ${this.maxMessageBytes})`,
+        this.fixedSize
+          ? `a message of ${message.length} bytes is not one ${this.slotBytes}-byte record`
+          : `a message of ${message.length} bytes does not fit a ${this.slotBytes}-byte slot (at most ${this.maxMessageBytes})`,
       );
     }
     if (((this.#head - this.#tailSeen) >>> 0) === this.slots) {
-      this.#tailSeen = Atomics.load(this.#header, TAIL) >>> 0;
+      this.#tailSeen = Atomics.load(this.#header, W(L.TAIL)) >>> 0;
       if (((this.#head - this.#tailSeen) >>> 0) === this.slots) return false;
     }
-    const at = HEADER_BYTES + (this.#head & this.#mask) * this.slotBytes;
-    this.#lengths.setUint32(at, message.length, true);
-    copy(message, 0, this.#bytes, at + 4, message.length);
+    const at = (this.#head & this.#mask) * this.slotBytes;
+    if (!this.fixedSize) this.#lengths.setUint32(HEADER_BYTES + at, message.length, true);
+    copy(message, 0, this.bytes, this.fixedSize ? at : at + 4, message.length);
     this.#head = (this.#head + 1) >>> 0;
     return true;
   }
 
   #publishTail(): void {
     if (this.#tailPublished !== this.#tail) {
-      Atomics.store(this.#header, TAIL, this.#tail | 0);
+      Atomics.store(this.#header, W(L.TAIL), this.#tail | 0);
       this.#tailPublished = this.#tail;
+      this.#wake(this.#peerSleep, this.#peerSleepWord, false);
     }
   }
 
   #publish(): void {
     if (this.#published !== this.#head) {
-      Atomics.store(this.#header, HEAD, this.#head | 0);
+      Atomics.store(this.#header, W(L.HEAD), this.#head | 0);
       this.#published = this.#head;
+      this.#wake(this.#peerSleep, this.#peerSleepWord, false);
     }
   }
 
-  #open(): void {
+  /**
+   * Wakes the side sleeping on `word` if it announced it sleeps (the store
+   * before this load is sequentially consistent, so one of the two sides sees
+   * the other), or always when `always`.
+   */
+  #wake(index: number, word: Deno.PointerValue, always: boolean): void {
+    if (always || Atomics.load(this.#header, index) !== 0) {
+      Atomics.store(this.#header, index, 0);
+      this.#shim.symbols.rp_futex_wake(word, 1);
+    }
+  }
+
+  /** Throws when this end is closed, or (given `sending`) is not the end that does that. */
+  #open(sending?: boolean): void {
     if (this.#closed) throw new ChannelError(`the channel ${this.name} is closed`);
+    if (sending !== undefined && sending !== this.#sends) {
+      throw new ChannelError(
+        `this end of ${this.name} is the ${this.role}: it cannot ${sending ? "send" : "receive"}`,
+      );
+    }
+  }
+
+  /**
+   * -1 while the peer is there; when it closed or is gone, one last `attempt`
+   * (what it published before closing is still read), else the ChannelError.
+   */
+  #unlessPeerGone(attempt: () => number): number {
+    try {
+      this.#checkPeer();
+      return -1;
+    } catch (error) {
+      const got = this.#closed ? -1 : attempt();
+      if (got >= 0) return got;
+      throw error;
+    }
   }
 
   /** Throws when the peer closed or its process is gone. */
   #checkPeer(): void {
     this.#open();
-    const peerSide = 1 - this.#side;
-    const peerPid = this.#header[peerSide === 0 ? H.CREATOR : H.ATTACHED];
-    if (Atomics.load(this.#header, H.CLOSED0 + peerSide) === 1) {
+    const peerSends = this.role === "receiver";
+    const peerPid = this.#header[W(peerSends ? L.SENDER_PID : L.RECEIVER_PID)];
+    if (Atomics.load(this.#header, W(peerSends ? L.SENDER_CLOSED : L.RECEIVER_CLOSED)) === 1) {
       throw new ChannelError(`the peer closed the channel ${this.name}`);
     }
     if (peerPid !== 0 && !processExists(peerPid)) {
@@ -514,8 +928,15 @@ function geometryError(slots: number, slotBytes: number): string | null {
   return null;
 }
 
-function checkPublishEvery(value: number): void {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new RangeError(`publishEvery must be a whole number from 1, got ${value}`);
+function checkOptions(options: Pick<ChannelOptions, "publishEvery" | "spinMicros" | "role">): void {
+  const { publishEvery = 1, spinMicros = 10, role = "sender" } = options;
+  if (!Number.isInteger(publishEvery) || publishEvery < 1) {
+    throw new RangeError(`publishEvery must be a whole number from 1, got ${publishEvery}`);
+  }
+  if (!(spinMicros >= 0 && spinMicros <= 1e6)) {
+    throw new RangeError(`spinMicros must be from 0 to 1,000,000, got ${spinMicros}`);
+  }
+  if (role !== "sender" && role !== "receiver") {
+    throw new RangeError(`role must be sender or receiver, got ${role}`);
   }
 }

@@ -7,17 +7,15 @@
  * import assert from "node:assert/strict";
  * import { Channel } from "./mod.ts";
  *
- * const sender = await Channel.create({ slots: 8, slotBytes: 64 });
- * const receiver = await Channel.attach(sender.name);
+ * using sender = await Channel.create({ slots: 8, slotBytes: 64 });
+ * using receiver = await Channel.attach(sender.name);
  * sender.send(new TextEncoder().encode("hello"));
- * assert.equal(new TextDecoder().decode(receiver.receive()!), "hello");
- * receiver.close();
- * sender.close();
+ * assert.equal(new TextDecoder().decode((await receiver.receiveAsync(1000))!), "hello");
  * sender.unlink();
  * ```
  *
  * @module
  */
 
-export { Channel, ChannelError } from "./channel.ts";
-export type { ChannelOptions } from "./channel.ts";
+export { Channel, CHANNEL_LAYOUT, ChannelError } from "./channel.ts";
+export type { ChannelOptions, ChannelRole } from "./channel.ts";

@@ -6,11 +6,12 @@
  * allocation per item (the run-still-wanted check crosses into the shim every
  * 65,536 items or spins).
  *
- * - The ring is a {@link Channel}: typed arrays over the mapped memory,
- *   `Atomics.load`/`Atomics.store` for the indices, the sender publishing every
- *   `publishEvery` items. A side with nothing to do spins (`Atomics.wait` does
- *   not work on this memory).
- * - The pipe is a `Deno.FsFile` on the FIFO: `writeSync` and `readSync` of 8 bytes.
+ * - The ring is a {@link Channel} of 8-byte records driven through its
+ *   zero-copy API: the sender reserves up to `publishEvery` slots, writes each
+ *   item as two 32-bit words in place and commits them with one publication;
+ *   the receiver checks what is readable (up to as many) in place and releases
+ *   it with one. A side with nothing to do spins.
+ * - The pipe is a `Deno.FsFile` on the pipe: `writeSync` and `readSync` of 8 bytes.
  *
  * @module
  */
@@ -35,62 +36,89 @@ function checksum(n: number): bigint {
   return (big * (big - 1n) / 2n) & 0xffff_ffff_ffff_ffffn;
 }
 
-function bad(out: BigUint64Array, index: number, got: DataView): number {
+function bad(out: BigUint64Array, index: number, got: number): number {
   out[ResultField.BAD_INDEX] = BigInt(index);
   out[ResultField.BAD_OFFSET] = 0n;
   out[ResultField.BAD_EXPECTED] = BigInt(index);
-  out[ResultField.BAD_GOT] = got.getBigUint64(0, true);
+  out[ResultField.BAD_GOT] = BigInt(got);
   return Status.BAD_DATA;
 }
+
+/** What the first bad item held, for the report (set by `consume` before it returns). */
+let badWord = 0;
 
 /** Rounds of 1,000 items the deno engine moves through a private channel before the clock starts. */
 const WARM_UP_ROUNDS = 300;
 
 /**
- * Sends items `from` to `to` - 1; returns 0, or the status that stopped it.
- * `wanted` is asked every 65,536 items or spins.
+ * Sends items `from` to `to` - 1 as 8-byte records, filled in place a batch of
+ * up to `batch` at a time (`reserve`, `commit`: one publication per batch);
+ * returns 0, or the status that stopped it. `wanted` is asked every 65,536
+ * items or spins.
  */
 function produce(
   channel: Channel,
-  view: DataView,
-  item: Uint8Array,
+  batch: number,
   from: number,
   to: number,
   wanted: () => number,
 ): number {
+  const words = channel.u32;
   let spins = 0;
   let status = 0;
-  for (let i = from; i < to; i++) {
-    put(view, i);
-    while (!channel.send(item)) {
+  let next = from + POLL_MASK + 1;
+  for (let i = from; i < to;) {
+    const n = channel.reserve(Math.min(batch, to - i));
+    if (n === 0) {
       if ((++spins & POLL_MASK) === 0 && (status = wanted()) !== Status.OK) return status;
+      continue;
     }
-    if ((i & POLL_MASK) === 0 && (status = wanted()) !== Status.OK) return status;
+    for (let w = channel.writeSlot * 2, end = i + n; i < end; i++, w += 2) {
+      words[w] = i >>> 0;
+      words[w + 1] = (i / 4294967296) >>> 0;
+    }
+    channel.commit(n);
+    if (i >= next) {
+      next = i + POLL_MASK + 1;
+      if ((status = wanted()) !== Status.OK) return status;
+    }
   }
   return Status.OK;
 }
 
-/** Receives and checks items `from` to `to` - 1; returns 0, the status that stopped it, or -1 - i for a bad item i. */
+/**
+ * Receives and checks items `from` to `to` - 1 in place, a batch of up to
+ * `batch` at a time (`readable`, `release`); returns 0, the status that
+ * stopped it, or -1 - i for a bad item i.
+ */
 function consume(
   channel: Channel,
-  view: DataView,
-  item: Uint8Array,
+  batch: number,
   from: number,
   to: number,
   wanted: () => number,
 ): number {
+  const words = channel.u32;
   let spins = 0;
   let status = 0;
-  for (let i = from; i < to; i++) {
-    let length: number;
-    while ((length = channel.receiveInto(item)) < 0) {
+  let next = from + POLL_MASK + 1;
+  for (let i = from; i < to;) {
+    const n = channel.readable(Math.min(batch, to - i));
+    if (n === 0) {
       if ((++spins & POLL_MASK) === 0 && (status = wanted()) !== Status.OK) return status;
+      continue;
     }
-    if (
-      length !== 8 || view.getUint32(0, true) !== (i >>> 0) ||
-      view.getUint32(4, true) !== Math.floor(i / 4294967296)
-    ) return -1 - i;
-    if ((i & POLL_MASK) === 0 && (status = wanted()) !== Status.OK) return status;
+    for (let w = channel.readSlot * 2, end = i + n; i < end; i++, w += 2) {
+      if (words[w] !== i >>> 0 || words[w + 1] !== (i / 4294967296) >>> 0) {
+        badWord = words[w] + words[w + 1] * 4294967296;
+        return -1 - i;
+      }
+    }
+    channel.release(n);
+    if (i >= next) {
+      next = i + POLL_MASK + 1;
+      if ((status = wanted()) !== Status.OK) return status;
+    }
   }
   return Status.OK;
 }
@@ -101,24 +129,15 @@ function consume(
  * Deno program is long past that point, and a trial of a few milliseconds
  * should not measure the interpreter.
  */
-async function warmUp(publishEvery: number, wanted: () => number): Promise<void> {
-  const sender = await Channel.create({ slots: 1024, slotBytes: 16, publishEvery });
-  const receiver = await Channel.attach(sender.name, { publishEvery });
+async function warmUp(batch: number, wanted: () => number): Promise<void> {
+  using sender = await Channel.create({ slots: 1024, slotBytes: 8, fixedSize: true });
+  using receiver = await Channel.attach(sender.name);
   sender.unlink();
-  const item = new Uint8Array(8);
-  const view = new DataView(item.buffer);
-  try {
-    for (let round = 0; round < WARM_UP_ROUNDS; round++) {
-      produce(sender, view, item, round * 1000, round * 1000 + 1000, wanted);
-      sender.flush();
-      if (consume(receiver, view, item, round * 1000, round * 1000 + 1000, wanted) !== Status.OK) {
-        throw new Error("warm-up: the channel lost an item");
-      }
-      receiver.flush();
+  for (let round = 0; round < WARM_UP_ROUNDS; round++) {
+    produce(sender, batch, round * 1000, round * 1000 + 1000, wanted);
+    if (consume(receiver, batch, round * 1000, round * 1000 + 1000, wanted) !== Status.OK) {
+      throw new Error("warm-up: the channel lost an item");
     }
-  } finally {
-    receiver.close();
-    sender.close();
   }
   // V8 compiles on background threads; once both loops spin they get no CPU, so let them finish now.
   await new Promise((resolve) => setTimeout(resolve, 100));
@@ -149,28 +168,21 @@ function end(shim: Shim, context: SideContext): number {
 export async function denoRingSide(context: SideContext): Promise<number> {
   const { shim, segment, iterations, out } = context;
   const wanted = () => shim.symbols.rp_still_wanted_ffi(segment.pointer);
+  const batch = context.publishEvery;
   useShim(shim);
-  await warmUp(context.publishEvery, wanted);
-  const channel = await Channel.attach(String(context.endpoint.channel), {
-    publishEvery: context.publishEvery,
+  await warmUp(batch, wanted);
+  const producer = context.role === "producer";
+  using channel = await Channel.attach(String(context.endpoint.channel), {
+    role: producer ? "sender" : "receiver",
   });
-  const item = new Uint8Array(8);
-  const view = new DataView(item.buffer);
-  try {
-    let status = begin(shim, context);
-    if (status !== Status.OK) return status;
-    if (context.role === "producer") {
-      status = produce(channel, view, item, 0, iterations, wanted);
-      channel.flush();
-    } else {
-      status = consume(channel, view, item, 0, iterations, wanted);
-      if (status < 0) return bad(out, -1 - status, view);
-    }
-    if (status !== Status.OK) return status;
-    return end(shim, context);
-  } finally {
-    channel.close();
-  }
+  let status = begin(shim, context);
+  if (status !== Status.OK) return status;
+  status = producer
+    ? produce(channel, batch, 0, iterations, wanted)
+    : consume(channel, batch, 0, iterations, wanted);
+  if (status < 0) return bad(out, -1 - status, badWord);
+  if (status !== Status.OK) return status;
+  return end(shim, context);
 }
 
 /**
@@ -214,7 +226,7 @@ export function denoPipeSide(context: SideContext): number {
         view.getUint32(0, true) !== (i >>> 0) ||
         view.getUint32(4, true) !== Math.floor(i / 4294967296)
       ) {
-        return bad(out, i, view);
+        return bad(out, i, view.getUint32(0, true) + view.getUint32(4, true) * 4294967296);
       }
     }
   }

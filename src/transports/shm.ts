@@ -78,7 +78,7 @@ export const shm: Transport = {
   prepare: async ({ shim, engine }): Promise<Endpoint> => {
     if (engine !== "deno") return {};
     useShim(shim);
-    const channel = await Channel.create({ slots: DENO_RING_SLOTS, slotBytes: 16 });
+    const channel = await Channel.create({ slots: DENO_RING_SLOTS, slotBytes: 8, fixedSize: true });
     channel.close(); // the workers attach by name; the supervisor unlinks it after the trial
     return { channel: channel.name };
   },
@@ -124,7 +124,7 @@ export const shmCopy: Transport = {
     ),
 };
 
-/** Slots of the deno engine's channel (16 bytes each: a length and an 8-byte item). */
+/** Slots of the deno engine's channel (8-byte records: fixed size, no length). */
 const DENO_RING_SLOTS = 4096;
 
 /**

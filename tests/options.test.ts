@@ -39,7 +39,10 @@ Deno.test("--engine and --publish-every", () => {
   assert.deepEqual(parseBenchOptions([]).engines, ["native"]);
   assert.deepEqual(parseBenchOptions(["--engine", "both"]).engines, ["native", "deno"]);
   assert.deepEqual(parseBenchOptions(["--engine", "deno"]).engines, ["deno"]);
-  assert.deepEqual(parseBenchOptions([]).publishEvery, [1]);
+  assert.deepEqual(parseBenchOptions([]).publishEvery, [64]);
+  // Recorded whenever the deno engine runs, so a report never leans on a default that changed.
+  assert.deepEqual(reportParametersOf(parseBenchOptions(["--engine", "both"])).publishEvery, [64]);
+  assert.equal(reportParametersOf(parseBenchOptions([])).publishEvery, undefined);
   assert.deepEqual(parseBenchOptions(["--publish-every", "64"]).publishEvery, [64]);
   assert.deepEqual(parseBenchOptions(["--publish-every", "64,1,64"]).publishEvery, [1, 64]);
   assert.throws(
@@ -189,7 +192,7 @@ Deno.test("--spin-before-sleep takes a duration or 0, and is reported when not t
   assert.equal(parseBenchOptions(["--spin-before-sleep", "50us"]).spinBeforeSleepNs, 50_000);
   assert.equal(parseBenchOptions(["--spin-before-sleep", "0"]).spinBeforeSleepNs, 0);
   assert.equal(parseBenchOptions([]).spinBeforeSleepNs, 10_000);
-  assert.equal(reportParameters(parseBenchOptions([])).spinBeforeSleepNs, undefined);
+  assert.equal(reportParametersOf(parseBenchOptions([])).spinBeforeSleepNs, undefined);
   assert.equal(
     reportParameters(parseBenchOptions(["--spin-before-sleep", "1ms"])).spinBeforeSleepNs,
     1e6,

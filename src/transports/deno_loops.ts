@@ -50,6 +50,30 @@ let badWord = 0;
 /** Rounds of 1,000 items the deno engine moves through a private channel before the clock starts. */
 const WARM_UP_ROUNDS = 300;
 
+/*
+ * The per-item work lives in two small functions called once per batch: called
+ * thousands of times in the warm-up, V8 optimises them as functions, so the
+ * timed loop runs optimised code from its first batch instead of waiting for
+ * on-stack replacement of one long-running loop (measured: the first 15 to 30
+ * ms of a trial ran at 30 to 130 ns per item that way).
+ */
+
+/** Writes items `from` .. `to` - 1 as two 32-bit words each, from word `w` on. */
+function fill(words: Uint32Array, w: number, from: number, to: number): void {
+  for (let i = from; i < to; i++, w += 2) {
+    words[w] = i >>> 0;
+    words[w + 1] = (i / 4294967296) >>> 0;
+  }
+}
+
+/** The first item of `from` .. `to` - 1 that is not what it should be, or -1. */
+function check(words: Uint32Array, w: number, from: number, to: number): number {
+  for (let i = from; i < to; i++, w += 2) {
+    if (words[w] !== i >>> 0 || words[w + 1] !== (i / 4294967296) >>> 0) return i;
+  }
+  return -1;
+}
+
 /**
  * Sends items `from` to `to` - 1 as 8-byte records, filled in place a batch of
  * up to `batch` at a time (`reserve`, `commit`: one publication per batch);
@@ -73,10 +97,8 @@ function produce(
       if ((++spins & POLL_MASK) === 0 && (status = wanted()) !== Status.OK) return status;
       continue;
     }
-    for (let w = channel.writeSlot * 2, end = i + n; i < end; i++, w += 2) {
-      words[w] = i >>> 0;
-      words[w + 1] = (i / 4294967296) >>> 0;
-    }
+    fill(words, channel.writeSlot * 2, i, i + n);
+    i += n;
     channel.commit(n);
     if (i >= next) {
       next = i + POLL_MASK + 1;
@@ -108,12 +130,13 @@ function consume(
       if ((++spins & POLL_MASK) === 0 && (status = wanted()) !== Status.OK) return status;
       continue;
     }
-    for (let w = channel.readSlot * 2, end = i + n; i < end; i++, w += 2) {
-      if (words[w] !== i >>> 0 || words[w + 1] !== (i / 4294967296) >>> 0) {
-        badWord = words[w] + words[w + 1] * 4294967296;
-        return -1 - i;
-      }
+    const wrong = check(words, channel.readSlot * 2, i, i + n);
+    if (wrong >= 0) {
+      badWord = words[channel.readSlot * 2 + 2 * (wrong - i)] +
+        words[channel.readSlot * 2 + 2 * (wrong - i) + 1] * 4294967296;
+      return -1 - wrong;
     }
+    i += n;
     channel.release(n);
     if (i >= next) {
       next = i + POLL_MASK + 1;

@@ -402,6 +402,13 @@ int32_t rp_futex_wait(void *word, uint32_t expected, uint64_t timeout_ns) {
   return errno == EAGAIN ? 0 : -errno;
 }
 
+/* Sleeps until CLOCK_MONOTONIC reaches `ns` (the deno engine's paced client). */
+void rp_sleep_until(uint64_t ns) {
+  struct timespec at = {(time_t)(ns / 1000000000u), (long)(ns % 1000000000u)};
+  while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, NULL) == EINTR) {
+  }
+}
+
 /* Wakes up to `count` waiters on `word`; returns how many, or -errno. */
 int32_t rp_futex_wake(void *word, int32_t count) {
   long woken = syscall(SYS_futex, word, FUTEX_WAKE, count, NULL, NULL, 0);

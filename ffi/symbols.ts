@@ -391,6 +391,8 @@ export const symbols = {
     result: "i32",
     nonblocking: true,
   },
+  /** void rp_sleep_until(uint64_t ns): until CLOCK_MONOTONIC reaches ns */
+  rp_sleep_until: { parameters: ["u64" /* uint64_t ns */], result: "void" },
   /** int32_t rp_futex_wake(void *word, int32_t count) */
   rp_futex_wake: {
     parameters: ["pointer", /* void *word */ "i32" /* int32_t count */],

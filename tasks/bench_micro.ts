@@ -14,6 +14,7 @@ import { buildShim } from "../ffi/build.ts";
 import { Shim } from "../ffi/library.ts";
 import { ensureWritableDir, machineDir, reportStem } from "../src/archive/archive.ts";
 import { Channel, useShim } from "../src/channel/channel.ts";
+import { checkRecords, fillRecords } from "../src/transports/deno_loops.ts";
 import { gitState } from "../src/context/environment.ts";
 import { requireLinux, runMain } from "../src/base/errors.ts";
 import { parseCommandLine } from "../src/base/cli.ts";
@@ -77,6 +78,12 @@ async function main(): Promise<void> {
   const receiver = await Channel.attach(sender.name);
   sender.unlink();
   const item = new Uint8Array(8);
+  // The deno engine's ring: 8-byte records through the zero-copy API.
+  const tx = await Channel.create({ slots: 1024, slotBytes: 8, fixedSize: true });
+  const rx = await Channel.attach(tx.name);
+  tx.unlink();
+  const privateWords = new Uint32Array(2048);
+  let next = 0;
   const fds = new Int32Array(2);
   if (c.symbols.pipe(fds) !== 0) throw new Error("pipe() failed");
   const fifoDir = await Deno.makeTempDir({ prefix: "ringpipe-micro-" });
@@ -124,6 +131,39 @@ async function main(): Promise<void> {
           bench(
             "C, the bench's own ring code: 1,000 pairs in one FFI call (per call)",
             () => s.rp_micro_ring(ringMemory.pointer, 1000n),
+          );
+        });
+      });
+      group("64 records through the zero-copy API, one process (per 64)", () => {
+        summary(() => {
+          bench("the TypeScript loop alone: fill + check 64 records, private array", () => {
+            fillRecords(privateWords, 0, next, next + 64);
+            return checkRecords(privateWords, 0, next, next += 64);
+          });
+          bench("the same through the channel's view of mapped memory", () => {
+            const w = (next & 1023) * 2;
+            fillRecords(tx.u32, w & 2047, next, next + 64);
+            return checkRecords(tx.u32, w & 2047, next, next += 64);
+          });
+          bench("publication alone: reserve + commit + readable + release", () => {
+            tx.commit(tx.reserve(64));
+            const n = rx.readable(64);
+            rx.release(n);
+            return n;
+          });
+          bench("all of it: 64 records pushed, checked and popped", () => {
+            const n = tx.reserve(64);
+            fillRecords(tx.u32, tx.writeSlot * 2, next, next + n);
+            tx.commit(n);
+            const m = rx.readable(64);
+            const bad = checkRecords(rx.u32, rx.readSlot * 2, next, next + m);
+            rx.release(m);
+            next += n;
+            return bad;
+          });
+          bench(
+            "C, the bench's own ring code: 64 pairs in one FFI call",
+            () => s.rp_micro_ring(ringMemory.pointer, 64n),
           );
         });
       });
@@ -181,6 +221,8 @@ async function main(): Promise<void> {
     c.symbols.close(fds[1]);
     receiver.close();
     sender.close();
+    rx.close();
+    tx.close();
     mapped.unmap();
     ringMemory.unmap();
     c.close();

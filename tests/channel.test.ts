@@ -198,10 +198,10 @@ Deno.test("the deno engine: both loops in TypeScript, verified, side by side wit
         "deno/native: pipe (deno) / pipe (native)",
       ],
     );
-    // The native ring holds --ring-slots; the deno loops run over their own Channel of 4,096.
+    // The deno loops' Channels hold as many slots as the native ring (--ring-slots).
     assert.deepEqual(
       report.results.map((r) => r.capacity?.messages),
-      [1024, 8192, 4096, 4096, 8192],
+      [1024, 8192, 1024, 1024, 8192],
     );
     assert.equal(report.parameters.engines?.join(","), "native,deno");
     assert.deepEqual(report.parameters.publishEvery, [1, 8]);
@@ -213,7 +213,7 @@ Deno.test("the deno engine: both loops in TypeScript, verified, side by side wit
     assert.match(markdown, /## The deno engine against the native loops/);
     assert.match(
       markdown,
-      /`shm` 8 B: 1,024 — ring slots.*`shm \(deno\)` 8 B: 4,096 — the deno engine's/,
+      /`shm` 8 B: 1,024 — ring slots.*`shm \(deno\)` 8 B: 1,024 — ring slots/,
     );
     for (const every of [1, 8]) {
       assert.match(
@@ -265,5 +265,68 @@ Deno.test("attaching to something that is not a channel is a ChannelError, never
       segment.unmap();
       segment.unlink();
     }
+  }
+});
+
+Deno.test("the deno engine beyond 8-byte streams: ping-pong, 4 KiB, the sleeping ring, paced", async () => {
+  const { runTask } = await import("./run_task.ts");
+  const { loadReport } = await import("../src/report/schema.ts");
+  const out = await Deno.makeTempDir();
+  try {
+    for (const extra of [[], ["--pace", "200us", "--sizes", "8", "--mode", "pingpong"]]) {
+      const run = await runTask("bench", [
+        "--engine",
+        "deno",
+        "--transports",
+        "shm,ring-futex,pipe",
+        "--mode",
+        "all",
+        "--sizes",
+        "8,4K",
+        "--iterations",
+        "3000",
+        "--runs",
+        "1",
+        "--out",
+        out,
+        "--machine",
+        "m",
+        ...extra,
+      ]);
+      assert.equal(run.code, 0, run.stderr);
+    }
+    const reports = await Promise.all(
+      [...Deno.readDirSync(`${out}/m`)].map((e) => e.name)
+        .filter((n) => n.endsWith(".json") && n !== "machine.json").sort()
+        .map((n) => loadReport(`${out}/m/${n}`)),
+    );
+    const [matrix, paced] = reports;
+    assert.deepEqual(
+      matrix.results.map((r) => `${r.transport} ${r.mode} ${r.sizeBytes} ${r.engine}`),
+      [
+        "shm stream 8 deno",
+        "ring-futex stream 8 deno",
+        "pipe stream 8 deno",
+        "shm stream 4096 deno",
+        "ring-futex stream 4096 deno",
+        "pipe stream 4096 deno",
+        "shm pingpong 8 deno",
+        "ring-futex pingpong 8 deno",
+        "pipe pingpong 8 deno",
+        "shm pingpong 4096 deno",
+        "ring-futex pingpong 4096 deno",
+        "pipe pingpong 4096 deno",
+      ],
+    );
+    for (const r of matrix.results.filter((r) => r.mode === "pingpong")) {
+      // Every 16th round trip is timed, as the native client does.
+      assert.equal(r.latency!.roundTrip.count, Math.ceil(3000 / 16), r.transport);
+    }
+    for (const r of paced.results) {
+      assert.equal(r.paceNs, 200_000);
+      assert.equal(r.latency!.roundTrip.count, 3000, "paced: every round trip timed");
+    }
+  } finally {
+    await Deno.remove(out, { recursive: true });
   }
 });

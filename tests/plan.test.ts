@@ -135,14 +135,23 @@ Deno.test("limits: a size a transport cannot carry is refused when named, skippe
     () => seriesWithinLimits(planSeries([mq], ["fileserver"], [64], [cross]), false),
     /mq cannot serve files/,
   );
-  const deno = planSeries([shm], ["stream", "pingpong"], [8, 64], [cross], { engines: ["deno"] });
+  // The deno engine runs streams and ping-pong of every size; not the file server, and not over
+  // transports without a TypeScript loop.
+  const deno = planSeries([shm, mq], ["stream", "pingpong"], [8, 64], [cross], {
+    engines: ["deno"],
+  });
   const kept = seriesWithinLimits(deno, false);
-  assert.deepEqual(kept.series.map((s) => `${s.mode} ${s.sizeBytes}`), ["stream 8"]);
-  assert.match(kept.skipped[0], /^the deno engine skipped 3 series/);
+  assert.deepEqual(kept.series.map((s) => `${s.transport.name} ${s.mode} ${s.sizeBytes}`), [
+    "shm stream 8",
+    "shm stream 64",
+    "shm pingpong 8",
+    "shm pingpong 64",
+  ]);
+  assert.match(kept.skipped[0], /^the deno engine skipped 4 series: .* over shm only$/);
   assert.throws(
     () =>
       seriesWithinLimits(
-        planSeries([shm], ["pingpong"], [8], [cross], { engines: ["deno"] }),
+        planSeries([shm], ["fileserver"], [64], [cross], { engines: ["deno"] }),
         false,
       ),
     /nothing to measure/,

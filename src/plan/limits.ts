@@ -51,14 +51,19 @@ export function seriesWithinLimits(
     if (!allTransports) throw new UsageError(`${why}; leave ${name} out`);
     notes.push(`${name} skipped: ${why.slice(name.length + 1)}`);
   }
-  // The deno engine has TypeScript loops for 8-byte streams over shm and pipe only.
+  // The deno engine has TypeScript loops for streams and ping-pong over some transports.
   const denoLess = all.filter((s) =>
-    s.engine === "deno" &&
-    (s.transport.runSideDeno === undefined || s.mode !== "stream" || s.sizeBytes !== 8)
+    s.engine === "deno" && (s.transport.runSideDeno === undefined || s.mode === "fileserver")
   );
   if (denoLess.length > 0) {
+    const have = [
+      ...new Set(all.filter((s) => s.transport.runSideDeno).map((s) => s.transport.name)),
+    ];
     notes.push(
-      `the deno engine skipped ${denoLess.length} series: it has TypeScript loops for 8-byte streams over shm and pipe only`,
+      `the deno engine skipped ${denoLess.length} series: it has TypeScript loops for streams and ` +
+        `ping-pong over ${
+          have.length > 0 ? have.join(", ") : "shm, ring-futex, pipe and fifo"
+        } only`,
     );
   }
   const skipped = new Map<string, { sizes: number[]; reason: string }>();

@@ -310,7 +310,8 @@ const OPTIONS: BenchOption[] = [
     value: "E",
     help: [
       "which code runs the loops: native (C, default), deno",
-      "(TypeScript: 8-byte streams over shm and pipe), or both",
+      "(TypeScript: streams and ping-pong over shm, ring-futex, pipe",
+      "and fifo), or both",
     ],
     set: (o, t) => (o.engines = engineList(t)),
   },

@@ -302,7 +302,7 @@ export function planSeries(
             };
             if (mode === "fileserver") {
               for (const queueDepth of tuning.depths ?? [1]) all.push({ ...base, queueDepth });
-            } else if (engine === "deno" && transport.rings(mode) > 0) {
+            } else if (engine === "deno" && transport.rings(mode) > 0 && mode === "stream") {
               // Each publication cadence is its own series, so one report shows its effect.
               for (const publishEvery of tuning.publishEvery ?? [1]) {
                 all.push({ ...base, publishEvery });

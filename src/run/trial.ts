@@ -109,7 +109,8 @@ export async function runTrial(
   const { shim } = context;
   const { series } = plan;
   const { transport, mode, sizeBytes } = series;
-  const segment = Segment.create(shim, trialLayout(plan));
+  const layout = trialLayout(plan);
+  const segment = Segment.create(shim, layout);
   const bytes = segment.bytes;
   const children: Deno.ChildProcess[] = [];
   let endpoint: Endpoint | null = null;
@@ -135,6 +136,7 @@ export async function runTrial(
       sizeBytes,
       engine: series.engine ?? "native",
       cpus: series.cpus,
+      ringSlots: ringSlotsFor(sizeBytes, plan.ringSlots),
       spinBeforeSleepNs: series.spinBeforeSleepNs ?? DEFAULT_SPIN_NS,
       ...(series.uring === undefined ? {} : { uring: series.uring }),
     });
@@ -150,6 +152,8 @@ export async function runTrial(
           sizeBytes,
           engine: series.engine ?? "native",
           publishEvery: series.publishEvery ?? 1,
+          paceNs: series.paceNs ?? 0,
+          latencyEvery: layout.latencyEvery,
           iterations: plan.iterations,
           nice: plan.nice,
           cpu: series.cpus === null ? null : series.cpus[i],

@@ -46,6 +46,10 @@ export interface WorkerSpec {
   engine: Engine;
   /** Deno engine: the sender's publication cadence. */
   publishEvery: number;
+  /** Deno engine, ping-pong: ns between the starts of round trips (0: back to back). */
+  paceNs: number;
+  /** Deno engine, ping-pong: the client times every this many round trips. */
+  latencyEvery: number;
   /** Messages (stream) or round trips (ping-pong). */
   iterations: number;
   /** The nice value to request for the loop thread, or null to leave it. */
@@ -155,6 +159,8 @@ export async function runWorker(spec: WorkerSpec): Promise<SideReport> {
       out,
       hist,
       publishEvery: spec.publishEvery,
+      paceNs: spec.paceNs,
+      latencyEvery: spec.latencyEvery,
     };
     let status: number;
     if (spec.engine === "deno") {

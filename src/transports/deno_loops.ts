@@ -1,33 +1,188 @@
 /**
- * The deno engine: the hot loops of an 8-byte stream written in TypeScript,
- * as a Deno program would write them. The bookkeeping around a loop (meeting
- * the peer, usage counters, the clock) is the shim's, so the figures compare
- * with the native loops'; inside the loop there is no FFI call and no
- * allocation per item (the run-still-wanted check crosses into the shim every
- * 65,536 items or spins).
+ * The deno engine: the hot loops written in TypeScript, as a Deno program
+ * would write them, for streams and ping-pong of every size. The bookkeeping
+ * around a loop (meeting the peer, usage counters, the clock) is the shim's,
+ * so the figures compare with the native loops'; inside the loop there is no
+ * FFI call and no allocation per item (the run-still-wanted check crosses into
+ * the shim every 65,536 items or spins, the ping-pong client reads the clock
+ * through it every `latencyEvery`-th round trip, and a paced client sleeps
+ * through it).
  *
- * - The ring is a {@link Channel} of 8-byte records driven through its
- *   zero-copy API: the sender reserves up to `publishEvery` slots, writes each
- *   item as two 32-bit words in place and commits them with one publication;
- *   the receiver checks what is readable (up to as many) in place and releases
- *   it with one. A side with nothing to do spins.
- * - The pipe is a `Deno.FsFile` on the pipe: `writeSync` and `readSync` of 8 bytes.
+ * - The rings are {@link Channel}s of fixed-size records (one per direction),
+ *   driven through the zero-copy API: a stream's sender reserves up to
+ *   `publishEvery` slots, fills the messages in place and commits them with
+ *   one publication; its receiver checks what is readable (up to as many) in
+ *   place and releases it with one. Ping-pong moves one message at a time.
+ *   Over `ring-futex` a side with nothing to do spins briefly, then sleeps on
+ *   its futex word (`reserveAsync`, `readableAsync`); over `shm` it spins.
+ * - The pipes are `Deno.FsFile`s on the same `pipe(2)` as the native loops:
+ *   `writeSync` and `readSync`, finishing short transfers.
+ *
+ * Messages carry the native loops' pattern: word k of message i is
+ * i + k * 0x9E3779B97F4A7C15 modulo 2^64, written and checked as 32-bit halves.
  *
  * @module
  */
 
 import type { Shim } from "../../ffi/library.ts";
 import { ResultField, Status } from "../../ffi/symbols.ts";
-import { Channel, useShim } from "../channel/channel.ts";
+import { Channel, ChannelError, useShim } from "../channel/channel.ts";
+import { bucketIndex } from "../stats/histogram.ts";
 import type { SideContext } from "./types.ts";
 import { pipeEnds } from "./pipe_ends.ts";
 
 const POLL_MASK = 0xffff;
+const TWO32 = 4294967296;
+const STEP = 0x9E3779B97F4A7C15n;
 
-/** The item i as 8 little-endian bytes, written into `view`. */
-function put(view: DataView, i: number): void {
-  view.setUint32(0, i >>> 0, true);
-  view.setUint32(4, Math.floor(i / 4294967296), true);
+/** The pattern's offsets k * STEP mod 2^64 for k < `words`, as low and high halves. */
+function patternTable(words: number): { lo: Uint32Array; hi: Uint32Array } {
+  const lo = new Uint32Array(words);
+  const hi = new Uint32Array(words);
+  for (let k = 0; k < words; k++) {
+    const value = (BigInt(k) * STEP) & 0xffff_ffff_ffff_ffffn;
+    lo[k] = Number(value & 0xffff_ffffn);
+    hi[k] = Number(value >> 32n);
+  }
+  return { lo, hi };
+}
+
+/*
+ * The per-item work lives in small functions called once per batch or message:
+ * called thousands of times in the warm-up, V8 optimises them as functions, so
+ * the timed loop runs optimised code from its first batch instead of waiting
+ * for on-stack replacement of one long-running loop (measured: the first 15 to
+ * 30 ms of a trial ran at 30 to 130 ns per item that way).
+ */
+
+/**
+ * Writes items `from` .. `to` - 1 as 8-byte records, two 32-bit words each (little-endian
+ * 64-bit), from word `w` on.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fillRecords } from "./deno_loops.ts";
+ * const words = new Uint32Array(4);
+ * fillRecords(words, 0, 2 ** 32, 2 ** 32 + 2);
+ * assert.deepEqual([...words], [0, 1, 1, 1]);
+ * ```
+ */
+export function fillRecords(words: Uint32Array, w: number, from: number, to: number): void {
+  for (let i = from; i < to; i++, w += 2) {
+    words[w] = i >>> 0;
+    words[w + 1] = (i / TWO32) >>> 0;
+  }
+}
+
+/**
+ * The first item of `from` .. `to` - 1 whose two words from `w` on are not what
+ * {@link fillRecords} writes, or -1.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkRecords, fillRecords } from "./deno_loops.ts";
+ * const words = new Uint32Array(8);
+ * fillRecords(words, 0, 5, 9);
+ * assert.equal(checkRecords(words, 0, 5, 9), -1);
+ * words[5] = 7;
+ * assert.equal(checkRecords(words, 0, 5, 9), 7);
+ * ```
+ */
+export function checkRecords(words: Uint32Array, w: number, from: number, to: number): number {
+  for (let i = from; i < to; i++, w += 2) {
+    if (words[w] !== i >>> 0 || words[w + 1] !== (i / TWO32) >>> 0) return i;
+  }
+  return -1;
+}
+
+/** Writes message `i` of `lo.length` 64-bit words at word `w` (the native loops' pattern). */
+function fillMessage(words: Uint32Array, w: number, i: number, lo: Uint32Array, hi: Uint32Array) {
+  const iLo = i >>> 0;
+  const iHi = (i / TWO32) >>> 0;
+  for (let k = 0; k < lo.length; k++, w += 2) {
+    const low = iLo + lo[k];
+    words[w] = low >>> 0;
+    words[w + 1] = (iHi + hi[k] + (low >= TWO32 ? 1 : 0)) >>> 0;
+  }
+}
+
+/** The first 64-bit word of message `i` at word `w` that is wrong, or -1. */
+function checkMessage(
+  words: Uint32Array,
+  w: number,
+  i: number,
+  lo: Uint32Array,
+  hi: Uint32Array,
+): number {
+  const iLo = i >>> 0;
+  const iHi = (i / TWO32) >>> 0;
+  for (let k = 0; k < lo.length; k++, w += 2) {
+    const low = iLo + lo[k];
+    if (
+      words[w] !== low >>> 0 || words[w + 1] !== ((iHi + hi[k] + (low >= TWO32 ? 1 : 0)) >>> 0)
+    ) return k;
+  }
+  return -1;
+}
+
+/** A message's pattern, and the words it takes. */
+interface Pattern {
+  words: number;
+  lo: Uint32Array;
+  hi: Uint32Array;
+}
+
+/** Fills messages `from` .. `to` - 1, one after another from word `w` on. */
+function fillMessages(words: Uint32Array, w: number, from: number, to: number, p: Pattern): void {
+  if (p.words === 1) return fillRecords(words, w, from, to);
+  for (let i = from; i < to; i++, w += 2 * p.words) fillMessage(words, w, i, p.lo, p.hi);
+}
+
+/** Checks messages `from` .. `to` - 1; the first bad one is recorded in `bad` and returned, else -1. */
+function checkMessages(
+  words: Uint32Array,
+  w: number,
+  from: number,
+  to: number,
+  p: Pattern,
+  bad: BadItem,
+): number {
+  for (let i = from; i < to; i++, w += 2 * p.words) {
+    const k = p.words === 1 ? (checkRecords(words, w, i, i + 1) < 0 ? -1 : 0) : checkMessage(
+      words,
+      w,
+      i,
+      p.lo,
+      p.hi,
+    );
+    if (k >= 0) {
+      const at = w + 2 * k;
+      bad.index = i;
+      bad.word = k;
+      bad.got = BigInt(words[at]) | (BigInt(words[at + 1]) << 32n);
+      bad.expected = (BigInt(i) + BigInt(k) * STEP) & 0xffff_ffff_ffff_ffffn;
+      return i;
+    }
+  }
+  return -1;
+}
+
+/** Where a check failed. */
+interface BadItem {
+  index: number;
+  word: number;
+  got: bigint;
+  expected: bigint;
+}
+
+function reportBad(out: BigUint64Array, bad: BadItem): number {
+  out[ResultField.BAD_INDEX] = BigInt(bad.index);
+  out[ResultField.BAD_OFFSET] = BigInt(bad.word * 8);
+  out[ResultField.BAD_EXPECTED] = bad.expected;
+  out[ResultField.BAD_GOT] = bad.got;
+  return Status.BAD_DATA;
 }
 
 /** The sum 0 + 1 + ... + (n - 1) modulo 2^64, as the C loops count it. */
@@ -36,130 +191,380 @@ function checksum(n: number): bigint {
   return (big * (big - 1n) / 2n) & 0xffff_ffff_ffff_ffffn;
 }
 
-function bad(out: BigUint64Array, index: number, got: number): number {
-  out[ResultField.BAD_INDEX] = BigInt(index);
-  out[ResultField.BAD_OFFSET] = 0n;
-  out[ResultField.BAD_EXPECTED] = BigInt(index);
-  out[ResultField.BAD_GOT] = BigInt(got);
-  return Status.BAD_DATA;
+/** The ping-pong client's timing, as the C client keeps it (see `ffi/ringpipe.h`). */
+class RoundTrips {
+  readonly #shim: Shim;
+  readonly #every: number;
+  readonly #pace: number;
+  readonly #counts = new Float64Array(4480);
+  #countdown = 0;
+  #before = 0;
+  #next = 0;
+  min = Infinity;
+  max = 0;
+  sum = 0;
+
+  constructor(shim: Shim, every: number, paceNs: number) {
+    this.#shim = shim;
+    this.#pace = paceNs;
+    this.#every = paceNs !== 0 || every <= 1 ? 1 : every;
+  }
+
+  /** Before the first round trip. */
+  start(): void {
+    this.#before = this.#next = this.#now();
+  }
+
+  /** Before round trip i: whether it is timed (then the clock is read now when it times a sample). */
+  begin(): boolean {
+    const timed = this.#countdown === 0;
+    if (this.#every > 1 && timed) this.#before = this.#now();
+    return timed;
+  }
+
+  /** After round trip i's reply was checked. */
+  end(timed: boolean): void {
+    if (timed) {
+      const after = this.#now();
+      const rtt = after - this.#before;
+      this.#counts[bucketIndex(rtt)]++;
+      if (rtt < this.min) this.min = rtt;
+      if (rtt > this.max) this.max = rtt;
+      this.sum += rtt;
+      this.#before = after;
+    }
+    if (this.#every > 1) {
+      this.#countdown = this.#countdown === 0 ? this.#every - 1 : this.#countdown - 1;
+    }
+    if (this.#pace !== 0) {
+      this.#next += this.#pace;
+      this.#shim.symbols.rp_sleep_until(BigInt(Math.round(this.#next)));
+      this.#before = this.#now();
+    }
+  }
+
+  /** Writes the latency fields and the histogram of the result. */
+  record(out: BigUint64Array, hist: BigUint64Array): void {
+    out[ResultField.LAT_MIN] = this.sum > 0 ? BigInt(this.min) : 0n;
+    out[ResultField.LAT_MAX] = BigInt(this.max);
+    out[ResultField.LAT_SUM] = BigInt(this.sum);
+    this.#counts.forEach((count, bucket) => {
+      if (count > 0) hist[bucket] = BigInt(count);
+    });
+  }
+
+  #now(): number {
+    return Number(this.#shim.symbols.rp_now_ns_ffi());
+  }
 }
 
-/** What the first bad item held, for the report (set by `consume` before it returns). */
-let badWord = 0;
+/** One direction of a deno ring: a channel end, and whether a waiting side sleeps. */
+interface RingEnd {
+  channel: Channel;
+  sleeps: boolean;
+}
 
-/** Rounds of 1,000 items the deno engine moves through a private channel before the clock starts. */
-const WARM_UP_ROUNDS = 300;
+const WAIT_MS = 60_000;
 
 /*
- * The per-item work lives in two small functions called once per batch: called
- * thousands of times in the warm-up, V8 optimises them as functions, so the
- * timed loop runs optimised code from its first batch instead of waiting for
- * on-stack replacement of one long-running loop (measured: the first 15 to 30
- * ms of a trial ran at 30 to 130 ns per item that way).
+ * The loops try the ring first and call these only when it is full or empty,
+ * so a busy loop awaits nothing (an await costs a trip through the microtask
+ * queue even when its value is ready).
  */
 
-/** Writes items `from` .. `to` - 1 as two 32-bit words each, from word `w` on. */
-function fill(words: Uint32Array, w: number, from: number, to: number): void {
-  for (let i = from; i < to; i++, w += 2) {
-    words[w] = i >>> 0;
-    words[w + 1] = (i / 4294967296) >>> 0;
+/** Up to `max` free slots, waiting (spinning, or sleeping after a spin) until there is one. */
+async function room(end: RingEnd, max: number, wanted: () => number): Promise<number> {
+  if (end.sleeps) return await end.channel.reserveAsync(max, WAIT_MS) || -Status.ABORTED;
+  for (let spins = 1;; spins++) {
+    const got = end.channel.reserve(max);
+    if (got > 0) return got;
+    const status = (spins & POLL_MASK) === 0 ? wanted() : Status.OK;
+    if (status !== Status.OK) return -status;
   }
 }
 
-/** The first item of `from` .. `to` - 1 that is not what it should be, or -1. */
-function check(words: Uint32Array, w: number, from: number, to: number): number {
-  for (let i = from; i < to; i++, w += 2) {
-    if (words[w] !== i >>> 0 || words[w + 1] !== (i / 4294967296) >>> 0) return i;
+/** Up to `max` readable messages, waiting as `room` does. */
+async function ready(end: RingEnd, max: number, wanted: () => number): Promise<number> {
+  if (end.sleeps) return await end.channel.readableAsync(max, WAIT_MS) || -Status.ABORTED;
+  for (let spins = 1;; spins++) {
+    const got = end.channel.readable(max);
+    if (got > 0) return got;
+    const status = (spins & POLL_MASK) === 0 ? wanted() : Status.OK;
+    if (status !== Status.OK) return -status;
   }
-  return -1;
 }
 
-/**
- * Sends items `from` to `to` - 1 as 8-byte records, filled in place a batch of
- * up to `batch` at a time (`reserve`, `commit`: one publication per batch);
- * returns 0, or the status that stopped it. `wanted` is asked every 65,536
- * items or spins.
- */
-function produce(
-  channel: Channel,
+/** Streams messages `from` .. `to` - 1 out of `end`, up to `batch` per publication. */
+async function produce(
+  end: RingEnd,
   batch: number,
   from: number,
   to: number,
+  p: Pattern,
   wanted: () => number,
-): number {
-  const words = channel.u32;
-  let spins = 0;
-  let status = 0;
+): Promise<number> {
+  const words = end.channel.u32;
+  const stride = 2 * p.words;
   let next = from + POLL_MASK + 1;
   for (let i = from; i < to;) {
-    const n = channel.reserve(Math.min(batch, to - i));
-    if (n === 0) {
-      if ((++spins & POLL_MASK) === 0 && (status = wanted()) !== Status.OK) return status;
-      continue;
-    }
-    fill(words, channel.writeSlot * 2, i, i + n);
+    const max = Math.min(batch, to - i);
+    const n = end.channel.reserve(max) || await room(end, max, wanted);
+    if (n < 0) return -n;
+    fillMessages(words, end.channel.writeSlot * stride, i, i + n, p);
     i += n;
-    channel.commit(n);
+    end.channel.commit(n);
     if (i >= next) {
       next = i + POLL_MASK + 1;
-      if ((status = wanted()) !== Status.OK) return status;
+      const status = wanted();
+      if (status !== Status.OK) return status;
     }
   }
   return Status.OK;
 }
 
-/**
- * Receives and checks items `from` to `to` - 1 in place, a batch of up to
- * `batch` at a time (`readable`, `release`); returns 0, the status that
- * stopped it, or -1 - i for a bad item i.
- */
-function consume(
-  channel: Channel,
+/** Receives and checks messages `from` .. `to` - 1 from `end`, up to `batch` per release. */
+async function consume(
+  end: RingEnd,
   batch: number,
   from: number,
   to: number,
+  p: Pattern,
   wanted: () => number,
-): number {
-  const words = channel.u32;
-  let spins = 0;
-  let status = 0;
+  bad: BadItem,
+): Promise<number> {
+  const words = end.channel.u32;
+  const stride = 2 * p.words;
   let next = from + POLL_MASK + 1;
   for (let i = from; i < to;) {
-    const n = channel.readable(Math.min(batch, to - i));
-    if (n === 0) {
-      if ((++spins & POLL_MASK) === 0 && (status = wanted()) !== Status.OK) return status;
-      continue;
-    }
-    const wrong = check(words, channel.readSlot * 2, i, i + n);
-    if (wrong >= 0) {
-      badWord = words[channel.readSlot * 2 + 2 * (wrong - i)] +
-        words[channel.readSlot * 2 + 2 * (wrong - i) + 1] * 4294967296;
-      return -1 - wrong;
+    const max = Math.min(batch, to - i);
+    const n = end.channel.readable(max) || await ready(end, max, wanted);
+    if (n < 0) return -n;
+    if (checkMessages(words, end.channel.readSlot * stride, i, i + n, p, bad) >= 0) {
+      return Status.BAD_DATA;
     }
     i += n;
-    channel.release(n);
+    end.channel.release(n);
     if (i >= next) {
       next = i + POLL_MASK + 1;
-      if ((status = wanted()) !== Status.OK) return status;
+      const status = wanted();
+      if (status !== Status.OK) return status;
     }
   }
   return Status.OK;
 }
 
+/** Sends message `i` through `tx`'s next slot, which must be free. */
+function sendOne(tx: Channel, i: number, p: Pattern): void {
+  fillMessages(tx.u32, tx.writeSlot * 2 * p.words, i, i + 1, p);
+  tx.commit(1);
+}
+
+/** Checks message `i` in `rx`'s next slot, which must be readable, and frees it; false when bad. */
+function takeOne(rx: Channel, i: number, p: Pattern, bad: BadItem): boolean {
+  if (checkMessages(rx.u32, rx.readSlot * 2 * p.words, i, i + 1, p, bad) >= 0) return false;
+  rx.release(1);
+  return true;
+}
+
+/** What a step function returns when it stopped to wait: for a message, or for room. */
+const WAIT_MESSAGE = -1;
+const WAIT_ROOM = -2;
+
 /**
- * Runs the very functions of the timed loop on a private channel in this
+ * Spins until `rx` has a message: 0, the status that stopped it, or
+ * WAIT_MESSAGE after `patience` looks (the caller then sleeps).
+ */
+function awaitMessage(rx: Channel, wanted: () => number, patience: number): number {
+  for (let spins = 1; rx.readable(1) === 0; spins++) {
+    if (spins > patience) return WAIT_MESSAGE;
+    if ((spins & POLL_MASK) === 0) {
+      const status = wanted();
+      if (status !== Status.OK) return status;
+    }
+  }
+  return Status.OK;
+}
+
+/** Spins until `tx` has a free slot, as {@link awaitMessage} does (WAIT_ROOM). */
+function awaitRoom(tx: Channel, wanted: () => number, patience: number): number {
+  for (let spins = 1; tx.reserve(1) === 0; spins++) {
+    if (spins > patience) return WAIT_ROOM;
+    if ((spins & POLL_MASK) === 0) {
+      const status = wanted();
+      if (status !== Status.OK) return status;
+    }
+  }
+  return Status.OK;
+}
+
+/** Where a ping-pong side is: round trip `i`, its first or second half, and its timing. */
+interface Step {
+  i: number;
+  half: 0 | 1;
+  begun: boolean;
+  timed: boolean;
+}
+
+/** Ping-pong round trips per call of a step function: small calls that V8 optimises as functions. */
+const CHUNK = 64;
+
+/** Looks a sleeping side spins on its own before it asks the channel to sleep. */
+const PATIENCE = 256;
+
+/**
+ * The client's round trips up to `to` from where `st` is: send request i, then
+ * check reply i, timed by `trips`. Returns 0, a status, or WAIT_* with `st`
+ * where it stopped.
+ */
+function clientSteps(
+  tx: Channel,
+  rx: Channel,
+  st: Step,
+  to: number,
+  p: Pattern,
+  bad: BadItem,
+  trips: RoundTrips,
+  wanted: () => number,
+  patience: number,
+): number {
+  while (st.i < to) {
+    if (st.half === 0) {
+      if (!st.begun) {
+        st.timed = trips.begin();
+        st.begun = true;
+      }
+      const status = awaitRoom(tx, wanted, patience);
+      if (status !== Status.OK) return status;
+      sendOne(tx, st.i, p);
+      st.half = 1;
+    }
+    const status = awaitMessage(rx, wanted, patience);
+    if (status !== Status.OK) return status;
+    if (!takeOne(rx, st.i, p, bad)) return Status.BAD_DATA;
+    trips.end(st.timed);
+    st.i++;
+    st.half = 0;
+    st.begun = false;
+  }
+  return Status.OK;
+}
+
+/** The server's round trips up to `to` from where `st` is: check request i, send reply i. */
+function serverSteps(
+  rx: Channel,
+  tx: Channel,
+  st: Step,
+  to: number,
+  p: Pattern,
+  bad: BadItem,
+  wanted: () => number,
+  patience: number,
+): number {
+  while (st.i < to) {
+    if (st.half === 0) {
+      const status = awaitMessage(rx, wanted, patience);
+      if (status !== Status.OK) return status;
+      if (!takeOne(rx, st.i, p, bad)) return Status.BAD_DATA;
+      st.half = 1;
+    }
+    const status = awaitRoom(tx, wanted, patience);
+    if (status !== Status.OK) return status;
+    sendOne(tx, st.i, p);
+    st.i++;
+    st.half = 0;
+  }
+  return Status.OK;
+}
+
+/**
+ * One ping-pong side over two ring ends: the client sends and times, the
+ * server answers, a chunk of round trips per call. Spinning ends spin; a
+ * sleeping end spins briefly, then waits in `readableAsync` or `reserveAsync`
+ * (a futex) and goes on where it stopped.
+ */
+async function pingPong(
+  client: boolean,
+  tx: RingEnd,
+  rx: RingEnd,
+  count: number,
+  p: Pattern,
+  wanted: () => number,
+  bad: BadItem,
+  trips: RoundTrips | null,
+): Promise<number> {
+  const patience = tx.sleeps ? PATIENCE : Infinity;
+  const st: Step = { i: 0, half: 0, begun: false, timed: false };
+  trips?.start();
+  while (st.i < count) {
+    const to = Math.min(count, st.i + CHUNK);
+    const status = client
+      ? clientSteps(tx.channel, rx.channel, st, to, p, bad, trips!, wanted, patience)
+      : serverSteps(rx.channel, tx.channel, st, to, p, bad, wanted, patience);
+    if (status === WAIT_MESSAGE) {
+      if (await rx.channel.readableAsync(1, WAIT_MS) === 0) return Status.ABORTED;
+    } else if (status === WAIT_ROOM) {
+      if (await tx.channel.reserveAsync(1, WAIT_MS) === 0) return Status.ABORTED;
+    } else if (status !== Status.OK) {
+      return status;
+    } else if ((st.i & POLL_MASK) < CHUNK) {
+      const asked = wanted();
+      if (asked !== Status.OK) return asked;
+    }
+  }
+  return Status.OK;
+}
+
+/** Items the deno engine moves through a private channel before the clock starts. */
+const WARM_UP_ITEMS = 300_000;
+
+/**
+ * Runs the very functions of the timed loop on private channels in this
  * process until V8 has optimised them, before the clock starts: a long-running
  * Deno program is long past that point, and a trial of a few milliseconds
  * should not measure the interpreter.
  */
-async function warmUp(batch: number, wanted: () => number): Promise<void> {
-  using sender = await Channel.create({ slots: 1024, slotBytes: 8, fixedSize: true });
+async function warmUp(
+  shim: Shim,
+  batch: number,
+  p: Pattern,
+  wanted: () => number,
+  pingPongToo: boolean,
+): Promise<void> {
+  const slotBytes = 8 * p.words;
+  const slots = Math.max(2, Math.min(1024, 2 ** Math.floor(Math.log2((1 << 20) / slotBytes))));
+  using sender = await Channel.create({ slots, slotBytes, fixedSize: true });
   using receiver = await Channel.attach(sender.name);
   sender.unlink();
-  for (let round = 0; round < WARM_UP_ROUNDS; round++) {
-    produce(sender, batch, round * 1000, round * 1000 + 1000, wanted);
-    if (consume(receiver, batch, round * 1000, round * 1000 + 1000, wanted) !== Status.OK) {
+  const bad: BadItem = { index: 0, word: 0, got: 0n, expected: 0n };
+  const tx = { channel: sender, sleeps: false };
+  const rx = { channel: receiver, sleeps: false };
+  const rounds = Math.max(20, Math.min(3000, Math.floor(WARM_UP_ITEMS / (slots * p.words))));
+  for (let round = 0, at = 0; round < rounds; round++, at += slots) {
+    await produce(tx, batch, at, at + slots, p, wanted);
+    if (await consume(rx, batch, at, at + slots, p, wanted, bad) !== Status.OK) {
       throw new Error("warm-up: the channel lost an item");
+    }
+  }
+  if (pingPongToo) {
+    // The chunks, each side in turn, with the other side's messages put there in advance.
+    using back = await Channel.create({ slots, slotBytes, fixedSize: true, role: "receiver" });
+    using forth = await Channel.attach(back.name);
+    back.unlink();
+    const trips = new RoundTrips(shim, 16, 0);
+    const chunk = Math.min(CHUNK, slots);
+    for (let round = 0, at = 0; round < rounds; round++, at += chunk) {
+      await produce({ channel: forth, sleeps: false }, chunk, at, at + chunk, p, wanted); // replies
+      const client: Step = { i: at, half: 0, begun: false, timed: false };
+      if (clientSteps(sender, back, client, at + chunk, p, bad, trips, wanted, PATIENCE) !== 0) {
+        throw new Error("warm-up: a round trip went wrong");
+      }
+      await consume(rx, chunk, at, at + chunk, p, wanted, bad); // the requests it sent
+      await produce(tx, chunk, at, at + chunk, p, wanted); // requests
+      const server: Step = { i: at, half: 0, begun: false, timed: false };
+      if (serverSteps(receiver, forth, server, at + chunk, p, bad, wanted, PATIENCE) !== 0) {
+        throw new Error("warm-up: an answer went wrong");
+      }
+      await consume({ channel: back, sleeps: false }, chunk, at, at + chunk, p, wanted, bad);
     }
   }
   // V8 compiles on background threads; once both loops spin they get no CPU, so let them finish now.
@@ -180,7 +585,7 @@ function end(shim: Shim, context: SideContext): number {
 }
 
 /**
- * One side of an 8-byte stream through a {@link Channel}, in TypeScript.
+ * One side of a stream or ping-pong over the deno engine's {@link Channel}s, in TypeScript.
  *
  * @example
  * ```ts ignore
@@ -189,27 +594,69 @@ function end(shim: Shim, context: SideContext): number {
  * ```
  */
 export async function denoRingSide(context: SideContext): Promise<number> {
-  const { shim, segment, iterations, out } = context;
+  const { shim, segment, iterations, out, hist, mode, endpoint } = context;
   const wanted = () => shim.symbols.rp_still_wanted_ffi(segment.pointer);
-  const batch = context.publishEvery;
+  const p = { words: context.sizeBytes / 8, ...patternTable(context.sizeBytes / 8) };
+  const batch = mode === "stream" ? context.publishEvery : 1;
+  const sleeps = endpoint.sleeps === 1;
   useShim(shim);
-  await warmUp(batch, wanted);
+  await warmUp(shim, batch, p, wanted, mode === "pingpong");
   const producer = context.role === "producer";
-  using channel = await Channel.attach(String(context.endpoint.channel), {
+  // Channel a carries requests (or the stream) from the producer; b, the replies.
+  using a = await Channel.attach(String(endpoint.channel), {
     role: producer ? "sender" : "receiver",
   });
+  using b = mode === "stream"
+    ? null
+    : await Channel.attach(String(endpoint.replies), { role: producer ? "receiver" : "sender" });
+  const bad: BadItem = { index: 0, word: 0, got: 0n, expected: 0n };
+  const mine = { channel: a, sleeps };
   let status = begin(shim, context);
   if (status !== Status.OK) return status;
-  status = producer
-    ? produce(channel, batch, 0, iterations, wanted)
-    : consume(channel, batch, 0, iterations, wanted);
-  if (status < 0) return bad(out, -1 - status, badWord);
+  const trips = mode === "pingpong" && producer
+    ? new RoundTrips(shim, context.latencyEvery, context.paceNs)
+    : null;
+  try {
+    if (mode === "stream") {
+      status = producer
+        ? await produce(mine, batch, 0, iterations, p, wanted)
+        : await consume(mine, batch, 0, iterations, p, wanted, bad);
+    } else {
+      const other = { channel: b!, sleeps };
+      status = producer
+        ? await pingPong(true, mine, other, iterations, p, wanted, bad, trips)
+        : await pingPong(false, other, mine, iterations, p, wanted, bad, null);
+    }
+  } catch (error) {
+    if (!(error instanceof ChannelError)) throw error;
+    status = Status.PEER_CLOSED; // the peer died or closed before the last message
+  }
+  if (status === Status.BAD_DATA) return reportBad(out, bad);
   if (status !== Status.OK) return status;
+  trips?.record(out, hist);
   return end(shim, context);
 }
 
+/** Writes all of `bytes` to `file`, finishing short writes. */
+function writeAll(file: Deno.FsFile, bytes: Uint8Array): void {
+  let done = file.writeSync(bytes);
+  while (done < bytes.length) done += file.writeSync(bytes.subarray(done));
+}
+
+/** Reads exactly `bytes.length` bytes from `file`; false at end of file. */
+function readAll(file: Deno.FsFile, bytes: Uint8Array): boolean {
+  let done = 0;
+  while (done < bytes.length) {
+    const n = file.readSync(done === 0 ? bytes : bytes.subarray(done));
+    if (n === null) return false;
+    done += n;
+  }
+  return true;
+}
+
 /**
- * One side of an 8-byte stream through the FIFO, with `Deno.FsFile` reads and writes.
+ * One side of a stream or ping-pong through the pipe, with `Deno.FsFile`
+ * reads and writes of whole messages.
  *
  * @example
  * ```ts ignore
@@ -218,40 +665,55 @@ export async function denoRingSide(context: SideContext): Promise<number> {
  * ```
  */
 export function denoPipeSide(context: SideContext): number {
-  const { shim, iterations, out } = context;
+  const { shim, iterations, out, hist, mode } = context;
   const producer = context.role === "producer";
   // A real pipe's end is reopened through /proc/self/fd as a Deno.FsFile (the same pipe); a FIFO
   // is opened by name, which blocks until the other end opens it (the supervisor's timeout
   // covers that).
   const ends = context.endpoint.socket === undefined ? [] : pipeEnds(context);
-  using file = Deno.openSync(
-    ends.length > 0 ? `/proc/self/fd/${ends[0]}` : String(context.endpoint.a),
-    producer ? { write: true } : { read: true },
-  );
+  const open = (k: number, path: unknown, write: boolean) =>
+    Deno.openSync(
+      ends.length > 0 ? `/proc/self/fd/${ends[k]}` : String(path),
+      write ? { write: true } : { read: true },
+    );
+  using a = open(0, context.endpoint.a, producer);
+  using b = mode === "stream" ? null : open(1, context.endpoint.b, !producer);
   for (const fd of ends) if (fd >= 0) shim.symbols.rp_close(fd);
-  const item = new Uint8Array(8);
-  const view = new DataView(item.buffer);
+  const p = { words: context.sizeBytes / 8, ...patternTable(context.sizeBytes / 8) };
+  const message = new Uint8Array(context.sizeBytes);
+  const words = new Uint32Array(message.buffer);
+  const bad: BadItem = { index: 0, word: 0, got: 0n, expected: 0n };
+  const trips = mode === "pingpong" && producer
+    ? new RoundTrips(shim, context.latencyEvery, context.paceNs)
+    : null;
+  const send = (i: number) => {
+    fillMessages(words, 0, i, i + 1, p);
+    writeAll(producer ? a : b!, message);
+  };
+  const receive = (i: number) => {
+    if (!readAll(producer ? b! : a, message)) return Status.PEER_CLOSED;
+    return checkMessages(words, 0, i, i + 1, p, bad) >= 0 ? Status.BAD_DATA : Status.OK;
+  };
   const status = begin(shim, context);
   if (status !== Status.OK) return status;
+  trips?.start();
   for (let i = 0; i < iterations; i++) {
-    if (producer) {
-      put(view, i);
-      let done = file.writeSync(item);
-      while (done < 8) done += file.writeSync(item.subarray(done)); // never for 8 bytes: PIPE_BUF
+    let got: number = Status.OK;
+    if (mode === "stream") {
+      if (producer) send(i);
+      else got = receive(i);
+    } else if (producer) {
+      const timed = trips!.begin();
+      send(i);
+      got = receive(i);
+      if (got === Status.OK) trips!.end(timed);
     } else {
-      let done = 0;
-      while (done < 8) {
-        const n = file.readSync(done === 0 ? item : item.subarray(done));
-        if (n === null) return Status.PEER_CLOSED;
-        done += n;
-      }
-      if (
-        view.getUint32(0, true) !== (i >>> 0) ||
-        view.getUint32(4, true) !== Math.floor(i / 4294967296)
-      ) {
-        return bad(out, i, view.getUint32(0, true) + view.getUint32(4, true) * 4294967296);
-      }
+      got = receive(i);
+      if (got === Status.OK) send(i);
     }
+    if (got === Status.BAD_DATA) return reportBad(out, bad);
+    if (got !== Status.OK) return got;
   }
+  trips?.record(out, hist);
   return end(shim, context);
 }

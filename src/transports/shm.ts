@@ -60,6 +60,40 @@ function ring(
 }
 
 /**
+ * The deno engine's rings: {@link Channel}s of fixed-size records that the
+ * supervisor creates (one per direction, as many slots as the native ring) and
+ * closes at once, so the workers can take their ends by name; `sleeps` tells
+ * the loops to sleep on the futex when idle (`ring-futex`) instead of spinning.
+ */
+const denoRings = (sleeps: boolean): Pick<Transport, "prepare" | "cleanup" | "runSideDeno"> => ({
+  prepare: async ({ shim, engine, mode, sizeBytes, ringSlots }): Promise<Endpoint> => {
+    if (engine !== "deno") return {};
+    useShim(shim);
+    const names = [];
+    for (let k = 0; k < (mode === "stream" ? 1 : 2); k++) {
+      const channel = await Channel.create({
+        slots: ringSlots,
+        slotBytes: sizeBytes,
+        fixedSize: true,
+      });
+      channel.close(); // the workers attach by name; the supervisor unlinks it after the trial
+      names.push(channel.name);
+    }
+    return {
+      channel: names[0],
+      ...(names[1] ? { replies: names[1] } : {}),
+      sleeps: sleeps ? 1 : 0,
+    };
+  },
+  cleanup: (shim, endpoint) => {
+    for (const name of [endpoint.channel, endpoint.replies]) {
+      if (name) shim.symbols.rp_shm_unlink(cString(String(name)));
+    }
+  },
+  runSideDeno: denoRingSide,
+});
+
+/**
  * The shared-memory ring, as in the original experiment's "SHMEM" build.
  *
  * @example
@@ -74,23 +108,7 @@ export const shm: Transport = {
     "SPSC ring in shared memory, cached indices, spinning on both sides",
     { originalLabel: "SHMEM" },
   ),
-  // The deno engine runs its loop over a Channel (src/channel.ts) that the supervisor creates.
-  prepare: async ({ shim, engine }): Promise<Endpoint> => {
-    if (engine !== "deno") return {};
-    useShim(shim);
-    const channel = await Channel.create({ slots: DENO_RING_SLOTS, slotBytes: 8, fixedSize: true });
-    channel.close(); // the workers attach by name; the supervisor unlinks it after the trial
-    return { channel: channel.name };
-  },
-  cleanup: (shim, endpoint) => {
-    if (endpoint.channel) shim.symbols.rp_shm_unlink(cString(String(endpoint.channel)));
-  },
-  runSideDeno: denoRingSide,
-  // The deno engine's loop runs over its own Channel, whatever --ring-slots says.
-  capacity: (_sizeBytes, engine) =>
-    engine === "deno"
-      ? { messages: DENO_RING_SLOTS, source: "the deno engine's Channel slots" }
-      : null,
+  ...denoRings(false),
 };
 
 /**
@@ -124,9 +142,6 @@ export const shmCopy: Transport = {
     ),
 };
 
-/** Slots of the deno engine's channel (8-byte records: fixed size, no length). */
-const DENO_RING_SLOTS = 4096;
-
 /**
  * The ring a real program would ship: spin briefly, then sleep on a futex.
  *
@@ -136,11 +151,14 @@ const DENO_RING_SLOTS = 4096;
  * console.log(ringFutex.name, ringFutex.wait); // "ring-futex" "futex"
  * ```
  */
-export const ringFutex: Transport = ring(
-  "ring-futex",
-  "the same ring; an idle side spins briefly, then sleeps on a futex until woken",
-  { wait: "futex" },
-);
+export const ringFutex: Transport = {
+  ...ring(
+    "ring-futex",
+    "the same ring; an idle side spins briefly, then sleeps on a futex until woken",
+    { wait: "futex" },
+  ),
+  ...denoRings(true),
+};
 
 /**
  * The ring for data and a pipe per side for wake-ups: an idle side spins

@@ -38,6 +38,8 @@ export interface PrepareContext {
   engine: Engine;
   /** The producer's and the consumer's CPU, or null when unpinned. */
   cpus: [number, number] | null;
+  /** Slots of a ring for this series' messages (`--ring-slots`, fewer for large messages). */
+  ringSlots: number;
   /** How long an idle side that may sleep looks first, ns (`--spin-before-sleep`). */
   spinBeforeSleepNs: number;
   /** io_uring transports: the series' rings, as recorded (absent: the transport works it out). */
@@ -66,6 +68,10 @@ export interface SideContext {
   hist: BigUint64Array<ArrayBuffer>;
   /** The deno engine's publication cadence (`--publish-every`). */
   publishEvery: number;
+  /** Deno engine, ping-pong: ns between the starts of round trips (0: back to back). */
+  paceNs: number;
+  /** Deno engine, ping-pong: the client times every this many round trips (0 or 1: each). */
+  latencyEvery: number;
 }
 
 /** How the rings of one series were set up, for the report. */

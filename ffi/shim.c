@@ -96,7 +96,7 @@ int32_t rp_shm_unlink(const char *name) { return shm_unlink(name) == 0 ? 0 : -er
 void rp_segment_init(void *segment, uint64_t ring_slots, uint64_t ring_stride, uint32_t rings,
                      int32_t supervisor_pid, uint32_t wait_policy, uint64_t pace_ns,
                      uint64_t file_bytes, uint32_t queue_depth, uint64_t spin_ns,
-                     uint64_t latency_every) {
+                     uint64_t latency_every, uint32_t latency_tsc) {
   struct rp_control *ctl = rp_control_of(segment);
   ctl->magic = RP_MAGIC;
   ctl->abi_version = RP_ABI_VERSION;
@@ -107,6 +107,7 @@ void rp_segment_init(void *segment, uint64_t ring_slots, uint64_t ring_stride, u
   ctl->queue_depth = queue_depth;
   ctl->spin_ns = spin_ns;
   ctl->latency_every = latency_every;
+  ctl->latency_tsc = latency_tsc;
   ctl->ring_slots = ring_slots;
   ctl->ring_stride = ring_stride;
   for (uint32_t i = 0; i < RP_MAX_RINGS; i++)
@@ -206,6 +207,20 @@ uint64_t rp_clock_resolution_ns(void) {
 }
 
 /* Reads CLOCK_MONOTONIC `calls` times in a row; returns the ns that took. */
+/* For tests: rp_ticks_to_ns on a result array and a histogram. */
+void rp_ticks_to_ns_test(uint64_t *out, uint64_t *hist, double ns_per_tick) {
+  rp_ticks_to_ns(out, hist, ns_per_tick);
+}
+
+/* ns taken by `calls` TSC reads as the latency stamps take them (`rdtsc`; 0 where there is none). */
+uint64_t rp_tsc_cost_ns(uint64_t calls) {
+  uint64_t start = rp_now_ns(), sink = 0;
+  for (uint64_t i = 0; i < calls; i++) sink += rp_stamp(1);
+  uint64_t end = rp_now_ns();
+  __asm__ __volatile__("" : : "r"(sink));
+  return end - start;
+}
+
 uint64_t rp_clock_cost_ns(uint64_t calls) {
   uint64_t start = rp_now_ns(), sink = 0;
   for (uint64_t i = 0; i < calls; i++) sink += rp_now_ns();

@@ -19,7 +19,7 @@ export const SUB_BITS = 8;
 export const HISTOGRAM_BUCKETS: number = (1 << SUB_BITS) + 33 * (1 << (SUB_BITS - 1));
 
 /** The ABI version this table matches; `rp_abi_version()` must return it. */
-export const ABI_VERSION = 17;
+export const ABI_VERSION = 18;
 
 /**
  * Slots of the `uint64_t` result array each loop fills (C `enum rp_field`).
@@ -207,7 +207,7 @@ export const symbols = {
    * void rp_segment_init(void *segment, uint64_t ring_slots, uint64_t ring_stride,
    *                      uint32_t rings, int32_t supervisor_pid, uint32_t wait_policy,
    *                      uint64_t pace_ns, uint64_t file_bytes, uint32_t queue_depth,
-   *                      uint64_t spin_ns, uint64_t latency_every)
+   *                      uint64_t spin_ns, uint64_t latency_every, uint32_t latency_tsc)
    */
   rp_segment_init: {
     parameters: [
@@ -222,6 +222,7 @@ export const symbols = {
       "u32", /* uint32_t queue_depth (file server: requests in flight; else 0) */
       "u64", /* uint64_t spin_ns (futex and pipe waits: look this long before sleeping) */
       "u64", /* uint64_t latency_every (ping-pong client: time every this many round trips) */
+      "u32", /* uint32_t latency_tsc (1: stamp them with the TSC) */
     ],
     result: "void",
   },
@@ -454,6 +455,17 @@ export const symbols = {
   rp_sched_policy: { parameters: [], result: "i32" },
   /** uint64_t rp_clock_resolution_ns(void) */
   rp_clock_resolution_ns: { parameters: [], result: "u64" },
+  /** void rp_ticks_to_ns_test(uint64_t *out, uint64_t *hist, double ns_per_tick) */
+  rp_ticks_to_ns_test: {
+    parameters: [
+      "buffer", /* uint64_t *out (RP_FIELDS slots) */
+      "buffer", /* uint64_t *hist (RP_HIST_BUCKETS slots) */
+      "f64", /* double ns_per_tick */
+    ],
+    result: "void",
+  },
+  /** uint64_t rp_tsc_cost_ns(uint64_t calls) */
+  rp_tsc_cost_ns: { parameters: ["u64" /* uint64_t calls */], result: "u64" },
   /** uint64_t rp_clock_cost_ns(uint64_t calls) */
   rp_clock_cost_ns: { parameters: ["u64" /* uint64_t calls */], result: "u64" },
   /**

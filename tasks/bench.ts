@@ -16,6 +16,7 @@ import {
   loadAverage,
   readCpuTimes,
   readEnvironment,
+  tscRefusal,
 } from "../src/context/environment.ts";
 import { requireLinux, RunError, runMain, UsageError } from "../src/base/errors.ts";
 import { colorsFor } from "../src/base/format.ts";
@@ -47,6 +48,18 @@ import type { Transport } from "../src/transports/mod.ts";
 
 /** The checkout this task runs from, when it runs from one (not from a URL). */
 const PROJECT = new URL("..", import.meta.url);
+
+/**
+ * What stamps the ping-pong client's sampled round trips: what was asked;
+ * asking for the TSC where it cannot be trusted is one line and exit 2.
+ */
+function latencyStamp(asked: "tsc" | "clock"): "tsc" | "clock" {
+  const refused = asked === "tsc" ? tscRefusal() : null;
+  if (refused !== null) {
+    throw new UsageError(`--latency-stamp tsc: the TSC cannot time round trips here: ${refused}`);
+  }
+  return asked;
+}
 
 async function main(): Promise<void> {
   const options = parseBenchOptions(Deno.args);
@@ -88,6 +101,7 @@ async function main(): Promise<void> {
         spinBeforeSleepNs: options.spinBeforeSleepNs,
         latencyEvery: options.latencyEvery,
         uringBatch: options.uringBatch,
+        latencyStamp: latencyStamp(options.latencyStamp),
       },
     ),
     options.allTransports,

@@ -6,6 +6,7 @@ import { runTask } from "./run_task.ts";
 import { buildShim } from "../ffi/build.ts";
 import { Shim } from "../ffi/library.ts";
 import { uringSupport } from "../src/transports/uring.ts";
+import { tscRefusal } from "../src/context/environment.ts";
 
 const library = (await buildShim()).libraryPath;
 import { ourSegments } from "./shm_leaks.ts";
@@ -468,6 +469,35 @@ Deno.test("--latency-every 1 times every round trip, as before; the figures reco
     assert.match(r.latency!.clock, /^CLOCK_MONOTONIC, read once per round trip/);
   }
   assert.match(page, /4,000 round trips were timed one by one\./);
+});
+
+Deno.test("--latency-stamp tsc stamps the sampled round trips with the TSC, in ns, and says so", async () => {
+  const args = ["--mode", "pingpong", "--sizes", "8", "--iterations", "4000", "--runs", "2"];
+  const refused = tscRefusal();
+  if (refused !== null) {
+    // Where the TSC cannot be trusted, asking for it is refused before anything runs.
+    const run = await bench([...args, "--latency-stamp", "tsc", "--no-save"]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /--latency-stamp tsc: the TSC cannot time round trips here: /);
+    return;
+  }
+  await using saved = await savedBench([...args, "--latency-stamp", "tsc"]);
+  const { report } = saved;
+  assert.equal(report.parameters.latencyStamp, "tsc");
+  assert.ok((report.environment.clock.tsc?.readCostNs ?? 0) > 0, "the cost of a read is recorded");
+  for (const r of report.results) {
+    const latency = r.latency!;
+    assert.match(
+      latency.clock,
+      /^the TSC \(rdtsc\) around every 16th round trip .*ratio of CLOCK_MONOTONIC to TSC ticks over its loop; the others are not timed$/,
+    );
+    assert.equal(latency.roundTrip.count, 500);
+    // In ns: the conversion itself is checked exactly in histogram.test.ts.
+    assert.ok(
+      latency.roundTrip.min <= latency.roundTrip.p50 &&
+        latency.roundTrip.p50 <= latency.roundTrip.max,
+    );
+  }
 });
 
 Deno.test("the 8-byte pipe stream is set beside a plain C pipe(2) loop of the same run", async () => {

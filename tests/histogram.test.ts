@@ -105,3 +105,34 @@ Deno.test("a latency summary of a heavy tail", () => {
   assert.equal(summary.max, 20_000);
   assert.equal(summary.mean, (9990 * 200 + 10 * 20_000) / 10_000);
 });
+
+Deno.test("TSC ticks become ns with the trial's ratio: extremes and sum exactly, each bucket by its middle", async () => {
+  const { ResultField, HISTOGRAM_BUCKETS } = await import("../ffi/symbols.ts");
+  using shim = Shim.open((await buildShim()).libraryPath);
+  for (const nsPerTick of [1 / 2.6, 2]) {
+    const out = new BigUint64Array(ResultField.FIELDS);
+    const hist = new BigUint64Array(HISTOGRAM_BUCKETS);
+    const ticks = [100, 2_600, 2_600, 26_000, 260_000];
+    for (const t of ticks) hist[bucketIndex(t)]++;
+    out[ResultField.LAT_MIN] = 100n;
+    out[ResultField.LAT_MAX] = 260_000n;
+    out[ResultField.LAT_SUM] = BigInt(ticks.reduce((a, b) => a + b, 0));
+    shim.symbols.rp_ticks_to_ns_test(out, hist, nsPerTick);
+    assert.equal(out[ResultField.LAT_MIN], BigInt(Math.round(100 * nsPerTick)));
+    assert.equal(out[ResultField.LAT_MAX], BigInt(Math.round(260_000 * nsPerTick)));
+    assert.equal(out[ResultField.LAT_SUM], BigInt(Math.round(291_300 * nsPerTick)));
+    const counts = new Map<number, number>();
+    hist.forEach((c, b) => {
+      if (c > 0n) counts.set(b, Number(c));
+    });
+    assert.equal([...counts.values()].reduce((a, b) => a + b, 0), 5, "no count lost or doubled");
+    for (const t of ticks) {
+      // Each lands within a bucket's width (0.8%) of its value in ns.
+      const ns = t * nsPerTick;
+      const near = [...counts.keys()].some((b) =>
+        Math.abs(bucketBounds(b).low - ns) <= ns * 0.01 + 1
+      );
+      assert.ok(near, `${t} ticks (${ns} ns) not found in ${[...counts.keys()]}`);
+    }
+  }
+});

@@ -134,6 +134,7 @@ export function measuredParameters(r: Report): Record<string, { value: string; b
     ["--spin-before-sleep", `${p.spinBeforeSleepNs ?? 10_000} ns`, false],
     ["--latency-every", String(p.latencyEvery ?? 1), false],
     ["--uring-batch", String(p.uringBatch ?? 16), false],
+    ["--latency-stamp", p.latencyStamp ?? "clock", false],
     ["pipe", p.pipe ?? "named FIFO", false],
     ["--depth", list(p.depths, "—"), false],
     ["--placement", p.placement, false],

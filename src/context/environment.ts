@@ -67,7 +67,13 @@ export interface Environment {
     meltdown: string | null;
   };
   /** The clock the loops time with: kernel clock source, resolution and cost of one read. */
-  clock: { source: string | null; resolutionNs: number | null; readCostNs: number | null };
+  clock: {
+    source: string | null;
+    resolutionNs: number | null;
+    readCostNs: number | null;
+    /** The TSC as the ping-pong client's latency stamp: its cost per read, or why it is not used. */
+    tsc?: { readCostNs?: number; refused?: string };
+  };
   /** 1-, 5- and 15-minute load averages before and after the run. */
   load: { before: number[] | null; after: number[] | null };
   /**
@@ -338,6 +344,51 @@ export function measureClock(shim: Shim): { resolutionNs: number; readCostNs: nu
   return { resolutionNs: Number(shim.symbols.rp_clock_resolution_ns()), readCostNs: best / calls };
 }
 
+/**
+ * Why the TSC cannot stamp the ping-pong client's sampled round trips here,
+ * or null when it can: an x86 CPU whose TSC is constant and does not stop in
+ * idle states (`constant_tsc`, `nonstop_tsc`), and the kernel timing with it
+ * (clock source `tsc`), so a trial's ratio of CLOCK_MONOTONIC to ticks holds.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tscRefusal } from "./environment.ts";
+ * const flags = "flags\t\t: fpu tsc constant_tsc nonstop_tsc";
+ * assert.equal(tscRefusal("x86_64", "tsc", flags), null);
+ * assert.match(tscRefusal("x86_64", "kvm-clock", flags)!, /clock source is kvm-clock/);
+ * assert.match(tscRefusal("aarch64", "arch_sys_counter", null)!, /not an x86/);
+ * ```
+ */
+export function tscRefusal(
+  arch: string = Deno.build.arch,
+  source: string | null = readText(
+    "/sys/devices/system/clocksource/clocksource0/current_clocksource",
+  ),
+  cpuinfo: string | null = readText("/proc/cpuinfo"),
+): string | null {
+  if (arch !== "x86_64") return `not an x86 CPU (${arch})`;
+  if (source !== "tsc") return `the kernel's clock source is ${source ?? "unknown"}, not tsc`;
+  const flags = cpuinfo === null ? "" : /^flags\s*:(.*)$/m.exec(cpuinfo)?.[1] ?? "";
+  const missing = ["constant_tsc", "nonstop_tsc"].filter((f) =>
+    !new RegExp(`\\b${f}\\b`).test(flags)
+  );
+  return missing.length === 0 ? null : `the CPU does not report ${missing.join(" and ")}`;
+}
+
+/** The cost of one TSC read as the loops take it, or why the TSC is not used here. */
+function measureTsc(shim: Shim): { readCostNs?: number; refused?: string } {
+  const refused = tscRefusal();
+  if (refused !== null) return { refused };
+  const calls = 200_000;
+  shim.symbols.rp_tsc_cost_ns(10_000n);
+  let best = Infinity;
+  for (let i = 0; i < 3; i++) {
+    best = Math.min(best, Number(shim.symbols.rp_tsc_cost_ns(BigInt(calls))));
+  }
+  return { readCostNs: best / calls };
+}
+
 /** What was observed before and during the run, for {@link readEnvironment}. */
 export interface RunObservations {
   /** Load average read before the run. */
@@ -397,6 +448,7 @@ export function readEnvironment(
     clock: {
       source: readText("/sys/devices/system/clocksource/clocksource0/current_clocksource"),
       ...clock,
+      ...(shim === null ? {} : { tsc: measureTsc(shim) }),
     },
     load: { before: observed.loadBefore, after: loadAverage() },
     cpuActivity: {

@@ -51,6 +51,8 @@ export interface SegmentLayout {
   spinNs: number;
   /** Ping-pong client: time every this many round trips (1: each; 0 elsewhere). */
   latencyEvery: number;
+  /** Ping-pong client: stamp those round trips with the TSC instead of the clock (absent: no). */
+  latencyTsc?: boolean;
 }
 
 /**
@@ -125,6 +127,7 @@ export class Segment {
       layout.queueDepth,
       BigInt(layout.spinNs),
       BigInt(layout.latencyEvery),
+      layout.latencyTsc ? 1 : 0,
     );
     return segment;
   }

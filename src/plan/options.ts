@@ -52,6 +52,8 @@ export interface BenchOptions {
   latencyEvery: number;
   /** `--uring-batch`: io_uring streams submit up to this many messages at once. */
   uringBatch: number;
+  /** `--latency-stamp`: what stamps the sampled round trips (default: the clock). */
+  latencyStamp: "tsc" | "clock";
   /** `fileserver`: the file-server scenario instead of the stream and ping-pong matrix. */
   scenario: "matrix" | "fileserver";
   /** File server: the numbers of requests in flight to measure. */
@@ -268,6 +270,22 @@ const OPTIONS: BenchOption[] = [
     set: (o, t) => (o.latencyEvery = wholeNumber("--latency-every", t, 1, 1_000_000)),
   },
   {
+    name: "latency-stamp",
+    value: "S",
+    help: [
+      "ping-pong, native loops: what stamps the sampled round trips:",
+      "clock (CLOCK_MONOTONIC, default) or tsc (rdtsc, turned into ns",
+      "with each trial's own ratio to the clock; x86 with an invariant",
+      "TSC that the kernel times with)",
+    ],
+    set: (o, t) => {
+      if (t !== "tsc" && t !== "clock") {
+        throw new UsageError(`--latency-stamp must be clock or tsc, got '${t}'`);
+      }
+      o.latencyStamp = t;
+    },
+  },
+  {
     name: "uring-batch",
     value: "N",
     help: [
@@ -453,6 +471,7 @@ function defaults(quick: boolean): BenchOptions {
     spinBeforeSleepNs: DEFAULT_SPIN_NS,
     latencyEvery: DEFAULT_LATENCY_EVERY,
     uringBatch: URING_BATCH,
+    latencyStamp: "clock",
     scenario: "matrix",
     depths: [...FILESERVER.depths],
     engines: ["native"],
@@ -578,6 +597,8 @@ export interface Parameters {
   latencyEvery?: number;
   /** `--uring-batch`, when not the default (16). */
   uringBatch?: number;
+  /** `--latency-stamp tsc`, when asked for a run with ping-pong (absent: the clock). */
+  latencyStamp?: "tsc";
   /**
    * What `pipe` (and `pipe-splice`) went through: `pipe(2)`. Absent in reports written before,
    * when `pipe` was a named FIFO (today's `fifo`).
@@ -624,6 +645,9 @@ export function reportParameters(options: BenchOptions): Parameters {
       : { spinBeforeSleepNs: options.spinBeforeSleepNs }),
     ...(options.modes.includes("pingpong") ? { latencyEvery: options.latencyEvery } : {}),
     ...(options.uringBatch === URING_BATCH ? {} : { uringBatch: options.uringBatch }),
+    ...(options.latencyStamp === "tsc" && options.modes.includes("pingpong")
+      ? { latencyStamp: "tsc" as const }
+      : {}),
     pipe: "pipe(2)",
   };
 }

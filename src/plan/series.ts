@@ -35,6 +35,11 @@ export interface Series {
   spinBeforeSleepNs?: number;
   /** Ping-pong: the client times every this many round trips (`--latency-every`; 1: each). */
   latencyEvery?: number;
+  /**
+   * Ping-pong, native loops: what stamps the sampled round trips: the TSC where the machine allows
+   * it, else (and absent) CLOCK_MONOTONIC.
+   */
+  latencyStamp?: "tsc" | "clock";
   /** io_uring transports, stream: messages submitted together, at most (`--uring-batch`). */
   uringBatch?: number;
   /** io_uring transports: how the rings are set up (filled in once the kernel was asked). */
@@ -275,6 +280,7 @@ export function planSeries(
     spinBeforeSleepNs?: number;
     latencyEvery?: number;
     uringBatch?: number;
+    latencyStamp?: "tsc" | "clock";
   } = {},
 ): Series[] {
   const all: Series[] = [];
@@ -297,7 +303,11 @@ export function planSeries(
                 ? { uringBatch: tuning.uringBatch }
                 : {}),
               ...(mode === "pingpong"
-                ? { latencyEvery: tuning.latencyEvery ?? DEFAULT_LATENCY_EVERY }
+                ? {
+                  latencyEvery: tuning.latencyEvery ?? DEFAULT_LATENCY_EVERY,
+                  // The deno engine's client reads CLOCK_MONOTONIC through the shim.
+                  latencyStamp: engine === "native" ? tuning.latencyStamp ?? "clock" : "clock",
+                }
                 : {}),
             };
             if (mode === "fileserver") {

@@ -50,6 +50,13 @@ export type ReportFile = {
       source: string | null;
       resolutionNs: number | null;
       readCostNs: number | null;
+      /** the TSC as the ping-pong client's latency stamp: the cost of one read, or why it is not used here (absent in reports before it was used) */
+      tsc?: {
+        /** ns per read, as the loops read it */
+        readCostNs?: number;
+        /** why the TSC is not used here */
+        refused?: string;
+      };
     };
     load: {
       before: number[] | null;
@@ -113,6 +120,8 @@ export type ReportFile = {
     latencyEvery?: number;
     /** --uring-batch, when not the default (16) */
     uringBatch?: FilePositive;
+    /** --latency-stamp tsc, when asked for a run with ping-pong (absent: CLOCK_MONOTONIC) */
+    latencyStamp?: "tsc";
     /** what pipe and pipe-splice went through; absent in reports written when pipe was a named FIFO (today's fifo) */
     pipe?: "pipe(2)";
   };

@@ -73,16 +73,26 @@ export const LATENCY_CLOCK =
  * );
  * ```
  */
-export function latencyClock(every: number, readCostNs: number | null): string {
-  const share = readCostNs === null
+export function latencyClock(
+  every: number,
+  readCostNs: number | null,
+  tsc: { readCostNs?: number } | null = null,
+): string {
+  const cost = tsc === null ? readCostNs : tsc.readCostNs ?? null;
+  const share = cost === null
     ? ""
-    : `; ${formatNs((2 * readCostNs) / every)} ns per round trip of the loop's time at ${
-      formatNs(readCostNs)
+    : `; ${formatNs((2 * cost) / every)} ns per round trip of the loop's time at ${
+      formatNs(cost)
     } ns a read`;
-  return every <= 1
-    ? `${LATENCY_CLOCK}${readCostNs === null ? "" : ` (${formatNs(readCostNs)} ns)`}`
-    : `CLOCK_MONOTONIC around every ${every}th round trip (two reads each, so a timed round trip ` +
-      `includes one read${share}); the others are not timed`;
+  if (every <= 1) {
+    return `${LATENCY_CLOCK}${readCostNs === null ? "" : ` (${formatNs(readCostNs)} ns)`}`;
+  }
+  return tsc === null
+    ? `CLOCK_MONOTONIC around every ${every}th round trip (two reads each, so a timed round trip ` +
+      `includes one read${share}); the others are not timed`
+    : `the TSC (rdtsc) around every ${every}th round trip (two reads each, so a timed round trip ` +
+      `includes one read${share}), turned into ns with each trial's own ratio of CLOCK_MONOTONIC ` +
+      `to TSC ticks over its loop; the others are not timed`;
 }
 
 /** What the timed region held in the bench that wrote reports of schema 1 to 3 (and their upgrade). */
@@ -493,7 +503,13 @@ export interface ReportContext {
 export function buildReport(outcome: SamplingOutcome, context: ReportContext): Report {
   const { options } = context;
   const results = outcome.samples.map((s) =>
-    resultEntry(s, options.ringSlots, options.keepWarmup, context.environment.clock.readCostNs)
+    resultEntry(
+      s,
+      options.ringSlots,
+      options.keepWarmup,
+      context.environment.clock.readCostNs,
+      context.environment.clock.tsc ?? null,
+    )
   );
   const processes = processEntries(outcome, context.supervisorNice);
   const targetReached = options.runs === null
@@ -625,6 +641,7 @@ function resultEntry(
   ringSlotsAsked: number,
   keepWarmup: boolean,
   readCostNs: number | null,
+  tscCost: { readCostNs?: number } | null,
 ): ResultEntry {
   const { series } = samples;
   const runs = samples.runs.map(toSample);
@@ -658,6 +675,7 @@ function resultEntry(
       latencyClock(
         series.mode === "pingpong" && !series.paceNs ? series.latencyEvery ?? 1 : 1,
         readCostNs,
+        series.latencyStamp === "tsc" ? tscCost ?? {} : null,
       ),
     ),
     samples: runs,

@@ -216,6 +216,7 @@ export function trialLayout(plan: Pick<TrialPlan, "series" | "ringSlots">): Segm
     queueDepth: depth,
     spinNs: sleeps(series) ? series.spinBeforeSleepNs ?? DEFAULT_SPIN_NS : 0,
     latencyEvery: series.mode === "pingpong" ? series.latencyEvery ?? 1 : 0,
+    latencyTsc: series.mode === "pingpong" && series.latencyStamp === "tsc",
   };
 }
 

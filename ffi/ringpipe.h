@@ -300,6 +300,23 @@ static inline void rp_usage_end(uint64_t *out, clockid_t helper) {
   out[RP_HELPER_CPU_NS] = helper == -1 ? UINT64_MAX : rp_clock_ns(helper) - out[RP_HELPER_CPU_NS];
 }
 
+/*
+ * Runs this thread on `cpu` for a while (cpu >= 0), keeping what it was
+ * allowed in `before`; returns 1 when rp_unpin must put that back.
+ */
+static inline int rp_pin(int32_t cpu, cpu_set_t *before) {
+  if (cpu < 0 || sched_getaffinity(0, sizeof *before, before) != 0) return 0;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  sched_setaffinity(0, sizeof set, &set);
+  return 1;
+}
+
+static inline void rp_unpin(int pinned, const cpu_set_t *before) {
+  if (pinned) sched_setaffinity(0, sizeof *before, before);
+}
+
 /* Checks the segment and the arguments every run shares. */
 static inline int rp_check_run(void *segment, int32_t role, int32_t mode, uint64_t size) {
   struct rp_control *ctl = rp_control_of(segment);

@@ -354,13 +354,7 @@ int64_t rp_yardstick_pipe(uint64_t count, int32_t cpu_writer, int32_t cpu_reader
     return -saved;
   }
   cpu_set_t before;
-  int restore = cpu_writer >= 0 && sched_getaffinity(0, sizeof before, &before) == 0;
-  if (restore) {
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpu_writer, &set);
-    sched_setaffinity(0, sizeof set, &set);
-  }
+  int pinned = rp_pin(cpu_writer, &before);
   int64_t result = 0;
   char ok = 'n';
   uint64_t start = rp_now_ns();
@@ -376,7 +370,7 @@ int64_t rp_yardstick_pipe(uint64_t count, int32_t cpu_writer, int32_t cpu_reader
   close(done[0]);
   while (waitpid(child, NULL, 0) < 0 && errno == EINTR) {
   }
-  if (restore) sched_setaffinity(0, sizeof before, &before);
+  rp_unpin(pinned, &before);
   if (result == 0 && ok != 'y') result = -RP_BAD_DATA;
   return result == 0 ? (int64_t)(end - start) : result;
 }

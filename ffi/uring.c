@@ -377,13 +377,7 @@ int32_t rp_yardstick_uring(const char *path, uint64_t file_bytes, uint64_t lengt
   int fd = rp_file_make(path, file_bytes);
   if (fd < 0) return fd;
   cpu_set_t before;
-  int restore = cpu >= 0 && sched_getaffinity(0, sizeof before, &before) == 0;
-  if (restore) {
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpu, &set);
-    sched_setaffinity(0, sizeof set, &set);
-  }
+  int pinned = rp_pin(cpu, &before);
   uint64_t stride_words = (length + RP_CACHE_LINE - 1) / RP_CACHE_LINE * RP_CACHE_LINE / 8;
   uint64_t *buffers = aligned_alloc(RP_CACHE_LINE, depth * stride_words * 8);
   struct uring u = {.fd = -1};
@@ -424,6 +418,6 @@ int32_t rp_yardstick_uring(const char *path, uint64_t file_bytes, uint64_t lengt
   free(buffers);
   close(fd);
   unlink(path);
-  if (restore) sched_setaffinity(0, sizeof before, &before);
+  rp_unpin(pinned, &before);
   return status;
 }

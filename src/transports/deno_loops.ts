@@ -267,27 +267,30 @@ interface RingEnd {
 const WAIT_MS = 60_000;
 
 /*
- * The loops try the ring first and call these only when it is full or empty,
+ * The loops try the ring first and call this only when it is full or empty,
  * so a busy loop awaits nothing (an await costs a trip through the microtask
  * queue even when its value is ready).
  */
 
-/** Up to `max` free slots, waiting (spinning, or sleeping after a spin) until there is one. */
-async function room(end: RingEnd, max: number, wanted: () => number): Promise<number> {
-  if (end.sleeps) return await end.channel.reserveAsync(max, WAIT_MS) || -Status.ABORTED;
-  for (let spins = 1;; spins++) {
-    const got = end.channel.reserve(max);
-    if (got > 0) return got;
-    const status = (spins & POLL_MASK) === 0 ? wanted() : Status.OK;
-    if (status !== Status.OK) return -status;
+/**
+ * Up to `max` free slots (`sending`) or readable messages, waiting until there
+ * is one: spinning, or sleeping after a spin; a negative status when stopped.
+ */
+async function waitOn(
+  end: RingEnd,
+  sending: boolean,
+  max: number,
+  wanted: () => number,
+): Promise<number> {
+  const channel = end.channel;
+  if (end.sleeps) {
+    const got = sending
+      ? await channel.reserveAsync(max, WAIT_MS)
+      : await channel.readableAsync(max, WAIT_MS);
+    return got || -Status.ABORTED;
   }
-}
-
-/** Up to `max` readable messages, waiting as `room` does. */
-async function ready(end: RingEnd, max: number, wanted: () => number): Promise<number> {
-  if (end.sleeps) return await end.channel.readableAsync(max, WAIT_MS) || -Status.ABORTED;
   for (let spins = 1;; spins++) {
-    const got = end.channel.readable(max);
+    const got = sending ? channel.reserve(max) : channel.readable(max);
     if (got > 0) return got;
     const status = (spins & POLL_MASK) === 0 ? wanted() : Status.OK;
     if (status !== Status.OK) return -status;
@@ -308,7 +311,7 @@ async function produce(
   let next = from + POLL_MASK + 1;
   for (let i = from; i < to;) {
     const max = Math.min(batch, to - i);
-    const n = end.channel.reserve(max) || await room(end, max, wanted);
+    const n = end.channel.reserve(max) || await waitOn(end, true, max, wanted);
     if (n < 0) return -n;
     fillMessages(words, end.channel.writeSlot * stride, i, i + n, p);
     i += n;
@@ -337,7 +340,7 @@ async function consume(
   let next = from + POLL_MASK + 1;
   for (let i = from; i < to;) {
     const max = Math.min(batch, to - i);
-    const n = end.channel.readable(max) || await ready(end, max, wanted);
+    const n = end.channel.readable(max) || await waitOn(end, false, max, wanted);
     if (n < 0) return -n;
     if (checkMessages(words, end.channel.readSlot * stride, i, i + n, p, bad) >= 0) {
       return Status.BAD_DATA;
@@ -371,24 +374,18 @@ const WAIT_MESSAGE = -1;
 const WAIT_ROOM = -2;
 
 /**
- * Spins until `rx` has a message: 0, the status that stopped it, or
- * WAIT_MESSAGE after `patience` looks (the caller then sleeps).
+ * Spins until `channel` has a free slot (`sending`) or a message: 0, the
+ * status that stopped it, or WAIT_ROOM / WAIT_MESSAGE after `patience` looks
+ * (the caller then sleeps).
  */
-function awaitMessage(rx: Channel, wanted: () => number, patience: number): number {
-  for (let spins = 1; rx.readable(1) === 0; spins++) {
-    if (spins > patience) return WAIT_MESSAGE;
-    if ((spins & POLL_MASK) === 0) {
-      const status = wanted();
-      if (status !== Status.OK) return status;
-    }
-  }
-  return Status.OK;
-}
-
-/** Spins until `tx` has a free slot, as {@link awaitMessage} does (WAIT_ROOM). */
-function awaitRoom(tx: Channel, wanted: () => number, patience: number): number {
-  for (let spins = 1; tx.reserve(1) === 0; spins++) {
-    if (spins > patience) return WAIT_ROOM;
+function spinFor(
+  channel: Channel,
+  sending: boolean,
+  wanted: () => number,
+  patience: number,
+): number {
+  for (let spins = 1; (sending ? channel.reserve(1) : channel.readable(1)) === 0; spins++) {
+    if (spins > patience) return sending ? WAIT_ROOM : WAIT_MESSAGE;
     if ((spins & POLL_MASK) === 0) {
       const status = wanted();
       if (status !== Status.OK) return status;
@@ -433,12 +430,12 @@ function clientSteps(
         st.timed = trips.begin();
         st.begun = true;
       }
-      const status = awaitRoom(tx, wanted, patience);
+      const status = spinFor(tx, true, wanted, patience);
       if (status !== Status.OK) return status;
       sendOne(tx, st.i, p);
       st.half = 1;
     }
-    const status = awaitMessage(rx, wanted, patience);
+    const status = spinFor(rx, false, wanted, patience);
     if (status !== Status.OK) return status;
     if (!takeOne(rx, st.i, p, bad)) return Status.BAD_DATA;
     trips.end(st.timed);
@@ -462,12 +459,12 @@ function serverSteps(
 ): number {
   while (st.i < to) {
     if (st.half === 0) {
-      const status = awaitMessage(rx, wanted, patience);
+      const status = spinFor(rx, false, wanted, patience);
       if (status !== Status.OK) return status;
       if (!takeOne(rx, st.i, p, bad)) return Status.BAD_DATA;
       st.half = 1;
     }
-    const status = awaitRoom(tx, wanted, patience);
+    const status = spinFor(tx, true, wanted, patience);
     if (status !== Status.OK) return status;
     sendOne(tx, st.i, p);
     st.i++;

@@ -16,7 +16,7 @@ import { modeCode } from "../../ffi/symbols.ts";
 import { cString } from "../../ffi/library.ts";
 import { denoPipeSide } from "./deno_loops.ts";
 import type { Endpoint, Transport } from "./types.ts";
-import { pipeEnds } from "./pipe_ends.ts";
+import { withPipeEnds } from "./pipe_ends.ts";
 
 /**
  * The kernel pipe, as in the original experiment's "KERNEL" build.
@@ -130,23 +130,19 @@ function pipeLike(
     },
     runSide: (context) => {
       const { shim, segment, role, mode, sizeBytes, iterations, out, hist } = context;
-      const fds = pipeEnds(context);
-      try {
-        const run = splice ? shim.symbols.rp_splice_run : shim.symbols.rp_pipe_run;
-        return run(
+      const run = splice ? shim.symbols.rp_splice_run : shim.symbols.rp_pipe_run;
+      return withPipeEnds(context, (a, b) =>
+        run(
           segment.pointer,
-          fds[0],
-          fds[1],
+          a,
+          b,
           role === "producer" ? 0 : 1,
           modeCode(mode),
           BigInt(sizeBytes),
           BigInt(iterations),
           out,
           hist,
-        );
-      } finally {
-        for (const fd of fds) if (fd >= 0) shim.symbols.rp_close(fd);
-      }
+        ));
     },
   };
 }

@@ -46,3 +46,23 @@ export function pipeEnds(context: SideContext): number[] {
   }
   return fds;
 }
+
+/**
+ * Runs one side of a C loop over this side's pipe ends (see {@link pipeEnds}):
+ * `run(a, b)` gets the producer-to-consumer end and the replies' end (-1 for a
+ * stream), and both are closed however it ends.
+ *
+ * @example
+ * ```ts ignore
+ * import { withPipeEnds } from "./pipe_ends.ts";
+ * const status = withPipeEnds(context, (a, b) => shim.symbols.rp_pipe_run(segment, a, b, ...));
+ * ```
+ */
+export function withPipeEnds(context: SideContext, run: (a: number, b: number) => number): number {
+  const fds = pipeEnds(context);
+  try {
+    return run(fds[0], fds[1]);
+  } finally {
+    for (const fd of fds) if (fd >= 0) context.shim.symbols.rp_close(fd);
+  }
+}

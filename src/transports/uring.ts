@@ -18,7 +18,7 @@
 import type { Shim } from "../../ffi/library.ts";
 import { modeCode, UringSetting } from "../../ffi/symbols.ts";
 import { allowedCpus } from "../context/topology.ts";
-import { pipeEnds } from "./pipe_ends.ts";
+import { withPipeEnds } from "./pipe_ends.ts";
 import { pipe } from "./pipe.ts";
 import type { Endpoint, Transport, UringSetup } from "./types.ts";
 
@@ -268,29 +268,26 @@ function uringPipe(name: string, sqpoll: boolean, description: string): Transpor
     },
     runSide: (context) => {
       const { shim, segment, role, mode, sizeBytes, iterations, out, hist, endpoint } = context;
-      const fds = pipeEnds(context);
-      try {
-        return shim.symbols.rp_uring_pipe_run(
+      const setup = settingsArray({
+        flags: Number(endpoint.flags),
+        sqCpu: Number(role === "producer" ? endpoint.sqCpuProducer : endpoint.sqCpuConsumer),
+        idleMs: Number(endpoint.idleMs),
+        batch: Number(endpoint.batch),
+        spinNs: Number(endpoint.spinNs),
+      });
+      return withPipeEnds(context, (a, b) =>
+        shim.symbols.rp_uring_pipe_run(
           segment.pointer,
-          fds[0],
-          fds[1],
+          a,
+          b,
           role === "producer" ? 0 : 1,
           modeCode(mode),
           BigInt(sizeBytes),
           BigInt(iterations),
-          settingsArray({
-            flags: Number(endpoint.flags),
-            sqCpu: Number(role === "producer" ? endpoint.sqCpuProducer : endpoint.sqCpuConsumer),
-            idleMs: Number(endpoint.idleMs),
-            batch: Number(endpoint.batch),
-            spinNs: Number(endpoint.spinNs),
-          }),
+          setup,
           out,
           hist,
-        );
-      } finally {
-        for (const fd of fds) if (fd >= 0) shim.symbols.rp_close(fd);
-      }
+        ));
     },
   };
 }

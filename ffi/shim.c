@@ -411,6 +411,9 @@ int32_t rp_futex_wait(void *word, uint32_t expected, uint64_t timeout_ns) {
   return errno == EAGAIN ? 0 : -errno;
 }
 
+/* Gives the CPU away (the deno engine's loops, spinning on a CPU their peer shares). */
+void rp_yield(void) { sched_yield(); }
+
 /* Sleeps until CLOCK_MONOTONIC reaches `ns` (the deno engine's paced client). */
 void rp_sleep_until(uint64_t ns) {
   struct timespec at = {(time_t)(ns / 1000000000u), (long)(ns % 1000000000u)};

@@ -392,6 +392,8 @@ export const symbols = {
     result: "i32",
     nonblocking: true,
   },
+  /** void rp_yield(void): sched_yield() */
+  rp_yield: { parameters: [], result: "void" },
   /** void rp_sleep_until(uint64_t ns): until CLOCK_MONOTONIC reaches ns */
   rp_sleep_until: { parameters: ["u64" /* uint64_t ns */], result: "void" },
   /** int32_t rp_futex_wake(void *word, int32_t count) */

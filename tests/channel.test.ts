@@ -300,7 +300,14 @@ Deno.test("the deno engine beyond 8-byte streams: ping-pong, 4 KiB, the sleeping
   const { loadReport } = await import("../src/report/schema.ts");
   const out = await Deno.makeTempDir();
   try {
-    for (const extra of [[], ["--pace", "200us", "--sizes", "8", "--mode", "pingpong"]]) {
+    for (
+      const extra of [
+        [],
+        ["--pace", "200us", "--sizes", "8", "--mode", "pingpong"],
+        // Both loops on one CPU: the spinning side gives the CPU away, or a round trip takes slices.
+        ["--placement", "same", "--sizes", "8", "--mode", "pingpong", "--transports", "shm"],
+      ]
+    ) {
       const run = await runTask("bench", [
         "--engine",
         "deno",
@@ -327,7 +334,8 @@ Deno.test("the deno engine beyond 8-byte streams: ping-pong, 4 KiB, the sleeping
         .filter((n) => n.endsWith(".json") && n !== "machine.json").sort()
         .map((n) => loadReport(`${out}/m/${n}`)),
     );
-    const [matrix, paced] = reports;
+    const [matrix, paced, shared] = reports;
+    assert.deepEqual(shared.results.map((r) => `${r.transport} ${r.placement}`), ["shm same"]);
     assert.deepEqual(
       matrix.results.map((r) => `${r.transport} ${r.mode} ${r.sizeBytes} ${r.engine}`),
       [

@@ -135,6 +135,16 @@ Deno.test("limits: a size a transport cannot carry is refused when named, skippe
     () => seriesWithinLimits(planSeries([mq], ["fileserver"], [64], [cross]), false),
     /mq cannot serve files/,
   );
+  // SQPOLL's kernel threads cannot share one CPU with both loops: left out of `same`, kept in cross.
+  const both = seriesWithinLimits(
+    planSeries([TRANSPORTS["pipe-uring-sqpoll"]], ["stream"], [8], [cross, {
+      kind: "same",
+      cpus: [0, 0],
+    }]),
+    false,
+  );
+  assert.deepEqual(both.series.map((s) => s.placement), ["cross"]);
+  assert.match(both.skipped[0], /^pipe-uring-sqpoll skipped with both loops on one CPU: /);
   // The deno engine runs streams and ping-pong of every size; not the file server, and not over
   // transports without a TypeScript loop.
   const deno = planSeries([shm, mq], ["stream", "pingpong"], [8, 64], [cross], {

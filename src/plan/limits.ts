@@ -66,9 +66,17 @@ export function seriesWithinLimits(
         } only`,
     );
   }
+  // A transport that cannot share one CPU between both loops is left out of `--placement same`.
+  const notShared = all.filter((s) => s.placement === "same" && s.transport.notOnOneCpu);
+  for (const name of new Set(notShared.map((s) => s.transport.name))) {
+    const why = notShared.find((s) => s.transport.name === name)!.transport.notOnOneCpu!;
+    notes.push(`${name} skipped with both loops on one CPU: ${why}`);
+  }
   const skipped = new Map<string, { sizes: number[]; reason: string }>();
   const series = all.filter((s) => {
-    if (cannotServe.includes(s.transport.name) || denoLess.includes(s)) return false;
+    if (cannotServe.includes(s.transport.name) || denoLess.includes(s) || notShared.includes(s)) {
+      return false;
+    }
     const limit = s.transport.messageLimits?.();
     if (limit === undefined || limit === null) return true;
     const { min = 0, max = Infinity } = limit;

@@ -262,6 +262,8 @@ class RoundTrips {
 interface RingEnd {
   channel: Channel;
   sleeps: boolean;
+  /** Spinning on a CPU the peer shares: give the CPU away on every look (sched_yield). */
+  yieldCpu: (() => void) | null;
 }
 
 const WAIT_MS = 60_000;
@@ -292,6 +294,7 @@ async function waitOn(
   for (let spins = 1;; spins++) {
     const got = sending ? channel.reserve(max) : channel.readable(max);
     if (got > 0) return got;
+    if (end.yieldCpu !== null) end.yieldCpu();
     const status = (spins & POLL_MASK) === 0 ? wanted() : Status.OK;
     if (status !== Status.OK) return -status;
   }
@@ -383,9 +386,11 @@ function spinFor(
   sending: boolean,
   wanted: () => number,
   patience: number,
+  yieldCpu: (() => void) | null,
 ): number {
   for (let spins = 1; (sending ? channel.reserve(1) : channel.readable(1)) === 0; spins++) {
     if (spins > patience) return sending ? WAIT_ROOM : WAIT_MESSAGE;
+    if (yieldCpu !== null) yieldCpu();
     if ((spins & POLL_MASK) === 0) {
       const status = wanted();
       if (status !== Status.OK) return status;
@@ -423,6 +428,7 @@ function clientSteps(
   trips: RoundTrips,
   wanted: () => number,
   patience: number,
+  yieldCpu: (() => void) | null,
 ): number {
   while (st.i < to) {
     if (st.half === 0) {
@@ -430,12 +436,12 @@ function clientSteps(
         st.timed = trips.begin();
         st.begun = true;
       }
-      const status = spinFor(tx, true, wanted, patience);
+      const status = spinFor(tx, true, wanted, patience, yieldCpu);
       if (status !== Status.OK) return status;
       sendOne(tx, st.i, p);
       st.half = 1;
     }
-    const status = spinFor(rx, false, wanted, patience);
+    const status = spinFor(rx, false, wanted, patience, yieldCpu);
     if (status !== Status.OK) return status;
     if (!takeOne(rx, st.i, p, bad)) return Status.BAD_DATA;
     trips.end(st.timed);
@@ -456,15 +462,16 @@ function serverSteps(
   bad: BadItem,
   wanted: () => number,
   patience: number,
+  yieldCpu: (() => void) | null,
 ): number {
   while (st.i < to) {
     if (st.half === 0) {
-      const status = spinFor(rx, false, wanted, patience);
+      const status = spinFor(rx, false, wanted, patience, yieldCpu);
       if (status !== Status.OK) return status;
       if (!takeOne(rx, st.i, p, bad)) return Status.BAD_DATA;
       st.half = 1;
     }
-    const status = spinFor(tx, true, wanted, patience);
+    const status = spinFor(tx, true, wanted, patience, yieldCpu);
     if (status !== Status.OK) return status;
     sendOne(tx, st.i, p);
     st.i++;
@@ -495,8 +502,8 @@ async function pingPong(
   while (st.i < count) {
     const to = Math.min(count, st.i + CHUNK);
     const status = client
-      ? clientSteps(tx.channel, rx.channel, st, to, p, bad, trips!, wanted, patience)
-      : serverSteps(rx.channel, tx.channel, st, to, p, bad, wanted, patience);
+      ? clientSteps(tx.channel, rx.channel, st, to, p, bad, trips!, wanted, patience, tx.yieldCpu)
+      : serverSteps(rx.channel, tx.channel, st, to, p, bad, wanted, patience, tx.yieldCpu);
     if (status === WAIT_MESSAGE) {
       if (await rx.channel.readableAsync(1, WAIT_MS) === 0) return Status.ABORTED;
     } else if (status === WAIT_ROOM) {
@@ -533,8 +540,8 @@ async function warmUp(
   using receiver = await Channel.attach(sender.name);
   sender.unlink();
   const bad: BadItem = { index: 0, word: 0, got: 0n, expected: 0n };
-  const tx = { channel: sender, sleeps: false };
-  const rx = { channel: receiver, sleeps: false };
+  const tx = { channel: sender, sleeps: false, yieldCpu: null };
+  const rx = { channel: receiver, sleeps: false, yieldCpu: null };
   const rounds = Math.max(20, Math.min(3000, Math.floor(WARM_UP_ITEMS / (slots * p.words))));
   for (let round = 0, at = 0; round < rounds; round++, at += slots) {
     await produce(tx, batch, at, at + slots, p, wanted);
@@ -550,18 +557,35 @@ async function warmUp(
     const trips = new RoundTrips(shim, 16, 0);
     const chunk = Math.min(CHUNK, slots);
     for (let round = 0, at = 0; round < rounds; round++, at += chunk) {
-      await produce({ channel: forth, sleeps: false }, chunk, at, at + chunk, p, wanted); // replies
+      await produce(
+        { channel: forth, sleeps: false, yieldCpu: null },
+        chunk,
+        at,
+        at + chunk,
+        p,
+        wanted,
+      ); // replies
       const client: Step = { i: at, half: 0, begun: false, timed: false };
-      if (clientSteps(sender, back, client, at + chunk, p, bad, trips, wanted, PATIENCE) !== 0) {
+      if (
+        clientSteps(sender, back, client, at + chunk, p, bad, trips, wanted, PATIENCE, null) !== 0
+      ) {
         throw new Error("warm-up: a round trip went wrong");
       }
       await consume(rx, chunk, at, at + chunk, p, wanted, bad); // the requests it sent
       await produce(tx, chunk, at, at + chunk, p, wanted); // requests
       const server: Step = { i: at, half: 0, begun: false, timed: false };
-      if (serverSteps(receiver, forth, server, at + chunk, p, bad, wanted, PATIENCE) !== 0) {
+      if (serverSteps(receiver, forth, server, at + chunk, p, bad, wanted, PATIENCE, null) !== 0) {
         throw new Error("warm-up: an answer went wrong");
       }
-      await consume({ channel: back, sleeps: false }, chunk, at, at + chunk, p, wanted, bad);
+      await consume(
+        { channel: back, sleeps: false, yieldCpu: null },
+        chunk,
+        at,
+        at + chunk,
+        p,
+        wanted,
+        bad,
+      );
     }
   }
   // V8 compiles on background threads; once both loops spin they get no CPU, so let them finish now.
@@ -607,7 +631,10 @@ export async function denoRingSide(context: SideContext): Promise<number> {
     ? null
     : await Channel.attach(String(endpoint.replies), { role: producer ? "receiver" : "sender" });
   const bad: BadItem = { index: 0, word: 0, got: 0n, expected: 0n };
-  const mine = { channel: a, sleeps };
+  // Spinning with the peer on the same CPU, a side gives the CPU away on every look, as the native
+  // loops do (the `yield` wait).
+  const yieldCpu = endpoint.yields === 1 && !sleeps ? () => shim.symbols.rp_yield() : null;
+  const mine = { channel: a, sleeps, yieldCpu };
   let status = begin(shim, context);
   if (status !== Status.OK) return status;
   const trips = mode === "pingpong" && producer
@@ -619,7 +646,7 @@ export async function denoRingSide(context: SideContext): Promise<number> {
         ? await produce(mine, batch, 0, iterations, p, wanted)
         : await consume(mine, batch, 0, iterations, p, wanted, bad);
     } else {
-      const other = { channel: b!, sleeps };
+      const other = { channel: b!, sleeps, yieldCpu };
       status = producer
         ? await pingPong(true, mine, other, iterations, p, wanted, bad, trips)
         : await pingPong(false, other, mine, iterations, p, wanted, bad, null);

@@ -155,6 +155,8 @@ export interface Transport {
   ): UringSetup | null;
   /** Supervisor, before the workers start: creates what both sides open. */
   prepare(context: PrepareContext): Endpoint | Promise<Endpoint>;
+  /** Why it cannot run with both loops on one CPU (`--placement same`), when it cannot. */
+  readonly notOnOneCpu?: string;
   /** The message sizes it carries here (bytes, inclusive), and why, when it has limits of its own. */
   messageLimits?(): { min?: number; max?: number; why: string } | null;
   /**

@@ -5,7 +5,12 @@
  */
 
 import assert from "node:assert/strict";
+import { buildShim } from "../ffi/build.ts";
+import { Shim } from "../ffi/library.ts";
+import { uringSupport } from "../src/transports/uring.ts";
 import { ourSegments } from "./shm_leaks.ts";
+
+const library = (await buildShim()).libraryPath;
 
 const BENCH = new URL("../tasks/bench.ts", import.meta.url).pathname;
 
@@ -39,7 +44,7 @@ async function waitFor(what: string, condition: () => boolean, ms = 20_000): Pro
 }
 
 /** Starts a bench whose trials of `transport` last minutes, and waits until both workers loop. */
-async function startLongBench(transport: "pipe" | "fifo" | "shm" | "mq", extra: string[] = []) {
+async function startLongBench(transport: string, extra: string[] = []) {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -96,7 +101,14 @@ for (const [signal, code] of [["SIGTERM", 143], ["SIGINT", 130]] as const) {
   }
 }
 
-for (const transport of ["pipe", "shm", "mq"] as const) {
+// io_uring's sides wait in the kernel for completions, SQPOLL's with a kernel thread each: a killed
+// peer must end that wait too (where the kernel allows io_uring at all).
+const uring = (() => {
+  using shim = Shim.open(library);
+  return "unavailable" in uringSupport(shim).sqpoll ? [] : ["pipe-uring-sqpoll"];
+})();
+
+for (const transport of ["pipe", "shm", "mq", ...uring]) {
   for (const victim of ["consumer", "producer"] as const) {
     Deno.test(`${transport}: the ${victim} killed mid-run fails the run naming it; nothing is left`, async () => {
       const child = await startLongBench(transport);
@@ -117,29 +129,60 @@ for (const transport of ["pipe", "shm", "mq"] as const) {
   }
 }
 
-Deno.test("a killed supervisor: its workers stop by themselves, the next run removes the segment", async () => {
-  const child = await startLongBench("shm");
-  const workers = workersOf(child.pid);
-  child.kill("SIGKILL");
-  await child.output();
-  // Orphaned workers notice their parent changed and stop.
-  await waitFor("the orphaned workers to exit", () => workers.every((w) => !isAlive(w.pid)), 5_000);
-  const left = await ourSegments(child.pid);
-  assert.equal(left.length, 1, "a SIGKILLed supervisor cannot clean up after itself");
-
-  const next = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", BENCH, "--quick", "--mode", "stream", "--runs", "1", "--no-save"],
-    env: { NO_COLOR: "1" },
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  const stderr = new TextDecoder().decode(next.stderr);
-  assert.equal(next.code, 0, stderr);
-  assert.match(stderr, /removed \d+ leftover\(s\) of earlier runs that crashed: /);
-  assert.ok(stderr.includes(`/dev/shm/${left[0]}`));
-  assert.deepEqual(await ourSegments(child.pid), []);
+Deno.test("the deno engine's sleeping ring: the producer killed mid-run fails the run naming it; nothing is left", async () => {
+  const child = await startLongBench("ring-futex", ["--engine", "deno"]);
+  const target = workersOf(child.pid).find((w) => w.role === "producer")!;
+  Deno.kill(target.pid, "SIGKILL");
+  const result = await finish(child);
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(
+    result.stderr,
+    /ring-futex \(deno, every 64\) stream 8 B cross warm-up 1 failed: producer was killed by SIGKILL; /,
+  );
+  await assertNothingLeft(child.pid);
 });
+
+for (const [transport, extra] of [["shm", []], ["ring-futex", ["--engine", "deno"]]] as const) {
+  const what = extra.length === 0 ? transport : `${transport} (deno)`;
+  Deno.test(`a killed supervisor, ${what}: its workers stop by themselves, the next run removes the leftovers`, async () => {
+    const child = await startLongBench(transport, [...extra]);
+    const workers = workersOf(child.pid);
+    child.kill("SIGKILL");
+    await child.output();
+    // Orphaned workers notice their parent changed and stop.
+    await waitFor(
+      "the orphaned workers to exit",
+      () => workers.every((w) => !isAlive(w.pid)),
+      5_000,
+    );
+    const left = await ourSegments(child.pid);
+    // The trial's segment, and the deno engine's channel: a SIGKILLed supervisor cannot clean up.
+    assert.equal(left.length, extra.length === 0 ? 1 : 2, left.join(", "));
+
+    const next = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-all",
+        BENCH,
+        "--quick",
+        "--mode",
+        "stream",
+        "--runs",
+        "1",
+        "--no-save",
+      ],
+      env: { NO_COLOR: "1" },
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(next.stderr);
+    assert.equal(next.code, 0, stderr);
+    assert.match(stderr, /removed \d+ leftover\(s\) of earlier runs that crashed: /);
+    for (const name of left) assert.ok(stderr.includes(`/dev/shm/${name}`), name);
+    assert.deepEqual(await ourSegments(child.pid), []);
+  });
+}
 
 Deno.test("--timeout stops a trial that takes too long", async () => {
   const child = new Deno.Command(Deno.execPath(), {

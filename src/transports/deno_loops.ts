@@ -266,7 +266,8 @@ interface RingEnd {
   yieldCpu: (() => void) | null;
 }
 
-const WAIT_MS = 60_000;
+/** How long a sleeping side sleeps before it asks whether the run is still wanted, ms. */
+const SLEEP_SLICE_MS = 100;
 
 /*
  * The loops try the ring first and call this only when it is full or empty,
@@ -285,11 +286,15 @@ async function waitOn(
   wanted: () => number,
 ): Promise<number> {
   const channel = end.channel;
-  if (end.sleeps) {
+  while (end.sleeps) {
+    // Asleep a slice at a time, asking between slices whether the run is still wanted (the
+    // supervisor may have aborted or died), as the native loops do when a futex wait times out.
     const got = sending
-      ? await channel.reserveAsync(max, WAIT_MS)
-      : await channel.readableAsync(max, WAIT_MS);
-    return got || -Status.ABORTED;
+      ? await channel.reserveAsync(max, SLEEP_SLICE_MS)
+      : await channel.readableAsync(max, SLEEP_SLICE_MS);
+    if (got > 0) return got;
+    const status = wanted();
+    if (status !== Status.OK) return -status;
   }
   for (let spins = 1;; spins++) {
     const got = sending ? channel.reserve(max) : channel.readable(max);
@@ -504,10 +509,11 @@ async function pingPong(
     const status = client
       ? clientSteps(tx.channel, rx.channel, st, to, p, bad, trips!, wanted, patience, tx.yieldCpu)
       : serverSteps(rx.channel, tx.channel, st, to, p, bad, wanted, patience, tx.yieldCpu);
-    if (status === WAIT_MESSAGE) {
-      if (await rx.channel.readableAsync(1, WAIT_MS) === 0) return Status.ABORTED;
-    } else if (status === WAIT_ROOM) {
-      if (await tx.channel.reserveAsync(1, WAIT_MS) === 0) return Status.ABORTED;
+    if (status === WAIT_MESSAGE || status === WAIT_ROOM) {
+      const got = status === WAIT_ROOM
+        ? await waitOn(tx, true, 1, wanted)
+        : await waitOn(rx, false, 1, wanted);
+      if (got < 0) return -got;
     } else if (status !== Status.OK) {
       return status;
     } else if ((st.i & POLL_MASK) < CHUNK) {

@@ -95,6 +95,9 @@ export const Status = {
   BAD_REQUEST: 7,
 } as const;
 
+/** What `rp_nice_get` returns when the thread's nice value cannot be read (INT32_MIN). */
+export const NICE_UNKNOWN = -2147483648;
+
 /**
  * Loop modes (C `enum rp_mode`) and wait policies (C `enum rp_wait`).
  *

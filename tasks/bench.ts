@@ -27,7 +27,8 @@ import { collectSamples } from "../src/run/sampling.ts";
 import { checkSharedMemory, readMemoryRoom } from "../src/context/resources.ts";
 import { PRIVATE_DIR_PREFIX, removeStaleLeftovers } from "../src/memory/stale.ts";
 import { measureYardsticks } from "../src/run/fileserver.ts";
-import { pipeLoopOf, pipeLoopRounds } from "../src/run/pipeloop.ts";
+import { plannedControls } from "../src/plan/controls.ts";
+import { NICE_UNKNOWN } from "../ffi/symbols.ts";
 import { currentMachine } from "../src/context/machine.ts";
 import { takeBenchLock } from "../src/context/lock.ts";
 import type { Report } from "../src/report/report.ts";
@@ -143,12 +144,6 @@ async function main(): Promise<void> {
     skipped.push(`io_uring reads skipped: ${yardsticks.uringUnavailable}`);
     console.error(skipped.at(-1));
   }
-  // The essay's pipe loop in plain C, beside the kit's 8-byte pipe stream: rounds before and after.
-  const wantsPipeLoop = series.some((s) =>
-    s.transport.name === "pipe" && s.mode === "stream" && s.sizeBytes === 8 &&
-    (s.engine ?? "native") === "native"
-  );
-  const pipeLoopBefore = wantsPipeLoop ? pipeLoopRounds(shim, placement.cpus) : [];
   // Half a second of doing nothing: whatever is busy now is someone else's load.
   const quiet = await idleCheck(500);
   const createdAt = new Date();
@@ -163,7 +158,7 @@ async function main(): Promise<void> {
     try {
       outcome = await collectSamples(
         { shim, libraryPath: build.libraryPath, privateDir },
-        { ...options, series },
+        { ...options, series, controls: plannedControls(series) },
         progress.onTrial,
       );
     } finally {
@@ -172,9 +167,6 @@ async function main(): Promise<void> {
     }
   }
 
-  const pipeLoop = wantsPipeLoop
-    ? pipeLoopOf(pipeLoopBefore, pipeLoopRounds(shim, placement.cpus), placement.cpus)
-    : undefined;
   const supervisorNice = shim.symbols.rp_nice_get();
   const environment = readEnvironment(build.compiler, shim, {
     loadBefore,
@@ -191,10 +183,9 @@ async function main(): Promise<void> {
       : { commit: null, dirty: null },
     command: rerunCommand(Deno.args),
     createdAt,
-    supervisorNice: supervisorNice === -2147483648 ? null : supervisorNice,
+    supervisorNice: supervisorNice === NICE_UNKNOWN ? null : supervisorNice,
     notes: skipped,
     yardsticks,
-    pipeLoop,
   });
   console.log(renderSummary(report, colorsFor(Deno.stdout)));
   if (options.save) await save(report, options.out);

@@ -500,7 +500,7 @@ Deno.test("--latency-stamp tsc stamps the sampled round trips with the TSC, in n
   }
 });
 
-Deno.test("the 8-byte pipe stream is set beside a plain C pipe(2) loop of the same run", async () => {
+Deno.test("the 8-byte pipe stream is set beside a plain C pipe(2) loop, a round beside each trial", async () => {
   await using saved = await savedBench([
     "--mode",
     "stream",
@@ -511,15 +511,56 @@ Deno.test("the 8-byte pipe stream is set beside a plain C pipe(2) loop of the sa
     "--iterations",
     "20000",
     "--runs",
-    "2",
+    "3",
   ]);
   const { run, report } = saved;
   assert.match(
     run.stdout,
-    /^plain C pipe\(2\) loop in the same run: [\d.,]+ (ns|µs) per 8-byte item \(rounds .* to .*\); the kit's pipe: [\d.,]+ (ns|µs) \([\d.]+×\)$/m,
+    /^plain C pipe\(2\) loop in the same run, a round beside each of the pipe's trials: [\d.,]+ (ns|µs) per 8-byte item \(rounds .* to .*\); the kit's pipe \(8 B cross\): [\d.,]+ (ns|µs), [\d.]+× \(75\.0% CI [\d.]+-[\d.]+×, median of 3 ratios of neighbours\)$/m,
   );
-  assert.equal(report.pipeLoop?.rounds.length, 10);
-  assert.ok(report.pipeLoop!.nsPerItem > 0);
+  const [control, ...more] = report.controls ?? [];
+  assert.equal(more.length, 0, "one control: fifo and shm have none");
+  assert.equal(control.kind, "pipe-loop");
+  assert.equal(control.series, "pipe stream 8 B cross spin");
+  assert.equal(control.rounds.length, 3);
+  assert.ok(control.rounds.every((ns) => ns > 0));
+  const pipe = report.results.find((r) => r.transport === "pipe")!;
+  assert.deepEqual(control.beside, pipe.samples.map((s) => s.nsPerItem), "paired with its trials");
   assert.equal(report.parameters.pipe, "pipe(2)");
   assert.deepEqual(report.results.map((r) => r.transport), ["shm", "pipe", "fifo"]);
+  assert.match(
+    saved.page,
+    /The pipe beside a plain C loop \(a plain C loop over pipe\(2\).*median of 3 ratios of neighbours\)\./,
+  );
+});
+
+Deno.test("the 8-byte ring round trip is set beside the same trial with no stamps, a trial beside each", async () => {
+  await using saved = await savedBench([
+    "--mode",
+    "pingpong",
+    "--sizes",
+    "8,64",
+    "--transports",
+    "shm,pipe",
+    "--iterations",
+    "20000",
+    "--runs",
+    "3",
+  ]);
+  const { run, report } = saved;
+  assert.match(
+    run.stdout,
+    /^shm 8 B cross with every 16th round trip stamped with CLOCK_MONOTONIC: [\d.,]+ (ns|µs) per round trip; with no stamps, a trial beside each: [\d.,]+ (ns|µs) \(trials .* to .*\); stamped over unstamped [\d.]+× \(75\.0% CI [\d.]+-[\d.]+×, median of 3 ratios of neighbours\)$/m,
+  );
+  assert.deepEqual(report.controls?.map((c) => [c.kind, c.series]), [
+    ["unstamped", "shm pingpong 8 B cross spin"],
+  ]);
+  const ring = report.results.find((r) => r.transport === "shm" && r.sizeBytes === 8)!;
+  assert.deepEqual(report.controls![0].beside, ring.samples.map((s) => s.nsPerItem));
+  // Control trials are not the series' own: their latencies are not in its histogram.
+  assert.equal(ring.latency!.roundTrip.count, 3 * Math.ceil(20000 / 16));
+  assert.match(
+    saved.page,
+    /Against a loop that reads no clock \(the series' own trial with no clock read/,
+  );
 });

@@ -229,14 +229,17 @@ export function fakeReport(
   args: string[] = ["--runs", "10"],
   stopReason: StopReason = "fixed-count",
 ): Report {
-  return buildReport({ samples: fakeSamples(run), stopReason, elapsedSeconds: 12.5 }, {
-    options: parseBenchOptions(args),
-    environment: { ...fakeEnvironment, ...environment },
-    machine: { id: "test-host-0badcafe", named: false, fingerprint: fakeFingerprint },
-    placement: { request: "auto", cpus: [0, 1], relation: "shared-llc" },
-    git: { commit: "0123456789abcdef0123456789abcdef01234567", dirty: false },
-    command: `deno task bench ${args.join(" ")}`,
-    createdAt: new Date("2026-11-27T15:46:17.123Z"),
-    supervisorNice: 0,
-  });
+  return buildReport(
+    { samples: fakeSamples(run), controls: [], stopReason, elapsedSeconds: 12.5 },
+    {
+      options: parseBenchOptions(args),
+      environment: { ...fakeEnvironment, ...environment },
+      machine: { id: "test-host-0badcafe", named: false, fingerprint: fakeFingerprint },
+      placement: { request: "auto", cpus: [0, 1], relation: "shared-llc" },
+      git: { commit: "0123456789abcdef0123456789abcdef01234567", dirty: false },
+      command: `deno task bench ${args.join(" ")}`,
+      createdAt: new Date("2026-11-27T15:46:17.123Z"),
+      supervisorNice: 0,
+    },
+  );
 }

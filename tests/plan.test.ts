@@ -10,6 +10,7 @@ import { placementsFor, rerunCommand, seriesWithinLimits } from "../src/plan/lim
 import { planSeries, seriesKey, waitPolicy } from "../src/plan/series.ts";
 import type { Series } from "../src/plan/series.ts";
 import { collectSamples } from "../src/run/sampling.ts";
+import { plannedControls, UNSTAMPED_EVERY } from "../src/plan/controls.ts";
 import type { SamplingPlan, TrialRunner } from "../src/run/sampling.ts";
 import type { TrialContext } from "../src/run/trial.ts";
 import { TRANSPORTS } from "../src/transports/mod.ts";
@@ -234,6 +235,46 @@ Deno.test("calibration: counts grow tenfold until a trial is long enough, then a
     calls.filter((c) => c.label.includes(" run ")).map((c) => c.label.split(" ")[0]),
     ["shm", "pipe", "pipe", "shm"],
   );
+});
+
+Deno.test("a control is measured beside its series' trial in every round, before it and after it in turn", async () => {
+  // The stamped ring 110 ns per round trip, the unstamped 100; the pipe 400.
+  const { runner, calls } = fakeRunner((s) =>
+    s.transport.name === "pipe" ? 400 : s.latencyEvery === UNSTAMPED_EVERY ? 100 : 110
+  );
+  const series = planSeries([shm, pipe], ["pingpong"], [8], [cross], { latencyEvery: 16 });
+  const controls = plannedControls(series);
+  assert.deepEqual(controls.map((c) => [c.kind, c.series.transport.name]), [["unstamped", "shm"]]);
+  const outcome = await collectSamples(
+    context,
+    plan({ series, controls, runs: 3, iterations: 1000 }),
+    () => {},
+    runner,
+  );
+  const timed = calls.filter((c) => !c.label.includes("warm-up")).map((c) =>
+    c.label.replace(/^(\w+) .* (run|control) \d+$/, "$1 $2")
+  );
+  assert.deepEqual(timed, [
+    ...["shm control", "shm run", "pipe run"],
+    ...["pipe run", "shm run", "shm control"],
+    ...["shm control", "shm run", "pipe run"],
+  ]);
+  const [ring] = outcome.controls;
+  assert.deepEqual(ring.rounds, [100, 100, 100]);
+  assert.deepEqual(ring.beside, [110, 110, 110]);
+  assert.deepEqual(
+    outcome.samples.map((s) => s.runs.length),
+    [3, 3],
+    "control trials are not the series'",
+  );
+  // Warmed up once, after the series' warm-up; every control trial as long as the series' trials.
+  const shmCalls = calls.filter((c) => c.label.startsWith("shm"));
+  assert.deepEqual(
+    shmCalls.slice(0, 2).map((c) => c.label),
+    ["shm pingpong 8 B cross warm-up 1", "shm pingpong 8 B cross warm-up 2"],
+  );
+  assert.equal(shmCalls.length, 2 + 3 + 3);
+  assert.ok(shmCalls.every((c) => c.iterations === 1000));
 });
 
 Deno.test("adaptive stopping: at least the minimum, then until the target, else the budget", async () => {

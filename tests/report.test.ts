@@ -4,9 +4,13 @@ import { renderMarkdown } from "../src/render/markdown.ts";
 import { SCHEMA_VERSION } from "../src/report/report.ts";
 import { renderSummary } from "../src/render/terminal.ts";
 import { compareWithRing } from "../src/report/report.ts";
-import { headline } from "../src/report/headline.ts";
+import { controlLines, headline } from "../src/report/headline.ts";
 import { renderIndex } from "../src/archive/catalog.ts";
 import { fakeEnvironment, fakeReport, STEADY } from "./fixtures.ts";
+import { controlFigures } from "../src/report/controls.ts";
+import { encodeReport } from "../src/report/encoding.ts";
+import { loadReport, parseReport } from "../src/report/schema.ts";
+import { seriesKey } from "../src/plan/series.ts";
 
 Deno.test("the report has every documented field", () => {
   const report = fakeReport();
@@ -254,4 +258,72 @@ Deno.test("the headline is the native loops' only: a deno-engine run has none, a
   assert.equal(ring?.engine, "native");
   assert.equal(ratio?.engine, undefined, "a native comparison");
   assert.match(renderSummary(both, colorsFor({ isTerminal: () => false })), /The ring was 126\.6x/);
+});
+
+Deno.test("a report from before controls reads its pipe loop as a pipe-loop control without pairs", async () => {
+  const path = new URL(
+    "../results/vm-00745d78/2026-11-28T10-30-10Z_7c16468.json",
+    import.meta.url,
+  ).pathname;
+  const file = JSON.parse(await Deno.readTextFile(path));
+  assert.equal(file.pipeLoop.rounds.length, 10);
+  const report = await loadReport(path);
+  assert.deepEqual(report.controls?.map((c) => [c.kind, c.series, c.beside.length]), [
+    ["pipe-loop", "pipe stream 8 B cross spin", 0],
+  ]);
+  assert.deepEqual(report.controls![0].rounds, file.pipeLoop.rounds);
+  // Unpaired, its ratio is of the medians, as the page written then said.
+  const figures = controlFigures(report.controls![0], headline(report).pipe!.nsPerItem.median);
+  assert.equal(figures.ci, null);
+  assert.equal(figures.controlNs, file.pipeLoop.nsPerItem);
+  // Written again, it is a control, and reads back the same.
+  const again = encodeReport(report);
+  assert.ok(!again.includes('"pipeLoop"'));
+  assert.deepEqual(await parseReport(again, "again.json"), report);
+});
+
+Deno.test("a control's pairs give the median ratio of neighbours, and each kind its sentence", () => {
+  const report = fakeReport({ pingpong: true });
+  const ring = report.results.find((r) => r.transport === "shm" && r.mode === "pingpong")!;
+  const pipe = report.results.find((r) => r.transport === "pipe" && r.mode === "stream")!;
+  const beside = ring.samples.map((s) => s.nsPerItem);
+  report.controls = [
+    {
+      kind: "unstamped",
+      series: seriesKey(ring),
+      method: "no stamps",
+      cpus: [0, 1],
+      rounds: beside.map((ns, i) => ns / (i % 2 === 0 ? 1.02 : 1.04)),
+      beside,
+    },
+    {
+      kind: "pipe-loop",
+      series: seriesKey(pipe),
+      method: "a C loop",
+      cpus: [0, 1],
+      rounds: pipe.samples.map((s) => s.nsPerItem / 1.1),
+      beside: pipe.samples.map((s) => s.nsPerItem),
+    },
+    {
+      kind: "pipe-loop",
+      series: "no such series",
+      method: "",
+      cpus: null,
+      rounds: [1],
+      beside: [1],
+    },
+  ];
+  const [stamps] = controlLines(report, "unstamped");
+  assert.match(
+    stamps.line,
+    /^shm 8 B cross with every 16th round trip stamped with CLOCK_MONOTONIC: .* stamped over unstamped 1\.030× \(95% CI 1\.020-1\.040×, median of 10 ratios of neighbours\)$/,
+  );
+  const loops = controlLines(report, "pipe-loop");
+  assert.equal(loops.length, 1, "a control whose series is not in the report is not printed");
+  assert.match(loops[0].line, /the kit's pipe \(8 B cross\): .*, 1\.100× \(95% CI 1\.100-1\.100×/);
+  const page = renderMarkdown(report);
+  assert.ok(page.includes(`Against a loop that reads no clock (no stamps): ${stamps.line}.`));
+  assert.ok(page.includes(`The pipe beside a plain C loop (a C loop): ${loops[0].line}.`));
+  const summary = renderSummary(report, colorsFor({ isTerminal: () => false }));
+  assert.ok(summary.includes(stamps.line) && summary.includes(loops[0].line));
 });

@@ -83,5 +83,6 @@ export type { CompilerInfo } from "../../ffi/build.ts";
 export { UsageError } from "../base/errors.ts";
 export type { Parameters } from "../plan/options.ts";
 export type * from "../report/file.ts";
-export type { PipeLoop } from "../run/pipeloop.ts";
+export type { ControlEntry, ControlFigures } from "../report/controls.ts";
+export type { ControlKind } from "../plan/controls.ts";
 export type { Capacity } from "../transports/mod.ts";

@@ -7,7 +7,7 @@
 
 import { fileServerSection } from "./fileserver.ts";
 import { markdownTable } from "../base/tables.ts";
-import { headline, originalLines, pipeLoopLine } from "../report/headline.ts";
+import { controlLines, headline, originalLines } from "../report/headline.ts";
 import {
   formatCount,
   formatNs,
@@ -280,9 +280,9 @@ Throughput is message bytes per second one way, from the median. CPU per message
     `time of both loop threads (CLOCK_THREAD_CPUTIME_ID) per message: a spinning side is charged for its ` +
     `waiting, a sleeping side is not. Switches are voluntary + involuntary context switches of both ` +
     `loop threads per 1,000 messages. Outliers are counted, never dropped.` +
-    (pipeLoopLine(report) === null
-      ? ""
-      : ` The pipe beside a plain C loop (${report.pipeLoop!.method}): ${pipeLoopLine(report)}.`) +
+    controlLines(report, "pipe-loop").map(({ control, line }) =>
+      ` The pipe beside a plain C loop (${control.method}): ${line}.`
+    ).join("") +
     image(charts, "throughput", "Streaming throughput by message size") +
     image(charts, "ratio", "Time relative to the ring, by message size");
 }
@@ -315,6 +315,10 @@ The client sends a message and waits for a reply of the same size; the server ch
         ? `${formatCount(total)} round trips were timed one by one.`
         : `Every ${report.parameters.latencyEvery}th round trip was timed for the percentiles ` +
           `(${formatCount(total)} in all), the others not, so the clock stays out of the loop.`
+    }${
+      controlLines(report, "unstamped").map(({ control, line }) =>
+        ` Against a loop that reads no clock (${control.method}): ${line}.`
+      ).join("")
     }
 
 ${

@@ -71,7 +71,7 @@ export function progressReporter(
  * ```
  */
 export function progressLine(event: TrialEvent, targetCi: number): string {
-  const what = event.kind === "run" ? `trial ${event.index}` : `warm-up ${event.index}`;
+  const what = `${event.kind === "run" ? "trial" : event.kind} ${event.index}`;
   const widths = Object.values(event.halfWidths);
   const known = widths.filter(Number.isFinite);
   const ci = widths.length === 0

@@ -8,7 +8,7 @@
 
 import { fileServerRows, fileServerSentences } from "./fileserver.ts";
 import { textTable } from "../base/tables.ts";
-import { headline, originalLines, pipeLoopLine } from "../report/headline.ts";
+import { controlLines, headline, originalLines } from "../report/headline.ts";
 import { type Colors, formatNs, formatPercent, formatRate, formatRatio } from "../base/format.ts";
 import { stopText } from "./markdown.ts";
 import { ORIGINAL } from "../report/original.ts";
@@ -79,8 +79,7 @@ export function renderSummary(report: Report, c: Colors): string {
       ),
     );
   }
-  const loopLine = pipeLoopLine(report);
-  if (loopLine !== null) out.push(loopLine);
+  out.push(...controlLines(report, "pipe-loop").map(({ line }) => line));
   const engineRatios = report.comparisons.filter((x) => x.name === "deno/native");
   if (engineRatios.length > 0) {
     out.push(
@@ -137,6 +136,7 @@ export function renderSummary(report: Report, c: Colors): string {
         ],
       ),
     );
+    out.push(...controlLines(report, "unstamped").map(({ line }) => line));
   }
   const polled = report.results.find((r) => r.uring?.sqThread !== undefined)?.uring?.sqThread;
   if (polled !== undefined) {

@@ -41,6 +41,8 @@ import schemaJson from "./report.schema.json" with { type: "json" };
 import type { FileResult, ReportFile } from "./file.ts";
 import { trialCpuNs, trialFigures } from "./report.ts";
 import type { Report, ResultEntry, Sample } from "./report.ts";
+import type { ControlEntry } from "./controls.ts";
+import { seriesKey } from "../plan/series.ts";
 
 /** Trials as columns: how a result's `samples` (and `warmup`) are written. */
 export interface TrialColumns {
@@ -333,26 +335,41 @@ export function encodeReport(report: Report): string {
  * @throws {SchemaViolation} when a trial put back together is not a `trial` of the schema.
  */
 export function decodeReport(file: ReportFile): Omit<Report, "noise" | "comparisons"> {
-  const { pipeLoop, ...rest } = file;
+  const { pipeLoop, controls, ...rest } = file;
+  const results = file.results.map((r, i): ResultEntry => {
+    const path = `$.results[${i}]`;
+    const { trials, warmup, latency, ...rest } = r;
+    const samples = trialRows(trials, `${path}.trials`, `${path}.samples`);
+    return {
+      ...rest,
+      ...trialFigures(samples, rest.sizeBytes),
+      latency: latency === null ? null : {
+        ...latency,
+        oneWayAsHalfRoundTrip: halfRoundTrip(latency.roundTrip),
+        histogram: histogramFromRuns(latency.histogram, `${path}.latency.histogram`),
+      },
+      samples,
+      warmup: warmup === undefined ? [] : trialRows(warmup, `${path}.warmup`, `${path}.warmup`),
+    };
+  });
+  // A pipe loop from before controls: a control of the headline's pipe stream, without pairs.
+  const pipe = results.find((r) =>
+    r.transport === "pipe" && r.mode === "stream" && r.sizeBytes === 8 &&
+    r.placement !== "same" && (r.engine ?? "native") === "native"
+  );
+  const legacy: ControlEntry[] = pipeLoop === undefined || pipe === undefined ? [] : [{
+    kind: "pipe-loop",
+    series: seriesKey(pipe),
+    method: pipeLoop.method,
+    cpus: pipeLoop.cpus as [number, number] | null,
+    rounds: pipeLoop.rounds,
+    beside: [],
+  }];
+  const all = [...(controls ?? []) as ControlEntry[], ...legacy];
   return {
     ...rest,
     placement: file.placement as Report["placement"],
-    ...(pipeLoop === undefined ? {} : { pipeLoop: pipeLoop as Report["pipeLoop"] }),
-    results: file.results.map((r, i): ResultEntry => {
-      const path = `$.results[${i}]`;
-      const { trials, warmup, latency, ...rest } = r;
-      const samples = trialRows(trials, `${path}.trials`, `${path}.samples`);
-      return {
-        ...rest,
-        ...trialFigures(samples, rest.sizeBytes),
-        latency: latency === null ? null : {
-          ...latency,
-          oneWayAsHalfRoundTrip: halfRoundTrip(latency.roundTrip),
-          histogram: histogramFromRuns(latency.histogram, `${path}.latency.histogram`),
-        },
-        samples,
-        warmup: warmup === undefined ? [] : trialRows(warmup, `${path}.warmup`, `${path}.warmup`),
-      };
-    }),
+    ...(all.length === 0 ? {} : { controls: all }),
+    results,
   };
 }

@@ -212,7 +212,7 @@ export type ReportFile = {
   /** one entry per series */
   results: FileResult[];
   warnings: string[];
-  /** a plain C pipe(2) loop measured before the trials, beside the 8-byte pipe stream */
+  /** in reports written before controls: a plain C pipe(2) loop measured in 5 rounds before the trials and 5 after, beside the 8-byte pipe stream; read as a pipe-loop control without pairs */
   pipeLoop?: {
     nsPerItem: number;
     cpus: number[] | null;
@@ -220,6 +220,16 @@ export type ReportFile = {
     /** every round's ns per item, half before the trials and half after */
     rounds: number[];
   };
+  /** measurements of a series with one part of the harness taken away, one round beside each of its trials */
+  controls?: ({
+    kind: "pipe-loop" | "unstamped";
+    /** the series' key */
+    series: string;
+    method: string;
+    cpus: number[] | null;
+    rounds: number[];
+    beside: number[];
+  })[];
 };
 
 /** stream: one way; pingpong: request and reply of the same size; fileserver: read requests answered by a server process */

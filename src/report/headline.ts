@@ -3,12 +3,19 @@
  * that is the native loops' 8-byte stream on two CPUs (or unpinned), the ring
  * (`shm`) against the pipe. The terminal, the Markdown page, the archive's
  * index and its ratio-over-time chart all take it from here, so a run of the
- * deno engine alone has no headline rather than a TypeScript one.
+ * deno engine alone has no headline rather than a TypeScript one. The
+ * sentences set beside it are here too: the original's lines, and each
+ * control's (a C loop or an unstamped trial beside a series).
  *
  * @module
  */
 
 import { formatTime, secondsWith18Decimals } from "../base/format.ts";
+import { formatSize, seriesKey } from "../plan/series.ts";
+import type { ControlKind } from "../plan/controls.ts";
+import type { Interval } from "../stats/statistics.ts";
+import { controlFigures } from "./controls.ts";
+import type { ControlEntry } from "./controls.ts";
 import { transportNamed } from "../transports/mod.ts";
 import type { Comparison, Report, ResultEntry } from "./report.ts";
 
@@ -86,22 +93,75 @@ export function originalLines(report: Report): string[] {
 }
 
 /**
- * The kit's 8-byte pipe stream beside the plain C pipe(2) loop of the same run, in words, or null
- * when the run measured no yardstick.
+ * The result a control was measured beside, or undefined when the report has none by its key.
  *
  * @example
  * ```ts ignore
- * import { pipeLoopLine } from "./headline.ts";
- * console.log(pipeLoopLine(report)); // "plain C pipe(2) loop: 331 ns per 8-byte item; ..."
+ * import { controlSeries } from "./controls.ts";
+ * console.log(controlSeries(report, report.controls![0])?.nsPerItem.median);
  * ```
  */
-export function pipeLoopLine(report: Report): string | null {
-  const loop = report.pipeLoop;
-  const { pipe } = headline(report);
-  if (loop === undefined || pipe === undefined) return null;
-  const ratio = pipe.nsPerItem.median / loop.nsPerItem;
-  const low = Math.min(...loop.rounds), high = Math.max(...loop.rounds);
-  return `plain C pipe(2) loop in the same run: ${formatTime(loop.nsPerItem)} per 8-byte item ` +
-    `(rounds ${formatTime(low)} to ${formatTime(high)}); the kit's pipe: ` +
-    `${formatTime(pipe.nsPerItem.median)} (${ratio.toFixed(2)}×)`;
+export function controlSeries(report: Report, control: ControlEntry): ResultEntry | undefined {
+  return report.results.find((r) => seriesKey(r) === control.series);
+}
+
+/**
+ * A report's controls of one kind, each with its sentence (the terminal's line, the page's
+ * clause), in the report's order.
+ *
+ * @example
+ * ```ts ignore
+ * import { controlLines } from "./controls.ts";
+ * console.log(controlLines(report, "pipe-loop")[0]?.line);
+ * // "plain C pipe(2) loop in the same run, a round beside each trial: 455 ns per 8-byte item ..."
+ * ```
+ */
+export function controlLines(
+  report: Report,
+  kind: ControlKind,
+): { control: ControlEntry; line: string }[] {
+  return (report.controls ?? []).flatMap((control) => {
+    const result = controlSeries(report, control);
+    if (control.kind !== kind || result === undefined) return [];
+    const line = controlLine(control, result, report.parameters);
+    return [{ control, line }];
+  });
+}
+
+function controlLine(
+  control: ControlEntry,
+  result: ResultEntry,
+  parameters: Report["parameters"],
+): string {
+  const f = controlFigures(control, result.nsPerItem.median);
+  const low = Math.min(...control.rounds), high = Math.max(...control.rounds);
+  if (f.ci === null) {
+    return `plain C pipe(2) loop in the same run: ${formatTime(f.controlNs)} per 8-byte item ` +
+      `(rounds ${formatTime(low)} to ${formatTime(high)}); the kit's pipe: ` +
+      `${formatTime(f.seriesNs)} (${f.ratio.toFixed(2)}×)`;
+  }
+  const ratio = `${f.ratio.toFixed(3)}× (${intervalText(f.ci)}, median of ${f.pairs} ratios ` +
+    `of neighbours)`;
+  if (control.kind === "pipe-loop") {
+    return `plain C pipe(2) loop in the same run, a round beside each of the pipe's trials: ` +
+      `${formatTime(f.controlNs)} per 8-byte item (rounds ${formatTime(low)} to ` +
+      `${formatTime(high)}); the kit's pipe (${
+        formatSize(result.sizeBytes)
+      } ${result.placement}): ` +
+      `${formatTime(f.seriesNs)}, ${ratio}`;
+  }
+  const every = parameters.latencyEvery ?? 1;
+  const stamps = `every ${every === 1 ? "" : `${every}th `}round trip stamped with ` +
+    (parameters.latencyStamp === "tsc" ? "the TSC" : "CLOCK_MONOTONIC");
+  return `${result.transport} ${
+    formatSize(result.sizeBytes)
+  } ${result.placement} with ${stamps}: ` +
+    `${formatTime(f.seriesNs)} per round trip; with no stamps, a trial beside each: ` +
+    `${formatTime(f.controlNs)} (trials ${formatTime(low)} to ${formatTime(high)}); ` +
+    `stamped over unstamped ${ratio}`;
+}
+
+function intervalText(ci: Interval): string {
+  return `${ci.level >= 0.95 ? "95" : (ci.level * 100).toFixed(1)}% CI ${ci.low.toFixed(3)}-` +
+    `${ci.high.toFixed(3)}×`;
 }

@@ -41,7 +41,8 @@ import {
 } from "../stats/statistics.ts";
 import type { Interval, Summary } from "../stats/statistics.ts";
 import type { Yardsticks } from "../run/fileserver.ts";
-import type { PipeLoop } from "../run/pipeloop.ts";
+import { controlEntries } from "./controls.ts";
+import type { ControlEntry } from "./controls.ts";
 import type { Machine } from "../context/machine.ts";
 import type { Placement } from "../context/topology.ts";
 import type { Capacity, Role, UringSetup } from "../transports/mod.ts";
@@ -361,8 +362,11 @@ export interface Report {
   methods: Methods;
   /** File-server scenario only: the kernel's own costs, measured in the supervisor. */
   yardsticks?: Yardsticks;
-  /** A plain C pipe(2) loop measured before the trials, beside the 8-byte `pipe` stream. */
-  pipeLoop?: PipeLoop;
+  /**
+   * Measurements of a series with one part of the harness taken away, beside its trials (see
+   * `./controls.ts`); absent when the run had none.
+   */
+  controls?: ControlEntry[];
   /** What each process asked for and got. */
   processes: ProcessEntry[];
   /** One entry per series. */
@@ -486,8 +490,6 @@ export interface ReportContext {
   notes?: string[];
   /** File-server scenario: the yardsticks measured before the run. */
   yardsticks?: Yardsticks;
-  /** The pipe(2) yardstick measured before the run, when the run streams 8 bytes through `pipe`. */
-  pipeLoop?: PipeLoop;
 }
 
 /**
@@ -539,7 +541,9 @@ export function buildReport(outcome: SamplingOutcome, context: ReportContext): R
       spinWait: SPIN_WAIT_METHOD,
     },
     ...(context.yardsticks === undefined ? {} : { yardsticks: context.yardsticks }),
-    ...(context.pipeLoop === undefined ? {} : { pipeLoop: context.pipeLoop }),
+    ...(outcome.controls.length === 0
+      ? {}
+      : { controls: controlEntries(outcome.controls, outcome.samples, results) }),
     processes,
     results,
     comparisons: compareWithRing(results),

@@ -12,7 +12,9 @@
 
 import { median, medianInterval, relativeHalfWidth } from "../stats/statistics.ts";
 import { runTrial } from "./trial.ts";
-import type { TrialContext, TrialResult } from "./trial.ts";
+import type { TrialContext, TrialPlan, TrialResult } from "./trial.ts";
+import { measureControl } from "./controls.ts";
+import type { ControlPlan } from "../plan/controls.ts";
 import { seriesLabel } from "../plan/series.ts";
 import type { Series } from "../plan/series.ts";
 import type { BenchOptions } from "../plan/options.ts";
@@ -37,6 +39,8 @@ export type SamplingPlan =
   & {
     /** Every combination to measure; trials of all of them are interleaved. */
     series: Series[];
+    /** Controls, each measured beside its series' trial in every round (none when absent). */
+    controls?: ControlPlan[];
   };
 
 /** What runs one trial: {@link runTrial} for real, a fake in the tests of calibration and stopping. */
@@ -60,6 +64,16 @@ export interface SeriesSamples {
   runs: MeasuredTrial[];
 }
 
+/** Every round of one control, with its series' trial of the same round. */
+export interface ControlSamples {
+  /** What was measured, beside which series. */
+  control: ControlPlan;
+  /** The control's ns per item, one per round, in measured order. */
+  rounds: number[];
+  /** The series' own timed trial of the same round, ns per item (same index). */
+  beside: number[];
+}
+
 /** Why the timed trials stopped. */
 export type StopReason = "fixed-count" | "target-reached" | "budget-spent" | "trial-limit";
 
@@ -67,6 +81,8 @@ export type StopReason = "fixed-count" | "target-reached" | "budget-spent" | "tr
 export interface SamplingOutcome {
   /** Every series' trials. */
   samples: SeriesSamples[];
+  /** Every control's rounds, in the order of the plan's controls. */
+  controls: ControlSamples[];
   /** Why the timed trials stopped. */
   stopReason: StopReason;
   /** Seconds from the first warm-up to the end of the last trial. */
@@ -77,8 +93,8 @@ export interface SamplingOutcome {
 export interface TrialEvent {
   /** Counts every trial of the run from 1. */
   order: number;
-  /** A warm-up or a timed trial. */
-  kind: "warm-up" | "run";
+  /** A warm-up, a timed trial, or a trial of a control (see `../plan/controls.ts`). */
+  kind: "warm-up" | "run" | "control";
   /** The series' label (`shm stream 8 B cross`). */
   series: string;
   /** 1-based index of this kind for this series. */
@@ -170,7 +186,9 @@ export function medianHalfWidth(values: readonly number[]): number {
 
 /**
  * Runs every trial of the plan: warm-ups (with calibration) first, then the
- * timed rounds until the stopping rule says enough.
+ * timed rounds until the stopping rule says enough. A series' controls are
+ * warmed up once after its warm-ups, and in every round measured right beside
+ * its trial: before it in one round, after it in the next.
  *
  * @example
  * ```ts ignore
@@ -187,7 +205,21 @@ export async function collectSamples(
 ): Promise<SamplingOutcome> {
   const started = performance.now();
   const samples: SeriesSamples[] = [];
+  const controls: ControlSamples[] = (plan.controls ?? []).map((control) => ({
+    control,
+    rounds: [],
+    beside: [],
+  }));
   let order = 0;
+  const trialPlan = (series: Series, iterations: number, expectedNs: number): TrialPlan => ({
+    series,
+    iterations,
+    nice: plan.nice,
+    ringSlots: plan.ringSlots,
+    timeoutMs: plan.timeoutSeconds !== null
+      ? plan.timeoutSeconds * 1000
+      : TIMEOUT_ALLOWANCE_MS + (TIMEOUT_FACTOR * expectedNs) / 1e6,
+  });
   const halfWidths = () =>
     Object.fromEntries(
       samples.map((s) => [seriesLabel(s.series), medianHalfWidth(s.runs.map((r) => r.nsPerItem))]),
@@ -202,20 +234,7 @@ export async function collectSamples(
     // Unique within the run (it names the trial's files); the label is for people.
     const id = `t${order + 1}`;
     const label = `${seriesLabel(series)} ${kind} ${index}`;
-    const result = await runner(
-      context,
-      {
-        series,
-        iterations,
-        nice: plan.nice,
-        ringSlots: plan.ringSlots,
-        timeoutMs: plan.timeoutSeconds !== null
-          ? plan.timeoutSeconds * 1000
-          : TIMEOUT_ALLOWANCE_MS + (TIMEOUT_FACTOR * expectedNs) / 1e6,
-      },
-      id,
-      label,
-    );
+    const result = await runner(context, trialPlan(series, iterations, expectedNs), id, label);
     const measured = { ...result, order: ++order };
     const sample = samples.find((s) => s.series === series);
     if (sample !== undefined && kind === "run") sample.runs.push(measured);
@@ -231,6 +250,21 @@ export async function collectSamples(
     });
     return measured;
   };
+
+  // One round of a control; its trial (unstamped) is reported as the series' warm-up or control.
+  const control = (
+    c: ControlSamples,
+    iterations: number,
+    expectedNs: number,
+    kind: TrialEvent["kind"],
+    index: number,
+  ): Promise<number> =>
+    measureControl(
+      context.shim,
+      c.control,
+      trialPlan(c.control.series, iterations, expectedNs),
+      (p) => trial(p.series, p.iterations, expectedNs, kind, index),
+    );
 
   const targetNs = plan.trialSeconds * 1e9;
   for (const series of plan.series) {
@@ -248,6 +282,15 @@ export async function collectSamples(
       iterations *= 10;
     }
     samples.push({ series, iterations, warmup, runs: [] });
+    for (const c of controls.filter((c) => c.control.series === series)) {
+      await control(
+        c,
+        iterations,
+        warmup.at(-1)!.nsPerItem * iterations,
+        "warm-up",
+        warmup.length + 1,
+      );
+    }
   }
 
   let lastRoundMs = 0;
@@ -263,13 +306,27 @@ export async function collectSamples(
       budgetMs: plan.budgetSeconds * 1000,
     });
     if (stopReason !== null) {
-      return { samples, stopReason, elapsedSeconds: (performance.now() - started) / 1000 };
+      return {
+        samples,
+        controls,
+        stopReason,
+        elapsedSeconds: (performance.now() - started) / 1000,
+      };
     }
     const roundStarted = performance.now();
     const ordered = round % 2 === 0 ? samples : [...samples].reverse();
     for (const sample of ordered) {
       const expectedNs = (sample.warmup.at(-1)?.nsPerItem ?? 0) * sample.iterations;
-      await trial(sample.series, sample.iterations, expectedNs, "run", round + 1);
+      const own = controls.filter((c) => c.control.series === sample.series);
+      const measured = async () => {
+        const result = await trial(sample.series, sample.iterations, expectedNs, "run", round + 1);
+        own.forEach((c) => c.beside.push(result.nsPerItem));
+      };
+      if (round % 2 === 1) await measured();
+      for (const c of own) {
+        c.rounds.push(await control(c, sample.iterations, expectedNs, "control", round + 1));
+      }
+      if (round % 2 === 0) await measured();
     }
     lastRoundMs = performance.now() - roundStarted;
   }

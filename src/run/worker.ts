@@ -11,7 +11,7 @@
 
 import type { Engine, Mode } from "../base/names.ts";
 import { Shim } from "../../ffi/library.ts";
-import { ResultField, Status } from "../../ffi/symbols.ts";
+import { NICE_UNKNOWN, ResultField, Status } from "../../ffi/symbols.ts";
 import { HISTOGRAM_BUCKETS, toSparse } from "../stats/histogram.ts";
 import type { SparseHistogram } from "../stats/histogram.ts";
 import { Segment } from "../memory/segment.ts";
@@ -178,7 +178,7 @@ export async function runWorker(spec: WorkerSpec): Promise<SideReport> {
       pid: Deno.pid,
       tid: shim.symbols.rp_thread_id(),
       niceRequested: spec.nice,
-      niceAchieved: niceRead === -2147483648 ? null : niceRead,
+      niceAchieved: niceRead === NICE_UNKNOWN ? null : niceRead,
       niceError,
       schedPolicy,
       affinityRequested: spec.cpu === null ? null : [spec.cpu],

@@ -516,7 +516,7 @@ Deno.test("the 8-byte pipe stream is set beside a plain C pipe(2) loop, a round 
   const { run, report } = saved;
   assert.match(
     run.stdout,
-    /^plain C pipe\(2\) loop in the same run, a round beside each of the pipe's trials: [\d.,]+ (ns|µs) per 8-byte item \(rounds .* to .*\); the kit's pipe \(8 B cross\): [\d.,]+ (ns|µs), [\d.]+× \(75\.0% CI [\d.]+-[\d.]+×, median of 3 ratios of neighbours\)$/m,
+    /^plain C pipe\(2\) loop in the same run, a round beside each of the pipe's trials: [\d.,]+ (ns|µs) per 8-byte item \(rounds .* to .*\); the kit's pipe \(8 B cross\): [\d.,]+ (ns|µs), [\d.]+× the loop \(75\.0% CI [\d.]+-[\d.]+×, median of 3 ratios of neighbours\)$/m,
   );
   const [control, ...more] = report.controls ?? [];
   assert.equal(more.length, 0, "one control: fifo and shm have none");
@@ -530,7 +530,7 @@ Deno.test("the 8-byte pipe stream is set beside a plain C pipe(2) loop, a round 
   assert.deepEqual(report.results.map((r) => r.transport), ["shm", "pipe", "fifo"]);
   assert.match(
     saved.page,
-    /The pipe beside a plain C loop \(a plain C loop over pipe\(2\).*median of 3 ratios of neighbours\)\./,
+    / Plain C pipe\(2\) loop in the same run, a round beside each .*median of 3 ratios of neighbours\) \(how: the supervisor forks a reader .*at its loops' nice\)\./,
   );
 });
 
@@ -561,6 +561,6 @@ Deno.test("the 8-byte ring round trip is set beside the same trial with no stamp
   assert.equal(ring.latency!.roundTrip.count, 3 * Math.ceil(20000 / 16));
   assert.match(
     saved.page,
-    /Against a loop that reads no clock \(the series' own trial with no clock read/,
+    /Against a loop that reads no clock: shm 8 B cross with .* \(how: a trial of the series whose client stamps only its first round trip/,
   );
 });

@@ -320,10 +320,13 @@ Deno.test("a control's pairs give the median ratio of neighbours, and each kind 
   );
   const loops = controlLines(report, "pipe-loop");
   assert.equal(loops.length, 1, "a control whose series is not in the report is not printed");
-  assert.match(loops[0].line, /the kit's pipe \(8 B cross\): .*, 1\.100× \(95% CI 1\.100-1\.100×/);
+  assert.match(
+    loops[0].line,
+    /the kit's pipe \(8 B cross\): .*, 1\.100× the loop \(95% CI 1\.100-1\.100×/,
+  );
   const page = renderMarkdown(report);
-  assert.ok(page.includes(`Against a loop that reads no clock (no stamps): ${stamps.line}.`));
-  assert.ok(page.includes(`The pipe beside a plain C loop (a C loop): ${loops[0].line}.`));
+  assert.ok(page.includes(`Against a loop that reads no clock: ${stamps.line} (how: no stamps).`));
+  assert.ok(page.includes(` P${loops[0].line.slice(1)} (how: a C loop).`));
   const summary = renderSummary(report, colorsFor({ isTerminal: () => false }));
   assert.ok(summary.includes(stamps.line) && summary.includes(loops[0].line));
 });

@@ -281,7 +281,9 @@ Throughput is message bytes per second one way, from the median. CPU per message
     `waiting, a sleeping side is not. Switches are voluntary + involuntary context switches of both ` +
     `loop threads per 1,000 messages. Outliers are counted, never dropped.` +
     controlLines(report, "pipe-loop").map(({ control, line }) =>
-      ` The pipe beside a plain C loop (${control.method}): ${line}.`
+      control.beside.length === 0
+        ? ` The pipe beside a plain C loop (${control.method}): ${line}.` // written before pairs
+        : ` ${upperFirst(line)} (how: ${control.method}).`
     ).join("") +
     image(charts, "throughput", "Streaming throughput by message size") +
     image(charts, "ratio", "Time relative to the ring, by message size");
@@ -317,7 +319,7 @@ The client sends a message and waits for a reply of the same size; the server ch
           `(${formatCount(total)} in all), the others not, so the clock stays out of the loop.`
     }${
       controlLines(report, "unstamped").map(({ control, line }) =>
-        ` Against a loop that reads no clock (${control.method}): ${line}.`
+        ` Against a loop that reads no clock: ${line} (how: ${control.method}).`
       ).join("")
     }
 
@@ -619,4 +621,8 @@ function capacityLine(report: Report): string {
     } — ${source}`
   );
   return ` Messages in flight before a sender waits: ${parts.join("; ")}.`;
+}
+
+function upperFirst(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

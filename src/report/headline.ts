@@ -140,15 +140,14 @@ function controlLine(
       `(rounds ${formatTime(low)} to ${formatTime(high)}); the kit's pipe: ` +
       `${formatTime(f.seriesNs)} (${f.ratio.toFixed(2)}×)`;
   }
-  const ratio = `${f.ratio.toFixed(3)}× (${intervalText(f.ci)}, median of ${f.pairs} ratios ` +
-    `of neighbours)`;
+  const spread = `(${intervalText(f.ci)}, median of ${f.pairs} ratios of neighbours)`;
   if (control.kind === "pipe-loop") {
     return `plain C pipe(2) loop in the same run, a round beside each of the pipe's trials: ` +
       `${formatTime(f.controlNs)} per 8-byte item (rounds ${formatTime(low)} to ` +
       `${formatTime(high)}); the kit's pipe (${
         formatSize(result.sizeBytes)
       } ${result.placement}): ` +
-      `${formatTime(f.seriesNs)}, ${ratio}`;
+      `${formatTime(f.seriesNs)}, ${f.ratio.toFixed(3)}× the loop ${spread}`;
   }
   const every = parameters.latencyEvery ?? 1;
   const stamps = `every ${every === 1 ? "" : `${every}th `}round trip stamped with ` +
@@ -158,7 +157,7 @@ function controlLine(
   } ${result.placement} with ${stamps}: ` +
     `${formatTime(f.seriesNs)} per round trip; with no stamps, a trial beside each: ` +
     `${formatTime(f.controlNs)} (trials ${formatTime(low)} to ${formatTime(high)}); ` +
-    `stamped over unstamped ${ratio}`;
+    `stamped over unstamped ${f.ratio.toFixed(3)}× ${spread}`;
 }
 
 function intervalText(ci: Interval): string {

@@ -21,14 +21,13 @@ import type { TrialPlan, TrialResult } from "./trial.ts";
 
 /** How each kind of control is measured, in words, for the report. */
 export const CONTROL_METHODS: Record<ControlKind, string> = {
-  "pipe-loop": "a plain C loop over pipe(2): the supervisor forks a reader and writes as many " +
-    "8-byte sequence numbers as the series' trial sends, one write() and one read() each, the " +
-    "reader checking every one; from the first write to the reader's one-byte answer; one round " +
-    "beside each of the series' trials, on its CPUs and at its loops' nice",
-  "unstamped":
-    "the series' own trial with no clock read in its loop (only the first of its round " +
-    "trips is stamped), one beside each of the series' trials: the ratio is what stamping round " +
-    "trips for the percentiles costs the loop's mean round trip",
+  "pipe-loop": "the supervisor forks a reader and writes as many 8-byte sequence numbers as a " +
+    "trial of the series sends, one write() and one read() each, the reader checking every one, " +
+    "timed from the first write to the reader's one-byte answer; a round beside each of the " +
+    "series' trials, on its CPUs and at its loops' nice",
+  "unstamped": "a trial of the series whose client stamps only its first round trip, one beside " +
+    "each of the series' trials; the ratio is what stamping round trips for the percentiles " +
+    "costs the loop's mean round trip",
 };
 
 /**

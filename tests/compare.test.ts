@@ -218,3 +218,30 @@ Deno.test("a pipe that was a named FIFO is not compared with a pipe(2): those ro
     warnings.join("\n"),
   );
 });
+
+Deno.test("io_uring streams with another --uring-batch are not comparable; other rows keep their verdicts", () => {
+  const withBatch = (batch: number, transport: string) => {
+    const report = fakeReport();
+    report.parameters = { ...report.parameters, uringBatch: batch };
+    report.results = report.results.map((r) => r.transport === "pipe" ? { ...r, transport } : r);
+    return report;
+  };
+  const uring = compareReports(withBatch(16, "pipe-uring"), withBatch(64, "pipe-uring"), 0.05);
+  assert.deepEqual(uring.rows.map((r) => [r.transport, r.verdict]), [
+    ["shm", "within noise"],
+    ["pipe-uring", "not comparable"],
+  ]);
+  assert.ok(
+    uring.warnings.includes(
+      "not comparable for the io_uring streams: --uring-batch differs (16 and 64), and a stream makes one system call per batch",
+    ),
+    uring.warnings.join("\n"),
+  );
+  // Without io_uring rows the batch changes nothing measured: named, no verdict taken away.
+  const plain = compareReports(withBatch(16, "pipe"), withBatch(64, "pipe"), 0.05);
+  assert.deepEqual(plain.rows.map((r) => r.verdict), ["within noise", "within noise"]);
+  assert.ok(
+    plain.warnings.includes("different --uring-batch: 16 and 64"),
+    plain.warnings.join("\n"),
+  );
+});

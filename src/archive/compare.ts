@@ -193,6 +193,30 @@ export function sameParameters(a: Report, b: Report): boolean {
 }
 
 /**
+ * Parameters whose difference makes some rows measure something else, not all: those rows get no
+ * verdict, the others keep theirs.
+ */
+const BREAKS_ROWS: Record<
+  string,
+  { breaks: (r: ResultEntry) => boolean; warning: (d: ParameterDifference) => string }
+> = {
+  // `pipe` was a named FIFO before it was pipe(2): those rows measure different kernel paths.
+  pipe: {
+    breaks: (r) => r.transport === "pipe" || r.transport === "pipe-splice",
+    warning: (d) =>
+      `not comparable for pipe and pipe-splice: the pipe was a ${d.a} in A and ${d.b} in B ` +
+      "(the FIFO is now the fifo transport)",
+  },
+  // An io_uring stream submits up to this many messages at once: one system call per batch.
+  "--uring-batch": {
+    breaks: (r) => r.mode === "stream" && r.transport.startsWith("pipe-uring"),
+    warning: (d) =>
+      `not comparable for the io_uring streams: --uring-batch differs (${d.a} and ${d.b}), and ` +
+      "a stream makes one system call per batch",
+  },
+};
+
+/**
  * The verdict for a ratio's CI against a threshold.
  *
  * @example
@@ -269,9 +293,7 @@ export function compareReports(
   const warnings: string[] = [];
   const differences = parameterDifferences(a, b);
   const broken = differences.filter((d) => d.breaks);
-  // `pipe` was a named FIFO before it was pipe(2): those rows measure different kernel paths.
-  const pipeChanged = differences.some((d) => d.name === "pipe");
-  const PIPES = ["pipe", "pipe-splice"];
+  const partly = differences.filter((d) => d.name in BREAKS_ROWS);
   const evidence = options.evidence ?? [];
   for (const ra of a.results) {
     const rb = b.results.find((r) => seriesKey(r) === seriesKey(ra));
@@ -300,7 +322,7 @@ export function compareReports(
       threshold: t,
       noise,
       tail: tailOf(ra, rb),
-      verdict: broken.length > 0 || (pipeChanged && PIPES.includes(ra.transport))
+      verdict: broken.length > 0 || partly.some((d) => BREAKS_ROWS[d.name].breaks(ra))
         ? "not comparable"
         : verdictFor(interval, t),
     });
@@ -321,14 +343,10 @@ export function compareReports(
         "so no verdict is given",
     );
   }
-  if (pipeChanged) {
-    const d = differences.find((d) => d.name === "pipe")!;
-    warnings.push(
-      `not comparable for pipe and pipe-splice: the pipe was a ${d.a} in A and ${d.b} in B ` +
-        "(the FIFO is now the fifo transport)",
-    );
-  }
-  for (const d of differences.filter((d) => !d.breaks && d.name !== "pipe")) {
+  const affects = (d: ParameterDifference) =>
+    [...a.results, ...b.results].some((r) => BREAKS_ROWS[d.name].breaks(r));
+  for (const d of partly.filter(affects)) warnings.push(BREAKS_ROWS[d.name].warning(d));
+  for (const d of differences.filter((d) => !d.breaks && !partly.filter(affects).includes(d))) {
     warnings.push(`different ${d.name}: ${d.a} and ${d.b}`);
   }
   const few = rows.filter((r) => Math.min(r.trialsA, r.trialsB) < MIN_COMPARABLE_TRIALS);

@@ -500,67 +500,55 @@ Deno.test("--latency-stamp tsc stamps the sampled round trips with the TSC, in n
   }
 });
 
-Deno.test("the 8-byte pipe stream is set beside a plain C pipe(2) loop, a round beside each trial", async () => {
-  await using saved = await savedBench([
-    "--mode",
-    "stream",
-    "--sizes",
-    "8",
-    "--transports",
-    "shm,pipe,fifo",
-    "--iterations",
-    "20000",
-    "--runs",
-    "3",
-  ]);
-  const { run, report } = saved;
+Deno.test("controls: the 8-byte pipe stream beside a plain C loop, the 8-byte ring round trip beside an unstamped trial, a round beside each trial", async () => {
+  await using saved = await savedBench(
+    ["--mode", "all", "--sizes", "8,64", "--transports", "shm,pipe"].concat(
+      ["--iterations", "4000", "--runs", "3"],
+    ),
+  );
+  const { run, report, page } = saved;
+  const ci = String.raw`\(75\.0% CI [\d.]+-[\d.]+×, median of 3 ratios of neighbours\)`;
+  const time = String.raw`[\d.,]+ (ns|µs)`;
   assert.match(
     run.stdout,
-    /^plain C pipe\(2\) loop in the same run, a round beside each of the pipe's trials: [\d.,]+ (ns|µs) per 8-byte item \(rounds .* to .*\); the kit's pipe \(8 B cross\): [\d.,]+ (ns|µs), [\d.]+× the loop \(75\.0% CI [\d.]+-[\d.]+×, median of 3 ratios of neighbours\)$/m,
+    new RegExp(
+      String
+        .raw`^plain C pipe\(2\) loop in the same run, a round beside each of the pipe's trials: ` +
+        String.raw`${time} per 8-byte item \(rounds .* to .*\); the kit's pipe \(8 B cross\): ` +
+        String.raw`${time}, [\d.]+× the loop ${ci}$`,
+      "m",
+    ),
   );
-  const [control, ...more] = report.controls ?? [];
-  assert.equal(more.length, 0, "one control: fifo and shm have none");
-  assert.equal(control.kind, "pipe-loop");
-  assert.equal(control.series, "pipe stream 8 B cross spin");
-  assert.equal(control.rounds.length, 3);
-  assert.ok(control.rounds.every((ns) => ns > 0));
-  const pipe = report.results.find((r) => r.transport === "pipe")!;
-  assert.deepEqual(control.beside, pipe.samples.map((s) => s.nsPerItem), "paired with its trials");
-  assert.equal(report.parameters.pipe, "pipe(2)");
-  assert.deepEqual(report.results.map((r) => r.transport), ["shm", "pipe", "fifo"]);
   assert.match(
-    saved.page,
+    run.stdout,
+    new RegExp(
+      String.raw`^shm 8 B cross with every 16th round trip stamped with CLOCK_MONOTONIC: ${time} ` +
+        String.raw`per round trip; with no stamps, a trial beside each: ${time} \(trials .* to ` +
+        String.raw`.*\); stamped over unstamped [\d.]+× ${ci}$`,
+      "m",
+    ),
+  );
+  // One control each: not the 64-byte series, not the pipe's round trip, not the ring's stream.
+  assert.deepEqual(report.controls?.map((c) => [c.kind, c.series, c.rounds.length]), [
+    ["pipe-loop", "pipe stream 8 B cross spin", 3],
+    ["unstamped", "shm pingpong 8 B cross spin", 3],
+  ]);
+  const [loop, stamps] = report.controls!;
+  assert.ok(loop.rounds.every((ns) => ns > 0) && stamps.rounds.every((ns) => ns > 0));
+  const series = (transport: string, mode: string) =>
+    report.results.find((r) => r.transport === transport && r.mode === mode && r.sizeBytes === 8)!;
+  const pipe = series("pipe", "stream"), ring = series("shm", "pingpong");
+  assert.deepEqual(loop.beside, pipe.samples.map((s) => s.nsPerItem), "paired with its trials");
+  assert.deepEqual(stamps.beside, ring.samples.map((s) => s.nsPerItem));
+  // Control trials are not the series' own: their round trips are not in its histogram.
+  assert.equal(ring.latency!.roundTrip.count, 3 * 4000 / 16);
+  assert.equal(report.parameters.pipe, "pipe(2)");
+  assert.match(
+    page,
     / Plain C pipe\(2\) loop in the same run, a round beside each .*median of 3 ratios of neighbours\) \(how: the supervisor forks a reader .*at its loops' nice\)\./,
   );
-});
-
-Deno.test("the 8-byte ring round trip is set beside the same trial with no stamps, a trial beside each", async () => {
-  await using saved = await savedBench([
-    "--mode",
-    "pingpong",
-    "--sizes",
-    "8,64",
-    "--transports",
-    "shm,pipe",
-    "--iterations",
-    "20000",
-    "--runs",
-    "3",
-  ]);
-  const { run, report } = saved;
   assert.match(
-    run.stdout,
-    /^shm 8 B cross with every 16th round trip stamped with CLOCK_MONOTONIC: [\d.,]+ (ns|µs) per round trip; with no stamps, a trial beside each: [\d.,]+ (ns|µs) \(trials .* to .*\); stamped over unstamped [\d.]+× \(75\.0% CI [\d.]+-[\d.]+×, median of 3 ratios of neighbours\)$/m,
-  );
-  assert.deepEqual(report.controls?.map((c) => [c.kind, c.series]), [
-    ["unstamped", "shm pingpong 8 B cross spin"],
-  ]);
-  const ring = report.results.find((r) => r.transport === "shm" && r.sizeBytes === 8)!;
-  assert.deepEqual(report.controls![0].beside, ring.samples.map((s) => s.nsPerItem));
-  // Control trials are not the series' own: their latencies are not in its histogram.
-  assert.equal(ring.latency!.roundTrip.count, 3 * Math.ceil(20000 / 16));
-  assert.match(
-    saved.page,
+    page,
     /Against a loop that reads no clock: shm 8 B cross with .* \(how: a trial of the series whose client stamps only its first round trip/,
   );
 });

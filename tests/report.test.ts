@@ -3,7 +3,7 @@ import { colorsFor } from "../src/base/format.ts";
 import { renderMarkdown } from "../src/render/markdown.ts";
 import { SCHEMA_VERSION } from "../src/report/report.ts";
 import { renderSummary } from "../src/render/terminal.ts";
-import { compareWithRing } from "../src/report/report.ts";
+import { compareWithRing, reportWarnings } from "../src/report/report.ts";
 import { controlLines, headline } from "../src/report/headline.ts";
 import { renderIndex } from "../src/archive/catalog.ts";
 import { fakeEnvironment, fakeReport, STEADY } from "./fixtures.ts";
@@ -329,4 +329,14 @@ Deno.test("a control's pairs give the median ratio of neighbours, and each kind 
   assert.ok(page.includes(` P${loops[0].line.slice(1)} (how: a C loop).`));
   const summary = renderSummary(report, colorsFor({ isTerminal: () => false }));
   assert.ok(summary.includes(stamps.line) && summary.includes(loops[0].line));
+  // Within their tolerances (5% for stamps, 10% for the loop: its 1.100 is not surely beyond): no
+  // warning; a loop the pipe is surely 12% above: one.
+  const quiet = reportWarnings(report).filter((w) => /apart|stamping/.test(w));
+  assert.deepEqual(quiet, []);
+  report.controls[1].rounds = pipe.samples.map((s) => s.nsPerItem / 1.12);
+  assert.deepEqual(reportWarnings(report).filter((w) => /apart|stamping/.test(w)), [
+    "pipe stream 8 B cross and the plain C pipe(2) loop beside it were more than 10% apart (the kit's pipe 1.120× (95% CI 1.120-1.120×) the loop): part of the pipe's figure is not the pipe's",
+  ]);
+  report.controls[0].rounds = beside.map((ns) => ns / 1.06);
+  assert.equal(reportWarnings(report).filter((w) => w.startsWith("stamping")).length, 1);
 });

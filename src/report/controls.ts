@@ -112,3 +112,63 @@ export function controlFigures(control: ControlEntry, seriesMedianNs: number): C
       pairs: ratios.length,
     };
 }
+
+/**
+ * How far apart a series and its control may be before the report warns: the kit's pipe within
+ * 10% of the plain C loop, stamped round trips within 5% of unstamped ones.
+ */
+export const CONTROL_TOLERANCE: Record<ControlKind, number> = {
+  "pipe-loop": 0.10,
+  "unstamped": 0.05,
+};
+
+/**
+ * A warning when a control and its series are surely further apart than
+ * {@link CONTROL_TOLERANCE} (the whole 95% interval of the paired ratios outside it), else null;
+ * never for controls without pairs or with too few for 95%.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { controlWarning } from "./controls.ts";
+ * const stamps = {
+ *   kind: "unstamped" as const, series: "shm pingpong 8 B cross spin", method: "", cpus: null,
+ *   rounds: [100, 100, 100, 100, 100, 100], beside: [108, 109, 110, 108, 107, 112],
+ * };
+ * assert.match(controlWarning(stamps, 108.5, "shm pingpong 8 B cross")!, /by more than 5%/);
+ * assert.equal(controlWarning({ ...stamps, beside: [101, 109, 104, 102, 99, 103] }, 102.5, ""), null);
+ * ```
+ */
+export function controlWarning(
+  control: ControlEntry,
+  seriesMedianNs: number,
+  label: string,
+): string | null {
+  const { ratio, ci } = controlFigures(control, seriesMedianNs);
+  const tolerance = CONTROL_TOLERANCE[control.kind];
+  if (ci === null || ci.level < 0.95) return null;
+  if (ci.low <= 1 + tolerance && ci.high >= 1 / (1 + tolerance)) return null;
+  const spread = `${ratio.toFixed(3)}× (${intervalText(ci)})`;
+  const percent = `${Math.round(tolerance * 100)}%`;
+  return control.kind === "pipe-loop"
+    ? `${label} and the plain C pipe(2) loop beside it were more than ${percent} apart (the kit's ` +
+      `pipe ${spread} the loop): part of the pipe's figure is not the pipe's`
+    : `stamping round trips for the percentiles moved ${label}'s round trip by more than ` +
+      `${percent} (${spread} the unstamped trials beside it): try a larger --latency-every`;
+}
+
+/**
+ * An interval of ratios in words: `95% CI 0.981-1.056×` (the level as it is when below 95%).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { intervalText } from "./controls.ts";
+ * assert.equal(intervalText({ low: 0.9814, high: 1.0561, level: 0.979 }), "95% CI 0.981-1.056×");
+ * assert.equal(intervalText({ low: 1, high: 2, level: 0.75 }), "75.0% CI 1.000-2.000×");
+ * ```
+ */
+export function intervalText(ci: Interval): string {
+  return `${ci.level >= 0.95 ? "95" : (ci.level * 100).toFixed(1)}% CI ${ci.low.toFixed(3)}-` +
+    `${ci.high.toFixed(3)}×`;
+}

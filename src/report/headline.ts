@@ -13,8 +13,7 @@
 import { formatTime, secondsWith18Decimals } from "../base/format.ts";
 import { formatSize, seriesKey } from "../plan/series.ts";
 import type { ControlKind } from "../plan/controls.ts";
-import type { Interval } from "../stats/statistics.ts";
-import { controlFigures } from "./controls.ts";
+import { controlFigures, intervalText } from "./controls.ts";
 import type { ControlEntry } from "./controls.ts";
 import { transportNamed } from "../transports/mod.ts";
 import type { Comparison, Report, ResultEntry } from "./report.ts";
@@ -158,9 +157,4 @@ function controlLine(
     `${formatTime(f.seriesNs)} per round trip; with no stamps, a trial beside each: ` +
     `${formatTime(f.controlNs)} (trials ${formatTime(low)} to ${formatTime(high)}); ` +
     `stamped over unstamped ${f.ratio.toFixed(3)}× ${spread}`;
-}
-
-function intervalText(ci: Interval): string {
-  return `${ci.level >= 0.95 ? "95" : (ci.level * 100).toFixed(1)}% CI ${ci.low.toFixed(3)}-` +
-    `${ci.high.toFixed(3)}×`;
 }

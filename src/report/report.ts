@@ -25,6 +25,7 @@ import type { MeasuredTrial, SamplingOutcome, SeriesSamples, StopReason } from "
 import {
   cellKey,
   DEFAULT_SPIN_NS,
+  seriesKey,
   seriesLabel,
   sleeps,
   transportLabel,
@@ -41,7 +42,7 @@ import {
 } from "../stats/statistics.ts";
 import type { Interval, Summary } from "../stats/statistics.ts";
 import type { Yardsticks } from "../run/fileserver.ts";
-import { controlEntries } from "./controls.ts";
+import { controlEntries, controlWarning } from "./controls.ts";
 import type { ControlEntry } from "./controls.ts";
 import type { Machine } from "../context/machine.ts";
 import type { Placement } from "../context/topology.ts";
@@ -877,6 +878,11 @@ export function reportWarnings(report: Report): string[] {
     if (p.affinityError !== null) {
       list.push(`${p.role} could not be pinned to CPU ${p.affinityRequested} (${p.affinityError})`);
     }
+  }
+  for (const control of report.controls ?? []) {
+    const result = report.results.find((r) => seriesKey(r) === control.series);
+    const warning = result && controlWarning(control, result.nsPerItem.median, seriesLabel(result));
+    if (warning) list.push(warning);
   }
   const group = env.scheduler;
   const producer = report.processes.find((p) => p.role === "producer");

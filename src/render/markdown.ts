@@ -8,6 +8,7 @@
 import { fileServerSection } from "./fileserver.ts";
 import { markdownTable } from "../base/tables.ts";
 import { controlLines, headline, originalLines } from "../report/headline.ts";
+import { controlRoundsText } from "../report/controls.ts";
 import {
   formatCount,
   formatNs,
@@ -82,7 +83,8 @@ function summaryParagraph(report: Report): string {
     `the receiver checks every byte. A trial is one timed run between a fresh pair of processes (${sizing}), ` +
     `timed with CLOCK_MONOTONIC from the first message sent to the last received. After ` +
     `${sampling.warmupTrials} warm-up trials, the trials of all ${report.results.length} series were interleaved ` +
-    `(A B, B A, ...): ${stopping}. ${sampling.timedTrials} timed trials took ` +
+    `(A B, B A, ...): ${stopping}. ${sampling.timedTrials} timed trials` +
+    `${controlRoundsText(report.controls)} took ` +
     `${
       sampling.elapsedSeconds === null
         ? "an unrecorded time"

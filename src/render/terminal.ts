@@ -9,6 +9,7 @@
 import { fileServerRows, fileServerSentences } from "./fileserver.ts";
 import { textTable } from "../base/tables.ts";
 import { controlLines, headline, originalLines } from "../report/headline.ts";
+import { controlRoundsText } from "../report/controls.ts";
 import { type Colors, formatNs, formatPercent, formatRate, formatRatio } from "../base/format.ts";
 import { stopText } from "./markdown.ts";
 import { ORIGINAL } from "../report/original.ts";
@@ -181,7 +182,9 @@ export function renderSummary(report: Report, c: Colors): string {
   out.push(
     "",
     c.dim(
-      `${s.timedTrials} timed trials after ${s.warmupTrials} warm-ups` +
+      `${s.timedTrials} timed trials${
+        controlRoundsText(report.controls)
+      } after ${s.warmupTrials} warm-ups` +
         (s.elapsedSeconds === null ? "" : ` in ${s.elapsedSeconds.toFixed(1)} s`) +
         `; ${stopText(report).replaceAll("**", "")}`,
     ),

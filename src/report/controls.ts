@@ -172,3 +172,25 @@ export function intervalText(ci: Interval): string {
   return `${ci.level >= 0.95 ? "95" : (ci.level * 100).toFixed(1)}% CI ${ci.low.toFixed(3)}-` +
     `${ci.high.toFixed(3)}×`;
 }
+
+/**
+ * Rounds of the controls measured beside the timed trials (those with pairs), in words, or "" when
+ * there were none: `" and 52 control rounds"`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { controlRoundsText } from "./controls.ts";
+ * const c = { kind: "unstamped" as const, series: "", method: "", cpus: null, rounds: [1, 1], beside: [1, 1] };
+ * assert.equal(controlRoundsText([c, { ...c, kind: "pipe-loop" }]), " and 4 control rounds");
+ * assert.equal(controlRoundsText([{ ...c, beside: [] }]), "");
+ * assert.equal(controlRoundsText(undefined), "");
+ * ```
+ */
+export function controlRoundsText(controls: readonly ControlEntry[] | undefined): string {
+  const rounds = (controls ?? []).reduce(
+    (n, c) => n + (c.beside.length > 0 ? c.rounds.length : 0),
+    0,
+  );
+  return rounds === 0 ? "" : ` and ${rounds} control round${rounds === 1 ? "" : "s"}`;
+}

@@ -156,5 +156,9 @@ function controlLine(
   } ${result.placement} with ${stamps}: ` +
     `${formatTime(f.seriesNs)} per round trip; with no stamps, a trial beside each: ` +
     `${formatTime(f.controlNs)} (trials ${formatTime(low)} to ${formatTime(high)}); ` +
-    `stamped over unstamped ${f.ratio.toFixed(3)}× ${spread}`;
+    `stamped over unstamped ${f.ratio.toFixed(3)}× ${spread}` +
+    (result.latency === null
+      ? ""
+      : `; the stamped round trips themselves, each with its own pair of stamps, had a p50 of ` +
+        `${formatTime(result.latency.roundTrip.p50)}`);
 }

@@ -109,6 +109,29 @@ const malformed: [string, (r: Record<string, unknown>) => unknown, RegExp][] = [
     /^bad\.json: \$\.results\[0\]\.samples is missing$/,
   ],
   ["not an object", () => [1, 2, 3], /^bad\.json: not a ringpipe report/],
+  [
+    "a control whose pairs do not match its rounds",
+    (r) => ({
+      ...r,
+      controls: [{
+        kind: "pipe-loop",
+        series: "pipe stream 8 B cross spin",
+        method: "",
+        cpus: null,
+        rounds: [1, 2],
+        beside: [1],
+      }],
+    }),
+    /^bad\.json: \$\.controls\[0\]\.beside must be empty or as long as its rounds$/,
+  ],
+  [
+    "a control of an unknown kind",
+    (r) => ({
+      ...r,
+      controls: [{ kind: "magic", series: "", method: "", cpus: null, rounds: [1], beside: [] }],
+    }),
+    /^bad\.json: \$\.controls\[0\]\.kind must be one of "pipe-loop", "unstamped", got string$/,
+  ],
 ];
 
 for (const [what, change, message] of malformed) {

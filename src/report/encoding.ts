@@ -365,6 +365,11 @@ export function decodeReport(file: ReportFile): Omit<Report, "noise" | "comparis
     rounds: pipeLoop.rounds,
     beside: [],
   }];
+  (controls ?? []).forEach((c, i) => {
+    if (c.beside.length !== 0 && c.beside.length !== c.rounds.length) {
+      throw new EncodingError(`$.controls[${i}].beside must be empty or as long as its rounds`);
+    }
+  });
   const all = [...(controls ?? []) as ControlEntry[], ...legacy];
   return {
     ...rest,

@@ -96,7 +96,7 @@ export function originalLines(report: Report): string[] {
  *
  * @example
  * ```ts ignore
- * import { controlSeries } from "./controls.ts";
+ * import { controlSeries } from "./headline.ts";
  * console.log(controlSeries(report, report.controls![0])?.nsPerItem.median);
  * ```
  */
@@ -110,9 +110,9 @@ export function controlSeries(report: Report, control: ControlEntry): ResultEntr
  *
  * @example
  * ```ts ignore
- * import { controlLines } from "./controls.ts";
+ * import { controlLines } from "./headline.ts";
  * console.log(controlLines(report, "pipe-loop")[0]?.line);
- * // "plain C pipe(2) loop in the same run, a round beside each trial: 455 ns per 8-byte item ..."
+ * // "plain C pipe(2) loop in the same run, a round beside each of the pipe's trials: 477.4 ns ..."
  * ```
  */
 export function controlLines(

@@ -49,36 +49,38 @@ export function renderSummary(report: Report, c: Colors): string {
     const w = halfWidth(r);
     return Number.isFinite(w) ? `±${formatPercent(w)}` : "n/a";
   };
+  // The stream and ping-pong tables: the same first and last columns, their own in between.
+  const table = (rows: ResultEntry[], own: [string, (r: ResultEntry) => string][]) =>
+    textTable(
+      [
+        "size",
+        "transport",
+        ...(showPlacement ? ["placement"] : []),
+        "trials",
+        "median ns",
+        "95% CI",
+        ...own.map(([header]) => header),
+        "CPU ns",
+        "x shm",
+      ],
+      rows.map((r) => [
+        formatSize(r.sizeBytes),
+        transportLabel(r),
+        ...(showPlacement ? [r.placement] : []),
+        String(r.samples.length),
+        formatNs(r.nsPerItem.median),
+        ci(r),
+        ...own.map(([, cell]) => cell(r)),
+        formatNs(r.cpuNsPerItem.median),
+        versus(r),
+      ]),
+      [true, false, ...(showPlacement ? [false] : []), true, true, true, ...own.map(() => true)]
+        .concat([true, true]),
+    );
   const stream = report.results.filter((r) => r.mode === "stream");
   if (stream.length > 0) {
     out.push("", c.bold("stream: one way, ns per message"));
-    out.push(
-      textTable(
-        [
-          "size",
-          "transport",
-          ...(showPlacement ? ["placement"] : []),
-          "trials",
-          "median ns",
-          "95% CI",
-          "throughput",
-          "CPU ns",
-          "x shm",
-        ],
-        stream.map((r) => [
-          formatSize(r.sizeBytes),
-          transportLabel(r),
-          ...(showPlacement ? [r.placement] : []),
-          String(r.samples.length),
-          formatNs(r.nsPerItem.median),
-          ci(r),
-          formatRate(r.throughput.bytesPerSecond),
-          formatNs(r.cpuNsPerItem.median),
-          versus(r),
-        ]),
-        [true, false, ...(showPlacement ? [false] : []), true, true, true, true, true, true],
-      ),
-    );
+    out.push(table(stream, [["throughput", (r) => formatRate(r.throughput.bytesPerSecond)]]));
   }
   out.push(...controlLines(report, "pipe-loop").map(({ line }) => line));
   const engineRatios = report.comparisons.filter((x) => x.name === "deno/native");
@@ -94,49 +96,11 @@ export function renderSummary(report: Report, c: Colors): string {
   const pingpong = report.results.filter((r) => r.mode === "pingpong");
   if (pingpong.length > 0) {
     out.push("", c.bold("ping-pong: request and reply of the same size, ns per round trip"));
-    out.push(
-      textTable(
-        [
-          "size",
-          "transport",
-          ...(showPlacement ? ["placement"] : []),
-          "trials",
-          "median ns",
-          "95% CI",
-          "p50",
-          "p99",
-          "p99.9",
-          "CPU ns",
-          "x shm",
-        ],
-        pingpong.map((r) => [
-          formatSize(r.sizeBytes),
-          transportLabel(r),
-          ...(showPlacement ? [r.placement] : []),
-          String(r.samples.length),
-          formatNs(r.nsPerItem.median),
-          ci(r),
-          formatNs(r.latency?.roundTrip.p50 ?? NaN),
-          formatNs(r.latency?.roundTrip.p99 ?? NaN),
-          formatNs(r.latency?.roundTrip.p999 ?? NaN),
-          formatNs(r.cpuNsPerItem.median),
-          versus(r),
-        ]),
-        [
-          true,
-          false,
-          ...(showPlacement ? [false] : []),
-          true,
-          true,
-          true,
-          true,
-          true,
-          true,
-          true,
-          true,
-        ],
-      ),
-    );
+    out.push(table(pingpong, [
+      ["p50", (r) => formatNs(r.latency?.roundTrip.p50 ?? NaN)],
+      ["p99", (r) => formatNs(r.latency?.roundTrip.p99 ?? NaN)],
+      ["p99.9", (r) => formatNs(r.latency?.roundTrip.p999 ?? NaN)],
+    ]));
     out.push(...controlLines(report, "unstamped").map(({ line }) => line));
   }
   const polled = report.results.find((r) => r.uring?.sqThread !== undefined)?.uring?.sqThread;

@@ -10,7 +10,13 @@
 import { parseCommandLine, parseThreshold, userPath } from "../src/base/cli.ts";
 import { machineDir } from "../src/archive/archive.ts";
 import { listReports } from "../src/archive/catalog.ts";
-import { compareReports, renderComparison, sameParameters } from "../src/archive/compare.ts";
+import {
+  compareControls,
+  compareReports,
+  renderComparison,
+  renderControlComparison,
+  sameParameters,
+} from "../src/archive/compare.ts";
 import { EXIT_FAILURE, runMain, UsageError } from "../src/base/errors.ts";
 import { currentMachine, fingerprintDifferences } from "../src/context/machine.ts";
 import type { Report } from "../src/report/report.ts";
@@ -175,6 +181,11 @@ async function main(): Promise<void> {
     }\n`,
   );
   console.log(renderComparison(rows, markdown ? "markdown" : "plain"));
+  const controls = renderControlComparison(
+    compareControls(a.report, b.report),
+    markdown ? "markdown" : "plain",
+  );
+  if (controls !== "") console.log(`\n${controls}`);
   const count = (v: string) => rows.filter((r) => r.verdict === v).length;
   console.log(
     `\n${count("faster")} faster, ${count("slower")} slower, ${

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { compareReports, renderComparison, verdictFor } from "../src/archive/compare.ts";
+import {
+  compareControls,
+  compareReports,
+  renderComparison,
+  renderControlComparison,
+  verdictFor,
+} from "../src/archive/compare.ts";
 import { fakeReport, STEADY } from "./fixtures.ts";
 
 const scale = (values: number[], factor: number) => values.map((v) => v * factor);
@@ -244,4 +250,39 @@ Deno.test("io_uring streams with another --uring-batch are not comparable; other
     plain.warnings.includes("different --uring-batch: 16 and 64"),
     plain.warnings.join("\n"),
   );
+});
+
+Deno.test("controls both runs measured are set side by side; one run's alone are left out", () => {
+  const withControls = (factor: number) => {
+    const report = fakeReport();
+    const pipe = report.results.find((r) => r.transport === "pipe")!;
+    const beside = pipe.samples.map((s) => s.nsPerItem);
+    report.controls = [{
+      kind: "pipe-loop",
+      series: "pipe stream 8 B cross spin",
+      method: "a C loop",
+      cpus: [0, 1],
+      rounds: beside.map((ns) => ns / factor),
+      beside,
+    }];
+    return report;
+  };
+  const [a, b] = [withControls(1.05), withControls(0.98)];
+  const list = compareControls(a, b);
+  assert.deepEqual(list.map((c) => [c.kind, c.series, c.a.pairs, c.b.pairs]), [
+    ["pipe-loop", "pipe stream 8 B cross spin", 10, 10],
+  ]);
+  assert.ok(Math.abs(list[0].a.ratio - 1.05) < 1e-9 && Math.abs(list[0].b.ratio - 0.98) < 1e-9);
+  const text = renderControlComparison(list, "plain");
+  assert.match(
+    text,
+    /^pipe stream 8 B cross spin\s+over a plain C pipe\(2\) loop\s+1\.050× \(95% CI 1\.050-1\.050×\)\s+0\.980× \(95% CI 0\.980-0\.980×\)$/m,
+  );
+  assert.match(
+    renderControlComparison(list, "markdown"),
+    /^\| pipe stream 8 B cross spin \| over a plain C pipe\(2\) loop \|/m,
+  );
+  // Only in one run, or of a series the other run lacks: nothing to set beside it.
+  assert.deepEqual(compareControls(a, fakeReport()), []);
+  assert.equal(renderControlComparison([], "plain"), "");
 });

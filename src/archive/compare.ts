@@ -25,6 +25,9 @@ import { formatPercent, formatTime } from "../base/format.ts";
 import { fingerprintDifferences } from "../context/machine.ts";
 import { withinRunNoise } from "../report/report.ts";
 import type { Report, ResultEntry } from "../report/report.ts";
+import { controlFigures, intervalText } from "../report/controls.ts";
+import type { ControlEntry, ControlFigures } from "../report/controls.ts";
+import type { ControlKind } from "../plan/controls.ts";
 import { formatSize, seriesKey, transportLabel } from "../plan/series.ts";
 import { betweenRunBand, bootstrapRatio, mannWhitney } from "../stats/statistics.ts";
 import type { Interval } from "../stats/statistics.ts";
@@ -464,4 +467,72 @@ export function renderComparison(rows: ComparisonRow[], format: "plain" | "markd
   );
   return `${main}\n\nTail latency (round trips of every timed trial, one merged histogram per run: no CI, ` +
     `so no verdict):\n\n${tailTable}`;
+}
+
+/** One control found in both reports, with what its rounds gave in each. */
+export interface ControlComparison {
+  /** What the control takes away. */
+  kind: ControlKind;
+  /** The key of the series it was measured beside. */
+  series: string;
+  /** In A. */
+  a: ControlFigures;
+  /** In B. */
+  b: ControlFigures;
+}
+
+/**
+ * The controls both reports measured (same kind, same series), each with A's and B's figures: how
+ * much of the series' figure was the harness in each run.
+ *
+ * @example
+ * ```ts ignore
+ * import { compareControls } from "./compare.ts";
+ * console.log(compareControls(a, b).map((c) => [c.series, c.a.ratio, c.b.ratio]));
+ * ```
+ */
+export function compareControls(a: Report, b: Report): ControlComparison[] {
+  const figures = (r: Report, c: ControlEntry) => {
+    const result = r.results.find((x) => seriesKey(x) === c.series);
+    return result === undefined ? undefined : controlFigures(c, result.nsPerItem.median);
+  };
+  return (a.controls ?? []).flatMap((ca) => {
+    const cb = b.controls?.find((c) => c.kind === ca.kind && c.series === ca.series);
+    const [fa, fb] = [figures(a, ca), cb && figures(b, cb)];
+    return fa === undefined || fb === undefined ? [] : [{
+      kind: ca.kind,
+      series: ca.series,
+      a: fa,
+      b: fb,
+    }];
+  });
+}
+
+/**
+ * The controls of both runs as a table: the series over its control in A and in B (the median of
+ * the paired ratios and its interval; a ratio of medians, without one, for reports from before the
+ * pairs), or "" when the runs share none.
+ *
+ * @example
+ * ```ts ignore
+ * import { compareControls, renderControlComparison } from "./compare.ts";
+ * console.log(renderControlComparison(compareControls(a, b), "plain"));
+ * ```
+ */
+export function renderControlComparison(
+  list: ControlComparison[],
+  format: "plain" | "markdown",
+): string {
+  if (list.length === 0) return "";
+  const table = format === "markdown" ? markdownTable : textTable;
+  const what = { "pipe-loop": "over a plain C pipe(2) loop", unstamped: "stamped over unstamped" };
+  const cell = (f: ControlFigures) =>
+    `${f.ratio.toFixed(3)}×` + (f.ci === null ? "" : ` (${intervalText(f.ci)})`);
+  return `Controls (the series over the same thing with part of the harness taken away, measured ` +
+    `beside each of its trials):\n\n` +
+    table(
+      ["series", "control", "A", "B"],
+      list.map((c) => [c.series, what[c.kind], cell(c.a), cell(c.b)]),
+      [false, false, true, true],
+    );
 }

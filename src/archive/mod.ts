@@ -57,15 +57,18 @@ export type { Fingerprint, Machine } from "../context/machine.ts";
 export type { Placement } from "../context/topology.ts";
 export type { UringRead, Yardsticks } from "../run/fileserver.ts";
 export {
+  compareControls,
   compareReports,
   parameterDifferences,
   renderComparison,
+  renderControlComparison,
   sameParameters,
   verdictFor,
 } from "./compare.ts";
 export type {
   CompareOptions,
   ComparisonRow,
+  ControlComparison,
   NoiseSource,
   ParameterDifference,
   TailRow,

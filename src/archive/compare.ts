@@ -346,10 +346,11 @@ export function compareReports(
         "so no verdict is given",
     );
   }
-  const affects = (d: ParameterDifference) =>
-    [...a.results, ...b.results].some((r) => BREAKS_ROWS[d.name].breaks(r));
-  for (const d of partly.filter(affects)) warnings.push(BREAKS_ROWS[d.name].warning(d));
-  for (const d of differences.filter((d) => !d.breaks && !partly.filter(affects).includes(d))) {
+  const felt = partly.filter((d) =>
+    [...a.results, ...b.results].some((r) => BREAKS_ROWS[d.name].breaks(r))
+  );
+  for (const d of felt) warnings.push(BREAKS_ROWS[d.name].warning(d));
+  for (const d of differences.filter((d) => !d.breaks && !felt.includes(d))) {
     warnings.push(`different ${d.name}: ${d.a} and ${d.b}`);
   }
   const few = rows.filter((r) => Math.min(r.trialsA, r.trialsB) < MIN_COMPARABLE_TRIALS);

@@ -42,6 +42,7 @@ import type { FileResult, ReportFile } from "./file.ts";
 import { trialCpuNs, trialFigures } from "./report.ts";
 import type { Report, ResultEntry, Sample } from "./report.ts";
 import type { ControlEntry } from "./controls.ts";
+import { isHeadline } from "./headline.ts";
 import { seriesKey } from "../plan/series.ts";
 
 /** Trials as columns: how a result's `samples` (and `warmup`) are written. */
@@ -353,10 +354,7 @@ export function decodeReport(file: ReportFile): Omit<Report, "noise" | "comparis
     };
   });
   // A pipe loop from before controls: a control of the headline's pipe stream, without pairs.
-  const pipe = results.find((r) =>
-    r.transport === "pipe" && r.mode === "stream" && r.sizeBytes === 8 &&
-    r.placement !== "same" && (r.engine ?? "native") === "native"
-  );
+  const pipe = results.find((r) => isHeadline(r) && r.transport === "pipe");
   const legacy: ControlEntry[] = pipeLoop === undefined || pipe === undefined ? [] : [{
     kind: "pipe-loop",
     series: seriesKey(pipe),

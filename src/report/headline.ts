@@ -28,7 +28,22 @@ export interface Headline {
   ratio: Comparison | undefined;
 }
 
-const isHeadline = (r: { mode: string; sizeBytes: number; placement: string; engine?: string }) =>
+/**
+ * True for a series of the original experiment: the native loops' 8-byte stream on two CPUs (or
+ * unpinned).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isHeadline } from "./headline.ts";
+ * assert.ok(isHeadline({ mode: "stream", sizeBytes: 8, placement: "cross" }));
+ * assert.ok(!isHeadline({ mode: "stream", sizeBytes: 8, placement: "same" }));
+ * assert.ok(!isHeadline({ mode: "stream", sizeBytes: 8, placement: "cross", engine: "deno" }));
+ * ```
+ */
+export const isHeadline = (
+  r: { mode: string; sizeBytes: number; placement: string; engine?: string },
+): boolean =>
   r.mode === "stream" && r.sizeBytes === 8 && r.placement !== "same" &&
   (r.engine ?? "native") === "native";
 

@@ -1,8 +1,7 @@
 /**
  * Measuring the controls planned in `../plan/controls.ts`: one round of a
  * control is one measurement of the same length as its series' trial, taken
- * right beside that trial (after it in one round, before it in the next, as
- * the rounds alternate their order).
+ * right beside that trial (before it in one round, after it in the next).
  *
  * - `pipe-loop`: `rp_yardstick_pipe`, a plain C loop over `pipe(2)` run from
  *   the supervisor (a forked reader, one `write()` and one `read()` of 8 bytes

@@ -25,7 +25,7 @@ import { formatPercent, formatTime } from "../base/format.ts";
 import { fingerprintDifferences } from "../context/machine.ts";
 import { withinRunNoise } from "../report/report.ts";
 import type { Report, ResultEntry } from "../report/report.ts";
-import { controlFigures, intervalText } from "../report/controls.ts";
+import { controlFigures, controlSeries, intervalText } from "../report/controls.ts";
 import type { ControlEntry, ControlFigures } from "../report/controls.ts";
 import type { ControlKind } from "../plan/controls.ts";
 import { formatSize, seriesKey, transportLabel } from "../plan/series.ts";
@@ -494,7 +494,7 @@ export interface ControlComparison {
  */
 export function compareControls(a: Report, b: Report): ControlComparison[] {
   const figures = (r: Report, c: ControlEntry) => {
-    const result = r.results.find((x) => seriesKey(x) === c.series);
+    const result = controlSeries(r.results, c);
     return result === undefined ? undefined : controlFigures(c, result.nsPerItem.median);
   };
   return (a.controls ?? []).flatMap((ca) => {

@@ -81,6 +81,26 @@ export function controlEntries(
 }
 
 /**
+ * The result a control was measured beside (by its series key), or undefined when there is none.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { controlSeries } from "./controls.ts";
+ * const pipe = { transport: "pipe", mode: "stream", sizeBytes: 8, placement: "cross" };
+ * const control = { series: "pipe stream 8 B cross spin" };
+ * assert.equal(controlSeries([pipe], control), pipe);
+ * assert.equal(controlSeries([{ ...pipe, sizeBytes: 64 }], control), undefined);
+ * ```
+ */
+export function controlSeries<R extends SeriesIdentity>(
+  results: readonly R[],
+  control: Pick<ControlEntry, "series">,
+): R | undefined {
+  return results.find((r) => seriesKey(r) === control.series);
+}
+
+/**
  * What a control's rounds give, beside the median of its series.
  *
  * @example

@@ -11,9 +11,9 @@
  */
 
 import { formatTime, secondsWith18Decimals } from "../base/format.ts";
-import { formatSize, seriesKey } from "../plan/series.ts";
+import { formatSize } from "../plan/series.ts";
 import type { ControlKind } from "../plan/controls.ts";
-import { controlFigures, intervalText } from "./controls.ts";
+import { controlFigures, controlSeries, intervalText } from "./controls.ts";
 import type { ControlEntry } from "./controls.ts";
 import { transportNamed } from "../transports/mod.ts";
 import type { Comparison, Report, ResultEntry } from "./report.ts";
@@ -107,19 +107,6 @@ export function originalLines(report: Report): string[] {
 }
 
 /**
- * The result a control was measured beside, or undefined when the report has none by its key.
- *
- * @example
- * ```ts ignore
- * import { controlSeries } from "./headline.ts";
- * console.log(controlSeries(report, report.controls![0])?.nsPerItem.median);
- * ```
- */
-export function controlSeries(report: Report, control: ControlEntry): ResultEntry | undefined {
-  return report.results.find((r) => seriesKey(r) === control.series);
-}
-
-/**
  * A report's controls of one kind, each with its sentence (the terminal's line, the page's
  * clause), in the report's order.
  *
@@ -135,7 +122,7 @@ export function controlLines(
   kind: ControlKind,
 ): { control: ControlEntry; line: string }[] {
   return (report.controls ?? []).flatMap((control) => {
-    const result = controlSeries(report, control);
+    const result = controlSeries(report.results, control);
     if (control.kind !== kind || result === undefined) return [];
     const line = controlLine(control, result, report.parameters);
     return [{ control, line }];

@@ -25,7 +25,6 @@ import type { MeasuredTrial, SamplingOutcome, SeriesSamples, StopReason } from "
 import {
   cellKey,
   DEFAULT_SPIN_NS,
-  seriesKey,
   seriesLabel,
   sleeps,
   transportLabel,
@@ -42,7 +41,7 @@ import {
 } from "../stats/statistics.ts";
 import type { Interval, Summary } from "../stats/statistics.ts";
 import type { Yardsticks } from "../run/fileserver.ts";
-import { controlEntries, controlWarning } from "./controls.ts";
+import { controlEntries, controlSeries, controlWarning } from "./controls.ts";
 import type { ControlEntry } from "./controls.ts";
 import type { Machine } from "../context/machine.ts";
 import type { Placement } from "../context/topology.ts";
@@ -880,7 +879,7 @@ export function reportWarnings(report: Report): string[] {
     }
   }
   for (const control of report.controls ?? []) {
-    const result = report.results.find((r) => seriesKey(r) === control.series);
+    const result = controlSeries(report.results, control);
     const warning = result && controlWarning(control, result.nsPerItem.median, seriesLabel(result));
     if (warning) list.push(warning);
   }

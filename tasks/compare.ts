@@ -1,8 +1,9 @@
 /**
- * `deno task compare A B`: for every series in both reports, B against A with
- * a bootstrap CI, the change in percent, a Mann-Whitney U p-value and a
- * verdict (faster, slower, within noise, not comparable) that respects a
- * threshold and the noise this machine has shown between earlier runs.
+ * `deno task compare A B`: for every series in both reports, B against A, the
+ * change in percent and a verdict (faster, slower, within noise, not
+ * comparable) taken against the noise between runs of the same code where the
+ * archive holds replicates, and against the two runs' own trials otherwise
+ * (see `src/archive/compare.ts`).
  *
  * @module
  */
@@ -15,32 +16,35 @@ import {
   compareReports,
   renderComparison,
   renderControlComparison,
+  replicatesOf,
   sameParameters,
 } from "../src/archive/compare.ts";
 import { EXIT_FAILURE, runMain, UsageError } from "../src/base/errors.ts";
-import { currentMachine, fingerprintDifferences } from "../src/context/machine.ts";
+import { currentMachine } from "../src/context/machine.ts";
 import type { Report } from "../src/report/report.ts";
 import { loadReport, ReportError } from "../src/report/schema.ts";
-import { BETWEEN_RUN_METHOD, MIN_RUNS_FOR_BAND } from "../src/stats/statistics.ts";
+import { MIN_REPLICATE_PAIRS, REPLICATE_METHOD } from "../src/stats/statistics.ts";
 
 const HELP = `Usage: deno task compare A B [options]
 
 A and B are report files (.json, relative to where you stand), or latest and
 previous: this machine's newest report in the archive, and the newest earlier
 one with the same parameters as the other report. For every series in both,
-prints B's median against A's (change, B/A with a 95% bootstrap CI), a
-Mann-Whitney U p-value and a verdict: faster or slower only when the whole CI
-lies outside the threshold and outside this machine's noise; not comparable
-when a parameter that changes what a trial measures differs. Ping-pong and
-file-server series also get their p99 and p99.9 compared.
+prints B's median against A's (change, B/A with a 95% interval from the two
+runs' trials) and a verdict, symmetric in log terms (faster below 1/(1+t),
+slower above 1+t); not comparable when a parameter that changes what a trial
+measures differs. Ping-pong and file-server series also get their p99 and
+p99.9 compared.
 
-The noise band of a series comes from the archived runs of B's folder with
-B's parameters (at least ${MIN_RUNS_FOR_BAND}, A and B left out): ${BETWEEN_RUN_METHOD}.
-With fewer runs it is the two runs' own odd/even (A/A) band, and says so.
+Replicates: the other runs in B's folder of A's commit or of B's (from a clean
+checkout, with B's parameters and hardware; A and B left out). With at least
+${MIN_REPLICATE_PAIRS} pairs of them, B/A is judged against their band, ${REPLICATE_METHOD}.
+Without, the whole 95% interval of B/A must lie beyond the threshold, and the
+output says that run-to-run drift was not known.
 
   --threshold P         the change that counts, as 5% or 0.05 (default 5%)
   --markdown            print Markdown tables
-  --no-evidence         judge against the runs' own A/A bands, not the archive
+  --no-evidence         judge on the two runs' own trials, not the replicates
   --fail-on-regression  exit 1 when any series is slower
   --out DIR             the archive, for latest and previous (default results)
   --machine NAME        the machine folder for latest and previous (default:
@@ -108,30 +112,26 @@ async function resolvePair(
   return loaded as [Loaded, Loaded];
 }
 
-/** The other runs in B's folder with B's parameters and hardware, A and B left out. */
+/** The replicates in B's folder for comparing A with B (see `replicatesOf`). */
 async function evidenceFor(
   a: Loaded,
   b: Loaded,
 ): Promise<{ reports: Report[]; unreadable: number }> {
   const dir = b.path.slice(0, b.path.lastIndexOf("/")) || ".";
-  const reports: Report[] = [];
+  const real = (path: string) => Deno.realPathSync(path);
+  const [realA, realB] = [real(a.path), real(b.path)];
+  const candidates: { path: string; report: Report }[] = [];
   let unreadable = 0;
   for (const path of archiveOf(dir)) {
-    if (path === a.path || path === b.path) continue;
-    let report: Report;
+    if (real(path) === realA || real(path) === realB) continue;
     try {
-      report = await loadReport(path);
+      candidates.push({ path, report: await loadReport(path) });
     } catch (error) {
       if (!(error instanceof ReportError)) throw error;
       unreadable++;
-      continue;
     }
-    const hardware = fingerprintDifferences(
-      report.machine.fingerprint,
-      b.report.machine.fingerprint,
-    );
-    if (hardware.length === 0 && sameParameters(report, b.report)) reports.push(report);
   }
+  const reports = replicatesOf(a.report, b.report, candidates.map((c) => c.report));
   return { reports, unreadable };
 }
 
@@ -176,8 +176,8 @@ async function main(): Promise<void> {
   console.log(
     `${markdown ? "- " : ""}noise: ${
       values["no-evidence"]
-        ? "each run's own A/A band (--no-evidence)"
-        : `${evidence.reports.length} other run(s) with B's parameters in its folder`
+        ? "the two runs' own trials (--no-evidence)"
+        : `${evidence.reports.length} replicate run(s) of A's or B's commit in B's folder`
     }\n`,
   );
   console.log(renderComparison(rows, markdown ? "markdown" : "plain"));

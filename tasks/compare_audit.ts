@@ -1,11 +1,9 @@
 /**
  * `deno task compare:audit DIR`: how far `deno task compare` can be trusted on
- * this machine. Over the reports in DIR with the newest one's parameters, in
- * time order, every consecutive pair is compared: a "faster" or "slower"
- * between runs of the same code is a false alarm. Then B's trials are made
- * 10%, 25% and 50% slower and compared again: the share called "slower" is
- * the detection power. Both with the noise band from the other runs in DIR
- * (the pair left out) and with the runs' own A/A bands alone.
+ * this machine, from replicate runs of one commit in DIR (see
+ * `src/archive/audit.ts`): false alarms over every pair, power against changes
+ * injected both ways, and the same with half the folder carrying the change.
+ * Every rate with its 95% Wilson interval.
  *
  * @module
  */
@@ -18,19 +16,26 @@ import { parseCommandLine, parseThreshold, userPath } from "../src/base/cli.ts";
 import { sameParameters } from "../src/archive/compare.ts";
 import { runMain, UsageError } from "../src/base/errors.ts";
 import { formatPercent } from "../src/base/format.ts";
+import { rateText } from "../src/stats/proportion.ts";
 import type { Report } from "../src/report/report.ts";
 import { loadReport, ReportError } from "../src/report/schema.ts";
 
-const SLOWDOWNS = [0.1, 0.25, 0.5];
+const CHANGES = [0.1, 0.25, 0.5];
 
 const HELP = `Usage: deno task compare:audit DIR [--threshold P] [--markdown]
 
-DIR is a machine folder holding back-to-back runs of the same code (for
-example ten runs of deno task bench --quick --out DIR/.. --machine NAME).
-Prints, for compare's verdicts over every consecutive pair: the false-alarm
-rate (faster or slower between runs of the same code) and the detection
-power for a slowdown of ${SLOWDOWNS.map((s) => `${s * 100}%`).join(", ")} injected into B's trials,
-with the noise band from the other runs and with A/A bands alone.
+DIR is a machine folder holding replicate runs: runs of one commit with the
+same parameters (for example ten runs of deno task bench --quick). Runs of
+other commits, from checkouts with changes, or on other hardware than the
+newest run are left out. Prints, for compare's verdicts over every pair of
+runs: the false-alarm rate (faster or slower between runs of the same code);
+the power against a change of ${
+  CHANGES.map((c) => `${c * 100}%`).join(", ")
+} injected into B's trials,
+both slower (1+c) and faster (1/(1+c)), rows already flagged left out; and the
+same changes when half the folder carries them under another commit. Once
+with the other runs as replicates, once with the two runs' trials alone.
+Every rate has its 95% Wilson interval.
 
   --threshold P   the change that counts, as 5% or 0.05 (default 5%)
   --markdown      print Markdown tables
@@ -65,49 +70,63 @@ async function main(): Promise<void> {
   }
   reports.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   const newest = reports.at(-1);
-  const runs = newest === undefined ? [] : reports.filter((r) => sameParameters(r, newest));
-  if (runs.length < 3) {
+  const runs = newest === undefined
+    ? []
+    : reports.filter((r) =>
+      sameParameters(r, newest) && r.kit.dirty === false && r.kit.commit === newest.kit.commit
+    );
+  if (runs.length < 4) {
     throw new UsageError(
-      `${dir} holds ${runs.length} run(s) with the same parameters; the audit needs at least 3`,
+      `${dir} holds ${runs.length} clean run(s) of the newest run's commit and parameters; ` +
+        "the audit needs at least 4",
     );
   }
   const threshold = values.threshold === undefined ? 0.05 : parseThreshold(values.threshold);
-  const lines = auditCompare(runs, threshold, SLOWDOWNS);
+  const audit = auditCompare(runs, threshold, CHANGES);
   const table = values.markdown ? markdownTable : textTable;
-  const rate = (n: number, of: number) => `${formatPercent(n / of)} (${n}/${of})`;
   console.log(
-    `${runs.length} runs (${runs[0].createdAt} to ${newest!.createdAt}), ${
-      lines[0].pairs
-    } consecutive pairs, ` +
-      `threshold ±${formatPercent(threshold)}\n`,
+    `${audit.runs} runs of ${newest!.kit.commit?.slice(0, 7)} (${runs[0].createdAt} to ${
+      newest!.createdAt
+    }), ${audit.lines[0].pairs} pairs, threshold ${formatPercent(threshold)}` +
+      (audit.otherHardware > 0
+        ? `; ${audit.otherHardware} run(s) on other hardware left out`
+        : "") +
+      "\n",
   );
   console.log(table(
-    [
-      "noise band",
-      "rows",
-      "median band",
-      "false alarms",
-      ...SLOWDOWNS.map((s) => `${s * 100}% slower caught`),
-    ],
-    lines.map((l) => [
+    ["noise", "median band", "false alarms", ...CHANGES.map((c) => `${c * 100}% slower caught`)],
+    audit.lines.map((l) => [
       l.noise,
-      String(l.rows),
-      `±${formatPercent(l.medianThreshold)}`,
-      rate(l.falseAlarms, l.rows),
-      ...SLOWDOWNS.map((s) => rate(l.detected[String(s)], l.rows)),
+      formatPercent(l.medianThreshold),
+      rateText(l.falseAlarms),
+      ...l.power.map((p) => rateText(p.slower)),
+    ]),
+    [false, true, true, true, true, true],
+  ));
+  console.log("");
+  console.log(table(
+    ["noise", ...CHANGES.map((c) => `${c * 100}% faster caught`)],
+    audit.lines.map((l) => [l.noise, ...l.power.map((p) => rateText(p.faster))]),
+    [false, true, true, true],
+  ));
+  console.log("\nwith half the folder carrying the change (its runs under another commit):\n");
+  console.log(table(
+    [
+      "noise",
+      ...CHANGES.flatMap((c) => [`${c * 100}% slower caught`, `${c * 100}% faster caught`]),
+    ],
+    audit.lines.map((l) => [
+      l.noise,
+      ...l.bothSides.flatMap((b) => [rateText(b.slower), rateText(b.faster)]),
     ]),
     [false, true, true, true, true, true, true],
   ));
-  for (const l of lines) {
-    console.log(`\nper series, noise band: ${l.noise}\n`);
+  for (const l of audit.lines) {
+    console.log(`\nfalse alarms per series, noise: ${l.noise}\n`);
     console.log(table(
-      ["series", "false alarms", ...SLOWDOWNS.map((s) => `${s * 100}% caught`)],
-      Object.entries(l.series).map(([key, e]) => [
-        key,
-        rate(e.falseAlarms, e.rows),
-        ...SLOWDOWNS.map((s) => rate(e.detected[String(s)], e.rows)),
-      ]),
-      [false, true, true, true, true],
+      ["series", "false alarms"],
+      Object.entries(l.series).map(([key, r]) => [key, rateText(r)]),
+      [false, true],
     ));
   }
 }

@@ -210,6 +210,11 @@ function asVersion5(report: Report): string {
         samples: rows(r.samples),
         warmup: rows(r.warmup),
       })),
+      // Version 5 wrote its comparisons, as ratios of medians.
+      comparisons: report.comparisons.map(({ ratio, pairs: _p, lag1: _l, ...c }) => ({
+        ...c,
+        ratioOfMedians: ratio,
+      })),
     },
     null,
     2,

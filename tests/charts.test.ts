@@ -106,7 +106,7 @@ Deno.test("deno series get their own throughput line and stay out of the native 
       numerator: "shm (deno, every 64)",
       denominator: "shm (native)",
     },
-    { ...ratio, engine: "deno", denominator: "shm (deno, every 64)", ratioOfMedians: 3 },
+    { ...ratio, engine: "deno", denominator: "shm (deno, every 64)", ratio: 3 },
   );
   const charts = renderCharts(report);
   assert.match(charts.throughput!, />shm \(deno, every 64\) \(cross\)</);
@@ -161,8 +161,10 @@ Deno.test("file-server ratios: one line per depth, never a zig-zag between depth
       sizeBytes: size,
       placement: "cross" as const,
       queueDepth: depth,
-      ratioOfMedians: depth === 1 ? 20 : 5,
+      ratio: depth === 1 ? 20 : 5,
       ci: { low: 1, high: 2, level: 0.95 },
+      pairs: 0,
+      lag1: null,
     }))
   );
   report.comparisons = ratios;

@@ -4,9 +4,18 @@ import {
   compareReports,
   renderComparison,
   renderControlComparison,
+  replicatesOf,
   verdictFor,
 } from "../src/archive/compare.ts";
+import { slowedDown } from "../src/archive/audit.ts";
+import type { Report } from "../src/report/report.ts";
 import { fakeReport, STEADY } from "./fixtures.ts";
+
+/** A report of the given commit (clean checkout). */
+const atCommit = (report: Report, commit: string): Report => ({
+  ...report,
+  kit: { ...report.kit, commit, dirty: false },
+});
 
 const scale = (values: number[], factor: number) => values.map((v) => v * factor);
 
@@ -21,13 +30,16 @@ Deno.test("a clear improvement is faster, a clear regression slower, the same da
   ]]);
   const ring = improved[0];
   assert.ok(Math.abs(ring.ratio - 0.8) < 1e-9);
-  assert.ok(ring.ci.high < 0.95 && ring.p < 0.001);
+  assert.ok(ring.ci.high < 0.95);
   const { rows: regressed } = compareReports(before, slower, 0.05);
   assert.deepEqual(regressed.map((r) => r.verdict), ["within noise", "slower"]);
   assert.ok(regressed[1].ci.low > 1.05);
   const { rows: same, warnings } = compareReports(before, fakeReport(), 0.05);
   assert.ok(same.every((r) => r.verdict === "within noise" && r.ratio === 1));
-  assert.deepEqual(warnings, []);
+  // Nothing differs; the one warning says the verdicts rest on the two runs alone.
+  assert.deepEqual(warnings.map((w) => w.slice(0, 42)), [
+    "2 series judged on the two runs' own trial",
+  ]);
 });
 
 Deno.test("a change inside the threshold is within noise even when it is real", () => {
@@ -48,13 +60,30 @@ Deno.test("verdicts need the whole CI past the threshold", () => {
   assert.equal(verdictFor({ low: 1.04, high: 1.2, level: 0.95 }, 0.05), "within noise");
 });
 
-Deno.test("a noisy run widens its own threshold: its A/A band", () => {
+Deno.test("thresholds are symmetric in log terms: faster below 1/(1+t), as slower above 1+t", () => {
+  for (const t of [0.05, 0.25, 1, 1.19]) {
+    const up = { low: (1 + t) * 1.001, high: (1 + t) * 1.001, level: 1 };
+    const down = { low: 1 / up.low, high: 1 / up.high, level: 1 };
+    assert.equal(verdictFor(up, t), "slower", `t=${t}`);
+    assert.equal(verdictFor(down, t), "faster", `t=${t}`);
+    const inside = { low: 0.999 / (1 + t), high: 0.999 / (1 + t), level: 1 };
+    assert.equal(verdictFor(inside, t), "faster", `just past 1/(1+t), t=${t}`);
+    const edge = { low: 1.001 / (1 + t), high: 1.001 / (1 + t), level: 1 };
+    assert.equal(verdictFor(edge, t), "within noise", `t=${t}`);
+  }
+  // The committed row the asymmetric rule missed: B/A 0.798 (CI 0.730-0.851) with a 15.6% band.
+  assert.equal(verdictFor({ low: 0.730, high: 0.851, level: 0.95 }, 0.156), "faster");
+});
+
+Deno.test("without replicates a row is judged on the two runs' trials, and says so", () => {
   const noisy = fakeReport({ shm: [3, 4.5, 3.1, 4.4, 3, 4.6, 3.2, 4.5, 3.1, 4.4] });
   const { rows, warnings } = compareReports(fakeReport(), noisy, 0.05);
-  assert.ok(rows[0].threshold > 0.05);
   assert.equal(rows[0].noise.source, "within run");
+  assert.equal(rows[0].threshold, 0.05);
+  assert.equal(rows[0].verdict, "within noise", "the interval is wide: it reaches inside 5%");
+  assert.ok(rows[0].ci.high / rows[0].ci.low > 1.2);
   assert.ok(
-    warnings.some((w) => /judged against their own runs' A\/A band/.test(w)),
+    warnings.some((w) => /judged on the two runs' own trials \(no replicates/.test(w)),
     warnings.join("\n"),
   );
 });
@@ -90,7 +119,10 @@ Deno.test("warnings: a different --publish-every or --wait is named, the same on
     warnings.join("\n"),
   );
   assert.ok(!warnings.some((w) => /--pace|--ring-slots/.test(w)), warnings.join("\n"));
-  assert.deepEqual(compareReports(b, structuredClone(b), 0.05).warnings, []);
+  assert.deepEqual(
+    compareReports(b, structuredClone(b), 0.05).warnings.filter((w) => !/no replicates/.test(w)),
+    [],
+  );
 });
 
 Deno.test("the comparison renders as text and as Markdown", () => {
@@ -168,29 +200,79 @@ Deno.test("different hardware is named fact by fact, even in one folder", () => 
   );
 });
 
-Deno.test("noise from evidence: archived runs set the band, and the row says so", () => {
-  const run = (factor: number) =>
-    fakeReport({ shm: scale(STEADY.shm, factor), pipe: scale(STEADY.pipe, factor) });
+Deno.test("noise from replicates: same-code runs set the band, and the row says so", () => {
+  const run = (factor: number, commit = "a".repeat(40)) =>
+    atCommit(
+      fakeReport({ shm: scale(STEADY.shm, factor), pipe: scale(STEADY.pipe, factor) }),
+      commit,
+    );
   const a = run(1);
-  const b = run(1.1); // 10% slower, with a CI far from 1
-  // A drifting machine: earlier runs spread over about ±20%.
-  const drifting = [0.82, 1.0, 1.21, 0.9, 1.12, 0.95].map(run);
+  const b = run(1.1, "b".repeat(40)); // 10% slower, with a within-run CI far from 1
+  // A drifting machine: earlier runs of A's commit spread over about ±20%.
+  const drifting = [0.82, 1.0, 1.21, 0.9, 1.12, 0.95].map((f) => run(f));
   const loose = compareReports(a, b, 0.05, { evidence: drifting });
-  assert.deepEqual(loose.rows.map((r) => [r.noise.source, r.noise.runs, r.verdict]), [
-    ["between runs", 6, "within noise"],
-    ["between runs", 6, "within noise"],
-  ]);
+  assert.deepEqual(
+    loose.rows.map((r) => [r.noise.source, r.noise.runs, r.noise.pairs, r.verdict]),
+    [
+      ["replicates", 6, 15, "within noise"],
+      ["replicates", 6, 15, "within noise"],
+    ],
+  );
   assert.ok(loose.rows[0].threshold > 0.2);
   // A steady machine: runs within ±1%; the same change is now a regression.
-  const steady = [0.99, 1.0, 1.01, 1.0, 0.995].map(run);
+  const steady = [0.99, 1.0, 1.01, 1.0, 0.995].map((f) => run(f));
   const tight = compareReports(a, b, 0.05, { evidence: steady });
   assert.deepEqual(tight.rows.map((r) => r.verdict), ["slower", "slower"]);
   assert.equal(tight.rows[0].threshold, 0.05, "the asked threshold when the noise is smaller");
-  // Fewer than four runs: the runs' own A/A band, labelled.
+  // One pair of replicates is not enough: the two runs' own trials, labelled.
   assert.equal(
-    compareReports(a, b, 0.05, { evidence: steady.slice(0, 3) }).rows[0].noise.source,
+    compareReports(a, b, 0.05, { evidence: steady.slice(0, 2) }).rows[0].noise.source,
     "within run",
   );
+});
+
+Deno.test("a folder holding runs from both sides of a change: the change is seen, both ways", () => {
+  // Three runs of one commit and three of another whose every trial is 1.5x longer (then 1/1.5).
+  for (const factor of [1.5, 1 / 1.5]) {
+    const before = [1, 0.99, 1.01].map((f, i) =>
+      atCommit(
+        fakeReport({ shm: scale(STEADY.shm, f + i * 0.001), pipe: scale(STEADY.pipe, f) }),
+        "a".repeat(40),
+      )
+    );
+    const after = before.map((r) => atCommit(slowedDown(r, factor), "b".repeat(40)));
+    const folder = [...before, ...after];
+    const [a, b] = [before[0], after[0]];
+    const evidence = replicatesOf(a, b, folder);
+    assert.equal(evidence.length, 4, "A and B are left out; the other four are replicates");
+    const { rows } = compareReports(a, b, 0.05, { evidence });
+    const expected = factor > 1 ? "slower" : "faster";
+    assert.deepEqual(rows.map((r) => [r.noise.source, r.verdict]), [
+      ["replicates", expected],
+      ["replicates", expected],
+    ]);
+    // Had the six been pooled as one group, the band would have been the change itself.
+    const pooled = folder.map((r) => atCommit(r, "a".repeat(40)));
+    const blind = compareReports(atCommit(a, "a".repeat(40)), atCommit(b, "a".repeat(40)), 0.05, {
+      evidence: pooled.filter((r) => r !== pooled[0] && r !== pooled[3]),
+    });
+    assert.ok(blind.rows.every((r) => r.verdict === "within noise"));
+  }
+});
+
+Deno.test("replicates never come from a checkout with changes, another commit or other parameters", () => {
+  const a = atCommit(fakeReport(), "a".repeat(40));
+  const b = atCommit(fakeReport(), "b".repeat(40));
+  const dirty = { ...a, kit: { ...a.kit, dirty: true } };
+  const third = atCommit(fakeReport(), "c".repeat(40));
+  const slots = { ...a, parameters: { ...a.parameters, ringSlots: 64 } };
+  const twin = structuredClone(a);
+  assert.deepEqual(replicatesOf(a, b, [a, b, dirty, third, slots, twin]), [twin]);
+  // A from a dirty checkout has no commit that names its code: only B's replicates count.
+  const dirtyA = { ...a, kit: { ...a.kit, dirty: true } };
+  assert.deepEqual(replicatesOf(dirtyA, b, [twin, structuredClone(b)]).map((r) => r.kit.commit), [
+    "b".repeat(40),
+  ]);
 });
 
 Deno.test("ping-pong rows compare p99 and p99.9 too", () => {

@@ -288,8 +288,8 @@ Deno.test("adaptive stopping: at least the minimum, then until the target, else 
   assert.equal(reached.stopReason, "target-reached");
   assert.deepEqual(
     reached.samples.map((s) => s.runs.length),
-    [6, 6],
-    "the order-statistics CI needs 6",
+    [8, 8],
+    "the serial-dependence CI reaches 95% within the range from 8 trials (t on 7 degrees of freedom)",
   );
   // Trials that never agree: the CI target is never met, so the budget stops the run.
   const noisy = fakeRunner((_s, call) => (call % 2 === 0 ? 100 : 300) + call);

@@ -29,7 +29,7 @@ Deno.test("the report has every documented field", () => {
     timedTrials: 20,
   });
   assert.deepEqual(report.placement, { request: "auto", cpus: [0, 1], relation: "shared-llc" });
-  assert.match(report.methods.medianCi, /order statistics/);
+  assert.match(report.methods.medianCi, /order-statistic interval widened for serial dependence/);
   for (const result of report.results) {
     assert.equal(result.verified, true);
     assert.equal(result.engine, "native");
@@ -53,8 +53,9 @@ Deno.test("medians, CIs, raw figures in measured order, and the ratio with its C
   assert.equal(shm.nsPerItem.median, 3.2);
   assert.equal(shm.nsPerItem.min, 3.17);
   assert.equal(shm.nsPerItem.max, 3.23);
-  // Ten trials: the order-statistics interval is [x(2), x(9)], coverage 1 - 2 * 11/1024.
-  assert.deepEqual(shm.nsPerItem.medianCi, { low: 3.18, high: 3.22, level: 1 - 22 / 1024 });
+  // Ten trials with no lag-1 dependence: ranks 5 ± t(9)·√10/2 = 5 ± 3.58 reach [x(1), x(10)].
+  assert.deepEqual(shm.nsPerItem.medianCi, { low: 3.17, high: 3.23, level: 0.95 });
+  assert.ok(shm.nsPerItem.lag1 < 0);
   assert.deepEqual(shm.samples.map((s) => s.nsPerItem), STEADY.shm);
   assert.deepEqual(shm.samples.map((s) => s.order).slice(0, 4), [3, 6, 7, 10]);
   assert.deepEqual(pipe.samples.map((s) => s.order).slice(0, 4), [4, 5, 8, 9]);
@@ -63,9 +64,12 @@ Deno.test("medians, CIs, raw figures in measured order, and the ratio with its C
   assert.equal(pipe.cpuNsPerItem.median, 810);
   const [ratio] = report.comparisons;
   assert.equal(ratio.name, "pipe/shm");
-  assert.equal(ratio.ratioOfMedians, 405 / 3.2);
-  assert.ok(ratio.ci.low <= ratio.ratioOfMedians && ratio.ratioOfMedians <= ratio.ci.high);
-  assert.ok(ratio.ci.low >= 403 / 3.22 && ratio.ci.high <= 407 / 3.18, JSON.stringify(ratio.ci));
+  // The median of the ten per-round ratios (four rounds are exactly 405/3.2).
+  assert.equal(ratio.ratio, 405 / 3.2);
+  assert.equal(ratio.pairs, 10);
+  assert.ok(ratio.ci.low <= ratio.ratio && ratio.ratio <= ratio.ci.high);
+  // Ten rounds with no dependence: the interval reaches the extreme per-round ratios.
+  assert.deepEqual([ratio.ci.low, ratio.ci.high], [402 / 3.23, 408 / 3.17]);
   assert.equal(fakeReport().warnings.length, 0, fakeReport().warnings.join("\n"));
 });
 
@@ -178,7 +182,7 @@ Deno.test("markdown is deterministic and carries the essentials", () => {
   assert.ok(markdown.includes("Producer pinned to CPU 0, consumer to CPU 1"));
   assert.ok(markdown.includes("separate cores sharing the last-level cache"));
   assert.ok(
-    markdown.includes("| 8 B | `shm` | cross | 1,000 | 10 | **3.2 ns** | 3.18 ns to 3.22 ns |"),
+    markdown.includes("| 8 B | `shm` | cross | 1,000 | 10 | **3.2 ns** | 3.17 ns to 3.23 ns |"),
   );
   // Large values in their unit, never as millions of nanoseconds.
   assert.ok(markdown.includes("| **405 ns** |"));
@@ -201,13 +205,16 @@ Deno.test("terminal summary: the original lines first, then ratio and one table 
   const lines = renderSummary(fakeReport({ pingpong: true }), colorsFor(plain)).split("\n");
   assert.equal(lines[0], "SHMEM Time:  0.000000003200000000");
   assert.equal(lines[1], "KERNEL Time: 0.000000405000000000");
-  assert.match(lines[2], /^The ring was 126\.6x faster than the pipe \(95% CI [\d.]+-[\d.]+x;/);
+  assert.match(
+    lines[2],
+    /^The ring was 126\.6x faster than the pipe \(95% CI [\d.]+-[\d.]+x, median of 10 per-round ratios;/,
+  );
   const text = lines.join("\n");
   assert.match(text, /^stream: one way, ns per message$/m);
-  assert.match(text, /^ 8 B {2}shm\s+10\s+3\.2\s+±0\.6%\s+2\.5 GB\/s\s+6\.4\s*$/m);
-  assert.match(text, /^ 8 B {2}pipe\s+10\s+405\s+±0\.5%\s+19\.8 MB\/s\s+810\s+126\.6x$/m);
+  assert.match(text, /^ 8 B {2}shm\s+10\s+3\.2\s+3\.17-3\.23\s+2\.5 GB\/s\s+6\.4\s*$/m);
+  assert.match(text, /^ 8 B {2}pipe\s+10\s+405\s+402-408\s+19\.8 MB\/s\s+810\s+126\.6x$/m);
   assert.match(text, /^ping-pong: request and reply of the same size, ns per round trip$/m);
-  assert.match(text, /^ 8 B {2}shm\s+10\s+200\s+±0\.6%\s+200\s+201\s+2,0\d\d\s+400\s*$/m);
+  assert.match(text, /^ 8 B {2}shm\s+10\s+200\s+198\.1-201\.9\s+200\s+201\s+2,0\d\d\s+400\s*$/m);
   assert.match(text, /^40 timed trials after 4 warm-ups in 12\.5 s; the fixed count was run$/m);
   assert.ok(!text.includes("\x1b["), "no colour when not a terminal");
 });
@@ -232,7 +239,7 @@ Deno.test("ping-pong entries carry merged latency percentiles, one way labelled 
   assert.match(latency.clock, /CLOCK_MONOTONIC, read once per round trip/);
   const pp = report.comparisons.find((c) => c.mode === "pingpong")!;
   assert.equal(pp.sizeBytes, 8);
-  assert.equal(pp.ratioOfMedians, (405 * 50) / (3.2 * 62.5));
+  assert.equal(pp.ratio, (405 * 50) / (3.2 * 62.5));
   const markdown = renderMarkdown(report);
   assert.match(markdown, /^## Ping-pong: request and reply$/m);
   assert.match(markdown, /one way p50 \(RTT\/2\)/);

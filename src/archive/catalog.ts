@@ -213,7 +213,7 @@ export function renderIndex(
       pipe === undefined ? "—" : formatNs(pipe.nsPerItem.median),
       ratio === undefined
         ? "—"
-        : `**${formatRatio(ratio.ratioOfMedians)}×** (${formatRatio(ratio.ci.low)} to ${
+        : `**${formatRatio(ratio.ratio)}×** (${formatRatio(ratio.ci.low)} to ${
           formatRatio(ratio.ci.high)
         })`,
     ];
@@ -235,7 +235,7 @@ export function renderIndex(
     return ratio === undefined ? [] : [{
       machine: report.machine.id,
       time: Date.parse(report.createdAt),
-      ratio: ratio.ratioOfMedians,
+      ratio: ratio.ratio,
       low: ratio.ci.low,
       high: ratio.ci.high,
     }];

@@ -1,15 +1,22 @@
 /**
  * Comparing two reports: for every series present in both (paired by
  * {@link seriesKey}, so a depth-8 file-server row never meets a depth-1 one),
- * the ratio B/A of the medians with a bootstrap CI from the per-trial figures,
- * the change in percent, a Mann-Whitney U p-value, and a verdict that calls a
- * change real only when the whole CI lies outside a threshold and outside the
- * noise this machine is known to have.
+ * the ratio B/A of the medians, the change in percent, and a verdict.
  *
- * The noise comes from evidence where there is some: the spread of the same
- * series' medians over earlier runs in the archive with the same parameters
- * ({@link betweenRunBand}); otherwise from the two runs themselves (odd
- * against even trials, {@link withinRunNoise}), and the row says which.
+ * The verdict is taken where the noise lives:
+ *
+ * - **Between runs**, when the archive holds replicates: other runs of A's
+ *   commit, or of B's, with the same parameters and hardware (A and B left
+ *   out). Their medians are compared only within a commit, never across, so
+ *   runs from both sides of a change cannot pass for noise
+ *   ({@link replicateBand}). The band already holds each run's own sampling
+ *   noise, so B/A itself is judged against it: slower above `1 + t`, faster
+ *   below `1 / (1 + t)`, with `t` the larger of the threshold and the band.
+ * - **Within the two runs** otherwise: B/A with an interval made of each
+ *   median's serial-dependence interval ({@link unpairedRatio}); slower when
+ *   the whole interval is above `1 + t`, faster when it is below `1 / (1 + t)`,
+ *   `t` the threshold. This knows nothing of how far runs drift apart on this
+ *   machine, and the row and a warning say so.
  *
  * Every parameter that changes what a series measures is named when it
  * differs. A different trial length, message count per trial, ring size or
@@ -21,29 +28,33 @@
 
 import { markdownTable } from "../base/tables.ts";
 import { textTable } from "../base/tables.ts";
-import { formatPercent, formatTime } from "../base/format.ts";
+import { formatTime } from "../base/format.ts";
 import { fingerprintDifferences } from "../context/machine.ts";
-import { withinRunNoise } from "../report/report.ts";
 import type { Report, ResultEntry } from "../report/report.ts";
 import { controlFigures, controlSeries, intervalText } from "../report/controls.ts";
 import type { ControlEntry, ControlFigures } from "../report/controls.ts";
 import type { ControlKind } from "../plan/controls.ts";
 import { formatSize, seriesKey, transportLabel } from "../plan/series.ts";
-import { betweenRunBand, bootstrapRatio, mannWhitney } from "../stats/statistics.ts";
-import type { Interval } from "../stats/statistics.ts";
+import { replicateBand } from "../stats/statistics.ts";
+import { unpairedRatio } from "../stats/serial.ts";
+import type { Interval } from "../stats/serial.ts";
+import { supportedPercentile, TOO_FEW } from "../stats/histogram.ts";
 
 /** What a comparison decided for one series. */
 export type Verdict = "faster" | "slower" | "within noise" | "not comparable";
 
-/** Where a row's noise band came from. */
-export type NoiseSource = "between runs" | "within run" | "none";
+/** Where a row's noise came from: same-code runs in the archive, or the two runs' own trials. */
+export type NoiseSource = "replicates" | "within run";
 
-/** Tail latencies of a ping-pong or file-server series in A and B (from the merged histograms). */
+/**
+ * Tail latencies of a ping-pong or file-server series in A and B (from the merged histograms);
+ * null where a run had too few round trips to carry the percentile.
+ */
 export interface TailRow {
   /** p99 round trip in A and B, ns. */
-  p99: [number, number];
+  p99: [number | null, number | null];
   /** p99.9 round trip in A and B, ns. */
-  p999: [number, number];
+  p999: [number | null, number | null];
 }
 
 /** One series compared. */
@@ -74,14 +85,15 @@ export interface ComparisonRow {
   trialsB: number;
   /** B's median over A's: below 1 is faster. */
   ratio: number;
-  /** Its 95% bootstrap confidence interval. */
+  /**
+   * Its 95% interval from the two runs' trials alone (each median's serial-dependence interval,
+   * combined): what the runs say, not how far runs drift apart.
+   */
   ci: Interval;
-  /** Two-sided Mann-Whitney U p-value of the per-trial figures. */
-  p: number;
-  /** The threshold this row was judged against: the asked one, or a wider noise band. */
+  /** The threshold this row was judged against: the asked one, or a wider replicate band. */
   threshold: number;
-  /** Where the noise band came from, and from how many archived runs. */
-  noise: { source: NoiseSource; runs: number; band: number | null };
+  /** Where the noise came from: the replicates (how many runs and pairs) or the two runs. */
+  noise: { source: NoiseSource; runs: number; pairs: number; band: number | null };
   /** Ping-pong and file server: tail latencies (no CI: one merged histogram per run). */
   tail: TailRow | null;
   /** Faster, slower, within noise, or not comparable. */
@@ -220,17 +232,25 @@ const BREAKS_ROWS: Record<
 };
 
 /**
- * The verdict for a ratio's CI against a threshold.
+ * The verdict for an interval of B/A against a threshold `t`, symmetric in log terms: slower when
+ * the whole interval is above `1 + t`, faster when it is below `1 / (1 + t)`. Judged against
+ * replicates, the interval is the ratio itself (`low === high`).
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { verdictFor } from "./compare.ts";
- * console.log(verdictFor({ low: 0.80, high: 0.90, level: 0.95 }, 0.05)); // "faster"
- * console.log(verdictFor({ low: 0.97, high: 1.04, level: 0.95 }, 0.05)); // "within noise"
+ * assert.equal(verdictFor({ low: 0.80, high: 0.90, level: 0.95 }, 0.05), "faster");
+ * assert.equal(verdictFor({ low: 0.97, high: 1.04, level: 0.95 }, 0.05), "within noise");
+ * // 1/1.25 = 0.8: with a 25% band, 0.79 is faster, as 1.26 is slower.
+ * assert.equal(verdictFor({ low: 0.79, high: 0.79, level: 1 }, 0.25), "faster");
+ * assert.equal(verdictFor({ low: 1.26, high: 1.26, level: 1 }, 0.25), "slower");
+ * // A band wider than 100% still lets a change be faster.
+ * assert.equal(verdictFor({ low: 0.3, high: 0.4, level: 0.95 }, 1.2), "faster");
  * ```
  */
 export function verdictFor(ci: Interval, threshold: number): Verdict {
-  if (ci.high < 1 - threshold) return "faster";
+  if (ci.high < 1 / (1 + threshold)) return "faster";
   if (ci.low > 1 + threshold) return "slower";
   return "within noise";
 }
@@ -238,36 +258,70 @@ export function verdictFor(ci: Interval, threshold: number): Verdict {
 /** What {@link compareReports} can use beyond the two reports. */
 export interface CompareOptions {
   /**
-   * Other runs on the same machine with the same parameters (not A or B):
-   * the evidence for a between-run noise band per series.
+   * Replicates: other runs of A's code or of B's, on the same hardware with the same parameters
+   * (never A or B themselves). They are grouped by commit and compared only within a group, so
+   * evidence from both sides of a change is never taken for noise; {@link replicatesOf} finds
+   * them in a folder.
    */
   evidence?: Report[];
 }
 
-function noiseFor(
-  ra: ResultEntry,
-  rb: ResultEntry,
-  evidence: Report[],
-): ComparisonRow["noise"] {
-  const key = seriesKey(ra);
-  const medians = evidence.flatMap((r) =>
-    r.results.filter((x) => seriesKey(x) === key).map((x) => x.nsPerItem.median)
+/**
+ * Which of `candidates` may serve as evidence for comparing `a` with `b`: runs of A's commit or
+ * of B's (never from a checkout with changes, whose code no commit names), with B's parameters and
+ * hardware, and not A or B themselves (`isSame` says which is which, by path after `realpath`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { replicatesOf } from "./compare.ts";
+ * import { loadReport } from "../report/schema.ts";
+ * const a = await loadReport(new URL("../../tests/data/report-v4.json", import.meta.url).pathname);
+ * const at = (commit: string, dirty = false) => ({ ...a, kit: { ...a.kit, commit, dirty } });
+ * const [ra, rb] = [at("aaaaaaa"), at("bbbbbbb")];
+ * const pool = [at("aaaaaaa"), at("bbbbbbb"), at("ccccccc"), at("aaaaaaa", true)];
+ * assert.deepEqual(replicatesOf(ra, rb, pool).map((r) => r.kit.commit), ["aaaaaaa", "bbbbbbb"]);
+ * ```
+ */
+export function replicatesOf(
+  a: Report,
+  b: Report,
+  candidates: readonly Report[],
+  isSame: (candidate: Report) => boolean = (c) => c === a || c === b,
+): Report[] {
+  const commits = new Set(
+    [a, b].filter((r) => r.kit.commit !== null && r.kit.dirty === false).map((r) => r.kit.commit),
   );
-  const between = betweenRunBand(medians);
-  if (between !== null) return { source: "between runs", runs: medians.length, band: between };
-  const within = [withinRunNoise(ra)?.band, withinRunNoise(rb)?.band].filter((x) =>
-    x !== undefined
+  return candidates.filter((r) =>
+    !isSame(r) && r.kit.dirty === false && commits.has(r.kit.commit) &&
+    fingerprintDifferences(r.machine.fingerprint, b.machine.fingerprint).length === 0 &&
+    sameParameters(r, b)
   );
-  return within.length === 0
-    ? { source: "none", runs: 0, band: null }
-    : { source: "within run", runs: 0, band: Math.max(...within) };
+}
+
+function noiseFor(key: string, evidence: readonly Report[]): ComparisonRow["noise"] {
+  const groups = new Map<string, number[]>();
+  for (const report of evidence) {
+    const result = report.results.find((x) => seriesKey(x) === key);
+    if (result === undefined) continue;
+    const commit = report.kit.commit ?? "";
+    groups.set(commit, [...(groups.get(commit) ?? []), result.nsPerItem.median]);
+  }
+  const medians = [...groups.values()];
+  const band = replicateBand(medians);
+  const runs = medians.reduce((n, g) => n + g.length, 0);
+  const pairs = medians.reduce((n, g) => n + (g.length * (g.length - 1)) / 2, 0);
+  return band === null
+    ? { source: "within run", runs: 0, pairs: 0, band: null }
+    : { source: "replicates", runs, pairs, band };
 }
 
 function tailOf(ra: ResultEntry, rb: ResultEntry): TailRow | null {
   if (ra.latency === null || rb.latency === null) return null;
+  const [ta, tb] = [ra.latency.roundTrip, rb.latency.roundTrip];
   return {
-    p99: [ra.latency.roundTrip.p99, rb.latency.roundTrip.p99],
-    p999: [ra.latency.roundTrip.p999, rb.latency.roundTrip.p999],
+    p99: [supportedPercentile(ta, "p99"), supportedPercentile(tb, "p99")],
+    p999: [supportedPercentile(ta, "p999"), supportedPercentile(tb, "p999")],
   };
 }
 
@@ -284,6 +338,10 @@ function tailOf(ra: ResultEntry, rb: ResultEntry): TailRow | null {
  * const { rows } = compareReports(a, slowedDown(a, 1.5), 0.05);
  * assert.deepEqual(rows.map((r) => r.verdict), ["slower", "slower"]);
  * assert.ok(rows.every((r) => Math.abs(r.ratio - 1.5) < 1e-9));
+ * assert.deepEqual(compareReports(a, slowedDown(a, 1 / 1.5), 0.05).rows.map((r) => r.verdict), [
+ *   "faster",
+ *   "faster",
+ * ]);
  * ```
  */
 export function compareReports(
@@ -303,9 +361,13 @@ export function compareReports(
     if (rb === undefined) continue;
     const va = ra.samples.map((s) => s.nsPerItem);
     const vb = rb.samples.map((s) => s.nsPerItem);
-    const { estimate, interval } = bootstrapRatio(vb, va);
-    const noise = noiseFor(ra, rb, evidence);
+    const { estimate, interval } = unpairedRatio(vb, va);
+    const noise = noiseFor(seriesKey(ra), evidence);
     const t = Math.max(threshold, noise.band ?? 0);
+    // Replicates already carry each run's sampling noise: the ratio itself meets their band.
+    const judged = noise.source === "replicates"
+      ? { low: estimate, high: estimate, level: 1 }
+      : interval;
     rows.push({
       key: seriesKey(ra),
       transport: ra.transport,
@@ -321,13 +383,12 @@ export function compareReports(
       trialsB: vb.length,
       ratio: estimate,
       ci: interval,
-      p: mannWhitney(va, vb).p,
       threshold: t,
       noise,
       tail: tailOf(ra, rb),
       verdict: broken.length > 0 || partly.some((d) => BREAKS_ROWS[d.name].breaks(ra))
         ? "not comparable"
-        : verdictFor(interval, t),
+        : verdictFor(judged, t),
     });
   }
   if (rows.length === 0) warnings.push("the two reports have no series in common");
@@ -368,11 +429,12 @@ export function compareReports(
         (hardware.length > 0 ? ` (${hardware.join("; ")})` : ""),
     );
   }
-  const within = rows.filter((r) => r.noise.source === "within run" && r.threshold > threshold);
+  const within = rows.filter((r) => r.noise.source === "within run");
   if (within.length > 0) {
     warnings.push(
-      `${within.length} series judged against their own runs' A/A band (no archived evidence yet), ` +
-        `wider than ±${formatPercent(threshold)}`,
+      `${within.length} series judged on the two runs' own trials (no replicates of A's or B's ` +
+        "commit in the archive): how far runs drift apart on this machine is not known, so a " +
+        "verdict may be drift; run each side again to get replicates",
     );
   }
   return { rows, warnings, differences };
@@ -397,12 +459,10 @@ export function renderComparison(rows: ComparisonRow[], format: "plain" | "markd
   const name = (r: ComparisonRow) =>
     `${transportLabel(r)}${r.queueDepth === undefined ? "" : ` depth ${r.queueDepth}`}`;
   const change = (ratio: number) => `${ratio >= 1 ? "+" : ""}${((ratio - 1) * 100).toFixed(1)}%`;
+  // Symmetric in log terms: a 25% band is 0.800-1.250.
   const noise = (r: ComparisonRow) =>
-    r.noise.source === "between runs"
-      ? `±${formatPercent(r.threshold)} (${r.noise.runs} runs)`
-      : r.noise.source === "within run"
-      ? `±${formatPercent(r.threshold)} (within run)`
-      : `±${formatPercent(r.threshold)}`;
+    `${(1 / (1 + r.threshold)).toFixed(3)}-${(1 + r.threshold).toFixed(3)} ` +
+    (r.noise.source === "replicates" ? `(${r.noise.runs} replicates)` : "(within run)");
   const main = table(
     [
       "mode",
@@ -413,9 +473,8 @@ export function renderComparison(rows: ComparisonRow[], format: "plain" | "markd
       "B",
       "change",
       "B/A",
-      "95% CI",
-      "p",
-      "threshold",
+      "95% CI (within run)",
+      "noise band",
       "verdict",
     ],
     rows.map((r) => [
@@ -427,12 +486,11 @@ export function renderComparison(rows: ComparisonRow[], format: "plain" | "markd
       formatTime(r.b),
       change(r.ratio),
       r.ratio.toFixed(3),
-      `${r.ci.low.toFixed(3)} to ${r.ci.high.toFixed(3)}`,
-      r.p < 0.001 ? "<0.001" : r.p.toFixed(3),
+      `${r.ci.low.toFixed(3)}-${r.ci.high.toFixed(3)}`,
       noise(r),
       r.verdict,
     ]),
-    [false, true, false, false, true, true, true, true, true, true, true, false],
+    [false, true, false, false, true, true, true, true, true, true, false],
   );
   const tails = rows.filter((r) => r.tail !== null);
   if (tails.length === 0) return main;
@@ -451,17 +509,20 @@ export function renderComparison(rows: ComparisonRow[], format: "plain" | "markd
     ],
     tails.map((r) => {
       const t = r.tail!;
+      const value = (ns: number | null) => ns === null ? TOO_FEW : formatTime(ns);
+      const moved = ([a, b]: [number | null, number | null]) =>
+        a === null || b === null ? "" : change(b / a);
       return [
         r.mode,
         formatSize(r.sizeBytes),
         name(r),
         r.placement,
-        formatTime(t.p99[0]),
-        formatTime(t.p99[1]),
-        change(t.p99[1] / t.p99[0]),
-        formatTime(t.p999[0]),
-        formatTime(t.p999[1]),
-        change(t.p999[1] / t.p999[0]),
+        value(t.p99[0]),
+        value(t.p99[1]),
+        moved(t.p99),
+        value(t.p999[0]),
+        value(t.p999[1]),
+        moved(t.p999),
       ];
     }),
     [false, true, false, false, true, true, true, true, true, true],

@@ -10,6 +10,7 @@
  * @module
  */
 
+import { supportedPercentile } from "../stats/histogram.ts";
 import type { Comparison, Report, ResultEntry } from "../report/report.ts";
 import { formatSize, transportLabel } from "../plan/series.ts";
 
@@ -294,7 +295,7 @@ function ratioChart(report: Report): string | null {
         label: `${numerator}/shm ${mode}${depth === "" ? "" : ` depth ${depth}`} (${placement})`,
         color: PALETTE[(lines.length + 1) % PALETTE.length],
         dashed: mode === "pingpong",
-        points: mine.map((c) => [c.sizeBytes, c.ratioOfMedians] as [number, number]),
+        points: mine.map((c) => [c.sizeBytes, c.ratio] as [number, number]),
       });
     }
   }
@@ -345,7 +346,12 @@ function latencyChart(report: Report): string | null {
       label: `${transportLabel(r)} (${r.placement})`,
       color: colorOf(report, r.transport),
       dashed: r.placement === "same",
-      points: PERCENTILES.map((p, k) => [k, r.latency!.roundTrip[p.key]] as [number, number]),
+      // A percentile beyond what the round trips carry is left out; the maximum is what it is.
+      points: PERCENTILES.flatMap((p, k) => {
+        const rt = r.latency!.roundTrip;
+        const value = p.key === "max" ? rt.max : supportedPercentile(rt, p.key);
+        return value === null ? [] : [[k, value] as [number, number]];
+      }),
     }));
     for (const line of lines) if (!legendLines.has(line.label)) legendLines.set(line.label, line);
     const panel: Panel = {

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { supportedPercentile, TOO_FEW } from "../stats/histogram.ts";
 import { fileServerSection } from "./fileserver.ts";
 import { markdownTable } from "../base/tables.ts";
 import { controlLines, headline, originalLines } from "../report/headline.ts";
@@ -121,9 +122,7 @@ export function stopText(report: Report): string {
 }
 
 function ratioText(comparison: Comparison): string {
-  return `${formatRatio(comparison.ratioOfMedians)}× (95% CI ${
-    formatRatio(comparison.ci.low)
-  } to ` +
+  return `${formatRatio(comparison.ratio)}× (95% CI ${formatRatio(comparison.ci.low)} to ` +
     `${formatRatio(comparison.ci.high)})`;
 }
 
@@ -134,7 +133,10 @@ function originalSection(report: Report): string {
   const ratio = pipeRatio === undefined
     ? ""
     : `\n\nThe ring was **${ratioText(pipeRatio)}** faster than the pipe ` +
-      `(median ns per item of pipe over shm).`;
+      (pipeRatio.pairs > 0
+        ? `(the median of ${pipeRatio.pairs} per-round ratios of pipe over shm, each pipe trial ` +
+          `over the ring trial of its round).`
+        : `(median ns per item of pipe over shm).`);
   return `## The original experiment's lines
 
 Seconds per iteration (8-byte stream), median trial:
@@ -304,7 +306,13 @@ function pingpongSection(report: Report, charts: ChartFiles): string {
       String(r.samples.length),
       `**${formatTime(r.nsPerItem.median)}**`,
       ciText(r),
-      ...[rt.min, rt.p50, rt.p90, rt.p99, rt.p999, rt.p9999, rt.max, rt.mean].map(formatTime),
+      formatTime(rt.min),
+      ...(["p50", "p90", "p99", "p999", "p9999"] as const).map((key) => {
+        const value = supportedPercentile(rt, key);
+        return value === null ? TOO_FEW : formatTime(value);
+      }),
+      formatTime(rt.max),
+      formatTime(rt.mean),
       formatTime(r.latency!.oneWayAsHalfRoundTrip.p50),
       formatTime(r.cpuNsPerItem.median),
       versus === undefined ? "1" : ratioText(versus),

@@ -10,12 +10,20 @@ import { fileServerRows, fileServerSentences } from "./fileserver.ts";
 import { textTable } from "../base/tables.ts";
 import { controlLines, headline, originalLines } from "../report/headline.ts";
 import { controlRoundsText } from "../report/controls.ts";
-import { type Colors, formatNs, formatPercent, formatRate, formatRatio } from "../base/format.ts";
+import { type Colors, formatNs, formatRate, formatRatio } from "../base/format.ts";
 import { stopText } from "./markdown.ts";
 import { ORIGINAL } from "../report/original.ts";
-import { halfWidth, ringComparison } from "../report/report.ts";
+import { ringComparison } from "../report/report.ts";
 import type { Report, ResultEntry } from "../report/report.ts";
+import { supportedPercentile, TOO_FEW } from "../stats/histogram.ts";
 import { formatSize, transportLabel } from "../plan/series.ts";
+
+/** A round-trip percentile for a table: its value, or {@link TOO_FEW} beyond what n carries. */
+function percentileCell(r: ResultEntry, key: "p50" | "p99" | "p999"): string {
+  if (r.latency === null) return formatNs(NaN);
+  const value = supportedPercentile(r.latency.roundTrip, key);
+  return value === null ? TOO_FEW : formatNs(value);
+}
 
 /**
  * The terminal summary of a report.
@@ -33,8 +41,9 @@ export function renderSummary(report: Report, c: Colors): string {
   const { ratio } = headline(report);
   if (ratio !== undefined) {
     out.push(
-      c.bold(`The ring was ${formatRatio(ratio.ratioOfMedians)}x faster than the pipe`) +
-        ` (95% CI ${formatRatio(ratio.ci.low)}-${formatRatio(ratio.ci.high)}x; ` +
+      c.bold(`The ring was ${formatRatio(ratio.ratio)}x faster than the pipe`) +
+        ` (95% CI ${formatRatio(ratio.ci.low)}-${formatRatio(ratio.ci.high)}x` +
+        (ratio.pairs > 0 ? `, median of ${ratio.pairs} per-round ratios; ` : "; ") +
         c.dim(
           `the essay: ${ORIGINAL.ratioRange[0]}-${ORIGINAL.ratioRange[1]}x on ${ORIGINAL.machine})`,
         ),
@@ -43,11 +52,11 @@ export function renderSummary(report: Report, c: Colors): string {
   const showPlacement = new Set(report.results.map((r) => r.placement)).size > 1;
   const versus = (r: ResultEntry) => {
     const x = ringComparison(report, r);
-    return x === undefined ? "" : `${formatRatio(x.ratioOfMedians)}x`;
+    return x === undefined ? "" : `${formatRatio(x.ratio)}x`;
   };
   const ci = (r: ResultEntry) => {
-    const w = halfWidth(r);
-    return Number.isFinite(w) ? `±${formatPercent(w)}` : "n/a";
+    const { low, high, level } = r.nsPerItem.medianCi;
+    return level < 0.95 ? "n/a" : `${formatNs(low)}-${formatNs(high)}`;
   };
   // The stream and ping-pong tables: the same first and last columns, their own in between.
   const table = (rows: ResultEntry[], own: [string, (r: ResultEntry) => string][]) =>
@@ -88,7 +97,7 @@ export function renderSummary(report: Report, c: Colors): string {
     out.push(
       "deno/native: " +
         engineRatios.map((x) =>
-          `${x.numerator} ${formatSize(x.sizeBytes)} ${formatRatio(x.ratioOfMedians)}x ` +
+          `${x.numerator} ${formatSize(x.sizeBytes)} ${formatRatio(x.ratio)}x ` +
           `(95% CI ${formatRatio(x.ci.low)}-${formatRatio(x.ci.high)}x)`
         ).join(", "),
     );
@@ -97,9 +106,9 @@ export function renderSummary(report: Report, c: Colors): string {
   if (pingpong.length > 0) {
     out.push("", c.bold("ping-pong: request and reply of the same size, ns per round trip"));
     out.push(table(pingpong, [
-      ["p50", (r) => formatNs(r.latency?.roundTrip.p50 ?? NaN)],
-      ["p99", (r) => formatNs(r.latency?.roundTrip.p99 ?? NaN)],
-      ["p99.9", (r) => formatNs(r.latency?.roundTrip.p999 ?? NaN)],
+      ["p50", (r) => percentileCell(r, "p50")],
+      ["p99", (r) => percentileCell(r, "p99")],
+      ["p99.9", (r) => percentileCell(r, "p999")],
     ]));
     out.push(...controlLines(report, "unstamped").map(({ line }) => line));
   }

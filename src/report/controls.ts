@@ -3,7 +3,8 @@
  * and what its pairs give (the sentence printed for it is in `./headline.ts`).
  *
  * A control is read as the median of its paired ratios (the series' trial over
- * the control round beside it) with a distribution-free 95% interval, not as a
+ * the control round beside it) with a 95% interval widened for serial dependence
+ * (`../stats/serial.ts`), not as a
  * ratio of two medians: pairing cancels whatever state the machine was in
  * during that round. Reports written before controls were paired (their file's
  * `pipeLoop`: five rounds before the trials and five after) have no pairs; for
@@ -15,7 +16,8 @@
 import { seriesKey } from "../plan/series.ts";
 import type { SeriesIdentity } from "../plan/series.ts";
 import type { ControlKind } from "../plan/controls.ts";
-import { median, medianInterval } from "../stats/statistics.ts";
+import { median } from "../stats/statistics.ts";
+import { pairedRatio } from "../stats/serial.ts";
 import type { Interval } from "../stats/statistics.ts";
 import type { ControlSamples } from "../run/sampling.ts";
 import { CONTROL_METHODS } from "../run/controls.ts";
@@ -121,16 +123,17 @@ export function controlSeries<R extends SeriesIdentity>(
  */
 export function controlFigures(control: ControlEntry, seriesMedianNs: number): ControlFigures {
   const controlNs = median(control.rounds);
-  const ratios = control.beside.map((ns, i) => ns / control.rounds[i]);
-  return ratios.length === 0
-    ? { controlNs, seriesNs: seriesMedianNs, ratio: seriesMedianNs / controlNs, ci: null, pairs: 0 }
-    : {
+  if (control.beside.length === 0) {
+    return {
       controlNs,
       seriesNs: seriesMedianNs,
-      ratio: median(ratios),
-      ci: medianInterval(ratios),
-      pairs: ratios.length,
+      ratio: seriesMedianNs / controlNs,
+      ci: null,
+      pairs: 0,
     };
+  }
+  const { estimate, interval, pairs } = pairedRatio(control.beside, control.rounds);
+  return { controlNs, seriesNs: seriesMedianNs, ratio: estimate, ci: interval, pairs };
 }
 
 /**
@@ -153,10 +156,13 @@ export const CONTROL_TOLERANCE: Record<ControlKind, number> = {
  * import { controlWarning } from "./controls.ts";
  * const stamps = {
  *   kind: "unstamped" as const, series: "shm pingpong 8 B cross spin", method: "", cpus: null,
- *   rounds: [100, 100, 100, 100, 100, 100], beside: [108, 109, 110, 108, 107, 112],
+ *   rounds: Array(12).fill(100), beside: [108, 109, 110, 108, 107, 112, 109, 108, 110, 111, 108, 109],
  * };
  * assert.match(controlWarning(stamps, 108.5, "shm pingpong 8 B cross")!, /by more than 5%/);
- * assert.equal(controlWarning({ ...stamps, beside: [101, 109, 104, 102, 99, 103] }, 102.5, ""), null);
+ * const near = [101, 109, 104, 102, 99, 103, 100, 104, 101, 102, 103, 100];
+ * assert.equal(controlWarning({ ...stamps, beside: near }, 102.5, ""), null);
+ * // Six rounds are too few for 95%: no warning, however far apart.
+ * assert.equal(controlWarning({ ...stamps, rounds: Array(6).fill(100), beside: [120, 121, 122, 120, 121, 122] }, 121, ""), null);
  * ```
  */
 export function controlWarning(

@@ -56,7 +56,9 @@ export const isHeadline = (
  * import { headline } from "./headline.ts";
  * import { loadReport } from "./schema.ts";
  * const { ring, pipe, ratio } = headline(await loadReport(new URL("../../tests/data/report-v3.json", import.meta.url).pathname));
- * assert.equal(ratio?.ratioOfMedians, pipe!.nsPerItem.median / ring!.nsPerItem.median);
+ * // The ratio is the median of the per-round ratios of the two series' trials.
+ * assert.equal(ratio?.pairs, pipe!.samples.length);
+ * assert.ok(ratio!.ci.low <= ratio!.ratio && ratio!.ratio <= ratio!.ci.high);
  * ```
  */
 export function headline(report: Report): Headline {

@@ -40,6 +40,7 @@ import {
   twoModes,
 } from "../stats/statistics.ts";
 import type { Interval, Summary } from "../stats/statistics.ts";
+import { HIGH_LAG1, pairedRatio } from "../stats/serial.ts";
 import type { Yardsticks } from "../run/fileserver.ts";
 import { controlEntries, controlSeries, controlWarning } from "./controls.ts";
 import type { ControlEntry } from "./controls.ts";
@@ -284,10 +285,46 @@ export interface Comparison {
   queueDepth?: number;
   /** The engine of both sides (`native` when absent); `deno/native` compares engines instead. */
   engine?: Engine;
-  /** Median ns per item of the numerator over that of the denominator. */
-  ratioOfMedians: number;
-  /** Its bootstrap confidence interval ({@link METHODS}.ratioCi). */
+  /**
+   * The numerator over the denominator: the median of their per-round ratios (both series have a
+   * trial in every round), or the ratio of their medians when they do not share rounds.
+   */
+  ratio: number;
+  /** Its 95% confidence interval ({@link METHODS}.ratioCi). */
   ci: Interval;
+  /** Rounds paired; 0 when the series did not share rounds and `ratio` is of medians. */
+  pairs: number;
+  /** Lag-1 autocorrelation of the log per-round ratios (null when unpaired). */
+  lag1: number | null;
+}
+
+/**
+ * One series over another, per round where they share rounds ({@link pairedRatio}), else the
+ * ratio of their medians with a bootstrap interval of both sides.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { seriesRatio } from "./report.ts";
+ * const trials = (ns: number[]) => ({ samples: ns.map((nsPerItem) => ({ nsPerItem })) });
+ * const ring = trials([6, 30, 6, 30, 6, 6, 30, 6]);
+ * const pipe = trials([480, 2400, 480, 2400, 480, 480, 2400, 480]);
+ * assert.deepEqual([seriesRatio(pipe, ring).ratio, seriesRatio(pipe, ring).pairs], [80, 8]);
+ * assert.equal(seriesRatio(trials([480, 480]), ring).pairs, 0); // not the same rounds
+ * ```
+ */
+export function seriesRatio(
+  numerator: { samples: readonly { nsPerItem: number }[] },
+  denominator: { samples: readonly { nsPerItem: number }[] },
+): Pick<Comparison, "ratio" | "ci" | "pairs" | "lag1"> {
+  const a = numerator.samples.map((s) => s.nsPerItem);
+  const b = denominator.samples.map((s) => s.nsPerItem);
+  if (a.length === b.length && a.length > 0) {
+    const { estimate, interval, pairs, lag1 } = pairedRatio(a, b);
+    return { ratio: estimate, ci: interval, pairs, lag1 };
+  }
+  const { estimate, interval } = bootstrapRatio(a, b);
+  return { ratio: estimate, ci: interval, pairs: 0, lag1: null };
 }
 
 /** What each role of process asked for and got, over all trials. */
@@ -379,9 +416,10 @@ export interface Report {
 
 /**
  * An A/A check: each series' timed trials split into two interleaved halves
- * (odd and even positions), compared as if they were two runs. Whatever
- * difference shows is noise; `band` is the largest distance from 1 any
- * half/half CI reached, the smallest change this run could tell from noise.
+ * (odd and even positions), each trial paired with its neighbour, compared as
+ * if they were two runs. Whatever difference shows is noise; `band` is the
+ * largest distance from 1 any half/half CI reached (in log terms: a CI of
+ * 0.8-1.1 is a band of 25%), the smallest change this run could tell from noise.
  */
 export interface NoiseBand {
   /** How it is computed, in words. */
@@ -400,7 +438,7 @@ export interface NoiseBand {
     placement: PlacementKind;
     /** File server: requests in flight (absent before schema 6). */
     queueDepth?: number;
-    /** Median of the even-position trials over that of the odd ones, and its bootstrap CI. */
+    /** Median of the ratios of each even-position trial over the odd one after it, and its CI. */
     ratio: number;
     ci: Interval;
   }[];
@@ -408,12 +446,14 @@ export interface NoiseBand {
 
 /** How the A/A noise band is computed. */
 export const NOISE_METHOD =
-  "A/A: each series' timed trials split into odd and even positions in measured order; the band " +
-  "is the largest distance from 1 reached by the bootstrap CI of even/odd medians";
+  "A/A: each series' timed trials paired in measured order (1st with 2nd, 3rd with 4th, ...); the " +
+  "band is the largest distance from 1, in log terms, reached by the serial-dependence CI of the " +
+  "median of those ratios";
 
 /**
- * The A/A check of one series: its timed trials split into odd and even
- * positions, the bootstrap ratio of their medians; null below 4 trials.
+ * The A/A check of one series: its timed trials paired with their neighbours (1st with 2nd, 3rd
+ * with 4th, ...), the median of the ratios with its interval; null below 4 trials. The band is
+ * symmetric in log terms: a CI reaching down to 0.8 is as far from 1 as one reaching up to 1.25.
  *
  * @example
  * ```ts ignore
@@ -426,14 +466,11 @@ export function withinRunNoise(
 ): { ratio: number; ci: Interval; band: number } | null {
   const values = r.samples.map((s) => s.nsPerItem);
   if (values.length < 4) return null;
-  const even = values.filter((_, i) => i % 2 === 0);
-  const odd = values.filter((_, i) => i % 2 === 1);
-  const { estimate, interval } = bootstrapRatio(even, odd);
-  return {
-    ratio: estimate,
-    ci: interval,
-    band: Math.max(Math.abs(interval.low - 1), Math.abs(interval.high - 1)),
-  };
+  const pairs = Math.floor(values.length / 2);
+  const even = values.filter((_, i) => i % 2 === 0).slice(0, pairs);
+  const odd = values.filter((_, i) => i % 2 === 1).slice(0, pairs);
+  const { estimate, interval } = pairedRatio(even, odd);
+  return { ratio: estimate, ci: interval, band: logBand(interval) };
 }
 
 /**
@@ -462,10 +499,24 @@ export function noiseBand(results: ResultEntry[]): NoiseBand {
       ci: aa.ci,
     });
   }
-  const band = series.length === 0
-    ? null
-    : Math.max(...series.map((s) => Math.max(Math.abs(s.ci.low - 1), Math.abs(s.ci.high - 1))));
+  const band = series.length === 0 ? null : Math.max(...series.map((s) => logBand(s.ci)));
   return { method: NOISE_METHOD, band, series };
+}
+
+/**
+ * How far an interval of a ratio reaches from 1, symmetric in log terms: the `t` with
+ * `[1/(1+t), 1+t]` just holding the interval.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { logBand } from "./report.ts";
+ * assert.equal(logBand({ low: 0.8, high: 1.1, level: 0.95 }).toFixed(3), "0.250");
+ * assert.equal(logBand({ low: 0.95, high: 1.2, level: 0.95 }).toFixed(3), "0.200");
+ * ```
+ */
+export function logBand(ci: Interval): number {
+  return Math.exp(Math.max(Math.abs(Math.log(ci.low)), Math.abs(Math.log(ci.high)))) - 1;
 }
 
 /** The parts of a report that do not come from the samples. */
@@ -711,7 +762,7 @@ function latencyEntry(trials: MeasuredTrial[], clock: string): LatencyEntry {
  * @example
  * ```ts ignore
  * import { ringComparison } from "./report.ts";
- * console.log(ringComparison(report, pipeResult)?.ratioOfMedians);
+ * console.log(ringComparison(report, pipeResult)?.ratio);
  * ```
  */
 export function ringComparison(report: Report, r: ResultEntry): Comparison | undefined {
@@ -721,12 +772,13 @@ export function ringComparison(report: Report, r: ResultEntry): Comparison | und
 }
 
 /**
- * Every transport against `shm` in the same mode, size and placement, with a bootstrap CI.
+ * Every transport against `shm` in the same mode, size and placement, and the deno engine against
+ * the native loops: per-round ratios where the series share rounds ({@link seriesRatio}).
  *
  * @example
  * ```ts ignore
  * import { compareWithRing } from "./report.ts";
- * console.log(compareWithRing(report.results).map((c) => `${c.name} ${c.ratioOfMedians}`));
+ * console.log(compareWithRing(report.results).map((c) => `${c.name} ${c.ratio}`));
  * ```
  */
 export function compareWithRing(results: ResultEntry[]): Comparison[] {
@@ -736,10 +788,6 @@ export function compareWithRing(results: ResultEntry[]): Comparison[] {
       r.transport !== ring.transport && cellKey(r) === cellKey(ring)
     );
     for (const r of peers) {
-      const { estimate, interval } = bootstrapRatio(
-        r.samples.map((s) => s.nsPerItem),
-        ring.samples.map((s) => s.nsPerItem),
-      );
       comparisons.push({
         name: `${r.transport}/${ring.transport}`,
         numerator: r.transport,
@@ -749,8 +797,7 @@ export function compareWithRing(results: ResultEntry[]): Comparison[] {
         placement: r.placement,
         ...(r.queueDepth === undefined ? {} : { queueDepth: r.queueDepth }),
         ...(r.engine === "native" ? {} : { engine: r.engine }),
-        ratioOfMedians: estimate,
-        ci: interval,
+        ...seriesRatio(r, ring),
       });
     }
   }
@@ -761,10 +808,6 @@ export function compareWithRing(results: ResultEntry[]): Comparison[] {
       cellKey(r) === cellKey({ ...deno, engine: "native" })
     );
     if (native === undefined) continue;
-    const { estimate, interval } = bootstrapRatio(
-      deno.samples.map((s) => s.nsPerItem),
-      native.samples.map((s) => s.nsPerItem),
-    );
     comparisons.push({
       name: "deno/native",
       numerator: transportLabel(deno),
@@ -772,8 +815,7 @@ export function compareWithRing(results: ResultEntry[]): Comparison[] {
       mode: deno.mode,
       sizeBytes: deno.sizeBytes,
       placement: deno.placement,
-      ratioOfMedians: estimate,
-      ci: interval,
+      ...seriesRatio(deno, native),
     });
   }
   return comparisons;
@@ -932,6 +974,14 @@ export function reportWarnings(report: Report): string[] {
           } ns): the machine changed state during the run`,
       );
     }
+  }
+  const dependent = report.results.filter((r) => r.nsPerItem.lag1 > HIGH_LAG1);
+  if (dependent.length > 0) {
+    list.push(
+      `neighbouring trials are alike (lag-1 autocorrelation above ${HIGH_LAG1}): ` +
+        nameSome(dependent.map((r) => `${label(r)} ${r.nsPerItem.lag1.toFixed(2)}`)) +
+        "; their intervals are widened for it, and more rounds narrow them more than longer trials",
+    );
   }
   const few = report.results.filter((r) => r.samples.length < FEW_TRIALS);
   if (few.length > 0) {

@@ -495,6 +495,9 @@ export async function parseReport(text: string, file: string): Promise<Report> {
   }
   return {
     ...decoded,
+    // Summaries, intervals and comparisons are computed again from the trials as this code
+    // computes them: the words for how must be this code's too, whatever the file recorded.
+    methods: { ...decoded.methods, ...METHODS },
     noise: noiseBand(decoded.results),
     comparisons: compareWithRing(decoded.results),
   };

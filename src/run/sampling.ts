@@ -10,7 +10,8 @@
  * @module
  */
 
-import { median, medianInterval, relativeHalfWidth } from "../stats/statistics.ts";
+import { median, relativeHalfWidth } from "../stats/statistics.ts";
+import { serialMedianInterval } from "../stats/serial.ts";
 import { runTrial } from "./trial.ts";
 import type { TrialContext, TrialPlan, TrialResult } from "./trial.ts";
 import { measureControl } from "./controls.ts";
@@ -169,8 +170,9 @@ export function stoppingDecision(state: StoppingState): StopReason | null {
 }
 
 /**
- * The relative half-width of the 95% CI of the median of `values`; Infinity
- * while there are too few values for 95% coverage.
+ * The relative half-width of the 95% CI of the median of `values` (in measured order, the
+ * interval widened for serial dependence); Infinity while there are too few values for 95%
+ * coverage.
  *
  * @example
  * ```ts
@@ -180,7 +182,7 @@ export function stoppingDecision(state: StoppingState): StopReason | null {
  */
 export function medianHalfWidth(values: readonly number[]): number {
   if (values.length === 0) return Infinity;
-  const interval = medianInterval(values);
+  const interval = serialMedianInterval(values);
   return interval.level < 0.95 ? Infinity : relativeHalfWidth(interval, median(values));
 }
 

@@ -199,6 +199,34 @@ export function latencySummary(
   };
 }
 
+/** The percentiles a {@link LatencySummary} holds, by key. */
+export const PERCENTILES = { p50: 50, p90: 90, p99: 99, p999: 99.9, p9999: 99.99 } as const;
+
+/** What a table prints for a percentile that its sample is too small to carry. */
+export const TOO_FEW = "n too small";
+
+/**
+ * A summary's percentile, or null when its sample cannot carry it: above `1 - 1/count`, where the
+ * nearest rank is the largest value (p99.9 of 52 round trips is just their maximum).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { supportedPercentile } from "./histogram.ts";
+ * const rt = { count: 52, min: 1, max: 9, mean: 2, p50: 2, p90: 3, p99: 9, p999: 9, p9999: 9 };
+ * assert.equal(supportedPercentile(rt, "p90"), 3);
+ * assert.equal(supportedPercentile(rt, "p99"), null); // 0.99 > 1 - 1/52
+ * assert.equal(supportedPercentile({ ...rt, count: 1000 }, "p999"), 9);
+ * assert.equal(supportedPercentile({ ...rt, count: 999 }, "p999"), null);
+ * ```
+ */
+export function supportedPercentile(
+  summary: LatencySummary,
+  key: keyof typeof PERCENTILES,
+): number | null {
+  return PERCENTILES[key] / 100 <= 1 - 1 / summary.count + 1e-12 ? summary[key] : null;
+}
+
 /**
  * One-way latency as half a round trip: every figure halved but the count.
  *

@@ -5,34 +5,31 @@
  * - Quantiles: linear interpolation between closest ranks (Hyndman & Fan type
  *   7, the default of R and NumPy); the median of an even count is the mean of
  *   the middle two.
- * - Confidence interval of a median: distribution-free, from order statistics
- *   (the binomial distribution of ranks), with the coverage actually achieved.
- * - Confidence interval of a ratio of medians: percentile bootstrap, resampling
- *   both sides with a fixed-seed generator (mulberry32), so the same samples
- *   always give the same interval.
+ * - Confidence interval of a median: from order statistics, widened for the
+ *   serial dependence of trials measured one after another (`./serial.ts`);
+ *   the independent-case interval (the binomial distribution of ranks) stays
+ *   here for values that really are independent.
+ * - Ratios of two series: the median of per-round ratios where they share
+ *   rounds (`./serial.ts`); otherwise the ratio of medians with a percentile
+ *   bootstrap, resampling both sides with a fixed-seed generator (mulberry32),
+ *   so the same samples always give the same interval.
  * - Outliers: Tukey's fences on the quartiles (1.5 and 3 interquartile ranges),
  *   counted, never dropped.
  *
  * @module
  */
 
+import { logLag1, PAIRED_RATIO_CI, SERIAL_MEDIAN_CI, serialMedianInterval } from "./serial.ts";
+import type { Interval } from "./serial.ts";
+export type { Interval };
+
 /** How each figure is computed, for the report. */
 export const METHODS = {
   quantiles: "linear interpolation between closest ranks (Hyndman-Fan type 7)",
-  medianCi: "95% distribution-free interval from order statistics (binomial ranks)",
-  ratioCi: "95% percentile bootstrap, 2000 resamples of both sides, mulberry32 seed 1",
+  medianCi: SERIAL_MEDIAN_CI,
+  ratioCi: PAIRED_RATIO_CI,
   outliers: "Tukey fences: mild beyond 1.5 IQR, severe beyond 3 IQR; counted, never dropped",
 } as const;
-
-/** A confidence interval and the coverage it really has (below the target for tiny samples). */
-export interface Interval {
-  /** Lower bound. */
-  low: number;
-  /** Upper bound. */
-  high: number;
-  /** The interval's coverage, e.g. 0.95 (or the best reachable, e.g. 0.9375 for five samples). */
-  level: number;
-}
 
 /** Outliers by Tukey's fences. */
 export interface Outliers {
@@ -72,8 +69,10 @@ export interface Summary {
   cv: number;
   /** Median absolute deviation from the median (not scaled). */
   mad: number;
-  /** 95% confidence interval of the median. */
+  /** 95% confidence interval of the median, widened for serial dependence (`./serial.ts`). */
   medianCi: Interval;
+  /** Lag-1 autocorrelation of the log values in measured order: how alike neighbours are. */
+  lag1: number;
   /** Outliers by Tukey's fences. */
   outliers: Outliers;
 }
@@ -180,7 +179,8 @@ export function tukeyOutliers(values: readonly number[]): Outliers {
 }
 
 /**
- * Summarises `values`, which must not be empty.
+ * Summarises `values`, which must not be empty, in measured order (the interval of the median and
+ * the lag-1 autocorrelation depend on the order).
  *
  * @example
  * ```ts
@@ -212,7 +212,8 @@ export function summarize(values: readonly number[]): Summary {
     stddev,
     cv: mean === 0 ? 0 : stddev / mean,
     mad: quantileOfSorted(sortedCopy(Array.from(sorted, (v) => Math.abs(v - mid))), 0.5),
-    medianCi: medianInterval(values),
+    medianCi: serialMedianInterval(values),
+    lag1: logLag1(values),
     outliers: tukeyOutliers(values),
   };
 }
@@ -370,88 +371,40 @@ export function twoModes(
   };
 }
 
-/**
- * The two-sided Mann-Whitney U test of whether two samples come from the same
- * distribution: U of `a`, and a p-value from the normal approximation with a
- * tie correction and a continuity correction (good from about 8 values a side).
- *
- * @example
- * ```ts
- * import { mannWhitney } from "./statistics.ts";
- * const { p } = mannWhitney([1, 2, 3, 4, 5, 6, 7, 8], [11, 12, 13, 14, 15, 16, 17, 18]);
- * console.log(p < 0.001); // true
- * ```
- */
-export function mannWhitney(a: readonly number[], b: readonly number[]): { u: number; p: number } {
-  nonEmpty(a, "Mann-Whitney U");
-  nonEmpty(b, "Mann-Whitney U");
-  const all = [...a.map((v) => ({ v, from: 0 })), ...b.map((v) => ({ v, from: 1 }))]
-    .sort((x, y) => x.v - y.v);
-  const n = all.length;
-  let rankSumA = 0;
-  let tieTerm = 0;
-  for (let i = 0; i < n;) {
-    let j = i;
-    while (j + 1 < n && all[j + 1].v === all[i].v) j++;
-    const rank = (i + j) / 2 + 1; // average rank of a run of ties
-    for (let k = i; k <= j; k++) if (all[k].from === 0) rankSumA += rank;
-    const t = j - i + 1;
-    tieTerm += t ** 3 - t;
-    i = j + 1;
-  }
-  const [n1, n2] = [a.length, b.length];
-  const u = rankSumA - (n1 * (n1 + 1)) / 2;
-  const mean = (n1 * n2) / 2;
-  const variance = ((n1 * n2) / 12) * (n + 1 - tieTerm / (n * (n - 1) || 1));
-  if (variance <= 0) return { u, p: 1 };
-  const z = (Math.abs(u - mean) - 0.5) / Math.sqrt(variance);
-  return { u, p: Math.min(1, 2 * (1 - normalCdf(Math.max(0, z)))) };
-}
+/** How {@link replicateBand} estimates the noise between runs, for reports and the README. */
+export const REPLICATE_METHOD =
+  "between runs of the same code: for every pair of replicate runs of one commit (runs of A's " +
+  "commit with each other, B's with each other, never one with the other) the distance of " +
+  "their medians in log terms; the band is the 95th percentile (type 7) of those distances";
 
-/** The standard normal distribution function (Abramowitz and Stegun 7.1.26, error below 1.5e-7). */
-function normalCdf(z: number): number {
-  const t = 1 / (1 + 0.3275911 * (Math.abs(z) / Math.SQRT2));
-  const erf = 1 -
-    t *
-      (0.254829592 +
-        t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) *
-      Math.exp(-(z * z) / 2);
-  return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
-}
-
-/** How {@link betweenRunBand} estimates the noise between runs, for reports and the README. */
-export const BETWEEN_RUN_METHOD =
-  "between runs: for every pair of archived runs (at least 4) the ratio of their medians, larger " +
-  "over smaller; the band is the 95th percentile (type 7) of those ratios, less 1";
-
-/** Archived runs needed before {@link betweenRunBand} gives a band. */
-export const MIN_RUNS_FOR_BAND = 4;
+/** Pairs of same-code runs needed before {@link replicateBand} gives a band. */
+export const MIN_REPLICATE_PAIRS = 2;
 
 /**
- * How far apart two runs' medians of the same series land on this machine,
- * from the medians of earlier runs ({@link BETWEEN_RUN_METHOD}): the fraction
- * a change must exceed before it is told from run-to-run drift. No shape is
- * assumed, so a machine that flips between two states (as the development
- * VM does) gets the distance between them. Null with fewer than
- * {@link MIN_RUNS_FOR_BAND} runs.
+ * How far apart two runs of the same code land on this machine
+ * ({@link REPLICATE_METHOD}): the medians of one series, one group per commit, compared only within
+ * a group, so runs on either side of a change never count as noise. Symmetric in log terms: a
+ * band of 0.25 means B/A within 1/1.25 to 1.25 is noise. Null with fewer than
+ * {@link MIN_REPLICATE_PAIRS} pairs.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { betweenRunBand } from "./statistics.ts";
- * assert.equal(betweenRunBand([10, 10, 10]), null);
- * assert.equal(betweenRunBand([10, 10, 10, 10]), 0);
- * // A pipe that drifts between 30 and 55 µs: changes under about 80% are drift.
- * const band = betweenRunBand([30, 42, 55, 31, 50, 36])!;
+ * import { replicateBand } from "./statistics.ts";
+ * assert.equal(replicateBand([[10, 10]]), null); // one pair
+ * assert.equal(replicateBand([[10, 10], [15, 15]]), 0); // two commits, each steady
+ * // A pipe that drifts between 30 and 55 µs from run to run, at one commit.
+ * const band = replicateBand([[30, 42, 55, 31, 50, 36]])!;
  * assert.ok(band > 0.7 && band < 0.84);
  * ```
  */
-export function betweenRunBand(medians: readonly number[]): number | null {
-  if (medians.length < MIN_RUNS_FOR_BAND || medians.some((m) => !(m > 0))) return null;
-  const logs = medians.map(Math.log);
+export function replicateBand(groups: readonly (readonly number[])[]): number | null {
   const distances: number[] = [];
-  for (let i = 0; i < logs.length; i++) {
-    for (let j = i + 1; j < logs.length; j++) distances.push(Math.abs(logs[i] - logs[j]));
+  for (const medians of groups) {
+    const logs = medians.filter((m) => m > 0).map(Math.log);
+    for (let i = 0; i < logs.length; i++) {
+      for (let j = i + 1; j < logs.length; j++) distances.push(Math.abs(logs[i] - logs[j]));
+    }
   }
-  return Math.exp(quantile(distances, 0.95)) - 1;
+  return distances.length < MIN_REPLICATE_PAIRS ? null : Math.exp(quantile(distances, 0.95)) - 1;
 }

@@ -406,5 +406,10 @@ export function replicateBand(groups: readonly (readonly number[])[]): number | 
       for (let j = i + 1; j < logs.length; j++) distances.push(Math.abs(logs[i] - logs[j]));
     }
   }
-  return distances.length < MIN_REPLICATE_PAIRS ? null : Math.exp(quantile(distances, 0.95)) - 1;
+  if (distances.length < MIN_REPLICATE_PAIRS) return null;
+  // A prediction bound, not an estimate of the 95th percentile: with m distances, a new one
+  // exceeds the k-th smallest with probability (m + 1 - k) / (m + 1) when they are exchangeable.
+  distances.sort((a, b) => a - b);
+  const rank = Math.min(distances.length, Math.ceil(0.95 * (distances.length + 1)));
+  return Math.exp(distances[rank - 1]) - 1;
 }

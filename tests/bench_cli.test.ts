@@ -122,7 +122,7 @@ Deno.test("deno task bench: every transport, mode and size for real; the origina
         assert.equal(latency.roundTrip.count, 250, "every timed round trip is in the histogram");
         assert.match(
           latency.clock,
-          /^CLOCK_MONOTONIC around every 16th round trip .* a read\); the others are not timed$/,
+          /^CLOCK_MONOTONIC around every 17th round trip .* a read\); the others are not timed$/,
         );
         const rt = latency.roundTrip;
         assert.ok(rt.min <= rt.p50 && rt.p50 <= rt.p90 && rt.p90 <= rt.p99 && rt.p99 <= rt.p999);
@@ -489,7 +489,7 @@ Deno.test("--latency-stamp tsc stamps the sampled round trips with the TSC, in n
     const latency = r.latency!;
     assert.match(
       latency.clock,
-      /^the TSC \(rdtsc\) around every 16th round trip .*ratio of CLOCK_MONOTONIC to TSC ticks over its loop; the others are not timed$/,
+      /^the TSC \(rdtsc\) around every 17th round trip .*ratio of CLOCK_MONOTONIC to TSC ticks over its loop; the others are not timed$/,
     );
     assert.equal(latency.roundTrip.count, 500);
     // In ns: the conversion itself is checked exactly in histogram.test.ts.
@@ -522,7 +522,7 @@ Deno.test("controls: the 8-byte pipe stream beside a plain C loop, the 8-byte ri
   assert.match(
     run.stdout,
     new RegExp(
-      String.raw`^shm 8 B cross with every 16th round trip stamped with CLOCK_MONOTONIC: ${time} ` +
+      String.raw`^shm 8 B cross with every 17th round trip stamped with CLOCK_MONOTONIC: ${time} ` +
         String.raw`per round trip; with no stamps, a trial beside each: ${time} \(trials .* to ` +
         String.raw`.*\); stamped over unstamped [\d.]+× ${ci}; the stamped round trips ` +
         String.raw`themselves, each with its own pair of stamps, had a p50 of ${time}$`,

@@ -323,7 +323,7 @@ Deno.test("a control's pairs give the median ratio of neighbours, and each kind 
   const [stamps] = controlLines(report, "unstamped");
   assert.match(
     stamps.line,
-    /^shm 8 B cross with every 16th round trip stamped with CLOCK_MONOTONIC: .* stamped over unstamped 1\.030× \(95% CI 1\.020-1\.040×, median of 10 ratios of neighbours\); the stamped round trips themselves, each with its own pair of stamps, had a p50 of [\d.]+ ns$/,
+    /^shm 8 B cross with every 17th round trip stamped with CLOCK_MONOTONIC: .* stamped over unstamped 1\.030× \(95% CI 1\.020-1\.040×, median of 10 ratios of neighbours\); the stamped round trips themselves, each with its own pair of stamps, had a p50 of [\d.]+ ns$/,
   );
   const loops = controlLines(report, "pipe-loop");
   assert.equal(loops.length, 1, "a control whose series is not in the report is not printed");

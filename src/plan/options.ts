@@ -265,7 +265,8 @@ const OPTIONS: BenchOption[] = [
     value: "N",
     help: [
       "ping-pong: time every Nth round trip for the percentiles, the",
-      "others not, so the clock stays out of the loop (default 16; 1: each)",
+      "others not, so the clock stays out of the loop (default 17; 1:",
+      "each; an odd N times every slot position of a ring alike)",
     ],
     set: (o, t) => (o.latencyEvery = wholeNumber("--latency-every", t, 1, 1_000_000)),
   },

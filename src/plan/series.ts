@@ -46,8 +46,17 @@ export interface Series {
   uring?: UringSetup;
 }
 
-/** The client times every this many round trips unless told (see `ffi/ringpipe.h`). */
-export const DEFAULT_LATENCY_EVERY = 16;
+/**
+ * The client times every this many round trips unless told (see `ffi/ringpipe.h`). Odd, so the
+ * timed round trips fall evenly on every slot position of a cache line, a page and the ring (all
+ * powers of two): with 16, every timed 8-byte round trip was the first of the eight slots of a
+ * line, and on the development VM those were about 90 ns slower than the rest in one of its
+ * states and faster in the other, so the percentiles described one slot position, not the loop.
+ */
+export const DEFAULT_LATENCY_EVERY = 17;
+
+/** Slots per 64-byte cache line below which an even `--latency-every` samples some positions only. */
+export const CACHE_LINE_BYTES = 64;
 
 /** How long an idle side of a sleeping ring looks before it sleeps unless told: about a wake-up. */
 export const DEFAULT_SPIN_NS = 10_000;

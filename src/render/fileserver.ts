@@ -54,7 +54,8 @@ export function fileServerSentences(report: Report): string[] {
   const pipe = smallest === undefined ? undefined : find(report, "pipe", smallest, 1);
   const p0 = smallest === undefined ? undefined : pread(smallest);
   if (ring && p0 !== undefined) {
-    const rtt = ring.latency!.roundTrip.p50;
+    // Means with means: the yardsticks are means per call, so the served read is its mean too.
+    const rtt = ring.nsPerItem.median;
     const verdict = rtt < p0
       ? `faster than the kernel's own pread() (${formatTime(p0)})`
       : `${(rtt / p0).toFixed(1)} times the kernel's own pread() (${formatTime(p0)})`;
@@ -62,15 +63,17 @@ export function fileServerSentences(report: Report): string[] {
       `On this machine a ${
         formatSize(smallest!)
       } read served by another process over the spinning ring took ` +
-        `${formatTime(rtt)} at the median, ${times(rtt, y.nullSyscallNs)} a null system call ` +
+        `${formatTime(rtt)} on average (means per read throughout), ${
+          times(rtt, y.nullSyscallNs)
+        } a null system call ` +
         `(${formatTime(y.nullSyscallNs)}) and ${verdict}` +
-        (pipe ? `; over a pipe it took ${formatTime(pipe.latency!.roundTrip.p50)}.` : "."),
+        (pipe ? `; over a pipe it took ${formatTime(pipe.nsPerItem.median)}.` : "."),
     );
   }
   const ringBig = largest === undefined ? undefined : find(report, "shm", largest, 1);
   const pBig = largest === undefined ? undefined : pread(largest);
   if (ringBig && pBig !== undefined && largest !== smallest) {
-    const rtt = ringBig.latency!.roundTrip.p50;
+    const rtt = ringBig.nsPerItem.median;
     sentences.push(
       `At ${formatSize(largest!)} copying dominates: the ring server took ${
         formatTime(rtt)
@@ -87,9 +90,7 @@ export function fileServerSentences(report: Report): string[] {
       } of CPU ` +
         `per request for both processes)` +
         (futex
-          ? `; the futex ring, which sleeps when idle, took ${
-            formatTime(futex.latency!.roundTrip.p50)
-          }`
+          ? `; the futex ring, which sleeps when idle, took ${formatTime(futex.nsPerItem.median)}`
           : "") +
         `. What this cannot show: hardware rings would add protection and atomicity that plain shared ` +
         `memory lacks, and pread() here is the monolithic kernel's page cache, not a microkernel's ` +
@@ -132,7 +133,7 @@ function uringSentences(report: Report, size: number): string[] {
   const sentences = [`The monolithic kernel's own ring: ${parts.join("; ")}.`];
   const best = Math.min(...reads.filter((r) => r.depth === 1).map((r) => r.ns));
   if (ring !== undefined) {
-    const rtt = ring.latency!.roundTrip.p50;
+    const rtt = ring.nsPerItem.median;
     sentences.push(
       best <= rtt
         ? `So a read through io_uring (${formatTime(best)}) is as fast as the ring server's ${
@@ -159,8 +160,13 @@ export interface FileServerRow {
   how: string;
   /** Requests in flight (null for pread()). */
   depth: number | null;
-  /** One request's latency: the p50 of a served series, the mean of a kernel read at depth 1. */
-  latencyNs: number | null;
+  /**
+   * One request's mean latency at depth 1: the yardstick's mean per call for a kernel read, the
+   * median trial's mean per request for a served series; what every ratio of the table uses.
+   */
+  meanNs: number | null;
+  /** A served series' p50 request latency (its histogram), at any depth; null for kernel reads. */
+  p50Ns: number | null;
   /** Wall time per request at this depth (throughput), where measured. */
   perRequestNs: number | null;
   /** CPU per request, kernel threads included, where measured. */
@@ -174,7 +180,7 @@ export interface FileServerRow {
  * @example
  * ```ts ignore
  * import { fileServerRows } from "./fileserver.ts";
- * for (const row of fileServerRows(report)) console.log(row.how, row.latencyNs);
+ * for (const row of fileServerRows(report)) console.log(row.how, row.meanNs, row.p50Ns);
  * ```
  */
 export function fileServerRows(report: Report): FileServerRow[] {
@@ -190,7 +196,8 @@ export function fileServerRows(report: Report): FileServerRow[] {
         kind: "kernel",
         how: "pread()",
         depth: null,
-        latencyNs: p.ns,
+        meanNs: p.ns,
+        p50Ns: null,
         perRequestNs: null,
         cpuNs: null,
       });
@@ -201,7 +208,8 @@ export function fileServerRows(report: Report): FileServerRow[] {
         kind: "kernel",
         how: `io_uring read${u.sqpoll ? ", SQPOLL" : ""}`,
         depth: u.depth,
-        latencyNs: u.depth === 1 ? u.ns : null,
+        meanNs: u.depth === 1 ? u.ns : null,
+        p50Ns: null,
         perRequestNs: u.ns,
         cpuNs: u.cpuNs,
       });
@@ -212,7 +220,8 @@ export function fileServerRows(report: Report): FileServerRow[] {
         kind: "rpc",
         how: `${transportLabel(r)}${r.placement === "same" ? " (one CPU)" : ""}`,
         depth: r.queueDepth ?? 1,
-        latencyNs: r.latency!.roundTrip.p50,
+        meanNs: (r.queueDepth ?? 1) === 1 ? r.nsPerItem.median : null,
+        p50Ns: r.latency!.roundTrip.p50,
         perRequestNs: r.nsPerItem.median,
         cpuNs: r.cpuNsPerItem.median,
       });
@@ -241,8 +250,9 @@ export function fileServerSection(report: Report): string {
     formatSize(row.sizeBytes),
     row.kind === "kernel" ? `\`${row.how}\` (monolithic)` : `\`${row.how}\` RPC`,
     row.depth === null ? "—" : String(row.depth),
-    dash(row.latencyNs, formatTime),
-    dash(row.latencyNs, (ns) => times(ns, y.nullSyscallNs)),
+    dash(row.meanNs, formatTime),
+    dash(row.meanNs, (ns) => times(ns, y.nullSyscallNs)),
+    dash(row.p50Ns, formatTime),
     dash(row.perRequestNs, formatTime),
     dash(row.cpuNs, formatTime),
   ]);
@@ -263,13 +273,14 @@ ${
           "size",
           "how",
           "depth",
-          "latency p50",
-          "× null syscall",
+          "mean latency (depth 1)",
+          "× null syscall (means)",
+          "p50 latency (served)",
           "per request (throughput)",
           "CPU per request",
         ],
         rows,
-        [true, false, true, true, true, true, true],
+        [true, false, true, true, true, true, true, true],
       )
     }
 

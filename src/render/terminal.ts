@@ -135,16 +135,17 @@ export function renderSummary(report: Report, c: Colors): string {
       formatSize(row.sizeBytes),
       row.how,
       row.depth === null ? "" : String(row.depth),
-      blank(row.latencyNs, formatNs),
-      blank(row.latencyNs, (ns) => (ns / y.nullSyscallNs).toFixed(1)),
+      blank(row.meanNs, formatNs),
+      blank(row.meanNs, (ns) => (ns / y.nullSyscallNs).toFixed(1)),
+      blank(row.p50Ns, formatNs),
       blank(row.perRequestNs, formatNs),
       blank(row.cpuNs, formatNs),
     ]);
     out.push(
       textTable(
-        ["size", "how", "depth", "p50 ns", "x syscall", "ns/request", "CPU ns"],
+        ["size", "how", "depth", "mean ns", "x syscall", "p50 ns", "ns/request", "CPU ns"],
         rows,
-        [true, false, true, true, true, true, true],
+        [true, false, true, true, true, true, true, true],
       ),
       c.dim(`null system call: ${formatNs(y.nullSyscallNs)} ns`),
       "",

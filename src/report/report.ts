@@ -23,6 +23,7 @@ import {
 import type { LatencySummary, SparseHistogram } from "../stats/histogram.ts";
 import type { MeasuredTrial, SamplingOutcome, SeriesSamples, StopReason } from "../run/sampling.ts";
 import {
+  CACHE_LINE_BYTES,
   cellKey,
   DEFAULT_SPIN_NS,
   seriesLabel,
@@ -981,6 +982,19 @@ export function reportWarnings(report: Report): string[] {
       `neighbouring trials are alike (lag-1 autocorrelation above ${HIGH_LAG1}): ` +
         nameSome(dependent.map((r) => `${label(r)} ${r.nsPerItem.lag1.toFixed(2)}`)) +
         "; their intervals are widened for it, and more rounds narrow them more than longer trials",
+    );
+  }
+  const every = report.parameters.latencyEvery ?? 1;
+  const aligned = report.results.filter((r) =>
+    r.mode === "pingpong" && !r.paceNs && r.ringSlots !== null && r.sizeBytes < CACHE_LINE_BYTES
+  );
+  if (every > 1 && every % 2 === 0 && aligned.length > 0) {
+    list.push(
+      `--latency-every ${every} is even: in ${
+        nameSome(aligned.map(label))
+      } the timed round trips fall on the same few slot positions of each ${CACHE_LINE_BYTES}-byte ` +
+        "cache line, so the percentiles describe those positions, not every round trip; an odd " +
+        "value times them all alike",
     );
   }
   const few = report.results.filter((r) => r.samples.length < FEW_TRIALS);

@@ -158,7 +158,13 @@ async function main(): Promise<void> {
     try {
       outcome = await collectSamples(
         { shim, libraryPath: build.libraryPath, privateDir },
-        { ...options, series, controls: plannedControls(series) },
+        {
+          ...options,
+          series,
+          controls: plannedControls(series, {
+            uringReads: yardsticks?.uring?.some((r) => !r.sqpoll) ?? false,
+          }),
+        },
         progress.onTrial,
       );
     } finally {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { seriesKey } from "../src/plan/series.ts";
 import { buildShim } from "../ffi/build.ts";
 import { Shim } from "../ffi/library.ts";
 import { Status } from "../ffi/symbols.ts";
@@ -95,11 +96,16 @@ Deno.test("the file-server scenario runs for real, in a short smoke mode, and re
       "--iterations",
       "400",
       "--runs",
-      "1",
+      "3",
       "--out",
       out,
     ]);
     assert.equal(run.code, 0, run.stderr);
+    // The baselines are measured beside each of the ring server's trials and read as pairs.
+    assert.match(
+      run.stdout,
+      /^Measured beside each of its trials \(3 rounds, the median of the per-round ratios of means\): the ring server's 64 B read took [\d.]+× pread\(\) \([\d.]+% CI [\d.]+-[\d.]+×\)/m,
+    );
     assert.match(
       run.stdout,
       /^file server: a read served by another process, against pread\(\)( and io_uring)?$/m,
@@ -113,11 +119,31 @@ Deno.test("the file-server scenario runs for real, in a short smoke mode, and re
       .find((n) => n.endsWith(".json") && n !== "machine.json")!;
     const report: Report = await loadReport(`${out}/${machine}/${json}`);
     assert.equal(report.results.length, 12);
+    const uringReads = report.yardsticks!.uring?.some((u) => !u.sqpoll) ?? false;
+    assert.deepEqual(
+      report.controls!.map((c) => `${c.kind} ${c.series}`),
+      [
+        "pread shm fileserver 64 B cross spin depth 1",
+        ...(uringReads ? ["uring-read shm fileserver 64 B cross spin depth 1"] : []),
+        "null-syscall shm fileserver 64 B cross spin depth 1",
+        "pread shm fileserver 4 KiB cross spin depth 1",
+        ...(uringReads ? ["uring-read shm fileserver 4 KiB cross spin depth 1"] : []),
+      ],
+    );
+    for (const c of report.controls!) {
+      assert.equal(c.rounds.length, 3, c.kind);
+      assert.deepEqual(
+        c.beside,
+        report.results.find((r) => seriesKey(r) === c.series)!.samples.map((s) => s.nsPerItem),
+        "each round is paired with the server's own trial of that round",
+      );
+      assert.ok(c.rounds.every((ns) => ns > 0 && Number.isFinite(ns)), c.kind);
+    }
     for (const r of report.results) {
       assert.equal(r.mode, "fileserver");
       assert.equal(r.unit, "request");
       assert.ok(r.queueDepth === 1 || r.queueDepth === 4);
-      assert.equal(r.latency!.roundTrip.count, 400, "every request timed");
+      assert.equal(r.latency!.roundTrip.count, 3 * 400, "every request of the three trials timed");
     }
     assert.deepEqual(report.yardsticks!.pread.map((p) => p.sizeBytes), [64, 4096]);
     const markdown = await Deno.readTextFile(`${out}/${machine}/${json.replace(/\.json$/, ".md")}`);

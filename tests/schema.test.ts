@@ -130,7 +130,7 @@ const malformed: [string, (r: Record<string, unknown>) => unknown, RegExp][] = [
       ...r,
       controls: [{ kind: "magic", series: "", method: "", cpus: null, rounds: [1], beside: [] }],
     }),
-    /^bad\.json: \$\.controls\[0\]\.kind must be one of "pipe-loop", "unstamped", got string$/,
+    /^bad\.json: \$\.controls\[0\]\.kind must be one of "pipe-loop", "unstamped", "pread", "uring-read", "null-syscall", got string$/,
   ],
 ];
 

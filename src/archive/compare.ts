@@ -587,7 +587,13 @@ export function renderControlComparison(
 ): string {
   if (list.length === 0) return "";
   const table = format === "markdown" ? markdownTable : textTable;
-  const what = { "pipe-loop": "over a plain C pipe(2) loop", unstamped: "stamped over unstamped" };
+  const what: Record<ControlKind, string> = {
+    "pipe-loop": "over a plain C pipe(2) loop",
+    unstamped: "stamped over unstamped",
+    pread: "over pread() (means)",
+    "uring-read": "over an io_uring read (means)",
+    "null-syscall": "over a null system call (means)",
+  };
   const cell = (f: ControlFigures) =>
     `${f.ratio.toFixed(3)}×` + (f.ci === null ? "" : ` (${intervalText(f.ci)})`);
   return `Controls (the series over the same thing with part of the harness taken away, measured ` +

@@ -7,7 +7,7 @@
  * state than the trials it is set against; one measured in the same round
  * cannot drift far from its pair.
  *
- * Two kinds:
+ * Two kinds take a part of the harness away:
  * - `pipe-loop`, beside the 8-byte `pipe` stream: the essay's loop in plain C
  *   (one `write()` and one `read()` of 8 bytes per item, a forked reader), so
  *   the ratio says how much of the pipe's figure is the kit's workers, segment
@@ -16,13 +16,23 @@
  *   clock read in its loop (only its first round trip is stamped), so the
  *   ratio says what stamping round trips for the percentiles costs the loop.
  *
+ * Three are the file server's baselines, the monolithic kernel doing the same
+ * read, beside every trial of the ring server (`shm`, native, depth 1), so the
+ * essay's comparison is a paired ratio with an interval, not a ratio against a
+ * figure measured once before the run:
+ * - `pread`, at the series' size: `pread()` of the same offsets, every word
+ *   checked;
+ * - `uring-read`, at the series' size: the same reads through io_uring, one in
+ *   flight (where io_uring is available);
+ * - `null-syscall`, beside the smallest size only: `syscall(SYS_getppid)`.
+ *
  * @module
  */
 
 import type { Series } from "./series.ts";
 
 /** A kind of control, as the report names it. */
-export type ControlKind = "pipe-loop" | "unstamped";
+export type ControlKind = "pipe-loop" | "unstamped" | "pread" | "uring-read" | "null-syscall";
 
 /** One control of a run: what it is, and the series it is measured beside. */
 export interface ControlPlan {
@@ -39,36 +49,51 @@ export interface ControlPlan {
 export const UNSTAMPED_EVERY = Number.MAX_SAFE_INTEGER;
 
 /**
- * The control a series gets, or null: `pipe-loop` for a native 8-byte `pipe` stream,
- * `unstamped` for a native, unpaced 8-byte `shm` ping-pong.
+ * The controls a series gets: `pipe-loop` for a native 8-byte `pipe` stream, `unstamped` for a
+ * native, unpaced 8-byte `shm` ping-pong, `pread` (and `uring-read` where io_uring reads work) for
+ * the native ring server at depth 1; none for the rest. (`null-syscall` is planned once per run,
+ * by {@link plannedControls}.)
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { controlKindOf } from "./controls.ts";
+ * import { controlKindsOf } from "./controls.ts";
  * const shm = { name: "shm" }, pipe = { name: "pipe" };
- * assert.equal(controlKindOf({ transport: pipe, mode: "stream", sizeBytes: 8 }), "pipe-loop");
- * assert.equal(controlKindOf({ transport: shm, mode: "pingpong", sizeBytes: 8 }), "unstamped");
- * assert.equal(controlKindOf({ transport: shm, mode: "pingpong", sizeBytes: 8, paceNs: 1e5 }), null);
- * assert.equal(controlKindOf({ transport: shm, mode: "pingpong", sizeBytes: 8, engine: "deno" }), null);
- * assert.equal(controlKindOf({ transport: pipe, mode: "stream", sizeBytes: 64 }), null);
+ * assert.deepEqual(controlKindsOf({ transport: pipe, mode: "stream", sizeBytes: 8 }), ["pipe-loop"]);
+ * assert.deepEqual(controlKindsOf({ transport: shm, mode: "pingpong", sizeBytes: 8 }), ["unstamped"]);
+ * assert.deepEqual(controlKindsOf({ transport: shm, mode: "pingpong", sizeBytes: 8, paceNs: 1e5 }), []);
+ * assert.deepEqual(controlKindsOf({ transport: shm, mode: "pingpong", sizeBytes: 8, engine: "deno" }), []);
+ * assert.deepEqual(controlKindsOf({ transport: pipe, mode: "stream", sizeBytes: 64 }), []);
+ * const server = { transport: shm, mode: "fileserver" as const, sizeBytes: 4096, queueDepth: 1 };
+ * assert.deepEqual(controlKindsOf(server), ["pread"]);
+ * assert.deepEqual(controlKindsOf(server, { uringReads: true }), ["pread", "uring-read"]);
+ * assert.deepEqual(controlKindsOf({ ...server, queueDepth: 8 }), []);
+ * assert.deepEqual(controlKindsOf({ ...server, transport: pipe }), []);
  * ```
  */
-export function controlKindOf(
-  series: Pick<Series, "mode" | "sizeBytes" | "engine" | "paceNs"> & {
+export function controlKindsOf(
+  series: Pick<Series, "mode" | "sizeBytes" | "engine" | "paceNs" | "queueDepth"> & {
     transport: { name: string };
   },
-): ControlKind | null {
-  if ((series.engine ?? "native") !== "native" || series.sizeBytes !== 8) return null;
-  if (series.transport.name === "pipe" && series.mode === "stream") return "pipe-loop";
-  if (series.transport.name === "shm" && series.mode === "pingpong" && !series.paceNs) {
-    return "unstamped";
+  options: { uringReads?: boolean } = {},
+): ControlKind[] {
+  if ((series.engine ?? "native") !== "native") return [];
+  if (series.mode === "fileserver") {
+    if (series.transport.name !== "shm" || (series.queueDepth ?? 1) !== 1) return [];
+    return options.uringReads ? ["pread", "uring-read"] : ["pread"];
   }
-  return null;
+  if (series.sizeBytes !== 8) return [];
+  if (series.transport.name === "pipe" && series.mode === "stream") return ["pipe-loop"];
+  if (series.transport.name === "shm" && series.mode === "pingpong" && !series.paceNs) {
+    return ["unstamped"];
+  }
+  return [];
 }
 
 /**
- * The controls of a run: one for every series that has a kind of control, in the series' order.
+ * The controls of a run, in the series' order: each series' kinds ({@link controlKindsOf}), and
+ * one `null-syscall` beside the smallest ring server at depth 1. `uringReads`: io_uring reads
+ * work here (the caller asked the shim).
  *
  * @example
  * ```ts ignore
@@ -76,9 +101,17 @@ export function controlKindOf(
  * console.log(plannedControls(series).map((c) => c.kind)); // ["pipe-loop", "unstamped"]
  * ```
  */
-export function plannedControls(series: readonly Series[]): ControlPlan[] {
-  return series.flatMap((s) => {
-    const kind = controlKindOf(s);
-    return kind === null ? [] : [{ kind, series: s }];
-  });
+export function plannedControls(
+  series: readonly Series[],
+  options: { uringReads?: boolean } = {},
+): ControlPlan[] {
+  const servers = series.filter((s) => controlKindsOf(s).includes("pread"));
+  const smallest = servers.reduce<Series | undefined>(
+    (best, s) => best === undefined || s.sizeBytes < best.sizeBytes ? s : best,
+    undefined,
+  );
+  return series.flatMap((s) => [
+    ...controlKindsOf(s, options).map((kind) => ({ kind, series: s })),
+    ...(s === smallest ? [{ kind: "null-syscall" as const, series: s }] : []),
+  ]);
 }

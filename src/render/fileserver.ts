@@ -13,6 +13,8 @@ import { markdownTable } from "../base/tables.ts";
 import type { Report, ResultEntry } from "../report/report.ts";
 import { formatSize, transportLabel } from "../plan/series.ts";
 import { FILE_BYTES } from "../run/fileserver.ts";
+import { controlFigures, controlSeries, intervalText } from "../report/controls.ts";
+import type { ControlKind } from "../plan/controls.ts";
 
 const times = (ns: number, unit: number) => `${(ns / unit).toFixed(ns / unit < 10 ? 1 : 0)}×`;
 
@@ -70,6 +72,10 @@ export function fileServerSentences(report: Report): string[] {
         (pipe ? `; over a pipe it took ${formatTime(pipe.nsPerItem.median)}.` : "."),
     );
   }
+  if (smallest !== undefined) {
+    const paired = pairedBaselines(report, smallest);
+    if (paired !== null) sentences.push(paired);
+  }
   const ringBig = largest === undefined ? undefined : find(report, "shm", largest, 1);
   const pBig = largest === undefined ? undefined : pread(largest);
   if (ringBig && pBig !== undefined && largest !== smallest) {
@@ -98,6 +104,43 @@ export function fileServerSentences(report: Report): string[] {
     );
   }
   return sentences;
+}
+
+/** The baselines, in words, as a ring server's read is set beside each. */
+const BASELINE_WORDS: Partial<Record<ControlKind, string>> = {
+  "pread": "pread()",
+  "null-syscall": "a null system call",
+  "uring-read": "an io_uring read",
+};
+
+/**
+ * The ring server's read at `size` against the baselines measured beside each of its trials
+ * (controls), as paired ratios of means with their intervals; null when the run had none (reports
+ * from before they were paired).
+ *
+ * @example
+ * ```ts ignore
+ * import { pairedBaselines } from "./fileserver.ts";
+ * console.log(pairedBaselines(report, 64));
+ * // "Measured beside each of its trials (per-round ratios of means): the ring server's 64 B read took 1.21× pread() (95% CI ...)"
+ * ```
+ */
+export function pairedBaselines(report: Report, size: number): string | null {
+  const ring = find(report, "shm", size, 1);
+  if (ring === undefined) return null;
+  const parts = (report.controls ?? []).flatMap((control) => {
+    const words = BASELINE_WORDS[control.kind];
+    if (words === undefined || control.beside.length === 0) return [];
+    if (controlSeries([ring], control) === undefined) return [];
+    const f = controlFigures(control, ring.nsPerItem.median);
+    const ci = f.ci === null ? "" : ` (${intervalText(f.ci)})`;
+    return [`${f.ratio.toFixed(2)}× ${words}${ci}`];
+  });
+  if (parts.length === 0) return null;
+  const pairs = (report.controls ?? []).find((c) => controlSeries([ring], c) !== undefined)
+    ?.beside.length;
+  return `Measured beside each of its trials (${pairs} rounds, the median of the per-round ratios ` +
+    `of means): the ring server's ${formatSize(size)} read took ${parts.join(", ")}.`;
 }
 
 /**

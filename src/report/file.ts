@@ -222,7 +222,8 @@ export type ReportFile = {
   };
   /** measurements of a series with one part of the harness taken away, one round beside each of its trials */
   controls?: ({
-    kind: "pipe-loop" | "unstamped";
+    /** pipe-loop and unstamped take a part of the harness away; pread, uring-read and null-syscall are the file server's baselines (added within version 6) */
+    kind: "pipe-loop" | "unstamped" | "pread" | "uring-read" | "null-syscall";
     /** the series' key */
     series: string;
     method: string;

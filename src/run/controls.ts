@@ -8,15 +8,23 @@
  *   per item, every item checked), on the series' two CPUs.
  * - `unstamped`: a trial of the series itself, whose client stamps only its
  *   first round trip.
+ * - `pread`, `uring-read`, `null-syscall`: the file server's baselines, in
+ *   the supervisor, as many calls as the series' trial has requests; the
+ *   reads from a file of the server's size in the run's private directory,
+ *   made for the round and removed after it.
  *
  * @module
  */
 
+import { cString } from "../../ffi/library.ts";
 import type { Shim } from "../../ffi/library.ts";
 import { NICE_UNKNOWN } from "../../ffi/symbols.ts";
 import { UNSTAMPED_EVERY } from "../plan/controls.ts";
 import type { ControlKind, ControlPlan } from "../plan/controls.ts";
-import type { TrialPlan, TrialResult } from "./trial.ts";
+import { formatSize } from "../plan/series.ts";
+import { settingsArray, SQ_THREAD_IDLE_MS, uringSupport } from "../transports/uring.ts";
+import { FILE_BYTES } from "./fileserver.ts";
+import type { TrialContext, TrialPlan, TrialResult } from "./trial.ts";
 
 /** How each kind of control is measured, in words, for the report. */
 export const CONTROL_METHODS: Record<ControlKind, string> = {
@@ -27,7 +35,75 @@ export const CONTROL_METHODS: Record<ControlKind, string> = {
   "unstamped": "a trial of the series whose client stamps only its first round trip, one beside " +
     "each of the series' trials; the ratio is what stamping round trips for the percentiles " +
     "costs the loop's mean round trip",
+  "pread": "in the supervisor, at the loops' nice, unpinned: as many pread() calls as a trial of " +
+    "the series has requests, of the same sizes at the same offsets from a 4 MiB file in the " +
+    "run's private directory (in the page cache), every word checked; mean ns per read, a round " +
+    "beside each of the series' trials",
+  "uring-read": "in the supervisor, at the loops' nice, on the client's CPU: the same reads " +
+    "through one io_uring in this process, one in flight, every word checked; mean wall ns per " +
+    "read, a round beside each of the series' trials",
+  "null-syscall": "in the supervisor, at the loops' nice, unpinned: as many " +
+    "syscall(SYS_getppid) as a trial of the series has requests; mean ns per call, a round " +
+    "beside each of the series' trials",
 };
+
+/** Runs `body` at the workers' nice (this thread's, which a forked child inherits), then puts it back. */
+function atNice<T>(shim: Shim, nice: number | null, body: () => T): T {
+  const before = shim.symbols.rp_nice_get();
+  if (nice !== null) shim.symbols.rp_nice_set(nice);
+  try {
+    return body();
+  } finally {
+    if (nice !== null && before !== NICE_UNKNOWN) shim.symbols.rp_nice_set(before);
+  }
+}
+
+/** One round of a file-server baseline: mean ns per call or read. */
+function baseline(
+  context: Pick<TrialContext, "shim" | "privateDir">,
+  kind: "pread" | "uring-read" | "null-syscall",
+  plan: TrialPlan,
+): number {
+  const { shim } = context;
+  const count = BigInt(plan.iterations);
+  const size = plan.series.sizeBytes;
+  const path = cString(`${context.privateDir}/baseline`);
+  if (kind === "null-syscall") {
+    return Number(shim.symbols.rp_yardstick_syscall(count)) / plan.iterations;
+  }
+  if (kind === "pread") {
+    const ns = Number(
+      shim.symbols.rp_yardstick_pread(path, BigInt(FILE_BYTES), BigInt(size), count),
+    );
+    shim.check(ns, `pread control (${formatSize(size)})`);
+    return ns / plan.iterations;
+  }
+  const plain = uringSupport(shim).plain;
+  if ("unavailable" in plain) throw new RangeError(`io_uring reads: ${plain.unavailable}`);
+  const cpu = plan.series.cpus?.[0] ?? -1;
+  const setup = settingsArray({
+    flags: plain.flags,
+    sqCpu: -1,
+    idleMs: SQ_THREAD_IDLE_MS,
+    batch: 1,
+    spinNs: 0,
+  });
+  const out = new BigUint64Array(3);
+  shim.check(
+    shim.symbols.rp_yardstick_uring(
+      path,
+      BigInt(FILE_BYTES),
+      BigInt(size),
+      count,
+      1,
+      setup,
+      cpu,
+      out,
+    ),
+    `io_uring read control (${formatSize(size)})`,
+  );
+  return Number(out[0]) / plan.iterations;
+}
 
 /**
  * Measures one round of `control`: ns per item (per 8-byte item, or per round trip).
@@ -35,32 +111,33 @@ export const CONTROL_METHODS: Record<ControlKind, string> = {
  * @example
  * ```ts ignore
  * import { measureControl } from "./controls.ts";
- * console.log(await measureControl(shim, control, plan, (p) => runTrial(context, p, "c1")));
+ * console.log(await measureControl(context, control, plan, (p) => runTrial(context, p, "c1")));
  * ```
- * @throws {ShimError} when the pipe loop fails (fork, pipe, or data that does not check out).
+ * @throws {ShimError} when the pipe loop or a baseline fails (fork, pipe, a file, io_uring, or
+ * data that does not check out).
  * @throws {RunError} when the unstamped trial fails, as any trial does.
  */
 export async function measureControl(
-  shim: Shim,
+  context: Pick<TrialContext, "shim" | "privateDir">,
   control: ControlPlan,
   plan: TrialPlan,
   trial: (plan: TrialPlan) => Promise<TrialResult>,
 ): Promise<number> {
+  const { shim } = context;
   if (control.kind === "unstamped") {
     const series = { ...plan.series, latencyEvery: UNSTAMPED_EVERY };
     return (await trial({ ...plan, series })).nsPerItem;
   }
+  if (control.kind !== "pipe-loop") {
+    const kind = control.kind;
+    return atNice(shim, plan.nice, () => baseline(context, kind, plan));
+  }
   const cpus = plan.series.cpus;
-  // At the workers' nice: this thread's, which the forked reader inherits; put back after.
-  const before = shim.symbols.rp_nice_get();
-  if (plan.nice !== null) shim.symbols.rp_nice_set(plan.nice);
-  try {
+  return atNice(shim, plan.nice, () => {
     const ns = Number(
       shim.symbols.rp_yardstick_pipe(BigInt(plan.iterations), cpus?.[0] ?? -1, cpus?.[1] ?? -1),
     );
     shim.check(ns, "the pipe(2) yardstick");
     return ns / plan.iterations;
-  } finally {
-    if (plan.nice !== null && before !== NICE_UNKNOWN) shim.symbols.rp_nice_set(before);
-  }
+  });
 }

@@ -262,7 +262,7 @@ export async function collectSamples(
     index: number,
   ): Promise<number> =>
     measureControl(
-      context.shim,
+      context,
       c.control,
       trialPlan(c.control.series, iterations, expectedNs),
       (p) => trial(p.series, p.iterations, expectedNs, kind, index),

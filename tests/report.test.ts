@@ -152,7 +152,7 @@ const warningCases: [string, Parameters<typeof fakeReport>, RegExp][] = [
   [
     "target not reached",
     [{ shm: [3, 4, 3, 4, 3, 4, 3, 4, 3, 4] }, {}, [], "budget-spent"],
-    /^the CI target ±2\.0% was not reached for 1 of 2 series \(shm stream 8 B cross ±\d+\.\d%\); stopped because the time budget was spent/,
+    /^the CI target ±2\.0% was not reached for 1 of 2 series \(shm stream 8 B cross 3-4 ns, half-width \d+\.\d%\); stopped because the time budget was spent/,
   ],
 ];
 
@@ -346,4 +346,23 @@ Deno.test("a control's pairs give the median ratio of neighbours, and each kind 
   ]);
   report.controls[0].rounds = beside.map((ns) => ns / 1.06);
   assert.equal(reportWarnings(report).filter((w) => w.startsWith("stamping")).length, 1);
+});
+
+Deno.test("percentiles beyond what the round trips carry print 'n too small', everywhere", () => {
+  const report = fakeReport({ pingpong: true });
+  const ring = report.results.find((r) => r.mode === "pingpong" && r.transport === "shm")!;
+  // 52 round trips: p90 is carried (0.9 <= 1 - 1/52), p99 and beyond are not.
+  ring.latency!.roundTrip = { ...ring.latency!.roundTrip, count: 52 };
+  const text = renderSummary(report, colorsFor({ isTerminal: () => false }));
+  const row = text.split("\n").find((l) => /^ 8 B {2}shm .*/.test(l) && l.includes("n too small"));
+  assert.ok(row !== undefined, text);
+  assert.equal(row.match(/n too small/g)?.length, 2, "p99 and p99.9, not p50");
+  const page = renderMarkdown(report);
+  const line = page.split("\n").find((l) =>
+    l.startsWith("| 8 B | `shm` |") && l.includes("n too small")
+  );
+  assert.equal(line?.match(/n too small/g)?.length, 3, "p99, p99.9 and p99.99 in the page");
+  // With enough round trips every percentile is printed.
+  ring.latency!.roundTrip = { ...ring.latency!.roundTrip, count: 100_000 };
+  assert.ok(!renderSummary(report, colorsFor({ isTerminal: () => false })).includes("n too small"));
 });

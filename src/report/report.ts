@@ -1019,7 +1019,15 @@ export function reportWarnings(report: Report): string[] {
   }
   if (report.sampling.targetReached === false) {
     const wide = report.results.filter((r) => halfWidth(r) > report.parameters.targetCi);
-    const widths = nameSome(wide.map((r) => `${label(r)} ±${percent(halfWidth(r))}`));
+    // The interval as it is (asymmetric), and its half-width, which is what the target bounds.
+    const widths = nameSome(wide.map((r) => {
+      const ci = r.nsPerItem.medianCi;
+      return ci.level < 0.95
+        ? `${label(r)} too few trials for 95%`
+        : `${label(r)} ${formatNs(ci.low)}-${formatNs(ci.high)} ns, half-width ${
+          percent(halfWidth(r))
+        }`;
+    }));
     list.push(
       `the CI target ±${
         percent(report.parameters.targetCi)

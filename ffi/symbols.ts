@@ -1,5 +1,5 @@
 /**
- * The symbol table of the C shim (`ffi/ringpipe.c`), one entry per exported
+ * The symbol table of the C shim (`ffi/shim.c` and the transports' files), one entry per exported
  * function, with its C signature beside each parameter.
  *
  * The loop functions (`rp_*_send`, `rp_*_recv`) run a whole timed run in one
@@ -9,14 +9,9 @@
  */
 
 import type { Mode as ModeName, WaitPolicy } from "../src/base/names.ts";
-/** log2 of the one-nanosecond buckets at the bottom of the latency histogram (`RP_HIST_SUB_BITS`). */
-export const SUB_BITS = 8;
-
-/**
- * Buckets in a latency histogram (`rp_hist_buckets()` must agree): 256 one-nanosecond buckets,
- * then 128 for each of 33 powers of two (see `src/stats/histogram.ts`).
- */
-export const HISTOGRAM_BUCKETS: number = (1 << SUB_BITS) + 33 * (1 << (SUB_BITS - 1));
+// The histogram's layout is shared with C; it is defined below `ffi/`, so reports can be read
+// without the shim.
+export { HISTOGRAM_BUCKETS, SUB_BITS } from "../src/base/histogram_layout.ts";
 
 /** The ABI version this table matches; `rp_abi_version()` must return it. */
 export const ABI_VERSION = 18;

@@ -22,7 +22,7 @@ import { requireLinux, RunError, runMain, UsageError } from "../src/base/errors.
 import { colorsFor } from "../src/base/format.ts";
 import { helpText, parseBenchOptions } from "../src/plan/options.ts";
 import { progressReporter } from "../src/render/progress.ts";
-import { buildReport } from "../src/report/report.ts";
+import { buildReport } from "../src/report/build.ts";
 import { collectSamples } from "../src/run/sampling.ts";
 import { checkSharedMemory, readMemoryRoom } from "../src/context/resources.ts";
 import { PRIVATE_DIR_PREFIX, removeStaleLeftovers } from "../src/memory/stale.ts";

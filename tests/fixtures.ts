@@ -5,7 +5,7 @@ import type { CompilerInfo } from "../ffi/build.ts";
 import type { Environment } from "../src/context/environment.ts";
 import type { Fingerprint } from "../src/context/machine.ts";
 import { parseBenchOptions } from "../src/plan/options.ts";
-import { buildReport } from "../src/report/report.ts";
+import { buildReport } from "../src/report/build.ts";
 import type { Report } from "../src/report/report.ts";
 import { histogramOf } from "../src/stats/histogram.ts";
 import type { MeasuredTrial, SeriesSamples, StopReason } from "../src/run/sampling.ts";

@@ -120,3 +120,42 @@ Deno.test("no import cycles, and every import points down the flow", async () =>
   }
   assert.deepEqual(upward, [], "imports that point up the flow");
 });
+
+/** Local modules that `entry` loads at run time: its code imports, followed (type imports are erased). */
+async function loadedAtRunTime(entry: string): Promise<string[]> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", entry],
+    cwd: ROOT.pathname,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.ok(output.success, new TextDecoder().decode(output.stderr));
+  const info = JSON.parse(new TextDecoder().decode(output.stdout)) as {
+    roots: string[];
+    modules: { specifier: string; dependencies?: { code?: { specifier: string } }[] }[];
+  };
+  const bySpecifier = new Map(info.modules.map((m) => [m.specifier, m]));
+  const seen = new Set<string>();
+  const stack = [...info.roots];
+  while (stack.length > 0) {
+    const specifier = stack.pop()!;
+    if (seen.has(specifier)) continue;
+    seen.add(specifier);
+    for (const d of bySpecifier.get(specifier)?.dependencies ?? []) {
+      if (d.code !== undefined) stack.push(d.code.specifier);
+    }
+  }
+  return [...seen].filter((s) => s.startsWith(ROOT.href)).map(relative).sort();
+}
+
+Deno.test("the read side stands alone: ./report loads nothing of the shim, the runs, the transports or the Channel", async () => {
+  const loaded = await loadedAtRunTime("src/archive/mod.ts");
+  assert.ok(loaded.includes("src/report/schema.ts") && loaded.includes("src/render/markdown.ts"));
+  const outside = loaded.filter((path) =>
+    ["ffi/", "src/run/", "src/transports/", "src/channel/"].some((folder) =>
+      path.startsWith(folder)
+    )
+  );
+  assert.deepEqual(outside, [], "a tool that only reads reports needs no C compiler's world");
+  assert.ok(!loaded.includes("src/report/build.ts"), "building a report is the bench's");
+});

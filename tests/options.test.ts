@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { UsageError } from "../src/base/errors.ts";
+import { DEFAULTS } from "../src/plan/defaults.ts";
 import {
-  DEFAULTS,
   helpText,
   parseBenchOptions,
   QUICK,

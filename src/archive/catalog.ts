@@ -16,7 +16,7 @@ import { ORIGINAL } from "../report/original.ts";
 import type { Report } from "../report/report.ts";
 import { SCHEMA_VERSION } from "../report/report.ts";
 import { headline } from "../report/headline.ts";
-import { DEFAULTS } from "../plan/options.ts";
+import { DEFAULTS } from "../plan/defaults.ts";
 import { loadReport, parseReport, ReportError } from "../report/schema.ts";
 
 /** A report and where it lives. */

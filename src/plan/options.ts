@@ -18,6 +18,7 @@ import { parseCommandLine, userPath } from "../base/cli.ts";
 import { UsageError } from "../base/errors.ts";
 import { checkMachineName } from "../context/machine.ts";
 import { DEFAULT_LATENCY_EVERY, DEFAULT_SPIN_NS } from "./series.ts";
+import { DEFAULTS } from "./defaults.ts";
 import { TRANSPORTS } from "../transports/mod.ts";
 
 /** Everything a bench run is asked to do. */
@@ -87,21 +88,6 @@ export interface BenchOptions {
   /** Show help and exit. */
   help: boolean;
 }
-
-/** The defaults of a full run. */
-export const DEFAULTS = {
-  modes: ["stream", "pingpong"] as Mode[],
-  sizes: [8, 64, 512, 4096, 65536, 1 << 20],
-  placement: "cross" as PlacementRequest,
-  minTrials: 10,
-  targetCi: 0.02,
-  budgetSeconds: 60,
-  trialSeconds: 0.05,
-  transports: ["shm", "pipe"],
-  nice: -20,
-  ringSlots: 4096,
-  out: "results",
-} as const;
 
 /** What `--quick` changes: a smoke run that still exercises every part. */
 export const QUICK = { sizes: [8], minTrials: 3, budgetSeconds: 8, trialSeconds: 0.02 } as const;

@@ -46,6 +46,9 @@ export interface Series {
   uring?: UringSetup;
 }
 
+/** The size of the file the file server holds (and its baselines read): 4 MiB, in the page cache. */
+export const FILE_BYTES = 4 * 1024 * 1024;
+
 /**
  * The client times every this many round trips unless told (see `ffi/ringpipe.h`). Odd, so the
  * timed round trips fall evenly on every slot position of a cache line, a page and the ring (all

@@ -11,8 +11,7 @@
 import { formatTime } from "../base/format.ts";
 import { markdownTable } from "../base/tables.ts";
 import type { Report, ResultEntry } from "../report/report.ts";
-import { formatSize, transportLabel } from "../plan/series.ts";
-import { FILE_BYTES } from "../run/fileserver.ts";
+import { FILE_BYTES, formatSize, transportLabel } from "../plan/series.ts";
 import { controlFigures, controlSeries, intervalText } from "../report/controls.ts";
 import type { ControlKind } from "../plan/controls.ts";
 

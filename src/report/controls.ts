@@ -15,12 +15,12 @@
 
 import { seriesKey } from "../plan/series.ts";
 import type { SeriesIdentity } from "../plan/series.ts";
+import { CONTROL_METHODS } from "../plan/controls.ts";
 import type { ControlKind } from "../plan/controls.ts";
 import { median } from "../stats/statistics.ts";
 import { pairedRatio } from "../stats/serial.ts";
 import type { Interval } from "../stats/statistics.ts";
 import type { ControlSamples } from "../run/sampling.ts";
-import { CONTROL_METHODS } from "../run/controls.ts";
 
 /** One control as the report records it. */
 export interface ControlEntry {

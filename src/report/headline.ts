@@ -15,7 +15,7 @@ import { formatSize } from "../plan/series.ts";
 import type { ControlKind } from "../plan/controls.ts";
 import { controlFigures, controlSeries, intervalText } from "./controls.ts";
 import type { ControlEntry } from "./controls.ts";
-import { transportNamed } from "../transports/mod.ts";
+import { ORIGINAL_LABELS } from "./original.ts";
 import type { Comparison, Report, ResultEntry } from "./report.ts";
 
 /** The headline figures of a report; each undefined when the run did not measure it. */
@@ -83,7 +83,7 @@ export function headline(report: Report): Headline {
  * ```
  */
 export function originalLine(transport: string, nsPerItem: number): string | null {
-  const label = transportNamed(transport)?.originalLabel;
+  const label = ORIGINAL_LABELS[transport];
   if (label === undefined) return null;
   // "SHMEM Time:  " and "KERNEL Time: " line their numbers up, as the original did.
   return `${`${label} Time:`.padEnd(13)}${secondsWith18Decimals(nsPerItem)}`;

@@ -26,3 +26,19 @@ export const ORIGINAL = {
     "KERNEL Time: 0.000000441069553283",
   ] as const,
 } as const;
+
+/**
+ * The label the essay printed for each of its two transports, by the kit's transport name.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ORIGINAL_LABELS } from "./original.ts";
+ * assert.equal(ORIGINAL_LABELS.pipe, "KERNEL");
+ * assert.equal(ORIGINAL_LABELS.fifo, undefined);
+ * ```
+ */
+export const ORIGINAL_LABELS: Readonly<Record<string, "SHMEM" | "KERNEL" | undefined>> = {
+  shm: "SHMEM",
+  pipe: "KERNEL",
+};

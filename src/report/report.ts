@@ -12,130 +12,30 @@
 import type { Engine, Mode, PlacementKind, WaitPolicy } from "../base/names.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 import type { Environment } from "../context/environment.ts";
-import { reportParameters } from "../plan/options.ts";
-import type { BenchOptions, Parameters } from "../plan/options.ts";
-import {
-  halfRoundTrip,
-  HISTOGRAM_METHOD,
-  latencySummary,
-  mergeHistograms,
-} from "../stats/histogram.ts";
+
+import type { Parameters } from "../plan/options.ts";
+
 import type { LatencySummary, SparseHistogram } from "../stats/histogram.ts";
-import type { MeasuredTrial, SamplingOutcome, SeriesSamples, StopReason } from "../run/sampling.ts";
-import {
-  CACHE_LINE_BYTES,
-  cellKey,
-  DEFAULT_SPIN_NS,
-  seriesLabel,
-  sleeps,
-  transportLabel,
-  waitPolicy,
-} from "../plan/series.ts";
-import { trialLayout } from "../run/trial.ts";
-import { formatNs } from "../base/format.ts";
-import {
-  bootstrapRatio,
-  METHODS,
-  relativeHalfWidth,
-  summarize,
-  twoModes,
-} from "../stats/statistics.ts";
+import type { StopReason } from "../run/sampling.ts";
+import { cellKey, transportLabel } from "../plan/series.ts";
+
+import { bootstrapRatio, relativeHalfWidth, summarize } from "../stats/statistics.ts";
 import type { Interval, Summary } from "../stats/statistics.ts";
-import { HIGH_LAG1, pairedRatio } from "../stats/serial.ts";
+import { pairedRatio } from "../stats/serial.ts";
 import type { Yardsticks } from "../run/fileserver.ts";
-import { controlEntries, controlSeries, controlWarning } from "./controls.ts";
+
 import type { ControlEntry } from "./controls.ts";
 import type { Machine } from "../context/machine.ts";
 import type { Placement } from "../context/topology.ts";
 import type { Capacity, Role, UringSetup } from "../transports/mod.ts";
-import type { SideReport } from "../run/worker.ts";
+
+import { NOISE_METHOD } from "./methods.ts";
 
 /** The version of the report format this code writes. */
 export const SCHEMA_VERSION = 6;
 
 /** The kit's own version, from `deno.json`. */
 export const KIT_VERSION: string = denoJson.version;
-
-/** How ping-pong round trips were timed before `--latency-every` (every one, chained reads). */
-export const LATENCY_CLOCK =
-  "CLOCK_MONOTONIC, read once per round trip inside the timed loop (the end of one round trip " +
-  "is the start of the next), so each round trip includes one clock read";
-
-/**
- * How a run timed its round trips, for `latency.clock`: which round trips, and what the clock
- * costs the loop per round trip at the measured cost of one read.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { latencyClock } from "./report.ts";
- * assert.equal(
- *   latencyClock(16, 25),
- *   "CLOCK_MONOTONIC around every 16th round trip (two reads each, so a timed round trip includes " +
- *     "one read; 3.125 ns per round trip of the loop's time at 25 ns a read); the others are not timed",
- * );
- * ```
- */
-export function latencyClock(
-  every: number,
-  readCostNs: number | null,
-  tsc: { readCostNs?: number } | null = null,
-): string {
-  const cost = tsc === null ? readCostNs : tsc.readCostNs ?? null;
-  const share = cost === null
-    ? ""
-    : `; ${formatNs((2 * cost) / every)} ns per round trip of the loop's time at ${
-      formatNs(cost)
-    } ns a read`;
-  if (every <= 1) {
-    return `${LATENCY_CLOCK}${readCostNs === null ? "" : ` (${formatNs(readCostNs)} ns)`}`;
-  }
-  return tsc === null
-    ? `CLOCK_MONOTONIC around every ${every}th round trip (two reads each, so a timed round trip ` +
-      `includes one read${share}); the others are not timed`
-    : `the TSC (rdtsc) around every ${every}th round trip (two reads each, so a timed round trip ` +
-      `includes one read${share}), turned into ns with each trial's own ratio of CLOCK_MONOTONIC ` +
-      `to TSC ticks over its loop; the others are not timed`;
-}
-
-/** What the timed region held in the bench that wrote reports of schema 1 to 3 (and their upgrade). */
-export const LEGACY_TIMING_METHOD =
-  "from the producer's first message to the consumer's last (stream) or the client's last reply " +
-  "(ping-pong), CLOCK_MONOTONIC; filling every message with its pattern and checking every byte at " +
-  "the receiver are inside the timed region, as a real program would do them";
-
-/** What the timed region holds, for the report. */
-export const TIMING_METHOD =
-  "from the producer's first message to the consumer's last (stream), or the client's first " +
-  "request to its last reply (ping-pong, file server), CLOCK_MONOTONIC; filling every message with " +
-  "its pattern and checking every byte at the receiver are inside the timed region, as a real " +
-  "program would do them; a paced series' figure per round trip is its mean round trip (the " +
-  "service time), not the pace";
-
-/**
- * How the native loops wait while they spin, for the report: both choices were
- * measured against the alternative on the development VM (issue 13).
- */
-export const SPIN_WAIT_METHOD =
-  `native spinning waits run the CPU's spin-wait hint (${
-    Deno.build.arch === "aarch64" ? "yield on arm64" : "pause on x86-64"
-  }) between looks at the other side's index, and a ring's head and tail sit 128 bytes apart; ` +
-  "measured against no hint, the 8-byte ring round trip was 13 to 21% faster and the stream no " +
-  "slower; 128 against 64 bytes apart was a tie, kept because adjacent-line prefetch fetches " +
-  "lines in pairs";
-
-/** A coefficient of variation above this earns a warning. */
-export const CV_WARNING = 0.05;
-/** Fewer timed trials than this per transport earn a warning. */
-export const FEW_TRIALS = 10;
-/** A first timed trial slower than this multiple of the median earns a warning. */
-export const SLOW_FIRST_TRIAL = 1.25;
-/** CPUs busier than this in the quiet moment before the run earn a warning. */
-export const BUSY_WARNING = 0.2;
-/** More hypervisor steal than this during the run earns a warning. */
-export const STEAL_WARNING = 0.02;
-/** Other processes using more than this share of all CPU time during the run earn a warning. */
-export const OTHERS_WARNING = 0.05;
 
 /** One side of one trial: what the process asked for and really got. */
 export interface SideFigures {
@@ -445,12 +345,6 @@ export interface NoiseBand {
   }[];
 }
 
-/** How the A/A noise band is computed. */
-export const NOISE_METHOD =
-  "A/A: each series' timed trials paired in measured order (1st with 2nd, 3rd with 4th, ...); the " +
-  "band is the largest distance from 1, in log terms, reached by the serial-dependence CI of the " +
-  "median of those ratios";
-
 /**
  * The A/A check of one series: its timed trials paired with their neighbours (1st with 2nd, 3rd
  * with 4th, ...), the median of the ratios with its interval; null below 4 trials. The band is
@@ -520,91 +414,6 @@ export function logBand(ci: Interval): number {
   return Math.exp(Math.max(Math.abs(Math.log(ci.low)), Math.abs(Math.log(ci.high)))) - 1;
 }
 
-/** The parts of a report that do not come from the samples. */
-export interface ReportContext {
-  /** The bench options. */
-  options: BenchOptions;
-  /** The machine and toolchain. */
-  environment: Environment;
-  /** The machine's folder and fingerprint (`currentMachine()`). */
-  machine: Machine;
-  /** Where the two processes ran. */
-  placement: Placement;
-  /** The checkout's commit and whether it had uncommitted changes. */
-  git: { commit: string | null; dirty: boolean | null };
-  /** The command line that reruns it. */
-  command: string;
-  /** When the run started. */
-  createdAt: Date;
-  /** The supervisor's own nice value. */
-  supervisorNice: number | null;
-  /** Sentences for the warnings that only the caller knows (series skipped, ...). */
-  notes?: string[];
-  /** File-server scenario: the yardsticks measured before the run. */
-  yardsticks?: Yardsticks;
-}
-
-/**
- * Builds the report from the samples of a run.
- *
- * @example
- * ```ts ignore
- * import { buildReport } from "./report.ts";
- * const report = buildReport(outcome, context);
- * await Deno.writeTextFile("report.json", JSON.stringify(report, null, 2));
- * ```
- */
-export function buildReport(outcome: SamplingOutcome, context: ReportContext): Report {
-  const { options } = context;
-  const results = outcome.samples.map((s) =>
-    resultEntry(
-      s,
-      options.ringSlots,
-      options.keepWarmup,
-      context.environment.clock.readCostNs,
-      context.environment.clock.tsc ?? null,
-    )
-  );
-  const processes = processEntries(outcome, context.supervisorNice);
-  const targetReached = options.runs === null
-    ? results.every((r) => halfWidth(r) <= options.targetCi)
-    : null;
-  const report: Report = {
-    schemaVersion: SCHEMA_VERSION,
-    kit: { name: "ringpipe", version: KIT_VERSION, ...context.git },
-    createdAt: context.createdAt.toISOString(),
-    command: context.command,
-    environment: context.environment,
-    parameters: reportParameters(options),
-    sampling: {
-      stopReason: outcome.stopReason,
-      targetReached,
-      elapsedSeconds: outcome.elapsedSeconds,
-      warmupTrials: outcome.samples.reduce((n, s) => n + s.warmup.length, 0),
-      timedTrials: outcome.samples.reduce((n, s) => n + s.runs.length, 0),
-    },
-    machine: context.machine,
-    noise: noiseBand(results),
-    placement: context.placement,
-    methods: {
-      ...METHODS,
-      latency: HISTOGRAM_METHOD,
-      timing: TIMING_METHOD,
-      spinWait: SPIN_WAIT_METHOD,
-    },
-    ...(context.yardsticks === undefined ? {} : { yardsticks: context.yardsticks }),
-    ...(outcome.controls.length === 0
-      ? {}
-      : { controls: controlEntries(outcome.controls, outcome.samples, results) }),
-    processes,
-    results,
-    comparisons: compareWithRing(results),
-    warnings: [],
-  };
-  report.warnings = [...(context.notes ?? []), ...reportWarnings(report)];
-  return report;
-}
-
 /**
  * The relative half-width of a result's median CI (Infinity below 95% coverage).
  *
@@ -617,46 +426,6 @@ export function buildReport(outcome: SamplingOutcome, context: ReportContext): R
 export function halfWidth(result: ResultEntry): number {
   const ci = result.nsPerItem.medianCi;
   return ci.level < 0.95 ? Infinity : relativeHalfWidth(ci, result.nsPerItem.median);
-}
-
-function sideFigures(side: SideReport): SideFigures {
-  return {
-    niceRequested: side.niceRequested,
-    niceAchieved: side.niceAchieved,
-    schedPolicy: side.schedPolicy,
-    affinityRequested: side.affinityRequested,
-    affinityActual: side.affinityActual,
-    cpuStart: side.cpuStart,
-    cpuEnd: side.cpuEnd,
-    cpuNs: side.cpuNs,
-    ...(side.kernelThreadCpuNs === null ? {} : { kernelThreadCpuNs: side.kernelThreadCpuNs }),
-    userNs: side.userNs,
-    systemNs: side.systemNs,
-    voluntarySwitches: side.voluntarySwitches,
-    involuntarySwitches: side.involuntarySwitches,
-  };
-}
-
-/**
- * Converts one verified trial into a report sample.
- *
- * @example
- * ```ts ignore
- * import { toSample } from "./report.ts";
- * console.log(toSample(trial).cpuNsPerItem);
- * ```
- */
-export function toSample(result: MeasuredTrial): Sample {
-  const cpuNs = trialCpuNs(result);
-  return {
-    order: result.order,
-    iterations: result.iterations,
-    elapsedNs: result.elapsedNs,
-    nsPerItem: result.nsPerItem,
-    cpuNsPerItem: cpuNs / result.iterations,
-    producer: sideFigures(result.producer),
-    consumer: sideFigures(result.consumer),
-  };
 }
 
 /**
@@ -687,72 +456,6 @@ export function trialFigures(
       perSecond: 1e9 / nsPerItem.median,
       bytesPerSecond: (1e9 / nsPerItem.median) * sizeBytes,
     },
-  };
-}
-
-const UNITS = { stream: "message", pingpong: "round trip", fileserver: "request" } as const;
-
-function resultEntry(
-  samples: SeriesSamples,
-  ringSlotsAsked: number,
-  keepWarmup: boolean,
-  readCostNs: number | null,
-  tscCost: { readCostNs?: number } | null,
-): ResultEntry {
-  const { series } = samples;
-  const runs = samples.runs.map(toSample);
-  const layout = trialLayout({ series, ringSlots: ringSlotsAsked });
-  return {
-    transport: series.transport.name,
-    engine: series.engine ?? "native",
-    ...(series.publishEvery === undefined ? {} : { publishEvery: series.publishEvery }),
-    mode: series.mode,
-    sizeBytes: series.sizeBytes,
-    placement: series.placement,
-    waitPolicy: waitPolicy(series),
-    ...(series.paceNs ? { paceNs: series.paceNs } : {}),
-    ...(sleeps(series) ? { spinBeforeSleepNs: series.spinBeforeSleepNs ?? DEFAULT_SPIN_NS } : {}),
-    ...(series.queueDepth === undefined ? {} : { queueDepth: series.queueDepth }),
-    ringSlots: layout.rings === 0 ? null : layout.ringSlots,
-    capacity: series.transport.capacity?.(series.sizeBytes, series.engine ?? "native") ??
-      (layout.rings > 0
-        ? {
-          messages: layout.ringSlots,
-          source: "ring slots, set by --ring-slots and fewer for large messages",
-        }
-        : { messages: null, source: "not stated by the transport" }),
-    ...(series.uring === undefined ? {} : { uring: series.uring }),
-    verified: true,
-    iterations: samples.iterations,
-    unit: UNITS[series.mode],
-    ...trialFigures(runs, series.sizeBytes),
-    latency: series.mode === "stream" ? null : latencyEntry(
-      samples.runs,
-      latencyClock(
-        series.mode === "pingpong" && !series.paceNs ? series.latencyEvery ?? 1 : 1,
-        readCostNs,
-        series.latencyStamp === "tsc" ? tscCost ?? {} : null,
-      ),
-    ),
-    samples: runs,
-    warmup: keepWarmup ? samples.warmup.map(toSample) : [],
-  };
-}
-
-function latencyEntry(trials: MeasuredTrial[], clock: string): LatencyEntry {
-  const sides = trials.map((t) => t.producer.latency).filter((l) => l !== null);
-  const histogram = mergeHistograms(...sides.map((l) => l.histogram));
-  const exact = {
-    min: Math.min(...sides.map((l) => l.minNs)),
-    max: Math.max(...sides.map((l) => l.maxNs)),
-    sum: sides.reduce((n, l) => n + l.sumNs, 0),
-  };
-  const roundTrip = latencySummary(histogram, exact);
-  return {
-    clock,
-    roundTrip,
-    oneWayAsHalfRoundTrip: halfRoundTrip(roundTrip),
-    histogram,
   };
 }
 
@@ -820,226 +523,4 @@ export function compareWithRing(results: ResultEntry[]): Comparison[] {
     });
   }
   return comparisons;
-}
-
-function processEntries(outcome: SamplingOutcome, supervisorNice: number | null): ProcessEntry[] {
-  const sides = outcome.samples.flatMap((s) => [...s.warmup, ...s.runs]).flatMap((r) => [
-    r.producer,
-    r.consumer,
-  ]);
-  const unique = <T>(values: T[]) => [...new Set(values)];
-  const entry = (role: Role): ProcessEntry => {
-    const mine = sides.filter((s) => s.role === role);
-    const achieved = mine.map((s) => s.niceAchieved).filter((n): n is number => n !== null);
-    return {
-      role,
-      niceRequested: mine[0]?.niceRequested ?? null,
-      niceAchieved: achieved.length === mine.length && achieved.length > 0
-        ? Math.max(...achieved)
-        : null,
-      niceError: mine.find((s) => s.niceError !== null)?.niceError ?? null,
-      schedPolicies: unique(mine.map((s) => s.schedPolicy)),
-      affinityRequested: mine[0]?.affinityRequested ?? null,
-      cpusSeen: unique(mine.flatMap((s) => [s.cpuStart, s.cpuEnd])).sort((a, b) => a - b),
-      affinityError: mine.find((s) => s.affinityError !== null)?.affinityError ?? null,
-    };
-  };
-  return [
-    {
-      role: "supervisor",
-      niceRequested: null,
-      niceAchieved: supervisorNice,
-      niceError: null,
-      schedPolicies: [],
-      affinityRequested: null,
-      cpusSeen: [],
-      affinityError: null,
-    },
-    entry("producer"),
-    entry("consumer"),
-  ];
-}
-
-const percent = (fraction: number) =>
-  Number.isFinite(fraction) ? `${(fraction * 100).toFixed(1)}%` : "?";
-
-/** Names series in a warning, at most a few, with a count of the rest. */
-function nameSome(names: string[]): string {
-  const shown = names.slice(0, 4).join(", ");
-  return names.length > 4 ? `${shown} and ${names.length - 4} more` : shown;
-}
-
-/**
- * The warnings a report's figures and environment call for.
- *
- * @example
- * ```ts ignore
- * import { reportWarnings } from "./report.ts";
- * for (const warning of reportWarnings(report)) console.log(warning);
- * ```
- */
-export function reportWarnings(report: Report): string[] {
-  const list: string[] = [];
-  const env = report.environment;
-  const quiet = env.cpuActivity.idleCheck;
-  const load = env.load.before?.[0];
-  if (quiet !== null) {
-    if (quiet.busy > BUSY_WARNING) {
-      list.push(
-        `machine busy: the CPUs were ${percent(quiet.busy)} busy in the ${
-          quiet.seconds.toFixed(1)
-        } s before the run`,
-      );
-    }
-  } else if (load !== undefined && load >= Math.max(1, env.cpu.count / 4)) {
-    list.push(`machine busy: load average ${load} before the run`);
-  }
-  const run = env.cpuActivity.run;
-  if (run !== null && run.others !== undefined && run.others > OTHERS_WARNING) {
-    list.push(
-      `other processes used ${percent(run.others)} of all CPU time during the run (not this ` +
-        "bench's): they competed with the loops; run on a quiet machine",
-    );
-  }
-  if (run !== null && run.steal > STEAL_WARNING) {
-    list.push(`the hypervisor took ${percent(run.steal)} of CPU time during the run (steal)`);
-  }
-  if (env.cpu.governor !== null && env.cpu.governor !== "performance") {
-    list.push(`CPU frequency governor is '${env.cpu.governor}', not 'performance'`);
-  }
-  if (env.cpu.virtualMachine) {
-    list.push("virtual machine: other guests share the CPUs, so figures vary between runs");
-  }
-  for (const p of report.processes) {
-    if (p.niceRequested !== null && p.niceAchieved !== p.niceRequested) {
-      list.push(
-        `${p.role} asked for nice ${p.niceRequested} and ran at ${p.niceAchieved ?? "unknown"}` +
-          (p.niceError ? ` (${p.niceError}); run under sudo to lower it` : ""),
-      );
-    }
-    if (p.affinityError !== null) {
-      list.push(`${p.role} could not be pinned to CPU ${p.affinityRequested} (${p.affinityError})`);
-    }
-  }
-  for (const control of report.controls ?? []) {
-    const result = controlSeries(report.results, control);
-    const warning = result && controlWarning(control, result.nsPerItem.median, seriesLabel(result));
-    if (warning) list.push(warning);
-  }
-  const group = env.scheduler;
-  const producer = report.processes.find((p) => p.role === "producer");
-  if (group?.autogroup && producer?.niceAchieved !== null && (producer?.niceAchieved ?? 0) < 0) {
-    list.push(
-      `nice ${
-        producer!.niceAchieved
-      } was achieved inside an autogroup (kernel.sched_autogroup_enabled=1): ` +
-        "it ranks the loops only among this session's processes, not against other sessions'; " +
-        "for that, set kernel.sched_autogroup_enabled=0 or run in a cgroup of its own",
-    );
-  }
-  if (group?.cpuLimit !== null && group?.cpuLimit !== undefined && group.cpuLimit < env.cpu.count) {
-    list.push(
-      `the bench's cgroup (${group.cgroup}) may use ${group.cpuLimit} CPUs of ${env.cpu.count}: ` +
-        "its loops are throttled when they exceed it",
-    );
-  }
-  if (env.cpu.count < 2) {
-    list.push("only one CPU: both processes share it, and the spinning ring waits for time slices");
-  }
-  const label = (r: ResultEntry) => seriesLabel(r);
-  const shared = report.results.filter((r) =>
-    r.placement !== "same" &&
-    r.samples.some((s) =>
-      s.producer.cpuStart === s.consumer.cpuStart || s.producer.cpuEnd === s.consumer.cpuEnd
-    )
-  );
-  if (shared.length > 0) {
-    list.push(`both loops ran on one CPU in some trials of ${nameSome(shared.map(label))}`);
-  }
-  const noisy = report.results.filter((r) => r.nsPerItem.cv > CV_WARNING);
-  if (noisy.length > 0) {
-    list.push(
-      `the trials vary a lot (CV above ${percent(CV_WARNING)}): ` +
-        nameSome(noisy.map((r) => `${label(r)} ${percent(r.nsPerItem.cv)}`)),
-    );
-  }
-  for (const r of report.results) {
-    const modes = twoModes(r.samples.map((s) => s.nsPerItem));
-    if (modes !== null) {
-      list.push(
-        `${label(r)}: the trials fall into two groups (${modes.low.count} near ${
-          formatNs(modes.low.median)
-        } ns, ` +
-          `${modes.high.count} near ${
-            formatNs(modes.high.median)
-          } ns): the machine changed state during the run`,
-      );
-    }
-  }
-  const dependent = report.results.filter((r) => r.nsPerItem.lag1 > HIGH_LAG1);
-  if (dependent.length > 0) {
-    list.push(
-      `neighbouring trials are alike (lag-1 autocorrelation above ${HIGH_LAG1}): ` +
-        nameSome(dependent.map((r) => `${label(r)} ${r.nsPerItem.lag1.toFixed(2)}`)) +
-        "; their intervals are widened for it, and more rounds narrow them more than longer trials",
-    );
-  }
-  const every = report.parameters.latencyEvery ?? 1;
-  const aligned = report.results.filter((r) =>
-    r.mode === "pingpong" && !r.paceNs && r.ringSlots !== null && r.sizeBytes < CACHE_LINE_BYTES
-  );
-  if (every > 1 && every % 2 === 0 && aligned.length > 0) {
-    list.push(
-      `--latency-every ${every} is even: in ${
-        nameSome(aligned.map(label))
-      } the timed round trips fall on the same few slot positions of each ${CACHE_LINE_BYTES}-byte ` +
-        "cache line, so the percentiles describe those positions, not every round trip; an odd " +
-        "value times them all alike",
-    );
-  }
-  const few = report.results.filter((r) => r.samples.length < FEW_TRIALS);
-  if (few.length > 0) {
-    list.push(
-      `fewer than ${FEW_TRIALS} timed trials: ` +
-        nameSome(few.map((r) => `${label(r)} (${r.samples.length})`)),
-    );
-  }
-  const slow = report.results.filter((r) =>
-    r.samples.length > 0 && r.samples[0].nsPerItem > SLOW_FIRST_TRIAL * r.nsPerItem.median
-  );
-  if (slow.length > 0) {
-    list.push(
-      `slow first timed trial (above ${SLOW_FIRST_TRIAL}x the median): ` +
-        nameSome(
-          slow.map((r) =>
-            `${label(r)} ${(r.samples[0].nsPerItem / r.nsPerItem.median).toFixed(2)}x`
-          ),
-        ),
-    );
-  }
-  if (report.sampling.targetReached === false) {
-    const wide = report.results.filter((r) => halfWidth(r) > report.parameters.targetCi);
-    // The interval as it is (asymmetric), and its half-width, which is what the target bounds.
-    const widths = nameSome(wide.map((r) => {
-      const ci = r.nsPerItem.medianCi;
-      return ci.level < 0.95
-        ? `${label(r)} too few trials for 95%`
-        : `${label(r)} ${formatNs(ci.low)}-${formatNs(ci.high)} ns, half-width ${
-          percent(halfWidth(r))
-        }`;
-    }));
-    list.push(
-      `the CI target ±${
-        percent(report.parameters.targetCi)
-      } was not reached for ${wide.length} of ` +
-        `${report.results.length} series (${widths}); ` +
-        `stopped because the ${
-          report.sampling.stopReason === "budget-spent"
-            ? "time budget was spent"
-            : "trial limit was hit"
-        }`,
-    );
-  }
-  if (report.kit.dirty) list.push("the checkout had uncommitted changes");
-  return list;
 }

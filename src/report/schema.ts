@@ -16,17 +16,11 @@ import type { ReportFile } from "./file.ts";
 import type { Environment } from "../context/environment.ts";
 import { UsageError } from "../base/errors.ts";
 import { HISTOGRAM_BUCKETS, HISTOGRAM_METHOD } from "../stats/histogram.ts";
-import {
-  compareWithRing,
-  LATENCY_CLOCK,
-  LEGACY_TIMING_METHOD,
-  noiseBand,
-  reportWarnings,
-  SCHEMA_VERSION,
-  trialFigures,
-} from "./report.ts";
+import { compareWithRing, noiseBand, SCHEMA_VERSION, trialFigures } from "./report.ts";
 import type { Report, ResultEntry, Sample, SideFigures } from "./report.ts";
 import { METHODS } from "../stats/statistics.ts";
+import { LATENCY_CLOCK, LEGACY_TIMING_METHOD } from "./methods.ts";
+import { reportWarnings } from "./warnings.ts";
 
 /**
  * A report that cannot be read; its message is one line naming the file and the problem.

@@ -20,32 +20,11 @@ import { cString } from "../../ffi/library.ts";
 import type { Shim } from "../../ffi/library.ts";
 import { NICE_UNKNOWN } from "../../ffi/symbols.ts";
 import { UNSTAMPED_EVERY } from "../plan/controls.ts";
-import type { ControlKind, ControlPlan } from "../plan/controls.ts";
+import type { ControlPlan } from "../plan/controls.ts";
 import { formatSize } from "../plan/series.ts";
 import { settingsArray, SQ_THREAD_IDLE_MS, uringSupport } from "../transports/uring.ts";
-import { FILE_BYTES } from "./fileserver.ts";
+import { FILE_BYTES } from "../plan/series.ts";
 import type { TrialContext, TrialPlan, TrialResult } from "./trial.ts";
-
-/** How each kind of control is measured, in words, for the report. */
-export const CONTROL_METHODS: Record<ControlKind, string> = {
-  "pipe-loop": "the supervisor forks a reader and writes as many 8-byte sequence numbers as a " +
-    "trial of the series sends, one write() and one read() each, the reader checking every one, " +
-    "timed from the first write to the reader's one-byte answer; a round beside each of the " +
-    "series' trials, on its CPUs and at its loops' nice",
-  "unstamped": "a trial of the series whose client stamps only its first round trip, one beside " +
-    "each of the series' trials; the ratio is what stamping round trips for the percentiles " +
-    "costs the loop's mean round trip",
-  "pread": "in the supervisor, at the loops' nice, unpinned: as many pread() calls as a trial of " +
-    "the series has requests, of the same sizes at the same offsets from a 4 MiB file in the " +
-    "run's private directory (in the page cache), every word checked; mean ns per read, a round " +
-    "beside each of the series' trials",
-  "uring-read": "in the supervisor, at the loops' nice, on the client's CPU: the same reads " +
-    "through one io_uring in this process, one in flight, every word checked; mean wall ns per " +
-    "read, a round beside each of the series' trials",
-  "null-syscall": "in the supervisor, at the loops' nice, unpinned: as many " +
-    "syscall(SYS_getppid) as a trial of the series has requests; mean ns per call, a round " +
-    "beside each of the series' trials",
-};
 
 /** Runs `body` at the workers' nice (this thread's, which a forked child inherits), then puts it back. */
 function atNice<T>(shim: Shim, nice: number | null, body: () => T): T {

@@ -13,12 +13,9 @@
 import { cString } from "../../ffi/library.ts";
 import type { Shim } from "../../ffi/library.ts";
 import { PRIVATE_DIR_PREFIX } from "../memory/stale.ts";
-import { formatSize } from "../plan/series.ts";
+import { FILE_BYTES, formatSize } from "../plan/series.ts";
 import { settingsArray, SQ_THREAD_IDLE_MS, uringSupport } from "../transports/uring.ts";
 import type { RingSupport } from "../transports/uring.ts";
-
-/** The size of the file the server holds (and the yardstick reads): 4 MiB, in the page cache. */
-export const FILE_BYTES = 4 * 1024 * 1024;
 
 /** Reads of one size through io_uring, at one depth, with or without a polling kernel thread. */
 export interface UringRead {

@@ -19,7 +19,7 @@ import { onInterrupt } from "../base/cleanup.ts";
 import { RunError } from "../base/errors.ts";
 import { Segment } from "../memory/segment.ts";
 import type { SegmentLayout } from "../memory/segment.ts";
-import { FILE_BYTES } from "./fileserver.ts";
+import { FILE_BYTES } from "../plan/series.ts";
 import { ringSlotsFor, seriesLabel, waitPolicy } from "../plan/series.ts";
 import type { Series } from "../plan/series.ts";
 import { ROLES } from "../transports/mod.ts";

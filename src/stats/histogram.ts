@@ -10,7 +10,7 @@
  * @module
  */
 
-import { HISTOGRAM_BUCKETS, SUB_BITS } from "../../ffi/symbols.ts";
+import { HISTOGRAM_BUCKETS, SUB_BITS } from "../base/histogram_layout.ts";
 
 // The layout is the C shim's (`ffi/ringpipe.h`): its constants live with the FFI table.
 const FIRST = 1 << SUB_BITS; // 256

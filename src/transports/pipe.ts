@@ -23,8 +23,10 @@ import { withPipeEnds } from "./pipe_ends.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { pipe } from "./pipe.ts";
- * console.log(pipe.name, pipe.originalLabel); // "pipe" "KERNEL"
+ * assert.equal(pipe.name, "pipe");
+ * assert.match(pipe.description, /^kernel pipe \(pipe\(2\)/);
  * ```
  */
 export const pipe: Transport = {
@@ -33,7 +35,7 @@ export const pipe: Transport = {
     "kernel pipe (pipe(2), ends passed over a Unix socket), one write() and one read() per message",
     "anonymous",
     false,
-    { originalLabel: "KERNEL" },
+    {},
   ),
   runSideDeno: denoPipeSide,
 };
@@ -47,7 +49,8 @@ export const pipe: Transport = {
  * ```ts
  * import assert from "node:assert/strict";
  * import { fifo } from "./pipe.ts";
- * assert.equal(fifo.originalLabel, undefined);
+ * assert.equal(fifo.name, "fifo");
+ * assert.match(fifo.description, /FIFO/);
  * ```
  */
 export const fifo: Transport = {
@@ -107,7 +110,7 @@ function pipeLike(
   description: string,
   kind: "anonymous" | "fifo",
   splice: boolean,
-  extra: Partial<Pick<Transport, "originalLabel" | "messageLimits" | "fileServer">>,
+  extra: Partial<Pick<Transport, "messageLimits" | "fileServer">>,
 ): Transport {
   return {
     name,

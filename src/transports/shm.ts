@@ -45,7 +45,7 @@ function runRingWaking(context: SideContext, fds: Int32Array): number {
 function ring(
   name: string,
   description: string,
-  extra: Partial<Pick<Transport, "originalLabel" | "wait">> = {},
+  extra: Partial<Pick<Transport, "wait">> = {},
 ): Transport {
   return {
     name,
@@ -101,14 +101,13 @@ const denoRings = (sleeps: boolean): Pick<Transport, "prepare" | "cleanup" | "ru
  * @example
  * ```ts
  * import { shm } from "./shm.ts";
- * console.log(shm.name, shm.originalLabel, shm.rings("pingpong")); // "shm" "SHMEM" 2
+ * console.log(shm.name, shm.rings("pingpong")); // "shm" 2
  * ```
  */
 export const shm: Transport = {
   ...ring(
     "shm",
     "SPSC ring in shared memory, cached indices, spinning on both sides",
-    { originalLabel: "SHMEM" },
   ),
   ...denoRings(false),
 };

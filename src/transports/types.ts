@@ -126,8 +126,6 @@ export interface Capacity {
 export interface Transport {
   /** The name on the command line and in reports. */
   readonly name: string;
-  /** The label the original experiment printed for it, if it was in the original. */
-  readonly originalLabel?: string;
   /** One line on what it is, for `--help` and the reports. */
   readonly description: string;
   /** True when a waiting side spins: on a shared CPU it must yield instead. */

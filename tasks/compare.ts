@@ -45,6 +45,10 @@ output says that run-to-run drift was not known.
   --threshold P         the change that counts, as 5% or 0.05 (default 5%)
   --markdown            print Markdown tables
   --no-evidence         judge on the two runs' own trials, not the replicates
+  --same-as-a FILE      a run of the same code as A, whatever its commit (a
+                        checkout with changes, say); repeat for more
+  --same-as-b FILE      likewise for B; each side's runs are compared only
+                        with each other
   --fail-on-regression  exit 1 when any series is slower
   --out DIR             the archive, for latest and previous (default results)
   --machine NAME        the machine folder for latest and previous (default:
@@ -146,6 +150,8 @@ async function main(): Promise<void> {
       "fail-on-regression": { type: "boolean" },
       out: { type: "string" },
       machine: { type: "string" },
+      "same-as-a": { type: "string", multiple: true },
+      "same-as-b": { type: "string", multiple: true },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -163,8 +169,13 @@ async function main(): Promise<void> {
   const limit = values.threshold === undefined ? 0.05 : parseThreshold(values.threshold);
   const [a, b] = await resolvePair([positionals[0], positionals[1]], root, values.machine);
   const evidence = values["no-evidence"] ? { reports: [], unreadable: 0 } : await evidenceFor(a, b);
+  const marked = {
+    a: await Promise.all((values["same-as-a"] ?? []).map((p) => loadReport(userPath(p)))),
+    b: await Promise.all((values["same-as-b"] ?? []).map((p) => loadReport(userPath(p)))),
+  };
   const { rows, warnings } = compareReports(a.report, b.report, limit, {
     evidence: evidence.reports,
+    marked,
   });
   const markdown = values.markdown ?? false;
   const describe = (label: string, { path, report: r }: Loaded) =>
@@ -178,6 +189,10 @@ async function main(): Promise<void> {
       values["no-evidence"]
         ? "the two runs' own trials (--no-evidence)"
         : `${evidence.reports.length} replicate run(s) of A's or B's commit in B's folder`
+    }${
+      marked.a.length + marked.b.length > 0
+        ? `; marked by hand: ${marked.a.length} as A's code, ${marked.b.length} as B's`
+        : ""
     }\n`,
   );
   console.log(renderComparison(rows, markdown ? "markdown" : "plain"));

@@ -100,3 +100,56 @@ Deno.test({
     }
   },
 });
+
+Deno.test("compare leaves A and B out of the replicates by real path, and takes runs marked by hand", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const source = new URL("../results/devvm-replicates/", import.meta.url).pathname;
+    const runs = [...Deno.readDirSync(source)].map((e) => e.name)
+      .filter((n) => n.endsWith(".json") && n !== "machine.json").sort().slice(0, 4);
+    assert.equal(runs.length, 4, "the committed replicate set");
+    await Deno.mkdir(`${root}/lab`);
+    for (const name of [...runs, "machine.json"]) {
+      await Deno.copyFile(`${source}${name}`, `${root}/lab/${name}`);
+    }
+    const noise = (stdout: string) => /^noise: (.*)$/m.exec(stdout)?.[1];
+    // A through a path that is not the folder's own spelling, B absolute: both are left out.
+    const spelled = await runTask(
+      "compare",
+      [`lab/../lab/${runs[0]}`, `${root}/lab/${runs[1]}`],
+      { INIT_CWD: root },
+    );
+    assert.equal(spelled.code, 0, spelled.stderr);
+    assert.equal(noise(spelled.stdout), "2 replicate run(s) of A's or B's commit in B's folder");
+    // A through a symbolic link from elsewhere: the same run, left out too.
+    await Deno.symlink(`${root}/lab/${runs[0]}`, `${root}/a.json`);
+    const linked = await runTask("compare", [`${root}/a.json`, `${root}/lab/${runs[1]}`]);
+    assert.equal(noise(linked.stdout), "2 replicate run(s) of A's or B's commit in B's folder");
+    // A run from a checkout with changes is no replicate unless the user vouches for it.
+    const report = JSON.parse(await Deno.readTextFile(`${root}/lab/${runs[2]}`));
+    report.kit.dirty = true;
+    await Deno.writeTextFile(`${root}/dirty.json`, JSON.stringify(report));
+    const marked = await runTask("compare", [
+      `${root}/lab/${runs[0]}`,
+      `${root}/lab/${runs[1]}`,
+      "--same-as-a",
+      `${root}/dirty.json`,
+    ]);
+    assert.equal(marked.code, 0, marked.stderr);
+    assert.equal(
+      noise(marked.stdout),
+      "2 replicate run(s) of A's or B's commit in B's folder; marked by hand: 1 as A's code, 0 as B's",
+    );
+    const missing = await runTask("compare", [
+      `${root}/lab/${runs[0]}`,
+      `${root}/lab/${runs[1]}`,
+      "--same-as-b",
+      `${root}/none.json`,
+    ]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /^ringpipe compare: .*none\.json: /);
+    assert.equal(missing.stderr.trim().split("\n").length, 1);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});

@@ -264,6 +264,11 @@ export interface CompareOptions {
    * them in a folder.
    */
   evidence?: Report[];
+  /**
+   * Runs the user vouches for as the same code as A (`a`) or as B (`b`), whatever their commit
+   * (from a checkout with changes, say): a group each, never compared with the other.
+   */
+  marked?: { a?: readonly Report[]; b?: readonly Report[] };
 }
 
 /**
@@ -299,14 +304,21 @@ export function replicatesOf(
   );
 }
 
-function noiseFor(key: string, evidence: readonly Report[]): ComparisonRow["noise"] {
+function noiseFor(
+  key: string,
+  evidence: readonly Report[],
+  marked: CompareOptions["marked"] = {},
+): ComparisonRow["noise"] {
   const groups = new Map<string, number[]>();
-  for (const report of evidence) {
+  const add = (group: string, report: Report) => {
     const result = report.results.find((x) => seriesKey(x) === key);
-    if (result === undefined) continue;
-    const commit = report.kit.commit ?? "";
-    groups.set(commit, [...(groups.get(commit) ?? []), result.nsPerItem.median]);
-  }
+    if (result !== undefined) {
+      groups.set(group, [...(groups.get(group) ?? []), result.nsPerItem.median]);
+    }
+  };
+  for (const report of evidence) add(`commit ${report.kit.commit ?? ""}`, report);
+  for (const report of marked.a ?? []) add("marked as A", report);
+  for (const report of marked.b ?? []) add("marked as B", report);
   const medians = [...groups.values()];
   const band = replicateBand(medians);
   const runs = medians.reduce((n, g) => n + g.length, 0);
@@ -362,7 +374,7 @@ export function compareReports(
     const va = ra.samples.map((s) => s.nsPerItem);
     const vb = rb.samples.map((s) => s.nsPerItem);
     const { estimate, interval } = unpairedRatio(vb, va);
-    const noise = noiseFor(seriesKey(ra), evidence);
+    const noise = noiseFor(seriesKey(ra), evidence, options.marked);
     const t = Math.max(threshold, noise.band ?? 0);
     // Replicates already carry each run's sampling noise: the ratio itself meets their band.
     const judged = noise.source === "replicates"

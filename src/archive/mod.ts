@@ -1,7 +1,8 @@
 /**
  * `@ringpipe/ringpipe/report`: reading, comparing and rendering ringpipe
  * reports, as other tools need them. `loadReport` reads a report of any
- * schema version (upgraded on read) into the shape documented in the README,
+ * schema version (upgraded on read) into the shape documented in
+ * `docs/json-format.md`,
  * with every derived figure computed from the trials; `compareReports` is what
  * `deno task compare` prints.
  *

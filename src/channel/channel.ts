@@ -109,8 +109,11 @@ const HEADER_BYTES = L.HEADER_BYTES;
 const W = (byte: number) => byte / 4;
 const FIXED_SIZE = 1;
 const PEER_CHECK_SPINS = 1024;
-/** A sleeping side looks at its peer this often (ms): a peer that died cannot wake it. */
-const SLEEP_SLICE_MS = 100;
+/**
+ * A sleeping side looks at its peer this often (ms): a peer that died cannot wake it. The bench's
+ * deno loops sleep in the same slices, asking between them whether the run is still wanted.
+ */
+export const SLEEP_SLICE_MS = 100;
 
 /**
  * A channel that cannot go on: closed here, closed by the peer, the peer is

@@ -3,8 +3,9 @@
  * and engine writes into the same `results` array, each entry saying exactly
  * what it measured, so later tools select figures without guessing.
  *
- * The README documents every field; bump {@link SCHEMA_VERSION} on any change
- * that a reader of an older version would misread.
+ * `docs/json-format.md` documents every field and `report.schema.json` defines
+ * the file; bump {@link SCHEMA_VERSION} on any change that a reader of an older
+ * version would misread.
  *
  * @module
  */

@@ -1,6 +1,6 @@
 /**
  * Reading reports back, strictly: every report is checked against the
- * documented schema of its version, older versions (1 to 4) are upgraded to
+ * documented schema of its version, older versions (1 to 5) are upgraded to
  * the current one on read (their figures recomputed from the raw trials they
  * all keep), and anything malformed, truncated or too new is refused with one
  * line naming the file and the problem.
@@ -422,7 +422,7 @@ export function validateReport(value: unknown, file: string): asserts value is R
 }
 
 /**
- * Parses, checks and (for versions 1 to 4) upgrades the text of a report.
+ * Parses, checks and (for versions 1 to 5) upgrades the text of a report.
  *
  * @example
  * ```ts

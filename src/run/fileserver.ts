@@ -14,6 +14,7 @@ import { cString } from "../../ffi/library.ts";
 import type { Shim } from "../../ffi/library.ts";
 import { PRIVATE_DIR_PREFIX } from "../memory/stale.ts";
 import { FILE_BYTES, formatSize } from "../plan/series.ts";
+import { median } from "../stats/statistics.ts";
 import { settingsArray, SQ_THREAD_IDLE_MS, uringSupport } from "../transports/uring.ts";
 import type { RingSupport } from "../transports/uring.ts";
 
@@ -74,12 +75,6 @@ function fileSystemOf(path: string): string {
   } catch {
     return "unknown";
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = (sorted.length - 1) / 2;
-  return (sorted[Math.floor(mid)] + sorted[Math.ceil(mid)]) / 2;
 }
 
 /** Where and how the io_uring reads run: the client loop's CPU pair, the spin before sleeping. */

@@ -26,10 +26,11 @@
 
 import type { Shim } from "../../ffi/library.ts";
 import { ResultField, Status } from "../../ffi/symbols.ts";
-import { Channel, ChannelError, useShim } from "../channel/channel.ts";
+import { Channel, ChannelError, SLEEP_SLICE_MS, useShim } from "../channel/channel.ts";
 import { bucketIndex } from "../stats/histogram.ts";
 import type { SideContext } from "./types.ts";
 import { pipeEnds } from "./pipe_ends.ts";
+import { roleIndex } from "./types.ts";
 
 const POLL_MASK = 0xffff;
 const TWO32 = 4294967296;
@@ -265,9 +266,6 @@ interface RingEnd {
   /** Spinning on a CPU the peer shares: give the CPU away on every look (sched_yield). */
   yieldCpu: (() => void) | null;
 }
-
-/** How long a sleeping side sleeps before it asks whether the run is still wanted, ms. */
-const SLEEP_SLICE_MS = 100;
 
 /*
  * The loops try the ring first and call this only when it is full or empty,
@@ -601,7 +599,7 @@ async function warmUp(
 function begin(shim: Shim, context: SideContext): number {
   return shim.symbols.rp_side_begin(
     context.segment.pointer,
-    context.role === "producer" ? 0 : 1,
+    roleIndex(context.role),
     context.out,
   );
 }

@@ -13,6 +13,7 @@ import { cString } from "../../ffi/library.ts";
 import { segmentName } from "../memory/segment.ts";
 import { sysctl } from "./sysctl.ts";
 import type { Transport } from "./types.ts";
+import { roleIndex } from "./types.ts";
 
 function readLimit(name: string, fallback: number): number {
   return sysctl(`fs/mqueue/${name}`, fallback);
@@ -62,7 +63,7 @@ export const mq: Transport = {
       segment.pointer,
       cString(String(endpoint.a)),
       cString(String(endpoint.b)),
-      role === "producer" ? 0 : 1,
+      roleIndex(role),
       modeCode(mode),
       BigInt(sizeBytes),
       BigInt(iterations),

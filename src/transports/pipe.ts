@@ -17,6 +17,7 @@ import { cString } from "../../ffi/library.ts";
 import { denoPipeSide } from "./deno_loops.ts";
 import type { Endpoint, Transport } from "./types.ts";
 import { withPipeEnds } from "./pipe_ends.ts";
+import { roleIndex } from "./types.ts";
 
 /**
  * The kernel pipe, as in the original experiment's "KERNEL" build.
@@ -139,7 +140,7 @@ function pipeLike(
           segment.pointer,
           a,
           b,
-          role === "producer" ? 0 : 1,
+          roleIndex(role),
           modeCode(mode),
           BigInt(sizeBytes),
           BigInt(iterations),

@@ -15,13 +15,14 @@ import { cString } from "../../ffi/library.ts";
 import { Channel, useShim } from "../channel/channel.ts";
 import { denoRingSide } from "./deno_loops.ts";
 import type { Endpoint, SideContext, Transport } from "./types.ts";
+import { roleIndex } from "./types.ts";
 
 /** Runs one side over the rings, with this side's and the peer's wake-up descriptors (or -1). */
 function runRing(context: SideContext, wakeIn = -1, wakeOut = -1): number {
   const { shim, segment, role, mode, sizeBytes, iterations, out, hist } = context;
   return shim.symbols.rp_ring_run(
     segment.pointer,
-    role === "producer" ? 0 : 1,
+    roleIndex(role),
     modeCode(mode),
     BigInt(sizeBytes),
     BigInt(iterations),
@@ -134,7 +135,7 @@ export const shmCopy: Transport = {
   runSide: ({ shim, segment, role, mode, sizeBytes, iterations, out, hist }) =>
     shim.symbols.rp_ring_copy_run(
       segment.pointer,
-      role === "producer" ? 0 : 1,
+      roleIndex(role),
       modeCode(mode),
       BigInt(sizeBytes),
       BigInt(iterations),
@@ -188,7 +189,7 @@ export const ringPipewake: Transport = {
       shim.symbols.rp_pipe_share(
         segment.pointer,
         cString(String(endpoint.socket)),
-        role === "producer" ? 0 : 1,
+        roleIndex(role),
         2,
         ends,
       ),
@@ -229,7 +230,7 @@ export const ringEventfd: Transport = {
       shim.symbols.rp_eventfd_share(
         segment.pointer,
         cString(String(endpoint.socket)),
-        role === "producer" ? 0 : 1,
+        roleIndex(role),
         fds,
       ),
       `pass the eventfds over ${endpoint.socket}`,

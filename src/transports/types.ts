@@ -18,6 +18,20 @@ export type Role = "producer" | "consumer";
 export const ROLES: readonly Role[] = ["producer", "consumer"];
 
 /**
+ * A role as the C shim numbers it: 0 for the producer (client), 1 for the consumer (server).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { roleIndex, ROLES } from "./types.ts";
+ * assert.deepEqual(ROLES.map(roleIndex), [0, 1]);
+ * ```
+ */
+export function roleIndex(role: Role): 0 | 1 {
+  return role === "producer" ? 0 : 1;
+}
+
+/**
  * Plain values the supervisor hands to both workers (JSON-safe), such as FIFO paths.
  */
 export type Endpoint = Readonly<Record<string, string | number>>;

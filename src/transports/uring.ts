@@ -21,6 +21,7 @@ import { allowedCpus } from "../context/topology.ts";
 import { withPipeEnds } from "./pipe_ends.ts";
 import { pipe } from "./pipe.ts";
 import type { Endpoint, Transport, UringSetup } from "./types.ts";
+import { roleIndex } from "./types.ts";
 
 /** `IORING_SETUP_*` flags the kit uses (`<linux/io_uring.h>`), by the names reports give them. */
 export const SETUP_FLAGS: Readonly<Record<string, number>> = {
@@ -280,7 +281,7 @@ function uringPipe(name: string, sqpoll: boolean, description: string): Transpor
           segment.pointer,
           a,
           b,
-          role === "producer" ? 0 : 1,
+          roleIndex(role),
           modeCode(mode),
           BigInt(sizeBytes),
           BigInt(iterations),

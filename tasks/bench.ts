@@ -26,7 +26,7 @@ import { buildReport } from "../src/report/build.ts";
 import { collectSamples } from "../src/run/sampling.ts";
 import { checkSharedMemory, readMemoryRoom } from "../src/context/resources.ts";
 import { PRIVATE_DIR_PREFIX, removeStaleLeftovers } from "../src/memory/stale.ts";
-import { measureYardsticks } from "../src/run/fileserver.ts";
+import { measureYardsticks } from "../src/run/yardsticks.ts";
 import { plannedControls } from "../src/plan/controls.ts";
 import { NICE_UNKNOWN } from "../ffi/symbols.ts";
 import { currentMachine } from "../src/context/machine.ts";

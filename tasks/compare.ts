@@ -3,7 +3,7 @@
  * change in percent and a verdict (faster, slower, within noise, not
  * comparable) taken against the noise between runs of the same code where the
  * archive holds replicates, and against the two runs' own trials otherwise
- * (see `src/archive/compare.ts`).
+ * (see `src/report/compare.ts`; the tables are `src/render/compare.ts`).
  *
  * @module
  */
@@ -14,11 +14,10 @@ import { listReports } from "../src/archive/catalog.ts";
 import {
   compareControls,
   compareReports,
-  renderComparison,
-  renderControlComparison,
   replicatesOf,
   sameParameters,
-} from "../src/archive/compare.ts";
+} from "../src/report/compare.ts";
+import { renderComparison, renderControlComparison } from "../src/render/compare.ts";
 import { EXIT_FAILURE, runMain, UsageError } from "../src/base/errors.ts";
 import { currentMachine } from "../src/context/machine.ts";
 import type { Report } from "../src/report/report.ts";

@@ -13,7 +13,7 @@ import { textTable } from "../src/base/tables.ts";
 import { auditCompare } from "../src/archive/audit.ts";
 import { listReports } from "../src/archive/catalog.ts";
 import { parseCommandLine, parseThreshold, userPath } from "../src/base/cli.ts";
-import { sameParameters } from "../src/archive/compare.ts";
+import { sameParameters } from "../src/report/compare.ts";
 import { runMain, UsageError } from "../src/base/errors.ts";
 import { formatPercent } from "../src/base/format.ts";
 import { rateText } from "../src/stats/proportion.ts";

@@ -2,11 +2,10 @@ import assert from "node:assert/strict";
 import {
   compareControls,
   compareReports,
-  renderComparison,
-  renderControlComparison,
   replicatesOf,
   verdictFor,
-} from "../src/archive/compare.ts";
+} from "../src/report/compare.ts";
+import { renderComparison, renderControlComparison } from "../src/render/compare.ts";
 import { slowedDown } from "../src/archive/audit.ts";
 import type { Report } from "../src/report/report.ts";
 import { fakeReport, STEADY } from "./fixtures.ts";

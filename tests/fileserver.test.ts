@@ -3,7 +3,7 @@ import { seriesKey } from "../src/plan/series.ts";
 import { buildShim } from "../ffi/build.ts";
 import { Shim } from "../ffi/library.ts";
 import { Status } from "../ffi/symbols.ts";
-import { measureYardsticks } from "../src/run/fileserver.ts";
+import { measureYardsticks } from "../src/run/yardsticks.ts";
 import { FILE_BYTES } from "../src/plan/series.ts";
 import { parseBenchOptions } from "../src/plan/options.ts";
 import type { Report } from "../src/report/report.ts";

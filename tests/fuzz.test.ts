@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { renderCharts } from "../src/render/charts.ts";
-import { compareReports, renderComparison } from "../src/archive/compare.ts";
+import { compareReports } from "../src/report/compare.ts";
+import { renderComparison } from "../src/render/compare.ts";
 import { encodeReport } from "../src/report/encoding.ts";
 import { colorsFor } from "../src/base/format.ts";
 import { renderMarkdown } from "../src/render/markdown.ts";

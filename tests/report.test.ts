@@ -8,7 +8,7 @@ import { reportWarnings } from "../src/report/warnings.ts";
 import { controlLines, headline } from "../src/report/headline.ts";
 import { renderIndex } from "../src/archive/catalog.ts";
 import { fakeEnvironment, fakeReport, STEADY } from "./fixtures.ts";
-import { controlFigures } from "../src/report/controls.ts";
+import { controlFigures } from "../src/report/control_figures.ts";
 import { encodeReport } from "../src/report/encoding.ts";
 import { loadReport, parseReport } from "../src/report/schema.ts";
 import { seriesKey } from "../src/plan/series.ts";

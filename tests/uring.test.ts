@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { buildShim } from "../ffi/build.ts";
 import { Shim } from "../ffi/library.ts";
-import { measureYardsticks } from "../src/run/fileserver.ts";
+import { measureYardsticks } from "../src/run/yardsticks.ts";
 import { runTrial } from "../src/run/trial.ts";
 import type { TrialContext } from "../src/run/trial.ts";
 import { allowedCpus } from "../src/context/topology.ts";

@@ -23,8 +23,8 @@
  * @module
  */
 
-import { compareReports, replicatesOf } from "./compare.ts";
-import type { ComparisonRow } from "./compare.ts";
+import { compareReports, replicatesOf } from "../report/compare.ts";
+import type { ComparisonRow } from "../report/compare.ts";
 import { fingerprintDifferences } from "../context/machine.ts";
 import { trialFigures } from "../report/report.ts";
 import type { Report } from "../report/report.ts";

@@ -56,16 +56,15 @@ export type {
 } from "../context/environment.ts";
 export type { Fingerprint, Machine } from "../context/machine.ts";
 export type { Placement } from "../context/topology.ts";
-export type { UringRead, Yardsticks } from "../run/fileserver.ts";
+export type { UringRead, Yardsticks } from "../run/yardsticks.ts";
 export {
   compareControls,
   compareReports,
   parameterDifferences,
-  renderComparison,
-  renderControlComparison,
+  replicatesOf,
   sameParameters,
   verdictFor,
-} from "./compare.ts";
+} from "../report/compare.ts";
 export type {
   CompareOptions,
   ComparisonRow,
@@ -74,7 +73,8 @@ export type {
   ParameterDifference,
   TailRow,
   Verdict,
-} from "./compare.ts";
+} from "../report/compare.ts";
+export { renderComparison, renderControlComparison } from "../render/compare.ts";
 export { listReports } from "./catalog.ts";
 export type { ArchiveListing } from "./catalog.ts";
 export { renderMarkdown } from "../render/markdown.ts";
@@ -87,6 +87,6 @@ export type { CompilerInfo } from "../../ffi/build.ts";
 export { UsageError } from "../base/errors.ts";
 export type { Parameters } from "../plan/options.ts";
 export type * from "../report/file.ts";
-export type { ControlEntry, ControlFigures } from "../report/controls.ts";
+export type { ControlEntry, ControlFigures } from "../report/control_figures.ts";
 export type { ControlKind } from "../plan/controls.ts";
 export type { Capacity } from "../transports/mod.ts";

@@ -10,7 +10,7 @@
 /**
  * `stream`: messages flow one way. `pingpong`: each request waits for its reply
  * of the same size. `fileserver`: 16-byte read requests, replies of the size
- * (see `src/run/fileserver.ts`).
+ * (see `src/run/yardsticks.ts`).
  */
 export type Mode = "stream" | "pingpong" | "fileserver";
 

@@ -2,7 +2,7 @@
  * The file-server scenario's part of a report: per size, `pread()` against
  * the ring and pipe servers (latency, throughput and CPU per request, each as
  * a multiple of the null system call), and a few sentences written from the
- * figures on what they say about the essay's claim (see `src/run/fileserver.ts`
+ * figures on what they say about the essay's claim (see `src/run/yardsticks.ts` and `src/plan/controls.ts`
  * for what is measured).
  *
  * @module
@@ -12,7 +12,7 @@ import { formatTime } from "../base/format.ts";
 import { markdownTable } from "../base/tables.ts";
 import type { Report, ResultEntry } from "../report/report.ts";
 import { FILE_BYTES, formatSize, transportLabel } from "../plan/series.ts";
-import { controlFigures, controlSeries, intervalText } from "../report/controls.ts";
+import { controlFigures, controlSeries, intervalText } from "../report/control_figures.ts";
 import type { ControlKind } from "../plan/controls.ts";
 
 const times = (ns: number, unit: number) => `${(ns / unit).toFixed(ns / unit < 10 ? 1 : 0)}×`;

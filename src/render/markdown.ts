@@ -9,7 +9,7 @@ import { supportedPercentile, TOO_FEW } from "../stats/histogram.ts";
 import { fileServerSection } from "./fileserver.ts";
 import { markdownTable } from "../base/tables.ts";
 import { controlLines, headline, originalLines } from "../report/headline.ts";
-import { controlRoundsText } from "../report/controls.ts";
+import { controlRoundsText } from "../report/control_figures.ts";
 import {
   formatCount,
   formatNs,

@@ -9,7 +9,7 @@
 import { fileServerRows, fileServerSentences } from "./fileserver.ts";
 import { textTable } from "../base/tables.ts";
 import { controlLines, headline, originalLines } from "../report/headline.ts";
-import { controlRoundsText } from "../report/controls.ts";
+import { controlRoundsText } from "../report/control_figures.ts";
 import { type Colors, formatNs, formatRate, formatRatio } from "../base/format.ts";
 import { stopText } from "./markdown.ts";
 import { ORIGINAL } from "../report/original.ts";

@@ -23,8 +23,8 @@ import { trialLayout } from "../run/trial.ts";
 
 import { METHODS } from "../stats/statistics.ts";
 
-import type { Yardsticks } from "../run/fileserver.ts";
-import { controlEntries } from "./controls.ts";
+import type { Yardsticks } from "../run/yardsticks.ts";
+import { controlEntries } from "./control_figures.ts";
 
 import type { Machine } from "../context/machine.ts";
 import type { Placement } from "../context/topology.ts";

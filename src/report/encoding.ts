@@ -41,7 +41,7 @@ import schemaJson from "./report.schema.json" with { type: "json" };
 import type { FileResult, ReportFile } from "./file.ts";
 import { trialCpuNs, trialFigures } from "./report.ts";
 import type { Report, ResultEntry, Sample } from "./report.ts";
-import type { ControlEntry } from "./controls.ts";
+import type { ControlEntry } from "./control_figures.ts";
 import { isHeadline } from "./headline.ts";
 import { seriesKey } from "../plan/series.ts";
 

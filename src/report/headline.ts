@@ -13,8 +13,8 @@
 import { formatTime, secondsWith18Decimals } from "../base/format.ts";
 import { formatSize } from "../plan/series.ts";
 import type { ControlKind } from "../plan/controls.ts";
-import { controlFigures, controlSeries, intervalText } from "./controls.ts";
-import type { ControlEntry } from "./controls.ts";
+import { controlFigures, controlSeries, intervalText } from "./control_figures.ts";
+import type { ControlEntry } from "./control_figures.ts";
 import { ORIGINAL_LABELS } from "./original.ts";
 import type { Comparison, Report, ResultEntry } from "./report.ts";
 

@@ -23,9 +23,9 @@ import { cellKey, transportLabel } from "../plan/series.ts";
 import { bootstrapRatio, relativeHalfWidth, summarize } from "../stats/statistics.ts";
 import type { Interval, Summary } from "../stats/statistics.ts";
 import { pairedRatio } from "../stats/serial.ts";
-import type { Yardsticks } from "../run/fileserver.ts";
+import type { Yardsticks } from "../run/yardsticks.ts";
 
-import type { ControlEntry } from "./controls.ts";
+import type { ControlEntry } from "./control_figures.ts";
 import type { Machine } from "../context/machine.ts";
 import type { Placement } from "../context/topology.ts";
 import type { Capacity, Role, UringSetup } from "../transports/mod.ts";

@@ -13,7 +13,7 @@ import { twoModes } from "../stats/statistics.ts";
 
 import { HIGH_LAG1 } from "../stats/serial.ts";
 
-import { controlSeries, controlWarning } from "./controls.ts";
+import { controlSeries, controlWarning } from "./control_figures.ts";
 
 import { halfWidth } from "./report.ts";
 import type { Report, ResultEntry } from "./report.ts";

@@ -14,7 +14,7 @@ import { median, relativeHalfWidth } from "../stats/statistics.ts";
 import { serialMedianInterval } from "../stats/serial.ts";
 import { runTrial } from "./trial.ts";
 import type { TrialContext, TrialPlan, TrialResult } from "./trial.ts";
-import { measureControl } from "./controls.ts";
+import { measureControl } from "./control_rounds.ts";
 import type { ControlPlan } from "../plan/controls.ts";
 import { seriesLabel } from "../plan/series.ts";
 import type { Series } from "../plan/series.ts";

@@ -89,7 +89,7 @@ function baseline(
  *
  * @example
  * ```ts ignore
- * import { measureControl } from "./controls.ts";
+ * import { measureControl } from "./control_rounds.ts";
  * console.log(await measureControl(context, control, plan, (p) => runTrial(context, p, "c1")));
  * ```
  * @throws {ShimError} when the pipe loop or a baseline fails (fork, pipe, a file, io_uring, or

@@ -63,7 +63,7 @@ export interface ControlFigures {
  *
  * @example
  * ```ts ignore
- * import { controlEntries } from "./controls.ts";
+ * import { controlEntries } from "./control_figures.ts";
  * console.log(controlEntries(outcome.controls, outcome.samples, results).map((c) => c.series));
  * ```
  */
@@ -91,7 +91,7 @@ export function controlEntries(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { controlSeries } from "./controls.ts";
+ * import { controlSeries } from "./control_figures.ts";
  * const pipe = { transport: "pipe", mode: "stream", sizeBytes: 8, placement: "cross" };
  * const control = { series: "pipe stream 8 B cross spin" };
  * assert.equal(controlSeries([pipe], control), pipe);
@@ -111,7 +111,7 @@ export function controlSeries<R extends SeriesIdentity>(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { controlFigures } from "./controls.ts";
+ * import { controlFigures } from "./control_figures.ts";
  * const control = {
  *   kind: "unstamped" as const, series: "shm pingpong 8 B cross spin", method: "", cpus: null,
  *   rounds: [100, 200, 100, 100, 100, 100], beside: [102, 204, 101, 103, 102, 104],
@@ -156,7 +156,7 @@ export const CONTROL_TOLERANCE: Partial<Record<ControlKind, number>> = {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { controlWarning } from "./controls.ts";
+ * import { controlWarning } from "./control_figures.ts";
  * const stamps = {
  *   kind: "unstamped" as const, series: "shm pingpong 8 B cross spin", method: "", cpus: null,
  *   rounds: Array(12).fill(100), beside: [108, 109, 110, 108, 107, 112, 109, 108, 110, 111, 108, 109],
@@ -193,7 +193,7 @@ export function controlWarning(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { intervalText } from "./controls.ts";
+ * import { intervalText } from "./control_figures.ts";
  * assert.equal(intervalText({ low: 0.9814, high: 1.0561, level: 0.979 }), "95% CI 0.981-1.056×");
  * assert.equal(intervalText({ low: 1, high: 2, level: 0.75 }), "75.0% CI 1.000-2.000×");
  * ```
@@ -210,7 +210,7 @@ export function intervalText(ci: Interval): string {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { controlRoundsText } from "./controls.ts";
+ * import { controlRoundsText } from "./control_figures.ts";
  * const c = { kind: "unstamped" as const, series: "", method: "", cpus: null, rounds: [1, 1], beside: [1, 1] };
  * assert.equal(controlRoundsText([c, { ...c, kind: "pipe-loop" }]), " and 4 control rounds");
  * assert.equal(controlRoundsText([{ ...c, beside: [] }]), "");

@@ -93,7 +93,7 @@ export interface UringPlace {
  *
  * @example
  * ```ts ignore
- * import { measureYardsticks } from "./fileserver.ts";
+ * import { measureYardsticks } from "./yardsticks.ts";
  * console.log(measureYardsticks(shim, [64, 4096]).nullSyscallNs);
  * ```
  */

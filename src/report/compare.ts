@@ -26,19 +26,16 @@
  * @module
  */
 
-import { markdownTable } from "../base/tables.ts";
-import { textTable } from "../base/tables.ts";
-import { formatTime } from "../base/format.ts";
 import { fingerprintDifferences } from "../context/machine.ts";
-import type { Report, ResultEntry } from "../report/report.ts";
-import { controlFigures, controlSeries, intervalText } from "../report/controls.ts";
-import type { ControlEntry, ControlFigures } from "../report/controls.ts";
+import type { Report, ResultEntry } from "./report.ts";
+import { controlFigures, controlSeries } from "./control_figures.ts";
+import type { ControlEntry, ControlFigures } from "./control_figures.ts";
 import type { ControlKind } from "../plan/controls.ts";
-import { formatSize, seriesKey, transportLabel } from "../plan/series.ts";
+import { formatSize, seriesKey } from "../plan/series.ts";
 import { replicateBand } from "../stats/statistics.ts";
 import { unpairedRatio } from "../stats/serial.ts";
 import type { Interval } from "../stats/serial.ts";
-import { supportedPercentile, TOO_FEW } from "../stats/histogram.ts";
+import { supportedPercentile } from "../stats/histogram.ts";
 
 /** What a comparison decided for one series. */
 export type Verdict = "faster" | "slower" | "within noise" | "not comparable";
@@ -124,7 +121,7 @@ export const MIN_COMPARABLE_TRIALS = 9;
  * ```ts
  * import assert from "node:assert/strict";
  * import { measuredParameters } from "./compare.ts";
- * import { loadReport } from "../report/schema.ts";
+ * import { loadReport } from "./schema.ts";
  * const report = await loadReport(new URL("../../tests/data/report-v4.json", import.meta.url).pathname);
  * assert.deepEqual(measuredParameters(report)["--trial-seconds"], { value: "0.05", breaks: true });
  * ```
@@ -174,7 +171,7 @@ export function measuredParameters(r: Report): Record<string, { value: string; b
  * ```ts
  * import assert from "node:assert/strict";
  * import { parameterDifferences } from "./compare.ts";
- * import { loadReport } from "../report/schema.ts";
+ * import { loadReport } from "./schema.ts";
  * const a = await loadReport(new URL("../../tests/data/report-v4.json", import.meta.url).pathname);
  * const b = { ...a, parameters: { ...a.parameters, trialSeconds: 2 } };
  * assert.deepEqual(parameterDifferences(a, b), [{ name: "--trial-seconds", a: "0.05", b: "2", breaks: true }]);
@@ -195,7 +192,7 @@ export function parameterDifferences(a: Report, b: Report): ParameterDifference[
  * ```ts
  * import assert from "node:assert/strict";
  * import { sameParameters } from "./compare.ts";
- * import { loadReport } from "../report/schema.ts";
+ * import { loadReport } from "./schema.ts";
  * const a = await loadReport(new URL("../../tests/data/report-v4.json", import.meta.url).pathname);
  * assert.ok(sameParameters(a, { ...a, environment: { ...a.environment, kernel: "7.0" } }));
  * assert.ok(!sameParameters(a, { ...a, parameters: { ...a.parameters, ringSlots: 64 } }));
@@ -280,7 +277,7 @@ export interface CompareOptions {
  * ```ts
  * import assert from "node:assert/strict";
  * import { replicatesOf } from "./compare.ts";
- * import { loadReport } from "../report/schema.ts";
+ * import { loadReport } from "./schema.ts";
  * const a = await loadReport(new URL("../../tests/data/report-v4.json", import.meta.url).pathname);
  * const at = (commit: string, dirty = false) => ({ ...a, kit: { ...a.kit, commit, dirty } });
  * const [ra, rb] = [at("aaaaaaa"), at("bbbbbbb")];
@@ -344,8 +341,8 @@ function tailOf(ra: ResultEntry, rb: ResultEntry): TailRow | null {
  * ```ts
  * import assert from "node:assert/strict";
  * import { compareReports } from "./compare.ts";
- * import { slowedDown } from "./audit.ts";
- * import { loadReport } from "../report/schema.ts";
+ * import { slowedDown } from "../archive/audit.ts";
+ * import { loadReport } from "./schema.ts";
  * const a = await loadReport(new URL("../../tests/data/report-v4.json", import.meta.url).pathname);
  * const { rows } = compareReports(a, slowedDown(a, 1.5), 0.05);
  * assert.deepEqual(rows.map((r) => r.verdict), ["slower", "slower"]);
@@ -452,97 +449,6 @@ export function compareReports(
   return { rows, warnings, differences };
 }
 
-/**
- * The comparison as a plain-text table, or a Markdown one; ping-pong and
- * file-server series get a second table with their tail latencies.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { compareReports, renderComparison } from "./compare.ts";
- * import { loadReport } from "../report/schema.ts";
- * const a = await loadReport(new URL("../../tests/data/report-v4.json", import.meta.url).pathname);
- * const table = renderComparison(compareReports(a, a, 0.05).rows, "markdown");
- * assert.match(table, /^\| stream \| 8 B \| shm \| cross \| .* \| \+0\.0% \| 1\.000 \|/m);
- * ```
- */
-export function renderComparison(rows: ComparisonRow[], format: "plain" | "markdown"): string {
-  const table = format === "markdown" ? markdownTable : textTable;
-  const name = (r: ComparisonRow) =>
-    `${transportLabel(r)}${r.queueDepth === undefined ? "" : ` depth ${r.queueDepth}`}`;
-  const change = (ratio: number) => `${ratio >= 1 ? "+" : ""}${((ratio - 1) * 100).toFixed(1)}%`;
-  // Symmetric in log terms: a 25% band is 0.800-1.250.
-  const noise = (r: ComparisonRow) =>
-    `${(1 / (1 + r.threshold)).toFixed(3)}-${(1 + r.threshold).toFixed(3)} ` +
-    (r.noise.source === "replicates" ? `(${r.noise.runs} replicates)` : "(within run)");
-  const main = table(
-    [
-      "mode",
-      "size",
-      "transport",
-      "placement",
-      "A",
-      "B",
-      "change",
-      "B/A",
-      "95% CI (within run)",
-      "noise band",
-      "verdict",
-    ],
-    rows.map((r) => [
-      r.mode,
-      formatSize(r.sizeBytes),
-      name(r),
-      r.placement,
-      formatTime(r.a),
-      formatTime(r.b),
-      change(r.ratio),
-      r.ratio.toFixed(3),
-      `${r.ci.low.toFixed(3)}-${r.ci.high.toFixed(3)}`,
-      noise(r),
-      r.verdict,
-    ]),
-    [false, true, false, false, true, true, true, true, true, true, false],
-  );
-  const tails = rows.filter((r) => r.tail !== null);
-  if (tails.length === 0) return main;
-  const tailTable = table(
-    [
-      "mode",
-      "size",
-      "transport",
-      "placement",
-      "A p99",
-      "B p99",
-      "change",
-      "A p99.9",
-      "B p99.9",
-      "change",
-    ],
-    tails.map((r) => {
-      const t = r.tail!;
-      const value = (ns: number | null) => ns === null ? TOO_FEW : formatTime(ns);
-      const moved = ([a, b]: [number | null, number | null]) =>
-        a === null || b === null ? "" : change(b / a);
-      return [
-        r.mode,
-        formatSize(r.sizeBytes),
-        name(r),
-        r.placement,
-        value(t.p99[0]),
-        value(t.p99[1]),
-        moved(t.p99),
-        value(t.p999[0]),
-        value(t.p999[1]),
-        moved(t.p999),
-      ];
-    }),
-    [false, true, false, false, true, true, true, true, true, true],
-  );
-  return `${main}\n\nTail latency (round trips of every timed trial, one merged histogram per run: no CI, ` +
-    `so no verdict):\n\n${tailTable}`;
-}
-
 /** One control found in both reports, with what its rounds gave in each. */
 export interface ControlComparison {
   /** What the control takes away. */
@@ -580,39 +486,4 @@ export function compareControls(a: Report, b: Report): ControlComparison[] {
       b: fb,
     }];
   });
-}
-
-/**
- * The controls of both runs as a table: the series over its control in A and in B (the median of
- * the paired ratios and its interval; a ratio of medians, without one, for reports from before the
- * pairs), or "" when the runs share none.
- *
- * @example
- * ```ts ignore
- * import { compareControls, renderControlComparison } from "./compare.ts";
- * console.log(renderControlComparison(compareControls(a, b), "plain"));
- * ```
- */
-export function renderControlComparison(
-  list: ControlComparison[],
-  format: "plain" | "markdown",
-): string {
-  if (list.length === 0) return "";
-  const table = format === "markdown" ? markdownTable : textTable;
-  const what: Record<ControlKind, string> = {
-    "pipe-loop": "over a plain C pipe(2) loop",
-    unstamped: "stamped over unstamped",
-    pread: "over pread() (means)",
-    "uring-read": "over an io_uring read (means)",
-    "null-syscall": "over a null system call (means)",
-  };
-  const cell = (f: ControlFigures) =>
-    `${f.ratio.toFixed(3)}×` + (f.ci === null ? "" : ` (${intervalText(f.ci)})`);
-  return `Controls (the series over the same thing with part of the harness taken away, measured ` +
-    `beside each of its trials):\n\n` +
-    table(
-      ["series", "control", "A", "B"],
-      list.map((c) => [c.series, what[c.kind], cell(c.a), cell(c.b)]),
-      [false, false, true, true],
-    );
 }

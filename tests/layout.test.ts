@@ -19,6 +19,7 @@ export const LAYERS = [
   "src/report",
   "src/render",
   "src/archive",
+  "src/bench",
   "mod.ts",
   "tasks",
 ] as const;

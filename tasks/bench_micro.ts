@@ -75,12 +75,12 @@ async function main(): Promise<void> {
   ringMemory.unlink();
   useShim(shim);
   const sender = await Channel.create({ slots: 1024, slotBytes: 16 });
-  const receiver = await Channel.attach(sender.name);
+  const receiver = await Channel.attach(sender.name, { role: "receiver" });
   sender.unlink();
   const item = new Uint8Array(8);
   // The deno engine's ring: 8-byte records through the zero-copy API.
   const tx = await Channel.create({ slots: 1024, slotBytes: 8, fixedSize: true });
-  const rx = await Channel.attach(tx.name);
+  const rx = await Channel.attach(tx.name, { role: "receiver" });
   tx.unlink();
   const privateWords = new Uint32Array(2048);
   let next = 0;

@@ -97,7 +97,7 @@ Deno.test("two real processes, the other way, with batched publication", async (
 
 Deno.test("full and empty, and the bulk forms", async () => {
   const a = await Channel.create({ slots: 4, slotBytes: 16 });
-  const b = await Channel.attach(a.name);
+  const b = await Channel.attach(a.name, { role: "receiver" });
   try {
     assert.equal(b.receive(), null, "empty");
     for (let i = 0; i < 4; i++) assert.equal(a.send(message(i, 12)), true);
@@ -423,8 +423,11 @@ Deno.test("one owner per end: a live holder is refused by pid, a closed or dead 
     {
       using taken = await Channel.attach(channel.name); // its holder died
       assert.equal(taken.role, "receiver");
+      assert.ok(taken.isReceiver());
       assert.ok(channel.send(new Uint8Array([7])));
       assert.deepEqual(taken.receive(), new Uint8Array([7]));
+      // The type checker refuses the wrong end's methods; JavaScript callers meet the run-time check.
+      // @ts-expect-error: a receiver has no send
       assert.throws(() => taken.send(new Uint8Array(1)), /is the receiver: it cannot send/);
     } // `using` closed it: the end is free again
     using again = await Channel.attach(channel.name);
@@ -462,7 +465,7 @@ Deno.test("receiveAsync sleeps while idle (next to no CPU), wakes on a message, 
 
 Deno.test("the timeouts: nothing to receive, no room to send; close() ends a wait in progress", async () => {
   using tx = await Channel.create({ slots: 2, slotBytes: 8, fixedSize: true });
-  using rx = await Channel.attach(tx.name);
+  using rx = await Channel.attach(tx.name, { role: "receiver" });
   tx.unlink();
   let started = performance.now();
   assert.equal(await rx.receiveAsync(150), null);
@@ -555,4 +558,23 @@ Deno.test({
     }
     assert.deepEqual(await ourSegments(Deno.pid), []);
   },
+});
+
+Deno.test("channels created at once build and open the shim once", async () => {
+  // A fresh process: the module has loaded no shim yet.
+  const script = `
+    import { Channel, shimLoads } from ${
+    JSON.stringify(new URL("../src/channel/channel.ts", import.meta.url).href)
+  };
+    const ends = await Promise.all([1, 2, 3].map(() => Channel.create({ slots: 4, slotBytes: 16 })));
+    for (const end of ends) { end.unlink(); end.close(); }
+    console.log(shimLoads());
+  `;
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--ext=ts", script],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.ok(output.success, new TextDecoder().decode(output.stderr));
+  assert.equal(new TextDecoder().decode(output.stdout).trim(), "1");
 });

@@ -10,7 +10,18 @@ import { Channel } from "../src/channel/channel.ts";
 const [name, action, countText] = Deno.args;
 const count = Number(countText ?? "0");
 const channel = await Channel.attach(name);
+/** This end, as the sender: the test made the other end the receiver. */
+const sender = () => {
+  if (!channel.isSender()) throw new Error(`${name}: attached as the ${channel.role}`);
+  return channel;
+};
+/** This end, as the receiver. */
+const receiver = () => {
+  if (!channel.isReceiver()) throw new Error(`${name}: attached as the ${channel.role}`);
+  return channel;
+};
 if (action === "receive") {
+  const channel = receiver();
   const buffer = new Uint8Array(channel.maxMessageBytes);
   let checksum = 0;
   for (let i = 0; i < count; i++) {
@@ -26,6 +37,7 @@ if (action === "receive") {
   }
   console.log(`received ${count} checksum ${checksum}`);
 } else if (action === "send") {
+  const channel = sender();
   const buffer = new Uint8Array(channel.maxMessageBytes);
   for (let i = 0; i < count; i++) {
     const length = i % (channel.maxMessageBytes + 1);
@@ -40,9 +52,10 @@ if (action === "receive") {
 } else if (action === "late") {
   console.log("attached");
   await new Promise((resolve) => setTimeout(resolve, count));
-  channel.send(new TextEncoder().encode("late"));
+  sender().send(new TextEncoder().encode("late"));
   await new Promise((resolve) => setTimeout(resolve, 60_000)); // alive until killed
 } else if (action === "records") {
+  const channel = sender();
   const words = channel.u32;
   for (let i = 0; i < count;) {
     const n = await channel.reserveAsync(Math.min(64, count - i), 10_000);

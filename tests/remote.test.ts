@@ -65,7 +65,7 @@ Deno.test("from a URL, in a fresh cache: mod.ts's Channel works, and the bench r
       `${home}/use.ts`,
       `import { Channel } from "${base}mod.ts";
 const sender = await Channel.create({ slots: 4, slotBytes: 16 });
-const receiver = await Channel.attach(sender.name);
+const receiver = await Channel.attach(sender.name, { role: "receiver" });
 sender.send(new TextEncoder().encode("from a URL"));
 console.log(new TextDecoder().decode(receiver.receive()!));
 receiver.close(); sender.close(); sender.unlink();

@@ -57,7 +57,7 @@
  * import { Channel } from "./channel.ts";
  *
  * using sender = await Channel.create({ slots: 8, slotBytes: 64 });
- * using receiver = await Channel.attach(sender.name);
+ * using receiver = await Channel.attach(sender.name, { role: "receiver" });
  * sender.send(new TextEncoder().encode("hello"));
  * assert.equal(new TextDecoder().decode(receiver.receive()!), "hello");
  * sender.unlink();
@@ -176,15 +176,48 @@ export function useShim(loaded: Shim): void {
   shared = loaded;
 }
 
-/** The shim, built and loaded once per process (unless one was lent with {@link useShim}). */
-async function shim(): Promise<Shim> {
-  shared ??= Shim.open((await buildShim()).libraryPath);
-  return shared;
+/** The load under way, so that channels created at once build and open the shim once. */
+let loading: Promise<Shim> | null = null;
+/** Builds this module started itself (a test reads it through {@link shimLoads}). */
+let loads = 0;
+
+/**
+ * The shim, built and loaded once per process (unless one was lent with {@link useShim}); calls
+ * that come while it loads wait for the same load, and a load that failed is tried again.
+ */
+function shim(): Promise<Shim> {
+  if (shared !== null) return Promise.resolve(shared);
+  if (loading === null) {
+    loads++;
+    loading = buildShim()
+      .then((build) => shared = Shim.open(build.libraryPath))
+      .finally(() => loading = null);
+  }
+  return loading;
+}
+
+/**
+ * How many times this module started to build (or find built) and open the shim itself: once per
+ * process, however many channels were created at once. Internal to the kit, for its tests.
+ *
+ * @example
+ * ```ts ignore
+ * import { shimLoads } from "./channel.ts";
+ * console.log(shimLoads()); // 1
+ * ```
+ */
+export function shimLoads(): number {
+  return loads;
 }
 
 /**
  * One end of a channel: the sender or the receiver. The creator holds one end,
- * a process that attaches by name the other.
+ * a process that attaches by name the other. The end is in the type
+ * (`Channel<"sender">`, `Channel<"receiver">`), so calling the other end's
+ * methods is a type error; an end attached without a `role` is
+ * `Channel<ChannelRole>` until {@link Channel.isSender} or
+ * {@link Channel.isReceiver} narrows it, and JavaScript callers still meet a
+ * run-time check.
  *
  * @example
  * ```ts ignore
@@ -193,15 +226,15 @@ async function shim(): Promise<Shim> {
  * console.log(channel.name); // hand this to process B
  * channel.send(bytes);
  * // process B
- * using channel = await Channel.attach(name);
+ * using channel = await Channel.attach(name, { role: "receiver" });
  * const bytes = await channel.receiveAsync(1000);
  * ```
  */
-export class Channel {
+export class Channel<R extends ChannelRole = ChannelRole> {
   /** The POSIX shared-memory name, for `attach` in another process. */
   readonly name: string;
-  /** Which end this is. */
-  readonly role: ChannelRole;
+  /** Which end this is (and, through `R`, which methods the type checker lets a caller use). */
+  readonly role: R;
   /** Messages the ring holds. */
   readonly slots: number;
   /** Bytes per slot. */
@@ -241,7 +274,7 @@ export class Channel {
   private constructor(
     lib: Shim,
     segment: Segment,
-    role: ChannelRole,
+    role: R,
     options: Pick<ChannelOptions, "publishEvery" | "spinMicros">,
   ) {
     this.#shim = lib;
@@ -289,8 +322,11 @@ export class Channel {
    * channel.unlink();
    * ```
    */
-  static async create(options: ChannelOptions = {}): Promise<Channel> {
-    const { slots = 1024, slotBytes = 256, fixedSize = false, role = "sender" } = options;
+  static async create<const Role extends ChannelRole = "sender">(
+    options: ChannelOptions & { role?: Role } = {},
+  ): Promise<Channel<Role>> {
+    const { slots = 1024, slotBytes = 256, fixedSize = false } = options;
+    const role = (options.role ?? "sender") as Role;
     const wrong = geometryError(slots, slotBytes);
     if (wrong !== null) throw new RangeError(wrong);
     checkOptions(options);
@@ -305,7 +341,7 @@ export class Channel {
     header[W(L.FLAGS)] = fixedSize ? FIXED_SIZE : 0;
     header[W(role === "sender" ? L.SENDER_PID : L.RECEIVER_PID)] = Deno.pid;
     Atomics.store(header, W(L.MAGIC), MAGIC);
-    return new Channel(lib, segment, role, options);
+    return new Channel<Role>(lib, segment, role, options);
   }
 
   /**
@@ -319,10 +355,10 @@ export class Channel {
    * using channel = await Channel.attach(Deno.args[0], { role: "receiver" });
    * ```
    */
-  static async attach(
+  static async attach<const Role extends ChannelRole = ChannelRole>(
     name: string,
-    options: Pick<ChannelOptions, "publishEvery" | "spinMicros" | "role"> = {},
-  ): Promise<Channel> {
+    options: Pick<ChannelOptions, "publishEvery" | "spinMicros"> & { role?: Role } = {},
+  ): Promise<Channel<Role>> {
     checkOptions(options);
     const lib = await shim();
     const attach = (bytes: number) => {
@@ -352,9 +388,9 @@ export class Channel {
     const wrong = geometryError(slots, slotBytes);
     if (wrong !== null) throw new ChannelError(`${name} has a damaged header: ${wrong}`);
     // Unless told: the receiver's end, or the sender's when only that one is free.
-    const role = options.role ?? (receiverFree || !senderFree ? "receiver" : "sender");
+    const role = (options.role ?? (receiverFree || !senderFree ? "receiver" : "sender")) as Role;
     const segment = attach(HEADER_BYTES + slots * slotBytes);
-    const channel = new Channel(lib, segment, role, options);
+    const channel = new Channel<Role>(lib, segment, role, options);
     try {
       channel.#claim();
     } catch (error) {
@@ -393,7 +429,7 @@ export class Channel {
    * if (!channel.send(bytes)) console.log("full: try again later");
    * ```
    */
-  send(message: Uint8Array): boolean {
+  send(this: Channel<"sender">, message: Uint8Array): boolean {
     if (!this.#sendHeld(message)) {
       this.#publish(); // the receiver may be waiting for what was held back
       return false;
@@ -410,7 +446,7 @@ export class Channel {
    * const sent = channel.sendBatch(messages);
    * ```
    */
-  sendBatch(messages: readonly Uint8Array[]): number {
+  sendBatch(this: Channel<"sender">, messages: readonly Uint8Array[]): number {
     let sent = 0;
     for (const message of messages) {
       if (!this.#sendHeld(message)) break;
@@ -430,7 +466,7 @@ export class Channel {
    * channel.sendWait(bytes, 1000);
    * ```
    */
-  sendWait(message: Uint8Array, timeoutMs = Infinity): boolean {
+  sendWait(this: Channel<"sender">, message: Uint8Array, timeoutMs = Infinity): boolean {
     const deadline = performance.now() + timeoutMs;
     for (let spins = 1;; spins++) {
       if (this.send(message)) return true;
@@ -451,12 +487,16 @@ export class Channel {
    * await channel.sendAsync(bytes);
    * ```
    */
-  async sendAsync(message: Uint8Array, timeoutMs = Infinity): Promise<boolean> {
+  async sendAsync(
+    this: Channel<"sender">,
+    message: Uint8Array,
+    timeoutMs = Infinity,
+  ): Promise<boolean> {
     return await this.#waitFor(() => this.send(message) ? 1 : -1, timeoutMs) >= 0;
   }
 
   /** Publishes at once what this side holds back: messages sent, or slots freed. */
-  flush(): void {
+  flush(this: Channel<"sender">): void {
     this.#open();
     this.#publish();
     this.#publishTail();
@@ -473,7 +513,7 @@ export class Channel {
    * import assert from "node:assert/strict";
    * import { Channel } from "./channel.ts";
    * using tx = await Channel.create({ slots: 8, slotBytes: 8, fixedSize: true });
-   * using rx = await Channel.attach(tx.name);
+   * using rx = await Channel.attach(tx.name, { role: "receiver" });
    * tx.unlink();
    * const n = tx.reserve(3);
    * for (let k = 0; k < n; k++) tx.f64[tx.writeSlot + k] = k / 2;
@@ -483,7 +523,7 @@ export class Channel {
    * rx.release(got);
    * ```
    */
-  reserve(n: number): number {
+  reserve(this: Channel<"sender">, n: number): number {
     this.#open(true);
     let free = this.slots - ((this.#head - this.#tailSeen) >>> 0);
     if (free < n) {
@@ -504,7 +544,7 @@ export class Channel {
    * const n = await channel.reserveAsync(64);
    * ```
    */
-  async reserveAsync(n: number, timeoutMs = Infinity): Promise<number> {
+  async reserveAsync(this: Channel<"sender">, n: number, timeoutMs = Infinity): Promise<number> {
     return Math.max(0, await this.#waitFor(() => this.reserve(n) || -1, timeoutMs));
   }
 
@@ -518,7 +558,7 @@ export class Channel {
    *
    * @throws {RangeError} When `n` is more than was reserved room for.
    */
-  commit(n: number): void {
+  commit(this: Channel<"sender">, n: number): void {
     if (n > this.slots - ((this.#head - this.#tailSeen) >>> 0)) {
       throw new RangeError(`commit(${n}): more than the free slots reserved`);
     }
@@ -531,7 +571,7 @@ export class Channel {
    * `readSlot` on, at most `max` (they stop where the ring wraps); 0 when the
    * ring is empty. Read them through `bytes`, `u32` or `f64`, then `release`.
    */
-  readable(max: number): number {
+  readable(this: Channel<"receiver">, max: number): number {
     this.#open(false);
     let ready = (this.#headSeen - this.#tail) >>> 0;
     if (ready < max) {
@@ -553,7 +593,11 @@ export class Channel {
    * const n = await channel.readableAsync(64);
    * ```
    */
-  async readableAsync(max: number, timeoutMs = Infinity): Promise<number> {
+  async readableAsync(
+    this: Channel<"receiver">,
+    max: number,
+    timeoutMs = Infinity,
+  ): Promise<number> {
     return Math.max(0, await this.#waitFor(() => this.readable(max) || -1, timeoutMs));
   }
 
@@ -567,7 +611,7 @@ export class Channel {
    *
    * @throws {RangeError} When `n` is more than was readable.
    */
-  release(n: number): void {
+  release(this: Channel<"receiver">, n: number): void {
     if (n > ((this.#headSeen - this.#tail) >>> 0)) {
       throw new RangeError(`release(${n}): more than the messages readable`);
     }
@@ -585,7 +629,7 @@ export class Channel {
    * const length = channel.receiveInto(buffer);
    * ```
    */
-  receiveInto(into: Uint8Array): number {
+  receiveInto(this: Channel<"receiver">, into: Uint8Array): number {
     this.#open(false);
     if (this.#tail === this.#headSeen) {
       this.#headSeen = Atomics.load(this.#header, W(L.HEAD)) >>> 0;
@@ -614,7 +658,7 @@ export class Channel {
    * const message = channel.receive();
    * ```
    */
-  receive(): Uint8Array | null {
+  receive(this: Channel<"receiver">): Uint8Array | null {
     const buffer = new Uint8Array(this.maxMessageBytes);
     const length = this.receiveInto(buffer);
     return length < 0 ? null : buffer.slice(0, length);
@@ -629,7 +673,11 @@ export class Channel {
    * const got = channel.receiveBatch(64, (bytes) => handle(bytes));
    * ```
    */
-  receiveBatch(max: number, each: (message: Uint8Array) => void): number {
+  receiveBatch(
+    this: Channel<"receiver">,
+    max: number,
+    each: (message: Uint8Array) => void,
+  ): number {
     this.#open(false);
     this.#headSeen = Atomics.load(this.#header, W(L.HEAD)) >>> 0;
     let got = 0;
@@ -657,7 +705,7 @@ export class Channel {
    * const length = channel.receiveWaitInto(buffer, 1000);
    * ```
    */
-  receiveWaitInto(into: Uint8Array, timeoutMs = Infinity): number {
+  receiveWaitInto(this: Channel<"receiver">, into: Uint8Array, timeoutMs = Infinity): number {
     const deadline = performance.now() + timeoutMs;
     for (let spins = 1;; spins++) {
       const length = this.receiveInto(into);
@@ -678,7 +726,7 @@ export class Channel {
    * const message = channel.receiveWait(1000);
    * ```
    */
-  receiveWait(timeoutMs = Infinity): Uint8Array | null {
+  receiveWait(this: Channel<"receiver">, timeoutMs = Infinity): Uint8Array | null {
     const buffer = new Uint8Array(this.maxMessageBytes);
     const length = this.receiveWaitInto(buffer, timeoutMs);
     return length < 0 ? null : buffer.slice(0, length);
@@ -697,7 +745,11 @@ export class Channel {
    * const length = await channel.receiveIntoAsync(buffer);
    * ```
    */
-  receiveIntoAsync(into: Uint8Array, timeoutMs = Infinity): Promise<number> {
+  receiveIntoAsync(
+    this: Channel<"receiver">,
+    into: Uint8Array,
+    timeoutMs = Infinity,
+  ): Promise<number> {
     return this.#waitFor(() => this.receiveInto(into), timeoutMs);
   }
 
@@ -709,7 +761,7 @@ export class Channel {
    * for (let m; (m = await channel.receiveAsync()) !== null;) handle(m);
    * ```
    */
-  async receiveAsync(timeoutMs = Infinity): Promise<Uint8Array | null> {
+  async receiveAsync(this: Channel<"receiver">, timeoutMs = Infinity): Promise<Uint8Array | null> {
     const buffer = new Uint8Array(this.maxMessageBytes);
     const length = await this.receiveIntoAsync(buffer, timeoutMs);
     return length < 0 ? null : buffer.slice(0, length);
@@ -787,6 +839,29 @@ export class Channel {
     } else {
       this.#unmap();
     }
+  }
+
+  /**
+   * True for the sending end: narrows an end attached without a `role` so that its send methods
+   * type-check.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Channel } from "./channel.ts";
+   * using created = await Channel.create({ slots: 4, slotBytes: 16 });
+   * using end = await Channel.attach(created.name); // the receiver's end: it was free
+   * assert.ok(end.isReceiver() && !end.isSender());
+   * created.unlink();
+   * ```
+   */
+  isSender(): this is Channel<"sender"> {
+    return this.role === "sender";
+  }
+
+  /** True for the receiving end: narrows an end attached without a `role` (see {@link isSender}). */
+  isReceiver(): this is Channel<"receiver"> {
+    return this.role === "receiver";
   }
 
   /** Closes this end: `using channel = await Channel.attach(name)` closes it at the scope's end. */

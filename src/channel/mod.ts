@@ -8,7 +8,7 @@
  * import { Channel } from "./mod.ts";
  *
  * using sender = await Channel.create({ slots: 8, slotBytes: 64 });
- * using receiver = await Channel.attach(sender.name);
+ * using receiver = await Channel.attach(sender.name, { role: "receiver" });
  * sender.send(new TextEncoder().encode("hello"));
  * assert.equal(new TextDecoder().decode((await receiver.receiveAsync(1000))!), "hello");
  * sender.unlink();

@@ -27,6 +27,7 @@
 import type { Shim } from "../../ffi/library.ts";
 import { ResultField, Status } from "../../ffi/symbols.ts";
 import { Channel, ChannelError, SLEEP_SLICE_MS, useShim } from "../channel/channel.ts";
+import type { ChannelRole } from "../channel/channel.ts";
 import { bucketIndex } from "../stats/histogram.ts";
 import type { SideContext } from "./types.ts";
 import { pipeEnds } from "./pipe_ends.ts";
@@ -260,8 +261,8 @@ class RoundTrips {
 }
 
 /** One direction of a deno ring: a channel end, and whether a waiting side sleeps. */
-interface RingEnd {
-  channel: Channel;
+interface RingEnd<R extends ChannelRole = ChannelRole> {
+  channel: Channel<R>;
   sleeps: boolean;
   /** Spinning on a CPU the peer shares: give the CPU away on every look (sched_yield). */
   yieldCpu: (() => void) | null;
@@ -277,25 +278,22 @@ interface RingEnd {
  * Up to `max` free slots (`sending`) or readable messages, waiting until there
  * is one: spinning, or sleeping after a spin; a negative status when stopped.
  */
-async function waitOn(
-  end: RingEnd,
-  sending: boolean,
-  max: number,
-  wanted: () => number,
-): Promise<number> {
+async function waitOn(end: RingEnd, max: number, wanted: () => number): Promise<number> {
   const channel = end.channel;
   while (end.sleeps) {
     // Asleep a slice at a time, asking between slices whether the run is still wanted (the
     // supervisor may have aborted or died), as the native loops do when a futex wait times out.
-    const got = sending
+    const got = channel.isSender()
       ? await channel.reserveAsync(max, SLEEP_SLICE_MS)
-      : await channel.readableAsync(max, SLEEP_SLICE_MS);
+      : channel.isReceiver()
+      ? await channel.readableAsync(max, SLEEP_SLICE_MS)
+      : 0;
     if (got > 0) return got;
     const status = wanted();
     if (status !== Status.OK) return -status;
   }
   for (let spins = 1;; spins++) {
-    const got = sending ? channel.reserve(max) : channel.readable(max);
+    const got = ready(channel, max);
     if (got > 0) return got;
     if (end.yieldCpu !== null) end.yieldCpu();
     const status = (spins & POLL_MASK) === 0 ? wanted() : Status.OK;
@@ -303,9 +301,15 @@ async function waitOn(
   }
 }
 
+/** Free slots at a sending end, or readable messages at a receiving one, up to `max`, at once. */
+function ready(channel: Channel, max: number): number {
+  if (channel.isSender()) return channel.reserve(max);
+  return channel.isReceiver() ? channel.readable(max) : 0;
+}
+
 /** Streams messages `from` .. `to` - 1 out of `end`, up to `batch` per publication. */
 async function produce(
-  end: RingEnd,
+  end: RingEnd<"sender">,
   batch: number,
   from: number,
   to: number,
@@ -317,7 +321,7 @@ async function produce(
   let next = from + POLL_MASK + 1;
   for (let i = from; i < to;) {
     const max = Math.min(batch, to - i);
-    const n = end.channel.reserve(max) || await waitOn(end, true, max, wanted);
+    const n = end.channel.reserve(max) || await waitOn(end, max, wanted);
     if (n < 0) return -n;
     fillMessages(words, end.channel.writeSlot * stride, i, i + n, p);
     i += n;
@@ -333,7 +337,7 @@ async function produce(
 
 /** Receives and checks messages `from` .. `to` - 1 from `end`, up to `batch` per release. */
 async function consume(
-  end: RingEnd,
+  end: RingEnd<"receiver">,
   batch: number,
   from: number,
   to: number,
@@ -346,7 +350,7 @@ async function consume(
   let next = from + POLL_MASK + 1;
   for (let i = from; i < to;) {
     const max = Math.min(batch, to - i);
-    const n = end.channel.readable(max) || await waitOn(end, false, max, wanted);
+    const n = end.channel.readable(max) || await waitOn(end, max, wanted);
     if (n < 0) return -n;
     if (checkMessages(words, end.channel.readSlot * stride, i, i + n, p, bad) >= 0) {
       return Status.BAD_DATA;
@@ -363,13 +367,13 @@ async function consume(
 }
 
 /** Sends message `i` through `tx`'s next slot, which must be free. */
-function sendOne(tx: Channel, i: number, p: Pattern): void {
+function sendOne(tx: Channel<"sender">, i: number, p: Pattern): void {
   fillMessages(tx.u32, tx.writeSlot * 2 * p.words, i, i + 1, p);
   tx.commit(1);
 }
 
 /** Checks message `i` in `rx`'s next slot, which must be readable, and frees it; false when bad. */
-function takeOne(rx: Channel, i: number, p: Pattern, bad: BadItem): boolean {
+function takeOne(rx: Channel<"receiver">, i: number, p: Pattern, bad: BadItem): boolean {
   if (checkMessages(rx.u32, rx.readSlot * 2 * p.words, i, i + 1, p, bad) >= 0) return false;
   rx.release(1);
   return true;
@@ -386,13 +390,12 @@ const WAIT_ROOM = -2;
  */
 function spinFor(
   channel: Channel,
-  sending: boolean,
   wanted: () => number,
   patience: number,
   yieldCpu: (() => void) | null,
 ): number {
-  for (let spins = 1; (sending ? channel.reserve(1) : channel.readable(1)) === 0; spins++) {
-    if (spins > patience) return sending ? WAIT_ROOM : WAIT_MESSAGE;
+  for (let spins = 1; ready(channel, 1) === 0; spins++) {
+    if (spins > patience) return channel.isSender() ? WAIT_ROOM : WAIT_MESSAGE;
     if (yieldCpu !== null) yieldCpu();
     if ((spins & POLL_MASK) === 0) {
       const status = wanted();
@@ -422,8 +425,8 @@ const PATIENCE = 256;
  * where it stopped.
  */
 function clientSteps(
-  tx: Channel,
-  rx: Channel,
+  tx: Channel<"sender">,
+  rx: Channel<"receiver">,
   st: Step,
   to: number,
   p: Pattern,
@@ -439,12 +442,12 @@ function clientSteps(
         st.timed = trips.begin();
         st.begun = true;
       }
-      const status = spinFor(tx, true, wanted, patience, yieldCpu);
+      const status = spinFor(tx, wanted, patience, yieldCpu);
       if (status !== Status.OK) return status;
       sendOne(tx, st.i, p);
       st.half = 1;
     }
-    const status = spinFor(rx, false, wanted, patience, yieldCpu);
+    const status = spinFor(rx, wanted, patience, yieldCpu);
     if (status !== Status.OK) return status;
     if (!takeOne(rx, st.i, p, bad)) return Status.BAD_DATA;
     trips.end(st.timed);
@@ -457,8 +460,8 @@ function clientSteps(
 
 /** The server's round trips up to `to` from where `st` is: check request i, send reply i. */
 function serverSteps(
-  rx: Channel,
-  tx: Channel,
+  rx: Channel<"receiver">,
+  tx: Channel<"sender">,
   st: Step,
   to: number,
   p: Pattern,
@@ -469,12 +472,12 @@ function serverSteps(
 ): number {
   while (st.i < to) {
     if (st.half === 0) {
-      const status = spinFor(rx, false, wanted, patience, yieldCpu);
+      const status = spinFor(rx, wanted, patience, yieldCpu);
       if (status !== Status.OK) return status;
       if (!takeOne(rx, st.i, p, bad)) return Status.BAD_DATA;
       st.half = 1;
     }
-    const status = spinFor(tx, true, wanted, patience, yieldCpu);
+    const status = spinFor(tx, wanted, patience, yieldCpu);
     if (status !== Status.OK) return status;
     sendOne(tx, st.i, p);
     st.i++;
@@ -491,8 +494,8 @@ function serverSteps(
  */
 async function pingPong(
   client: boolean,
-  tx: RingEnd,
-  rx: RingEnd,
+  tx: RingEnd<"sender">,
+  rx: RingEnd<"receiver">,
   count: number,
   p: Pattern,
   wanted: () => number,
@@ -508,9 +511,7 @@ async function pingPong(
       ? clientSteps(tx.channel, rx.channel, st, to, p, bad, trips!, wanted, patience, tx.yieldCpu)
       : serverSteps(rx.channel, tx.channel, st, to, p, bad, wanted, patience, tx.yieldCpu);
     if (status === WAIT_MESSAGE || status === WAIT_ROOM) {
-      const got = status === WAIT_ROOM
-        ? await waitOn(tx, true, 1, wanted)
-        : await waitOn(rx, false, 1, wanted);
+      const got = status === WAIT_ROOM ? await waitOn(tx, 1, wanted) : await waitOn(rx, 1, wanted);
       if (got < 0) return -got;
     } else if (status !== Status.OK) {
       return status;
@@ -541,7 +542,7 @@ async function warmUp(
   const slotBytes = 8 * p.words;
   const slots = Math.max(2, Math.min(1024, 2 ** Math.floor(Math.log2((1 << 20) / slotBytes))));
   using sender = await Channel.create({ slots, slotBytes, fixedSize: true });
-  using receiver = await Channel.attach(sender.name);
+  using receiver = await Channel.attach(sender.name, { role: "receiver" });
   sender.unlink();
   const bad: BadItem = { index: 0, word: 0, got: 0n, expected: 0n };
   const tx = { channel: sender, sleeps: false, yieldCpu: null };
@@ -556,7 +557,7 @@ async function warmUp(
   if (pingPongToo) {
     // The chunks, each side in turn, with the other side's messages put there in advance.
     using back = await Channel.create({ slots, slotBytes, fixedSize: true, role: "receiver" });
-    using forth = await Channel.attach(back.name);
+    using forth = await Channel.attach(back.name, { role: "sender" });
     back.unlink();
     const trips = new RoundTrips(shim, 16, 0);
     const chunk = Math.min(CHUNK, slots);
@@ -627,33 +628,34 @@ export async function denoRingSide(context: SideContext): Promise<number> {
   useShim(shim);
   await warmUp(shim, batch, p, wanted, mode === "pingpong");
   const producer = context.role === "producer";
-  // Channel a carries requests (or the stream) from the producer; b, the replies.
-  using a = await Channel.attach(String(endpoint.channel), {
-    role: producer ? "sender" : "receiver",
-  });
-  using b = mode === "stream"
+  // Channel a carries requests (or the stream) from the producer; b, the replies. The producer
+  // sends on a and receives on b, the consumer the other way round.
+  const requests = String(endpoint.channel), replies = String(endpoint.replies);
+  const stream = mode === "stream";
+  using tx = stream && !producer
     ? null
-    : await Channel.attach(String(endpoint.replies), { role: producer ? "receiver" : "sender" });
+    : await Channel.attach(producer ? requests : replies, { role: "sender" });
+  using rx = stream && producer
+    ? null
+    : await Channel.attach(producer ? replies : requests, { role: "receiver" });
   const bad: BadItem = { index: 0, word: 0, got: 0n, expected: 0n };
   // Spinning with the peer on the same CPU, a side gives the CPU away on every look, as the native
   // loops do (the `yield` wait).
   const yieldCpu = endpoint.yields === 1 && !sleeps ? () => shim.symbols.rp_yield() : null;
-  const mine = { channel: a, sleeps, yieldCpu };
   let status = begin(shim, context);
   if (status !== Status.OK) return status;
   const trips = mode === "pingpong" && producer
     ? new RoundTrips(shim, context.latencyEvery, context.paceNs)
     : null;
   try {
+    const sending = tx === null ? null : { channel: tx, sleeps, yieldCpu };
+    const receiving = rx === null ? null : { channel: rx, sleeps, yieldCpu };
     if (mode === "stream") {
       status = producer
-        ? await produce(mine, batch, 0, iterations, p, wanted)
-        : await consume(mine, batch, 0, iterations, p, wanted, bad);
+        ? await produce(sending!, batch, 0, iterations, p, wanted)
+        : await consume(receiving!, batch, 0, iterations, p, wanted, bad);
     } else {
-      const other = { channel: b!, sleeps, yieldCpu };
-      status = producer
-        ? await pingPong(true, mine, other, iterations, p, wanted, bad, trips)
-        : await pingPong(false, other, mine, iterations, p, wanted, bad, null);
+      status = await pingPong(producer, sending!, receiving!, iterations, p, wanted, bad, trips);
     }
   } catch (error) {
     if (!(error instanceof ChannelError)) throw error;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ratioOverTimeChart, renderCharts } from "../src/render/charts.ts";
+import { logTicks, ratioOverTimeChart, renderCharts } from "../src/render/charts.ts";
 import type { Report } from "../src/report/report.ts";
 import { fakeReport } from "./fixtures.ts";
 
@@ -209,4 +209,59 @@ Deno.test("ratio over time: ticks that fit 35 to 83, and every point's CI", () =
   }
   assert.equal([...svg.matchAll(/ stroke-width="1\.5"\/>/g)].length, 3, "three error bars");
   assertWellFormedXml(svg.trim());
+});
+
+/** The y of each horizontal grid line, by its label, and the centres of the points, in order. */
+function geometry(svg: string): { grid: Map<string, number>; points: [number, number][] } {
+  const grid = new Map<string, number>();
+  const gridLine =
+    /<line x1="[\d.]+" y1="([\d.]+)" x2="[\d.]+" y2="\1" stroke="[^"]+" stroke-opacity="0\.3"\/>\n<text [^>]*text-anchor="end">([^<]+)<\/text>/g;
+  for (const m of svg.matchAll(gridLine)) grid.set(m[2], Number(m[1]));
+  const points = [...svg.matchAll(/<circle cx="([\d.]+)" cy="([\d.]+)"/g)]
+    .map((m) => [Number(m[1]), Number(m[2])] as [number, number]);
+  return { grid, points };
+}
+
+Deno.test("coordinates: the y axis is logarithmic and points sit where their values say", () => {
+  const day = 86_400_000;
+  const t0 = Date.UTC(2026, 10, 1);
+  // 10 and 1,000 span two decades: grid lines at 10, 100, 1,000; 100 is their geometric middle.
+  const svg = ratioOverTimeChart([
+    { machine: "m", time: t0, ratio: 10, low: 10, high: 10 },
+    { machine: "m", time: t0 + day, ratio: 100, low: 100, high: 100 },
+    { machine: "m", time: t0 + 2 * day, ratio: 1000, low: 1000, high: 1000 },
+    { machine: "m", time: t0 + 3 * day, ratio: Math.sqrt(10 * 100), low: 31, high: 32 },
+  ])!;
+  const { grid, points } = geometry(svg);
+  const y = (label: string) => {
+    const at = grid.get(label);
+    assert.ok(at !== undefined, `no grid line ${label}: ${[...grid.keys()]}`);
+    return at;
+  };
+  const decade = y("10×") - y("100×");
+  // Equal steps per decade (a linear axis would put 100 near the bottom, not in the middle)...
+  assert.ok(Math.abs(decade - (y("100×") - y("1000×"))) < 0.05, `${decade}`);
+  // ...and 20 and 50 at log10 2 and log10 5 of the way up their decade.
+  assert.ok(Math.abs(y("10×") - y("20×") - decade * Math.log10(2)) < 0.05);
+  assert.ok(Math.abs(y("10×") - y("50×") - decade * Math.log10(5)) < 0.05);
+  // Each point on its own value's grid line; √(10·100) halfway between 10 and 100.
+  assert.deepEqual(points.slice(0, 3).map((p) => p[1]), [y("10×"), y("100×"), y("1000×")]);
+  assert.ok(Math.abs(points[3][1] - (y("10×") + y("100×")) / 2) < 0.05, `${points[3][1]}`);
+  // x is linear in time: the four runs a day apart are evenly spaced, first left of last.
+  const xs = points.map((p) => p[0]);
+  assert.ok(xs[0] < xs[3]);
+  assert.ok(Math.abs((xs[1] - xs[0]) - (xs[3] - xs[2])) < 0.05, xs.join(" "));
+});
+
+Deno.test("logTicks: powers of ten over decades, 1-2-5 or 1..9 steps over less, always enclosing", () => {
+  assert.deepEqual(logTicks(1, 1e6), [1, 10, 100, 1000, 10000, 100000, 1000000]);
+  assert.deepEqual(logTicks(0.003, 0.7), [0.001, 0.01, 0.1, 1]);
+  assert.deepEqual(logTicks(2.1, 2.9), [2, 3]);
+  // Whatever the range, the ticks enclose it and rise.
+  for (const [min, max] of [[6.2, 391], [0.5, 0.51], [7, 7], [1e-3, 3e5], [45, 46]]) {
+    const ticks = logTicks(min, max);
+    assert.ok(ticks[0] <= min && ticks.at(-1)! >= max, `${min}-${max}: ${ticks}`);
+    assert.ok(ticks.every((t, i) => i === 0 || t > ticks[i - 1]), `${ticks}`);
+    assert.ok(ticks.length >= 2);
+  }
 });

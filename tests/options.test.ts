@@ -87,29 +87,78 @@ Deno.test("--target-ci takes a percentage or a fraction; --pin takes auto, none 
   assert.equal(parseBenchOptions(["--budget", "120"]).budgetSeconds, 120);
 });
 
-Deno.test("every option is read", () => {
-  const options = parseBenchOptions([
-    "--iterations",
-    "5000",
-    "--runs=4",
-    "--pin=none",
-    "--transports",
-    "pipe,shm",
-    "--nice=-5",
-    "--ring-slots",
-    "256",
-    "--out",
-    "/tmp/x",
-    "--no-save",
-  ]);
-  assert.equal(options.iterations, 5000);
-  assert.equal(options.runs, 4);
-  assert.equal(options.pin, "none");
-  assert.deepEqual(options.transports, ["pipe", "shm"]);
-  assert.equal(options.nice, -5);
-  assert.equal(options.ringSlots, 256);
-  assert.equal(options.out, "/tmp/x");
-  assert.equal(options.save, false);
+/** For every option: arguments that set it, the parse it is read against, and what it changes. */
+const EVERY_OPTION: [
+  name: string,
+  args: string[],
+  from: string[],
+  changes: Record<string, unknown>,
+][] = [
+  ["mode", ["--mode", "pingpong"], [], { modes: ["pingpong"] }],
+  ["sizes", ["--sizes", "64,4K"], [], { sizes: [64, 4096] }],
+  ["placement", ["--placement", "same"], [], { placement: "same" }],
+  ["transports", ["--transports", "unix"], [], { transports: ["unix"] }],
+  ["iterations", ["--iterations", "5000"], [], { iterations: 5000 }],
+  ["trial-seconds", ["--trial-seconds", "0.2"], [], { trialSeconds: 0.2 }],
+  ["min-trials", ["--min-trials", "7"], [], { minTrials: 7 }],
+  ["target-ci", ["--target-ci", "5%"], [], { targetCi: 0.05 }],
+  ["budget", ["--budget", "30"], [], { budgetSeconds: 30 }],
+  ["runs", ["--runs=4"], [], { runs: 4 }],
+  ["pin", ["--pin=none"], [], { pin: "none" }],
+  ["wait", ["--wait", "futex"], [], { wait: "futex" }],
+  ["pace", ["--pace", "50us"], [], { paceNs: 50_000 }],
+  ["latency-every", ["--latency-every", "33"], [], { latencyEvery: 33 }],
+  ["latency-stamp", ["--latency-stamp", "tsc"], [], { latencyStamp: "tsc" }],
+  ["uring-batch", ["--uring-batch", "8"], [], { uringBatch: 8 }],
+  ["spin-before-sleep", ["--spin-before-sleep", "5us"], [], { spinBeforeSleepNs: 5000 }],
+  ["scenario", ["--scenario", "fileserver"], [], {
+    scenario: "fileserver",
+    modes: ["fileserver"],
+    sizes: [64, 4096, 65536],
+    transports: ["shm", "ring-futex", "pipe"],
+  }],
+  ["depth", ["--scenario", "fileserver", "--depth", "1,4"], ["--scenario", "fileserver"], {
+    depths: [1, 4],
+  }],
+  ["engine", ["--engine", "deno"], [], { engines: ["deno"] }],
+  ["publish-every", ["--engine", "deno", "--publish-every", "16"], ["--engine", "deno"], {
+    publishEvery: [16],
+  }],
+  ["timeout", ["--timeout", "90"], [], { timeoutSeconds: 90 }],
+  ["nice", ["--nice=-5"], [], { nice: -5 }],
+  ["ring-slots", ["--ring-slots", "256"], [], { ringSlots: 256 }],
+  ["out", ["--out", "/tmp/x"], [], { out: "/tmp/x" }],
+  ["no-save", ["--no-save"], [], { save: false }],
+  ["machine", ["--machine", "lab"], [], { machine: "lab" }],
+  ["keep-warmup", ["--keep-warmup"], [], { keepWarmup: true }],
+  ["wait-for-lock", ["--wait-for-lock"], [], { waitForLock: true }],
+  ["quick", ["--quick"], [], {
+    quick: true,
+    sizes: [8],
+    minTrials: 3,
+    budgetSeconds: 8,
+    trialSeconds: 0.02,
+  }],
+  ["help", ["--help"], [], { help: true }],
+];
+
+Deno.test("every option is read: each changes what it says and nothing else", () => {
+  const listed = [...helpText().matchAll(/--([a-z-]+)/g)].map((m) => m[1]);
+  const covered = new Set(EVERY_OPTION.map(([name]) => name));
+  assert.deepEqual(
+    [...new Set(listed)].filter((name) => !covered.has(name)),
+    [],
+    "options without a case",
+  );
+  for (const [name, args, from, changes] of EVERY_OPTION) {
+    const before = parseBenchOptions(from) as unknown as Record<string, unknown>;
+    const after = parseBenchOptions(args) as unknown as Record<string, unknown>;
+    const changed = Object.fromEntries(
+      Object.keys(after).filter((k) => JSON.stringify(after[k]) !== JSON.stringify(before[k]))
+        .map((k) => [k, after[k]]),
+    );
+    assert.deepEqual(changed, changes, `--${name}`);
+  }
 });
 
 const refused: [string[], RegExp][] = [

@@ -256,8 +256,9 @@ export async function buildShim(options: BuildOptions = {}): Promise<BuildResult
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { splitWords } from "./build.ts";
- * console.log(splitWords("  -O3 -flto  -DNDEBUG ")); // ["-O3", "-flto", "-DNDEBUG"]
+ * assert.deepEqual(splitWords("  -O3 -flto  -DNDEBUG "), ["-O3", "-flto", "-DNDEBUG"]);
  * ```
  */
 export function splitWords(value: string): string[] {
@@ -269,8 +270,11 @@ export function splitWords(value: string): string[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolveOnPath } from "./build.ts";
- * console.log(resolveOnPath("sh")); // "/usr/bin/sh" or similar
+ * const sh = resolveOnPath("sh"); // "/usr/bin/dash" here: links are followed
+ * assert.ok(sh !== null && sh.startsWith("/") && Deno.statSync(sh).isFile);
+ * assert.equal(resolveOnPath("no-such-compiler-here"), null);
  * ```
  */
 export function resolveOnPath(program: string): string | null {

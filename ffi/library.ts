@@ -15,9 +15,10 @@ const encoder = new TextEncoder();
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ShimError } from "./library.ts";
  * const error = new ShimError("shm_open /ringpipe-1: File exists", 17);
- * console.log(error.code); // 17
+ * assert.deepEqual(error.code, 17);
  * ```
  */
 export class ShimError extends Error {
@@ -36,8 +37,9 @@ export class ShimError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { cString } from "./library.ts";
- * console.log(cString("ab")); // Uint8Array(3) [ 97, 98, 0 ]
+ * assert.deepEqual(cString("ab"), new Uint8Array([97, 98, 0]));
  * ```
  */
 export function cString(value: string): Uint8Array<ArrayBuffer> {
@@ -49,8 +51,9 @@ export function cString(value: string): Uint8Array<ArrayBuffer> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { schedPolicyName } from "./library.ts";
- * console.log(schedPolicyName(0)); // "SCHED_OTHER"
+ * assert.deepEqual(schedPolicyName(0), "SCHED_OTHER");
  * ```
  */
 export function schedPolicyName(policy: number): string {

@@ -21,9 +21,11 @@ export const ABI_VERSION = 18;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ResultField } from "./symbols.ts";
  * const out = new BigUint64Array(ResultField.FIELDS);
- * console.log(out[ResultField.T_START]);
+ * assert.ok(ResultField.T_START < ResultField.FIELDS);
+ * assert.equal(out[ResultField.T_START], 0n); // filled by a loop
  * ```
  */
 export const ResultField = {
@@ -56,9 +58,11 @@ export const ResultField = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { UringSetting } from "./symbols.ts";
  * const setup = new BigUint64Array(UringSetting.SETTINGS);
- * setup[UringSetting.SQ_CPU] = BigInt.asUintN(64, -1n);
+ * setup[UringSetting.SQ_CPU] = BigInt.asUintN(64, -1n); // -1: no CPU asked for
+ * assert.equal(BigInt.asIntN(64, setup[UringSetting.SQ_CPU]), -1n);
  * ```
  */
 export const UringSetting = {
@@ -75,8 +79,9 @@ export const UringSetting = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Status } from "./symbols.ts";
- * console.log(Status.ABORTED); // 1
+ * assert.deepEqual(Status.ABORTED, 1);
  * ```
  */
 export const Status = {
@@ -98,8 +103,9 @@ export const NICE_UNKNOWN = -2147483648;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Mode, Wait } from "./symbols.ts";
- * console.log(Mode.PINGPONG, Wait.YIELD); // 1 1
+ * assert.deepEqual([Mode.PINGPONG, Wait.YIELD], [1, 1]);
  * ```
  */
 export const Mode = { STREAM: 0, PINGPONG: 1, FILESERVER: 2 } as const;

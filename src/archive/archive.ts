@@ -33,8 +33,9 @@ export interface SavedReport {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { reportStem } from "./archive.ts";
- * console.log(reportStem("2026-11-27T15:46:17.123Z", "0123456789abcdef")); // "2026-11-27T15-46-17Z_0123456"
+ * assert.deepEqual(reportStem("2026-11-27T15:46:17.123Z", "0123456789abcdef"), "2026-11-27T15-46-17Z_0123456");
  * ```
  */
 export function reportStem(createdAt: string, commit: string | null): string {
@@ -47,8 +48,9 @@ export function reportStem(createdAt: string, commit: string | null): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { machineDir } from "./archive.ts";
- * console.log(machineDir("results", "vm-d215170e")); // "results/vm-d215170e"
+ * assert.deepEqual(machineDir("results", "vm-d215170e"), "results/vm-d215170e");
  * ```
  */
 export function machineDir(root: string, machineId: string): string {
@@ -60,9 +62,11 @@ export function machineDir(root: string, machineId: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ensureWritableDir } from "./archive.ts";
  * const dir = await Deno.makeTempDir();
- * await ensureWritableDir(`${dir}/results`);
+ * await ensureWritableDir(`${dir}/results`); // made, and writable
+ * assert.ok((await Deno.stat(`${dir}/results`)).isDirectory);
  * await Deno.remove(dir, { recursive: true });
  * ```
  */

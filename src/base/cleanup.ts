@@ -24,12 +24,17 @@ let installed = false;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { onInterrupt } from "./cleanup.ts";
  * const dir = await Deno.makeTempDir();
+ * let undone = false;
  * {
- *   using _guard = onInterrupt(() => Deno.removeSync(dir, { recursive: true }));
- *   // ... work with dir ...
+ *   using _guard = onInterrupt(() => {
+ *     undone = true;
+ *   });
+ *   // ... work with dir; an interrupt here would run the clean-up ...
  * }
+ * assert.equal(undone, false, "the scope ended normally: the clean-up is dropped, not run");
  * await Deno.remove(dir, { recursive: true });
  * ```
  */

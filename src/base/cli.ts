@@ -15,12 +15,13 @@ import { UsageError } from "./errors.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseCommandLine } from "./cli.ts";
  * const { values } = parseCommandLine({
  *   args: ["--quick"],
  *   options: { quick: { type: "boolean" } },
  * });
- * console.log(values.quick); // true
+ * assert.deepEqual(values.quick, true);
  * ```
  */
 export function parseCommandLine<const T extends ParseArgsConfig>(

@@ -18,9 +18,11 @@ export const EXIT_FAILURE = 1;
  *
  * @example
  * ```ts
- * import { UsageError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ * import { EXIT_USAGE, UsageError } from "./errors.ts";
  * const error = new UsageError("--runs must be a whole number from 1 to 10000, got 0");
- * console.log(error.message);
+ * assert.equal(error.name, "UsageError");
+ * assert.equal(EXIT_USAGE, 2); // what a task exits with
  * ```
  */
 export class UsageError extends Error {
@@ -37,9 +39,10 @@ export class UsageError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { RunError } from "./errors.ts";
  * const error = new RunError("consumer of shm was killed by SIGKILL");
- * console.log(error.name); // "RunError"
+ * assert.deepEqual(error.name, "RunError");
  * ```
  */
 export class RunError extends Error {
@@ -55,12 +58,10 @@ export class RunError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { requireLinux, UsageError } from "./errors.ts";
- * try {
- *   requireLinux("darwin");
- * } catch (error) {
- *   console.log(error instanceof UsageError); // true
- * }
+ * assert.throws(() => requireLinux("darwin"), UsageError);
+ * requireLinux("linux"); // returns
  * ```
  */
 export function requireLinux(os: string = Deno.build.os): void {

@@ -11,8 +11,9 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { secondsWith18Decimals } from "./format.ts";
- * console.log(secondsWith18Decimals(7.089606793)); // "0.000000007089606793"
+ * assert.deepEqual(secondsWith18Decimals(7.089606793), "0.000000007089606793");
  * ```
  */
 export function secondsWith18Decimals(nanoseconds: number): string {
@@ -35,8 +36,9 @@ const percentFormat = new Intl.NumberFormat("en-US", {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatNs } from "./format.ts";
- * console.log(formatNs(381.23456)); // "381.2"
+ * assert.deepEqual(formatNs(381.23456), "381.2");
  * ```
  */
 export function formatNs(ns: number): string {
@@ -70,8 +72,9 @@ export function formatTime(ns: number): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatCount } from "./format.ts";
- * console.log(formatCount(12000000)); // "12,000,000"
+ * assert.deepEqual(formatCount(12000000), "12,000,000");
  * ```
  */
 export function formatCount(n: number): string {
@@ -83,8 +86,9 @@ export function formatCount(n: number): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatRatio } from "./format.ts";
- * console.log(formatRatio(118.64)); // "118.6"
+ * assert.deepEqual(formatRatio(118.64), "118.6");
  * ```
  */
 export function formatRatio(ratio: number): string {
@@ -96,8 +100,9 @@ export function formatRatio(ratio: number): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatRate } from "./format.ts";
- * console.log(formatRate(3.14e9), formatRate(8.1e5)); // "3.14 GB/s" "810 kB/s"
+ * assert.deepEqual([formatRate(3.14e9), formatRate(8.1e5)], ["3.14 GB/s", "810 kB/s"]);
  * ```
  */
 export function formatRate(bytesPerSecond: number): string {
@@ -116,8 +121,9 @@ export function formatRate(bytesPerSecond: number): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatPercent } from "./format.ts";
- * console.log(formatPercent(0.0123)); // "1.2%"
+ * assert.deepEqual(formatPercent(0.0123), "1.2%");
  * ```
  */
 export function formatPercent(fraction: number): string {
@@ -141,9 +147,10 @@ export interface Colors {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { colorsFor } from "./format.ts";
- * const c = colorsFor(Deno.stdout);
- * console.log(c.bold("ringpipe"));
+ * const plain = colorsFor({ isTerminal: () => false });
+ * assert.equal(plain.bold("ringpipe"), "ringpipe"); // no escape codes into a pipe or a file
  * ```
  */
 export function colorsFor(stream: { isTerminal(): boolean }): Colors {

@@ -13,8 +13,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { invokingUser } from "./ownership.ts";
- * console.log(invokingUser() ?? "not under sudo");
+ * const user = invokingUser(); // null unless root under sudo
+ * assert.ok(user === null || (Number.isInteger(user.uid) && Number.isInteger(user.gid)));
  * ```
  */
 export function invokingUser(): { uid: number; gid: number } | null {
@@ -30,9 +32,11 @@ export function invokingUser(): { uid: number; gid: number } | null {
  *
  * @example
  * ```ts
- * import { chownToInvokingUser } from "./ownership.ts";
+ * import assert from "node:assert/strict";
+ * import { chownToInvokingUser, invokingUser } from "./ownership.ts";
  * const file = await Deno.makeTempFile();
  * await chownToInvokingUser(file); // a no-op unless running as root under sudo
+ * assert.equal((await Deno.stat(file)).uid, invokingUser()?.uid ?? Deno.uid());
  * await Deno.remove(file);
  * ```
  */

@@ -12,8 +12,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { textTable } from "./tables.ts";
- * console.log(textTable(["name", "ns"], [["shm", "3.2"], ["pipe", "381"]], [false, true]));
+ * assert.equal(
+ *   textTable(["name", "ns"], [["shm", "3.2"], ["pipe", "381"]], [false, true]),
+ *   "name   ns\n----  ---\nshm   3.2\npipe  381",
+ * );
  * ```
  */
 export function textTable(header: string[], rows: string[][], alignRight: boolean[]): string {
@@ -29,8 +33,9 @@ export function textTable(header: string[], rows: string[][], alignRight: boolea
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { markdownTable } from "./tables.ts";
- * console.log(markdownTable(["a", "b"], [["1", "2"]], [false, true]));
+ * assert.equal(markdownTable(["a", "b"], [["1", "2"]], [false, true]), "| a | b |\n| --- | ---: |\n| 1 | 2 |");
  * ```
  */
 export function markdownTable(header: string[], rows: string[][], alignRight: boolean[]): string {

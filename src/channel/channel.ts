@@ -121,8 +121,9 @@ export const SLEEP_SLICE_MS = 100;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ChannelError } from "./channel.ts";
- * console.log(new ChannelError("the peer (process 42) is gone").name); // "ChannelError"
+ * assert.deepEqual(new ChannelError("the peer (process 42) is gone").name, "ChannelError");
  * ```
  */
 export class ChannelError extends Error {

@@ -185,8 +185,10 @@ export interface CpuTimes {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readCpuTimes } from "./environment.ts";
- * console.log(readCpuTimes()?.total);
+ * const times = readCpuTimes(); // null where /proc/stat cannot be read
+ * assert.ok(times === null || times.total > 0);
  * ```
  */
 export function readCpuTimes(): CpuTimes | null {
@@ -257,8 +259,10 @@ function readText(path: string): string | null {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { loadAverage } from "./environment.ts";
- * console.log(loadAverage()); // [0.35, 0.53, 0.33]
+ * const load = loadAverage(); // e.g. [0.35, 0.53, 0.33]
+ * assert.ok(load === null || (load.length === 3 && load.every((x) => x >= 0)));
  * ```
  */
 export function loadAverage(): number[] | null {
@@ -271,8 +275,9 @@ export function loadAverage(): number[] | null {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { cpuModel } from "./environment.ts";
- * console.log(cpuModel("processor\t: 0\nmodel name\t: AMD EPYC\n")); // "AMD EPYC"
+ * assert.deepEqual(cpuModel("processor\t: 0\nmodel name\t: AMD EPYC\n"), "AMD EPYC");
  * ```
  */
 export function cpuModel(cpuinfo: string): string | null {
@@ -285,8 +290,11 @@ export function cpuModel(cpuinfo: string): string | null {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readCaches } from "./environment.ts";
- * console.log(readCaches("/sys/devices/system/cpu").map((c) => `L${c.level} ${c.size}`));
+ * const caches = readCaches("/sys/devices/system/cpu"); // e.g. L1 32K, L2 512K, L3 32768K
+ * assert.ok(caches.every((c) => c.level >= 1 && c.level <= 4));
+ * assert.deepEqual(readCaches("/no/such/dir"), []);
  * ```
  */
 export function readCaches(sys: string): CacheInfo[] {

@@ -45,8 +45,13 @@ export function readMemoryRoom(shim: Shim): MemoryRoom {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checkSharedMemory } from "./resources.ts";
  * checkSharedMemory(1 << 20, { shmFree: 1 << 30, memAvailable: 1 << 30 }, "--ring-slots 131072");
+ * assert.throws(
+ *   () => checkSharedMemory(1 << 30, { shmFree: 1 << 20, memAvailable: 1 << 30 }, "--sizes 1M"),
+ *   /--sizes 1M/,
+ * );
  * ```
  */
 export function checkSharedMemory(bytes: number, room: MemoryRoom, what: string): void {

@@ -28,8 +28,9 @@ import { UsageError } from "../base/errors.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseCpuList } from "./topology.ts";
- * console.log(parseCpuList("0-2,8")); // [0, 1, 2, 8]
+ * assert.deepEqual(parseCpuList("0-2,8"), [0, 1, 2, 8]);
  * ```
  */
 export function parseCpuList(text: string): number[] {
@@ -47,8 +48,9 @@ export function parseCpuList(text: string): number[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { allowedCpus } from "./topology.ts";
- * console.log(allowedCpus()); // [0, 1]
+ * assert.deepEqual(allowedCpus(), [0, 1]);
  * ```
  */
 export function allowedCpus(): number[] {
@@ -106,12 +108,13 @@ export function readTopology(cpus: number[], sys = "/sys/devices/system/cpu"): C
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { cpuRelation } from "./topology.ts";
  * const places = [
  *   { cpu: 0, packageId: 0, coreId: 0, llcShared: [0, 1] },
  *   { cpu: 1, packageId: 0, coreId: 1, llcShared: [0, 1] },
  * ];
- * console.log(cpuRelation(places, 0, 1)); // "shared-llc"
+ * assert.deepEqual(cpuRelation(places, 0, 1), "shared-llc");
  * ```
  */
 export function cpuRelation(places: CpuPlace[], a: number, b: number): CpuRelation {
@@ -133,11 +136,13 @@ export function cpuRelation(places: CpuPlace[], a: number, b: number): CpuRelati
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { chooseCpuPair } from "./topology.ts";
  * const places = [0, 1, 2, 3].map((cpu) => ({
  *   cpu, packageId: 0, coreId: cpu % 2, llcShared: [0, 1, 2, 3],
  * }));
- * console.log(chooseCpuPair(places)); // [0, 1]: cores 0 and 1 (cpu 2 is cpu 0's sibling)
+ * // Cores 0 and 1 (cpu 2 is cpu 0's sibling).
+ * assert.deepEqual(chooseCpuPair(places), [0, 1]);
  * ```
  */
 export function chooseCpuPair(places: CpuPlace[]): [number, number] | null {
@@ -176,9 +181,10 @@ export interface Placement {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolvePlacement } from "./topology.ts";
  * const places = [0, 1].map((cpu) => ({ cpu, packageId: 0, coreId: cpu, llcShared: [0, 1] }));
- * console.log(resolvePlacement("auto", places)); // { request: "auto", cpus: [0, 1], relation: "shared-llc" }
+ * assert.deepEqual(resolvePlacement("auto", places), { request: "auto", cpus: [0, 1], relation: "shared-llc" });
  * ```
  */
 export function resolvePlacement(request: PinRequest, allowed: CpuPlace[]): Placement {

@@ -20,8 +20,10 @@ export const SEGMENT_PREFIX = "/ringpipe-";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { segmentName } from "./segment.ts";
- * console.log(segmentName()); // "/ringpipe-4242-9f86d081884c7d65"
+ * assert.match(segmentName(4242), /^\/ringpipe-4242-[0-9a-f]{16}$/);
+ * assert.notEqual(segmentName(), segmentName()); // fresh every time
  * ```
  */
 export function segmentName(pid: number = Deno.pid): string {

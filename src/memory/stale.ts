@@ -28,8 +28,9 @@ export interface StaleLocations {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { defaultLocations } from "./stale.ts";
- * console.log(defaultLocations().shmDir); // "/dev/shm"
+ * assert.deepEqual(defaultLocations().shmDir, "/dev/shm");
  * ```
  */
 export function defaultLocations(): StaleLocations {
@@ -41,8 +42,9 @@ export function defaultLocations(): StaleLocations {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { processExists } from "./stale.ts";
- * console.log(processExists(Deno.pid)); // true
+ * assert.deepEqual(processExists(Deno.pid), true);
  * ```
  */
 export function processExists(pid: number): boolean {

@@ -701,8 +701,9 @@ function waitRequest(text: string): WaitRequest {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { duration } from "./options.ts";
- * console.log(duration("--pace", "50us"), duration("--pace", "1ms")); // 50000 1000000
+ * assert.deepEqual([duration("--pace", "50us"), duration("--pace", "1ms")], [50000, 1000000]);
  * ```
  */
 export function duration(name: string, text: string): number {
@@ -733,8 +734,9 @@ function placementRequest(text: string): PlacementRequest {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseSize } from "./options.ts";
- * console.log(parseSize("4K"), parseSize("1M"), parseSize("512")); // 4096 1048576 512
+ * assert.deepEqual([parseSize("4K"), parseSize("1M"), parseSize("512")], [4096, 1048576, 512]);
  * ```
  */
 export function parseSize(text: string): number {

@@ -97,8 +97,12 @@ export const MIN_RING_SLOTS = 2;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ringSlotsFor } from "./series.ts";
- * console.log(ringSlotsFor(8, 4096), ringSlotsFor(4096, 4096), ringSlotsFor(1 << 20, 4096)); // 4096 64 2
+ * assert.deepEqual(
+ *   [ringSlotsFor(8, 4096), ringSlotsFor(4096, 4096), ringSlotsFor(1 << 20, 4096)],
+ *   [4096, 64, 2],
+ * );
  * ```
  */
 export function ringSlotsFor(sizeBytes: number, requested: number): number {
@@ -129,8 +133,9 @@ export function waitPolicy(series: Series): WaitPolicy {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatSize } from "./series.ts";
- * console.log(formatSize(8), formatSize(4096), formatSize(1536)); // "8 B" "4 KiB" "1536 B"
+ * assert.deepEqual([formatSize(8), formatSize(4096), formatSize(1536)], ["8 B", "4 KiB", "1536 B"]);
  * ```
  */
 export function formatSize(bytes: number): string {
@@ -146,8 +151,9 @@ export function formatSize(bytes: number): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { engineTag } from "./series.ts";
- * console.log(engineTag({ engine: "deno", publishEvery: 64 })); // " (deno, every 64)"
+ * assert.deepEqual(engineTag({ engine: "deno", publishEvery: 64 }), " (deno, every 64)");
  * ```
  */
 export function engineTag(r: { engine?: string; publishEvery?: number }): string {
@@ -162,8 +168,9 @@ export function engineTag(r: { engine?: string; publishEvery?: number }): string
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { transportLabel } from "./series.ts";
- * console.log(transportLabel({ transport: "pipe", engine: "deno" })); // "pipe (deno)"
+ * assert.deepEqual(transportLabel({ transport: "pipe", engine: "deno" }), "pipe (deno)");
  * ```
  */
 export function transportLabel(

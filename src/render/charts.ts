@@ -393,12 +393,13 @@ export interface RatioPoint {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ratioOverTimeChart } from "./charts.ts";
  * const svg = ratioOverTimeChart([
  *   { machine: "a", time: Date.UTC(2026, 10, 1), ratio: 40, low: 38, high: 43 },
  *   { machine: "a", time: Date.UTC(2026, 10, 2), ratio: 45, low: 41, high: 50 },
  * ]);
- * console.log(svg?.startsWith("<svg")); // true
+ * assert.deepEqual(svg?.startsWith("<svg"), true);
  * ```
  */
 export function ratioOverTimeChart(points: RatioPoint[]): string | null {

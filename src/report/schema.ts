@@ -27,8 +27,9 @@ import { reportWarnings } from "./warnings.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ReportError } from "./schema.ts";
- * console.log(new ReportError("r.json", "not valid JSON").message); // "r.json: not valid JSON"
+ * assert.deepEqual(new ReportError("r.json", "not valid JSON").message, "r.json: not valid JSON");
  * ```
  */
 export class ReportError extends UsageError {

@@ -153,11 +153,15 @@ export interface StoppingState {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { stoppingDecision } from "./sampling.ts";
- * console.log(stoppingDecision({
+ * const state = {
  *   trials: 12, runs: null, minTrials: 10, targetCi: 0.02, halfWidths: [0.01, 0.015],
  *   elapsedMs: 5_000, nextRoundMs: 500, budgetMs: 60_000,
- * })); // "target-reached"
+ * };
+ * assert.equal(stoppingDecision(state), "target-reached");
+ * assert.equal(stoppingDecision({ ...state, halfWidths: [0.01, 0.03] }), null); // time left
+ * assert.equal(stoppingDecision({ ...state, halfWidths: [0.01, 0.03], elapsedMs: 59_800 }), "budget-spent");
  * ```
  */
 export function stoppingDecision(state: StoppingState): StopReason | null {
@@ -176,8 +180,11 @@ export function stoppingDecision(state: StoppingState): StopReason | null {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { medianHalfWidth } from "./sampling.ts";
- * console.log(medianHalfWidth([100, 101, 99, 100, 102, 98, 100, 101, 99, 100]));
+ * // Ten trials with unrelated neighbours: the interval is [98, 102] around 100, ±2%.
+ * assert.equal(medianHalfWidth([100, 101, 99, 100, 102, 98, 100, 101, 99, 100]), 0.02);
+ * assert.equal(medianHalfWidth([100, 101]), Infinity); // too few for 95%
  * ```
  */
 export function medianHalfWidth(values: readonly number[]): number {
@@ -339,8 +346,9 @@ export async function collectSamples(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { roundIterations } from "./sampling.ts";
- * console.log(roundIterations(123_456_789)); // 120000000
+ * assert.deepEqual(roundIterations(123_456_789), 120000000);
  * ```
  */
 export function roundIterations(value: number): number {

@@ -32,8 +32,9 @@ export type SparseHistogram = [bucket: number, count: number][];
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { bucketIndex } from "./histogram.ts";
- * console.log(bucketIndex(100), bucketIndex(256), bucketIndex(512)); // 100 256 384
+ * assert.deepEqual([bucketIndex(100), bucketIndex(256), bucketIndex(512)], [100, 256, 384]);
  * ```
  */
 export function bucketIndex(value: number): number {
@@ -50,8 +51,9 @@ export function bucketIndex(value: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { bucketBounds } from "./histogram.ts";
- * console.log(bucketBounds(384)); // { low: 512, high: 516 }
+ * assert.deepEqual(bucketBounds(384), { low: 512, high: 516 });
  * ```
  */
 export function bucketBounds(index: number): { low: number; high: number } {
@@ -66,10 +68,11 @@ export function bucketBounds(index: number): { low: number; high: number } {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { toSparse } from "./histogram.ts";
  * const counts = new BigUint64Array(8);
  * counts[3] = 2n;
- * console.log(toSparse(counts)); // [[3, 2]]
+ * assert.deepEqual(toSparse(counts), [[3, 2]]);
  * ```
  */
 export function toSparse(counts: ArrayLike<bigint | number>): SparseHistogram {
@@ -86,8 +89,9 @@ export function toSparse(counts: ArrayLike<bigint | number>): SparseHistogram {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { histogramOf } from "./histogram.ts";
- * console.log(histogramOf([5, 5, 300])); // [[5, 2], [278, 1]]
+ * assert.deepEqual(histogramOf([5, 5, 300]), [[5, 2], [278, 1]]);
  * ```
  */
 export function histogramOf(values: readonly number[]): SparseHistogram {
@@ -104,8 +108,9 @@ export function histogramOf(values: readonly number[]): SparseHistogram {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { mergeHistograms } from "./histogram.ts";
- * console.log(mergeHistograms([[1, 2]], [[1, 1], [4, 1]])); // [[1, 3], [4, 1]]
+ * assert.deepEqual(mergeHistograms([[1, 2]], [[1, 1], [4, 1]]), [[1, 3], [4, 1]]);
  * ```
  */
 export function mergeHistograms(...histograms: SparseHistogram[]): SparseHistogram {
@@ -144,8 +149,12 @@ export interface LatencySummary {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { histogramOf, histogramPercentile } from "./histogram.ts";
- * console.log(histogramPercentile(histogramOf([10, 20, 30, 40]), 50)); // 20.5
+ * // Below 256 ns a bucket is one nanosecond wide: the median's bucket [20, 21) reads as 20.
+ * assert.equal(histogramPercentile(histogramOf([10, 20, 30, 40]), 50), 20);
+ * // Above, 128 buckets per power of two: 1000 falls in [1000, 1004), read as its middle.
+ * assert.equal(histogramPercentile(histogramOf([1000]), 50), 1001.5);
  * ```
  */
 export function histogramPercentile(
@@ -174,10 +183,11 @@ export function histogramPercentile(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { histogramOf, latencySummary } from "./histogram.ts";
  * const values = [100, 110, 120, 5000];
  * const s = latencySummary(histogramOf(values), { min: 100, max: 5000, sum: 5330 });
- * console.log(s.p50, s.max, s.mean); // 110.5 5000 1332.5
+ * assert.deepEqual([s.p50, s.max, s.mean], [110, 5000, 1332.5]);
  * ```
  */
 export function latencySummary(

@@ -97,8 +97,9 @@ function nonEmpty(values: readonly number[], what: string): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { quantile } from "./statistics.ts";
- * console.log(quantile([4, 1, 3, 2], 0.5)); // 2.5
+ * assert.deepEqual(quantile([4, 1, 3, 2], 0.5), 2.5);
  * ```
  */
 export function quantile(values: readonly number[], q: number): number {
@@ -112,8 +113,9 @@ export function quantile(values: readonly number[], q: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { median } from "./statistics.ts";
- * console.log(median([3, 1, 2])); // 2
+ * assert.deepEqual(median([3, 1, 2]), 2);
  * ```
  */
 export function median(values: readonly number[]): number {
@@ -127,9 +129,14 @@ export function median(values: readonly number[]): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { medianInterval } from "./statistics.ts";
- * // Ten samples: [x(2), x(9)] covers 97.9%.
- * console.log(medianInterval([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
+ * // Ten independent samples: [x(2), x(9)] covers 1 - 2 * 11/1024, 97.9%.
+ * assert.deepEqual(medianInterval([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), {
+ *   low: 2,
+ *   high: 9,
+ *   level: 1 - 22 / 1024,
+ * });
  * ```
  */
 export function medianInterval(values: readonly number[], level = 0.95): Interval {
@@ -158,8 +165,14 @@ export function medianInterval(values: readonly number[], level = 0.95): Interva
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { tukeyOutliers } from "./statistics.ts";
- * console.log(tukeyOutliers([10, 11, 12, 13, 14, 30])); // one high severe outlier
+ * assert.deepEqual(tukeyOutliers([10, 11, 12, 13, 14, 30]), {
+ *   lowSevere: 0,
+ *   lowMild: 0,
+ *   highMild: 0,
+ *   highSevere: 1,
+ * });
  * ```
  */
 export function tukeyOutliers(values: readonly number[]): Outliers {
@@ -184,9 +197,10 @@ export function tukeyOutliers(values: readonly number[]): Outliers {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { summarize } from "./statistics.ts";
  * const s = summarize([10, 12, 11, 13]);
- * console.log(s.median, s.min, s.max, s.mad); // 11.5 10 13 1
+ * assert.deepEqual([s.median, s.min, s.max, s.mad], [11.5, 10, 13, 1]);
  * ```
  */
 export function summarize(values: readonly number[]): Summary {
@@ -224,9 +238,10 @@ export function summarize(values: readonly number[]): Summary {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { mulberry32 } from "./statistics.ts";
  * const next = mulberry32(1);
- * console.log(next() === mulberry32(1)()); // true
+ * assert.deepEqual(next() === mulberry32(1)(), true);
  * ```
  */
 export function mulberry32(seed: number): () => number {
@@ -258,8 +273,9 @@ export interface BootstrapOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { bootstrapRatios } from "./statistics.ts";
- * console.log(bootstrapRatios([4, 4], [2, 2], 3, 1)); // Float64Array [2, 2, 2]
+ * assert.deepEqual(bootstrapRatios([4, 4], [2, 2], 3, 1), new Float64Array([2, 2, 2]));
  * ```
  */
 export function bootstrapRatios(
@@ -287,9 +303,12 @@ export function bootstrapRatios(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { bootstrapRatio } from "./statistics.ts";
  * const { estimate, interval } = bootstrapRatio([400, 410, 390], [3.1, 3.2, 3.3]);
- * console.log(estimate.toFixed(1), interval.low <= estimate && estimate <= interval.high);
+ * assert.equal(estimate, 400 / 3.2);
+ * assert.ok(interval.low <= estimate && estimate <= interval.high);
+ * assert.deepEqual(bootstrapRatio([400, 410, 390], [3.1, 3.2, 3.3]).interval, interval); // seeded
  * ```
  */
 export function bootstrapRatio(
@@ -315,8 +334,9 @@ export function bootstrapRatio(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { relativeHalfWidth } from "./statistics.ts";
- * console.log(relativeHalfWidth({ low: 98, high: 102, level: 0.95 }, 100)); // 0.02
+ * assert.deepEqual(relativeHalfWidth({ low: 98, high: 102, level: 0.95 }, 100), 0.02);
  * ```
  */
 export function relativeHalfWidth(interval: Interval, centre: number): number {
@@ -340,9 +360,13 @@ export interface Group {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { twoModes } from "./statistics.ts";
- * console.log(twoModes([2.4, 2.5, 2.6, 33, 34, 35, 36]));
- * // { low: { count: 3, median: 2.5 }, high: { count: 4, median: 34.5 } }
+ * assert.deepEqual(twoModes([2.4, 2.5, 2.6, 33, 34, 35, 36]), {
+ *   low: { count: 3, median: 2.5 },
+ *   high: { count: 4, median: 34.5 },
+ * });
+ * assert.equal(twoModes([10, 11, 12, 13]), null);
  * ```
  */
 export function twoModes(

@@ -27,8 +27,9 @@ export { ROLES } from "./types.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { TRANSPORTS } from "./mod.ts";
- * console.log(Object.keys(TRANSPORTS)); // ["shm", "shm-copy", "ring-futex", "ring-pipewake", "ring-eventfd", "pipe", "fifo", "pipe-splice", "pipe-uring", "pipe-uring-sqpoll", "unix", "mq"]
+ * assert.deepEqual(Object.keys(TRANSPORTS), ["shm", "shm-copy", "ring-futex", "ring-pipewake", "ring-eventfd", "pipe", "fifo", "pipe-splice", "pipe-uring", "pipe-uring-sqpoll", "unix", "mq"]);
  * ```
  */
 export const TRANSPORTS: Readonly<Record<string, Transport>> = {
@@ -51,8 +52,10 @@ export const TRANSPORTS: Readonly<Record<string, Transport>> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { transportNamed } from "./mod.ts";
- * console.log(transportNamed("pipe")?.description);
+ * assert.equal(transportNamed("pipe")?.name, "pipe");
+ * assert.equal(transportNamed("carrier-pigeon"), undefined);
  * ```
  */
 export function transportNamed(name: string): Transport | undefined {

@@ -73,8 +73,9 @@ export const fifo: Transport = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { pipeSplice } from "./pipe.ts";
- * console.log(pipeSplice.name, pipeSplice.messageLimits?.()?.min); // "pipe-splice" 4096
+ * assert.deepEqual([pipeSplice.name, pipeSplice.messageLimits?.()?.min], ["pipe-splice", 4096]);
  * ```
  */
 export const pipeSplice: Transport = pipeLike(

@@ -101,8 +101,9 @@ const denoRings = (sleeps: boolean): Pick<Transport, "prepare" | "cleanup" | "ru
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { shm } from "./shm.ts";
- * console.log(shm.name, shm.rings("pingpong")); // "shm" 2
+ * assert.deepEqual([shm.name, shm.rings("stream"), shm.rings("pingpong")], ["shm", 1, 2]);
  * ```
  */
 export const shm: Transport = {
@@ -149,8 +150,9 @@ export const shmCopy: Transport = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ringFutex } from "./shm.ts";
- * console.log(ringFutex.name, ringFutex.wait); // "ring-futex" "futex"
+ * assert.deepEqual([ringFutex.name, ringFutex.wait], ["ring-futex", "futex"]);
  * ```
  */
 export const ringFutex: Transport = {
@@ -171,8 +173,9 @@ export const ringFutex: Transport = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ringPipewake } from "./shm.ts";
- * console.log(ringPipewake.name, ringPipewake.wait); // "ring-pipewake" "pipe"
+ * assert.deepEqual([ringPipewake.name, ringPipewake.wait], ["ring-pipewake", "pipe"]);
  * ```
  */
 export const ringPipewake: Transport = {

@@ -11,9 +11,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sysctl } from "./sysctl.ts";
- *
- * if (sysctl("no/such/tunable", 10) !== 10) throw new Error("expected the fallback");
+ * assert.equal(sysctl("no/such/tunable", 10), 10); // the fallback
+ * assert.ok(sysctl("fs/pipe-max-size", 0) >= 4096 || sysctl("fs/pipe-max-size", 0) === 0);
  * ```
  */
 export function sysctl(path: string, fallback: number): number {

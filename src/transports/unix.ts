@@ -17,8 +17,9 @@ import type { Transport } from "./types.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { unix } from "./unix.ts";
- * console.log(unix.name, unix.spins); // "unix" false
+ * assert.deepEqual([unix.name, unix.spins], ["unix", false]);
  * ```
  */
 export const unix: Transport = {

@@ -18,7 +18,7 @@
  * import assert from "node:assert/strict";
  * import { loadReport, originalLines } from "./mod.ts";
  *
- * const report = await loadReport(new URL("./tests/data/report-v3.json", import.meta.url).pathname);
+ * const report = await loadReport(new URL("./docs/examples/report.json", import.meta.url).pathname);
  * const [shm, pipe] = originalLines(report);
  * assert.match(shm, /^SHMEM Time: {2}0\.\d{18}$/);
  * assert.match(pipe, /^KERNEL Time: 0\.\d{18}$/);

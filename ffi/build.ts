@@ -40,8 +40,12 @@ export const SOURCES: readonly string[] = [
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { defaultBuildDir } from "./build.ts";
- * assert.ok(defaultBuildDir().endsWith("/.build") || defaultBuildDir().includes("ringpipe"));
+ * import { cacheDir, defaultBuildDir } from "./build.ts";
+ * // A checkout in a writable folder builds into its own .build/ ...
+ * const project = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+ * assert.equal(defaultBuildDir(), `${project}/.build`);
+ * // ... a module fetched from a URL into the per-user cache.
+ * assert.equal(defaultBuildDir("https://example.com/ringpipe/ffi/build.ts"), cacheDir());
  * ```
  * @throws {UsageError} when neither the checkout nor a cache folder can be named (no HOME).
  */
@@ -62,7 +66,9 @@ export function defaultBuildDir(moduleUrl: string = import.meta.url): string {
  * ```ts
  * import assert from "node:assert/strict";
  * import { cacheDir } from "./build.ts";
- * assert.ok(cacheDir().length > 0);
+ * const explicit = Deno.env.get("RINGPIPE_CACHE");
+ * const home = Deno.env.get("XDG_CACHE_HOME") || `${Deno.env.get("HOME")}/.cache`;
+ * assert.equal(cacheDir(), explicit || `${home}/ringpipe`);
  * ```
  * @throws {UsageError} when none of those is set.
  */
@@ -176,10 +182,13 @@ async function plan(options: BuildOptions): Promise<PlanDetails> {
  * when there is no working compiler.
  *
  * @example
- * ```ts ignore
- * import { planBuild } from "./build.ts";
- * const { built, libraryPath } = await planBuild();
- * console.log(built ? libraryPath : "not built yet");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { buildShim, planBuild } from "./build.ts";
+ * const plan = await planBuild(); // where the library for this CC and CFLAGS would be
+ * const { libraryPath } = await buildShim();
+ * assert.equal(plan.libraryPath, libraryPath);
+ * assert.equal((await planBuild()).built, true); // and now it is there
  * ```
  */
 export async function planBuild(options: BuildOptions = {}): Promise<BuildPlan> {
@@ -191,10 +200,13 @@ export async function planBuild(options: BuildOptions = {}): Promise<BuildPlan> 
  * Builds the shim unless a library for the same sources, compiler and flags exists.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { buildShim } from "./build.ts";
- * const { libraryPath, compiled } = await buildShim();
- * console.log(libraryPath, compiled ? "compiled" : "cached");
+ * const first = await buildShim();
+ * const again = await buildShim(); // nothing changed: the cached build
+ * assert.deepEqual([again.libraryPath, again.compiled], [first.libraryPath, false]);
+ * assert.match(first.libraryPath, /libringpipe-[0-9a-f]+\.so$/);
  * ```
  */
 export async function buildShim(options: BuildOptions = {}): Promise<BuildResult> {

@@ -72,11 +72,14 @@ export function schedPolicyName(policy: number): string {
  * The loaded shim: its raw symbols plus the few helpers every caller needs.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { buildShim } from "./build.ts";
  * import { Shim } from "./library.ts";
- * using shim = Shim.open((await buildShim()).libraryPath);
- * console.log(shim.controlBytes);
+ * import { ABI_VERSION } from "./symbols.ts";
+ * using shim = Shim.open((await buildShim()).libraryPath); // the ABI is checked on load
+ * assert.equal(shim.symbols.rp_abi_version(), ABI_VERSION);
+ * assert.ok(shim.controlBytes > 0);
  * ```
  */
 export class Shim implements Disposable {

@@ -151,10 +151,13 @@ export function waitCode(policy: WaitPolicy): number {
  * Every symbol `Deno.dlopen` loads from the shim.
  *
  * @example
- * ```ts ignore
- * import { symbols } from "./symbols.ts";
- * const lib = Deno.dlopen(".build/libringpipe-0123abcd.so", symbols);
- * console.log(lib.symbols.rp_abi_version());
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ABI_VERSION, symbols } from "./symbols.ts";
+ * import { buildShim } from "./build.ts";
+ * const lib = Deno.dlopen((await buildShim()).libraryPath, symbols);
+ * assert.equal(lib.symbols.rp_abi_version(), ABI_VERSION);
+ * lib.close();
  * ```
  */
 export const symbols = {

@@ -87,9 +87,14 @@ export async function ensureWritableDir(dir: string): Promise<void> {
  * schema 5 and before held five facts (`facts`); what they did not record stays null.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { folderFingerprint } from "./archive.ts";
- * console.log(await folderFingerprint("results/vm-d215170e"));
+ * const dir = await Deno.makeTempDir();
+ * assert.equal(await folderFingerprint(dir), null); // no machine.json yet
+ * await Deno.writeTextFile(`${dir}/machine.json`, JSON.stringify({ id: "box", fingerprint: { cpuFamily: "25" } }));
+ * assert.equal((await folderFingerprint(dir))?.cpuFamily, "25");
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function folderFingerprint(dir: string): Promise<Fingerprint | null> {
@@ -125,9 +130,14 @@ export async function folderFingerprint(dir: string): Promise<Fingerprint | null
  * The warning a report gets when its machine's fingerprint is not the one its folder describes.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadReport } from "../report/schema.ts";
+ * const report = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
  * import { folderMismatch } from "./archive.ts";
- * console.log(folderMismatch("results/vm-d215170e", folder, report.machine.fingerprint));
+ * const mine = report.machine.fingerprint;
+ * assert.equal(folderMismatch("results/x", mine, mine), null);
+ * assert.match(folderMismatch("results/x", { ...mine, cpuModel: "another" }, mine)!, /^this machine is not the one results\/x\/machine\.json describes/);
  * ```
  */
 export function folderMismatch(dir: string, folder: Fingerprint, mine: Fingerprint): string | null {
@@ -145,9 +155,16 @@ export function folderMismatch(dir: string, folder: Fingerprint, mine: Fingerpri
  * the files placed so far are taken back and the error is rethrown.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadReport } from "../report/schema.ts";
+ * const report = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
  * import { saveReport } from "./archive.ts";
- * const { jsonPath, markdownPath } = await saveReport(report, "results");
+ * const root = await Deno.makeTempDir();
+ * const { jsonPath, markdownPath } = await saveReport(report, root);
+ * assert.ok(jsonPath.startsWith(`${root}/${report.machine.id}/`) && markdownPath.endsWith(".md"));
+ * assert.deepEqual((await loadReport(jsonPath)).results, report.results);
+ * await Deno.remove(root, { recursive: true });
  * ```
  * @throws {Deno.errors.NotFound | Error} whatever the file system said, after taking back what was written.
  */
@@ -195,9 +212,15 @@ export async function saveReport(report: Report, root: string): Promise<SavedRep
  * system's temporary folder, or, when that fails too, nowhere (null).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadReport } from "../report/schema.ts";
+ * const report = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
  * import { keepAside } from "./archive.ts";
- * const path = await keepAside(report); // "/tmp/ringpipe-report-a1b2c3.json"
+ * const path = (await keepAside(report))!; // "/tmp/ringpipe-report-a1b2c3.json"
+ * assert.match(path, /ringpipe-report-.*\.json$/);
+ * assert.equal((await loadReport(path)).createdAt, report.createdAt);
+ * await Deno.remove(path);
  * ```
  */
 export async function keepAside(report: Report): Promise<string | null> {
@@ -217,9 +240,13 @@ export async function keepAside(report: Report): Promise<string | null> {
  * What is rendered from a report's JSON, next to it: the Markdown (first) and the SVG charts.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadReport } from "../report/schema.ts";
+ * const report = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
  * import { renderedFiles } from "./archive.ts";
- * for (const [path, text] of renderedFiles(report, "results/vm-d215170e", stem)) console.log(path);
+ * const files = renderedFiles(report, "results/box", "run");
+ * assert.deepEqual(files.map(([path]) => path), ["results/box/run.md", "results/box/run.latency.svg"]);
  * ```
  */
 export function renderedFiles(report: Report, dir: string, stem: string): [string, string][] {
@@ -237,9 +264,13 @@ export function renderedFiles(report: Report, dir: string, stem: string): [strin
  * Writes `text` to `path` atomically unless the file already holds exactly that; true when written.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { writeIfChanged } from "./archive.ts";
- * await writeIfChanged("results/README.md", markdown);
+ * const dir = await Deno.makeTempDir();
+ * assert.equal(await writeIfChanged(`${dir}/README.md`, "# runs\n"), true);
+ * assert.equal(await writeIfChanged(`${dir}/README.md`, "# runs\n"), false); // the same bytes: untouched
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function writeIfChanged(path: string, text: string): Promise<boolean> {

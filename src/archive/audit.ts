@@ -72,7 +72,7 @@ export interface Audit {
  * import assert from "node:assert/strict";
  * import { slowedDown } from "./audit.ts";
  * import { loadReport } from "../report/schema.ts";
- * const report = await loadReport(new URL("../../tests/data/report-v4.json", import.meta.url).pathname);
+ * const report = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
  * const slower = slowedDown(report, 1.1);
  * assert.equal(slower.results[0].nsPerItem.median, report.results[0].nsPerItem.median * 1.1);
  * ```
@@ -108,17 +108,19 @@ const called = (rows: ComparisonRow[], verdict: "faster" | "slower") =>
  * import assert from "node:assert/strict";
  * import { auditCompare, slowedDown } from "./audit.ts";
  * import { loadReport } from "../report/schema.ts";
- * const run = await loadReport(new URL("../../tests/data/report-v4.json", import.meta.url).pathname);
+ * const run = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
  * const runs = [1, 1.01, 0.99, 1.02].map((f, i) => ({
  *   ...slowedDown(run, f),
  *   createdAt: `2026-01-0${i + 1}`,
  * }));
- * const { lines } = auditCompare(runs, 0.05, [0.5]);
+ * const { lines } = auditCompare(runs, 0.05, [0.1, 1]);
  * assert.deepEqual(lines.map((l) => l.noise), ["replicates", "within run"]);
  * assert.equal(lines[0].pairs, 6);
  * assert.equal(lines[0].falseAlarms.count, 0); // runs within 3% of each other: no alarm at 5%
- * assert.equal(lines[0].power[0].slower.rate, 1); // 50% slower: caught in every row
- * assert.equal(lines[0].power[0].faster.rate, 1);
+ * const [small, large] = lines[0].power;
+ * assert.equal(small.slower.rate, 0); // 10% is inside the replicates' spread
+ * assert.deepEqual([large.slower.rate, large.faster.rate], [1, 1]); // twice as slow (or fast): every row
+ * assert.ok(large.slower.ci.low > 0.5); // a rate, with its interval
  * ```
  */
 export function auditCompare(

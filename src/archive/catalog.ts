@@ -77,9 +77,19 @@ export function listReports(root: string): ArchiveListing {
  * old Markdown and charts (they are rendered again from the JSON). Returns the moves.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadReport } from "../report/schema.ts";
+ * const report = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
  * import { migrateFlatReports } from "./catalog.ts";
- * for (const { from, to } of await migrateFlatReports("results")) console.log(`${from} -> ${to}`);
+ * import { encodeReport } from "../report/encoding.ts";
+ * const root = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${root}/run.json`, encodeReport(report)); // the earlier flat layout
+ * const [move] = await migrateFlatReports(root);
+ * assert.equal(move.from, `${root}/run.json`);
+ * // Into the machine's folder, named by its time and commit.
+ * assert.equal(move.to, `${root}/${report.machine.id}/2026-12-04T13-35-13Z_14ad224.json`);
+ * await Deno.remove(root, { recursive: true });
  * ```
  */
 export async function migrateFlatReports(root: string): Promise<{ from: string; to: string }[]> {
@@ -126,9 +136,14 @@ export async function migrateFlatReports(root: string): Promise<{ from: string; 
  * same bytes, so no figure is lost. True when the file was rewritten.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { migrateReport } from "./catalog.ts";
- * await migrateReport(path, await loadReport(path));
+ * import { loadReport } from "../report/schema.ts";
+ * const path = await Deno.makeTempFile({ suffix: ".json" });
+ * await Deno.copyFile(new URL("../../docs/examples/report.json", import.meta.url), path);
+ * assert.equal(await migrateReport(path, await loadReport(path)), false); // current already
+ * await Deno.remove(path);
  * ```
  * @throws {ReportError} when the rewritten report would not show what the old one did.
  */
@@ -166,7 +181,7 @@ export async function migrateReport(path: string, report: Report): Promise<boole
  * import assert from "node:assert/strict";
  * import { isDefaultRun } from "./catalog.ts";
  * import { loadReport } from "../report/schema.ts";
- * const report = await loadReport(new URL("../../tests/data/report-v4.json", import.meta.url).pathname);
+ * const report = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
  * assert.equal(isDefaultRun(report), !report.parameters.quick && report.parameters.trialSeconds === 0.05);
  * assert.equal(isDefaultRun({ ...report, parameters: { ...report.parameters, quick: true } }), false);
  * ```
@@ -183,9 +198,14 @@ export function isDefaultRun(report: Report): boolean {
  * the essay's figures as a labelled reference row) and the ratio-over-time chart.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadReport } from "../report/schema.ts";
+ * const report = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
  * import { renderIndex } from "./catalog.ts";
- * const { markdown, chart } = renderIndex(reports, "results");
+ * const { markdown, chart } = renderIndex([{ path: "results/box/run.json", report }], "results");
+ * assert.match(markdown, /run\.md/);
+ * assert.equal(chart, null); // a --quick run is no default run: nothing to chart over time
  * ```
  */
 export function renderIndex(

@@ -11,7 +11,7 @@
  * import assert from "node:assert/strict";
  * import { compareReports, loadReport } from "./mod.ts";
  *
- * const report = await loadReport(new URL("../../tests/data/report-v4.json", import.meta.url).pathname);
+ * const report = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
  * const { rows } = compareReports(report, report, 0.05);
  * assert.ok(rows.every((r) => r.verdict === "within noise" && r.ratio === 1));
  * ```

@@ -168,9 +168,15 @@ let shared: Shim | null = null;
  * Internal to the kit: not exported by `mod.ts`.
  *
  * @example
- * ```ts ignore
- * import { useShim } from "./channel.ts";
- * useShim(shim);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { buildShim } from "../../ffi/build.ts";
+ * import { Shim } from "../../ffi/library.ts";
+ * import { Channel, shimLoads, useShim } from "./channel.ts";
+ * useShim(Shim.open((await buildShim()).libraryPath));
+ * using channel = await Channel.create({ slots: 2, slotBytes: 8 });
+ * assert.equal(shimLoads(), 0); // lent: the channel built and opened none of its own
+ * channel.unlink();
  * ```
  */
 export function useShim(loaded: Shim): void {
@@ -202,9 +208,12 @@ function shim(): Promise<Shim> {
  * process, however many channels were created at once. Internal to the kit, for its tests.
  *
  * @example
- * ```ts ignore
- * import { shimLoads } from "./channel.ts";
- * console.log(shimLoads()); // 1
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Channel, shimLoads } from "./channel.ts";
+ * const ends = await Promise.all([1, 2].map(() => Channel.create({ slots: 2, slotBytes: 8 })));
+ * assert.equal(shimLoads(), 1);
+ * for (const end of ends) end.unlink();
  * ```
  */
 export function shimLoads(): number {
@@ -351,9 +360,15 @@ export class Channel<R extends ChannelRole = ChannelRole> {
    *
    * @throws {ChannelError} When the name is not a channel, or the end is held by a live process.
    * @example
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
    * import { Channel } from "./channel.ts";
-   * using channel = await Channel.attach(Deno.args[0], { role: "receiver" });
+   * using created = await Channel.create({ slots: 4, slotBytes: 16 });
+   * // In another process, by name (here the same one):
+   * using channel = await Channel.attach(created.name, { role: "receiver" });
+   * assert.equal(channel.role, "receiver");
+   * await assert.rejects(Channel.attach(created.name, { role: "receiver" }), /is held by process/);
+   * created.unlink();
    * ```
    */
   static async attach<const Role extends ChannelRole = ChannelRole>(
@@ -426,8 +441,16 @@ export class Channel<R extends ChannelRole = ChannelRole> {
    *
    * @throws {RangeError} When the message does not fit a slot.
    * @example
-   * ```ts ignore
-   * if (!channel.send(bytes)) console.log("full: try again later");
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Channel } from "./channel.ts";
+   * using tx = await Channel.create({ slots: 4, slotBytes: 16 });
+   * using rx = await Channel.attach(tx.name, { role: "receiver" });
+   * tx.unlink();
+   * const hello = new TextEncoder().encode("hello");
+   * for (let i = 0; i < 4; i++) assert.ok(tx.send(hello));
+   * assert.equal(tx.send(hello), false); // full: try again later
+   * assert.deepEqual(rx.receive(), hello);
    * ```
    */
   send(this: Channel<"sender">, message: Uint8Array): boolean {
@@ -443,8 +466,15 @@ export class Channel<R extends ChannelRole = ChannelRole> {
    * Sends as many of `messages` as fit, and publishes once: the bulk form. Returns how many were sent.
    *
    * @example
-   * ```ts ignore
-   * const sent = channel.sendBatch(messages);
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Channel } from "./channel.ts";
+   * using tx = await Channel.create({ slots: 4, slotBytes: 16 });
+   * using rx = await Channel.attach(tx.name, { role: "receiver" });
+   * tx.unlink();
+   * const messages = [1, 2, 3, 4, 5, 6].map((n) => new Uint8Array([n]));
+   * assert.equal(tx.sendBatch(messages), 4); // as many as there is room for, one publication
+   * assert.deepEqual(rx.receive(), new Uint8Array([1]));
    * ```
    */
   sendBatch(this: Channel<"sender">, messages: readonly Uint8Array[]): number {
@@ -463,8 +493,16 @@ export class Channel<R extends ChannelRole = ChannelRole> {
    *
    * @throws {ChannelError} When the peer closed or is gone.
    * @example
-   * ```ts ignore
-   * channel.sendWait(bytes, 1000);
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Channel } from "./channel.ts";
+   * using tx = await Channel.create({ slots: 4, slotBytes: 16 });
+   * using rx = await Channel.attach(tx.name, { role: "receiver" });
+   * tx.unlink();
+   * const bytes = new Uint8Array([7]);
+   * assert.equal(tx.sendWait(bytes, 1000), true);
+   * for (let i = 0; i < 3; i++) tx.send(bytes);
+   * assert.equal(tx.sendWait(bytes, 20), false); // still full after 20 ms
    * ```
    */
   sendWait(this: Channel<"sender">, message: Uint8Array, timeoutMs = Infinity): boolean {
@@ -484,8 +522,15 @@ export class Channel<R extends ChannelRole = ChannelRole> {
    *
    * @throws {ChannelError} When the peer closed or is gone, or this end is closed meanwhile.
    * @example
-   * ```ts ignore
-   * await channel.sendAsync(bytes);
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Channel } from "./channel.ts";
+   * using tx = await Channel.create({ slots: 4, slotBytes: 16 });
+   * using rx = await Channel.attach(tx.name, { role: "receiver" });
+   * tx.unlink();
+   * const bytes = new Uint8Array([7]);
+   * assert.equal(await tx.sendAsync(bytes), true);
+   * assert.deepEqual(await rx.receiveAsync(1000), bytes);
    * ```
    */
   async sendAsync(
@@ -541,8 +586,15 @@ export class Channel<R extends ChannelRole = ChannelRole> {
    *
    * @throws {ChannelError} When the peer closed or is gone, or this end is closed meanwhile.
    * @example
-   * ```ts ignore
-   * const n = await channel.reserveAsync(64);
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Channel } from "./channel.ts";
+   * using tx = await Channel.create({ slots: 4, slotBytes: 16 });
+   * using rx = await Channel.attach(tx.name, { role: "receiver" });
+   * tx.unlink();
+   * const n = await tx.reserveAsync(64); // up to 64 free slots, here all 4
+   * assert.equal(n, 4);
+   * tx.commit(0); // nothing filled after all
    * ```
    */
   async reserveAsync(this: Channel<"sender">, n: number, timeoutMs = Infinity): Promise<number> {
@@ -590,8 +642,18 @@ export class Channel<R extends ChannelRole = ChannelRole> {
    * @throws {ChannelError} When the peer closed (and everything it sent was read) or is gone,
    *   or this end is closed meanwhile.
    * @example
-   * ```ts ignore
-   * const n = await channel.readableAsync(64);
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Channel } from "./channel.ts";
+   * using tx = await Channel.create({ slots: 4, slotBytes: 16 });
+   * using rx = await Channel.attach(tx.name, { role: "receiver" });
+   * tx.unlink();
+   * tx.send(new Uint8Array([1]));
+   * tx.send(new Uint8Array([2]));
+   * const n = await rx.readableAsync(64, 1000); // both, read in place from rx.readSlot
+   * assert.equal(n, 2);
+   * rx.release(n);
+   * assert.equal(rx.receive(), null);
    * ```
    */
   async readableAsync(
@@ -625,9 +687,17 @@ export class Channel<R extends ChannelRole = ChannelRole> {
    *
    * @throws {RangeError} When the message does not fit `into`.
    * @example
-   * ```ts ignore
-   * const buffer = new Uint8Array(channel.maxMessageBytes);
-   * const length = channel.receiveInto(buffer);
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Channel } from "./channel.ts";
+   * using tx = await Channel.create({ slots: 4, slotBytes: 16 });
+   * using rx = await Channel.attach(tx.name, { role: "receiver" });
+   * tx.unlink();
+   * tx.send(new Uint8Array([1, 2, 3]));
+   * const buffer = new Uint8Array(rx.maxMessageBytes);
+   * assert.equal(rx.receiveInto(buffer), 3);
+   * assert.deepEqual(buffer.subarray(0, 3), new Uint8Array([1, 2, 3]));
+   * assert.equal(rx.receiveInto(buffer), -1); // nothing there
    * ```
    */
   receiveInto(this: Channel<"receiver">, into: Uint8Array): number {
@@ -655,8 +725,15 @@ export class Channel<R extends ChannelRole = ChannelRole> {
    * Receives one message as a new array, or null when the ring is empty.
    *
    * @example
-   * ```ts ignore
-   * const message = channel.receive();
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Channel } from "./channel.ts";
+   * using tx = await Channel.create({ slots: 4, slotBytes: 16 });
+   * using rx = await Channel.attach(tx.name, { role: "receiver" });
+   * tx.unlink();
+   * assert.equal(rx.receive(), null);
+   * tx.send(new Uint8Array([9]));
+   * assert.deepEqual(rx.receive(), new Uint8Array([9])); // a copy, the caller's to keep
    * ```
    */
   receive(this: Channel<"receiver">): Uint8Array | null {
@@ -670,8 +747,16 @@ export class Channel<R extends ChannelRole = ChannelRole> {
    * only during the call), and frees their slots once: the bulk form.
    *
    * @example
-   * ```ts ignore
-   * const got = channel.receiveBatch(64, (bytes) => handle(bytes));
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Channel } from "./channel.ts";
+   * using tx = await Channel.create({ slots: 4, slotBytes: 16 });
+   * using rx = await Channel.attach(tx.name, { role: "receiver" });
+   * tx.unlink();
+   * tx.sendBatch([new Uint8Array([1]), new Uint8Array([2, 2])]);
+   * const lengths: number[] = [];
+   * assert.equal(rx.receiveBatch(64, (bytes) => lengths.push(bytes.length)), 2);
+   * assert.deepEqual(lengths, [1, 2]); // views into the slots, valid inside the callback only
    * ```
    */
   receiveBatch(
@@ -702,8 +787,16 @@ export class Channel<R extends ChannelRole = ChannelRole> {
    *
    * @throws {ChannelError} When the peer closed (and everything it sent was read) or is gone.
    * @example
-   * ```ts ignore
-   * const length = channel.receiveWaitInto(buffer, 1000);
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Channel } from "./channel.ts";
+   * using tx = await Channel.create({ slots: 4, slotBytes: 16 });
+   * using rx = await Channel.attach(tx.name, { role: "receiver" });
+   * tx.unlink();
+   * const buffer = new Uint8Array(rx.maxMessageBytes);
+   * assert.equal(rx.receiveWaitInto(buffer, 20), -1); // nothing in 20 ms
+   * tx.send(new Uint8Array([5, 6]));
+   * assert.equal(rx.receiveWaitInto(buffer, 1000), 2);
    * ```
    */
   receiveWaitInto(this: Channel<"receiver">, into: Uint8Array, timeoutMs = Infinity): number {
@@ -723,8 +816,15 @@ export class Channel<R extends ChannelRole = ChannelRole> {
    * Like {@link Channel.receiveWaitInto}, returning a new array, or null on timeout.
    *
    * @example
-   * ```ts ignore
-   * const message = channel.receiveWait(1000);
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Channel } from "./channel.ts";
+   * using tx = await Channel.create({ slots: 4, slotBytes: 16 });
+   * using rx = await Channel.attach(tx.name, { role: "receiver" });
+   * tx.unlink();
+   * assert.equal(rx.receiveWait(20), null);
+   * tx.send(new Uint8Array([4]));
+   * assert.deepEqual(rx.receiveWait(1000), new Uint8Array([4]));
    * ```
    */
   receiveWait(this: Channel<"receiver">, timeoutMs = Infinity): Uint8Array | null {
@@ -742,8 +842,15 @@ export class Channel<R extends ChannelRole = ChannelRole> {
    * @throws {ChannelError} When the peer closed (and everything it sent was read) or is gone,
    *   or this end is closed meanwhile.
    * @example
-   * ```ts ignore
-   * const length = await channel.receiveIntoAsync(buffer);
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Channel } from "./channel.ts";
+   * using tx = await Channel.create({ slots: 4, slotBytes: 16 });
+   * using rx = await Channel.attach(tx.name, { role: "receiver" });
+   * tx.unlink();
+   * const buffer = new Uint8Array(rx.maxMessageBytes);
+   * setTimeout(() => tx.send(new Uint8Array([3, 3, 3])), 10);
+   * assert.equal(await rx.receiveIntoAsync(buffer, 1000), 3); // slept until it came
    * ```
    */
   receiveIntoAsync(
@@ -758,8 +865,19 @@ export class Channel<R extends ChannelRole = ChannelRole> {
    * Like {@link Channel.receiveIntoAsync}, returning a new array, or null on timeout.
    *
    * @example
-   * ```ts ignore
-   * for (let m; (m = await channel.receiveAsync()) !== null;) handle(m);
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Channel } from "./channel.ts";
+   * using tx = await Channel.create({ slots: 4, slotBytes: 16 });
+   * using rx = await Channel.attach(tx.name, { role: "receiver" });
+   * tx.unlink();
+   * tx.send(new Uint8Array([1]));
+   * tx.send(new Uint8Array([2]));
+   * const got: number[] = [];
+   * for (let m; (m = await rx.receiveAsync(50)) !== null;) got.push(m[0]); // null: 50 ms of quiet
+   * assert.deepEqual(got, [1, 2]);
+   * tx.close(); // a peer that closed ends a wait with an error, once what it sent is read
+   * await assert.rejects(rx.receiveAsync(1000), /the peer closed/);
    * ```
    */
   async receiveAsync(this: Channel<"receiver">, timeoutMs = Infinity): Promise<Uint8Array | null> {
@@ -820,9 +938,15 @@ export class Channel<R extends ChannelRole = ChannelRole> {
    * closing throws. A wait in progress on this end ends with a ChannelError.
    *
    * @example
-   * ```ts ignore
-   * channel.close();
-   * channel.close(); // no-op
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Channel } from "./channel.ts";
+   * using tx = await Channel.create({ slots: 4, slotBytes: 16 });
+   * using rx = await Channel.attach(tx.name, { role: "receiver" });
+   * tx.unlink();
+   * rx.close();
+   * rx.close(); // no-op
+   * assert.throws(() => rx.receive(), /is closed/);
    * ```
    */
   close(): void {
@@ -874,8 +998,15 @@ export class Channel<R extends ChannelRole = ChannelRole> {
    * Removes the channel's name, so no one else can attach; mappings stay valid until closed.
    *
    * @example
-   * ```ts ignore
-   * channel.unlink();
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Channel } from "./channel.ts";
+   * using tx = await Channel.create({ slots: 4, slotBytes: 16 });
+   * using rx = await Channel.attach(tx.name, { role: "receiver" });
+   * tx.unlink();
+   * // (tx.unlink() above: the name is gone, the two ends still work)
+   * assert.ok(tx.send(new Uint8Array([1])));
+   * await assert.rejects(Channel.attach(tx.name), /cannot attach/);
    * ```
    */
   unlink(): void {

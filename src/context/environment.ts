@@ -235,9 +235,11 @@ export function cpuActivity(before: CpuTimes | null, after: CpuTimes | null): Cp
  * Watches the machine for `ms` milliseconds doing nothing, to see how busy it is without us.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { idleCheck } from "./environment.ts";
- * console.log(await idleCheck(500)); // { seconds: 0.5, busy: 0.02, steal: 0 }
+ * const quiet = await idleCheck(50); // e.g. { seconds: 0.05, busy: 0.02, steal: 0 }
+ * assert.ok(quiet === null || (quiet.busy >= 0 && quiet.busy <= 1 && quiet.seconds >= 0.04));
  * ```
  */
 export async function idleCheck(ms: number): Promise<CpuActivity | null> {
@@ -337,9 +339,14 @@ function hypervisorName(cpuinfo: string | null): string | null {
  * Measures the loop clock (`CLOCK_MONOTONIC` in C): its resolution and the cost of one read.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { buildShim } from "../../ffi/build.ts";
+ * import { Shim } from "../../ffi/library.ts";
+ * using shim = Shim.open((await buildShim()).libraryPath);
  * import { measureClock } from "./environment.ts";
- * console.log(measureClock(shim)); // { resolutionNs: 1, readCostNs: 21.4 }
+ * const clock = measureClock(shim); // e.g. { resolutionNs: 1, readCostNs: 21.4 }
+ * assert.ok(clock.resolutionNs >= 1 && clock.readCostNs > 0 && clock.readCostNs < 10_000);
  * ```
  */
 export function measureClock(shim: Shim): { resolutionNs: number; readCostNs: number } {
@@ -476,9 +483,13 @@ export function readEnvironment(
  * The git commit of the checkout at `dir`, and whether it has uncommitted changes; nulls outside git.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { gitState } from "./environment.ts";
- * console.log(await gitState(Deno.cwd())); // { commit: "1a2b3c...", dirty: false }
+ * const { commit, dirty } = await gitState(new URL("../..", import.meta.url).pathname);
+ * assert.ok(commit === null || /^[0-9a-f]{40}$/.test(commit)); // null outside a checkout
+ * assert.ok(dirty === null || typeof dirty === "boolean");
+ * assert.deepEqual(await gitState(await Deno.makeTempDir()), { commit: null, dirty: null });
  * ```
  */
 export async function gitState(

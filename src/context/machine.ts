@@ -181,9 +181,13 @@ function readText(path: string): string | null {
  * Reads the fingerprint of this machine; `root` lets a test point it at a fake `/proc` and `/sys`.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { readFingerprint } from "./machine.ts";
- * console.log(readFingerprint().cpuFamily);
+ * const f = readFingerprint();
+ * assert.equal(f.arch, Deno.build.arch);
+ * assert.ok(f.cpuModel === null || f.cpuModel.length > 0);
+ * assert.deepEqual(readFingerprint(), f); // the same facts every time
  * ```
  */
 export function readFingerprint(
@@ -247,10 +251,16 @@ function factList(f: Fingerprint): [string, string | null][] {
  * passed over (older reports recorded fewer).
  *
  * @example
- * ```ts ignore
- * import { fingerprintDifferences } from "./machine.ts";
- * console.log(fingerprintDifferences(a.machine.fingerprint, b.machine.fingerprint));
- * // ["CPU family: 25 → 26", "clock source: tsc → kvm-clock"]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fingerprintDifferences, readFingerprint } from "./machine.ts";
+ * const a = readFingerprint();
+ * const b = { ...a, cpuFamily: "26", clockSource: "kvm-clock" };
+ * assert.deepEqual(fingerprintDifferences(a, a), []);
+ * assert.deepEqual(fingerprintDifferences({ ...a, cpuFamily: "25", clockSource: "tsc" }, b), [
+ *   "CPU family: 25 → 26",
+ *   "clock source: tsc → kvm-clock",
+ * ]);
  * ```
  */
 export function fingerprintDifferences(a: Fingerprint, b: Fingerprint): string[] {
@@ -268,9 +278,12 @@ export function fingerprintDifferences(a: Fingerprint, b: Fingerprint): string[]
  * every fact.
  *
  * @example
- * ```ts ignore
- * import { fingerprintId } from "./machine.ts";
- * console.log(await fingerprintId(readFingerprint())); // "box-" and 8 hex digits, the same every time
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fingerprintId, readFingerprint } from "./machine.ts";
+ * const id = await fingerprintId(readFingerprint()); // e.g. "vm-00745d78"
+ * assert.match(id, /^[a-z0-9][a-z0-9-]*-[0-9a-f]{8}$/);
+ * assert.equal(await fingerprintId(readFingerprint()), id); // the same every time
  * ```
  */
 export async function fingerprintId(f: Fingerprint): Promise<string> {
@@ -339,9 +352,15 @@ export function checkMachineName(name: string, source: string): string {
  * This machine: its fingerprint, and the id given (`name`, else `RINGPIPE_MACHINE`) or derived.
  *
  * @example
- * ```ts ignore
- * import { currentMachine } from "./machine.ts";
- * console.log((await currentMachine()).id);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { currentMachine, fingerprintId } from "./machine.ts";
+ * const machine = await currentMachine(); // RINGPIPE_MACHINE, if set, names the folder instead
+ * if (Deno.env.get("RINGPIPE_MACHINE") === undefined) {
+ *   assert.equal(machine.id, await fingerprintId(machine.fingerprint));
+ * }
+ * assert.equal((await currentMachine("lab")).id, "lab");
+ * await assert.rejects(currentMachine("../up"), /plain folder name|machine/);
  * ```
  * @throws {UsageError} when the given name is not a plain folder name.
  */

@@ -23,9 +23,15 @@ const MiB = 1024 * 1024;
  * Reads the free space of `/dev/shm` (statvfs) and `MemAvailable` from `/proc/meminfo`.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { buildShim } from "../../ffi/build.ts";
+ * import { Shim } from "../../ffi/library.ts";
+ * using shim = Shim.open((await buildShim()).libraryPath);
  * import { readMemoryRoom } from "./resources.ts";
- * console.log(readMemoryRoom(shim)); // { shmFree: 25769803776, memAvailable: 24986525696 }
+ * const room = readMemoryRoom(shim); // e.g. { shmFree: 25769803776, memAvailable: 24986525696 }
+ * assert.ok(room.shmFree === null || room.shmFree > 0);
+ * assert.ok(room.memAvailable === null || room.memAvailable > 0);
  * ```
  */
 export function readMemoryRoom(shim: Shim): MemoryRoom {

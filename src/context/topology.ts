@@ -63,9 +63,13 @@ export function allowedCpus(): number[] {
  * Reads the place of each CPU in `cpus` from `/sys/devices/system/cpu`; unknowns are null.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { readTopology } from "./topology.ts";
- * console.log(readTopology([0, 1]));
+ * const places = readTopology([0]);
+ * assert.equal(places[0].cpu, 0);
+ * // A CPU shares its last-level cache with itself (null where /sys does not say).
+ * assert.ok(places[0].llcShared === null || places[0].llcShared.includes(0));
  * ```
  */
 export function readTopology(cpus: number[], sys = "/sys/devices/system/cpu"): CpuPlace[] {

@@ -61,11 +61,18 @@ export interface SegmentLayout {
  * Bytes a segment of this layout needs.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { buildShim } from "../../ffi/build.ts";
+ * import { Shim } from "../../ffi/library.ts";
+ * using shim = Shim.open((await buildShim()).libraryPath);
  * import { segmentBytes } from "./segment.ts";
- * console.log(segmentBytes(shim, {
+ * const layout = {
  *   rings: 1, ringSlots: 4096, ringStride: 8, wait: 0, paceNs: 0, fileBytes: 0, queueDepth: 0, spinNs: 0, latencyEvery: 0,
- * }));
+ * };
+ * const one = segmentBytes(shim, layout);
+ * assert.ok(one >= 4096 * 8); // the slots, and the control block before them
+ * assert.equal(segmentBytes(shim, { ...layout, rings: 2 }) - one, 4096 * 8 + (one - 4096 * 8 - shim.controlBytes));
  * ```
  */
 export function segmentBytes(shim: Shim, layout: SegmentLayout): number {
@@ -82,17 +89,23 @@ export function segmentBytes(shim: Shim, layout: SegmentLayout): number {
  * One process's mapping of a trial segment.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { buildShim } from "../../ffi/build.ts";
+ * import { Shim } from "../../ffi/library.ts";
+ * using shim = Shim.open((await buildShim()).libraryPath);
  * import { Segment } from "./segment.ts";
  * const segment = Segment.create(shim, {
  *   rings: 1, ringSlots: 4096, ringStride: 8, wait: 0, paceNs: 0, fileBytes: 0, queueDepth: 0, spinNs: 0, latencyEvery: 0,
  * });
  * try {
  *   // hand segment.name and segment.bytes to the workers
+ *   assert.ok((await Deno.stat(`/dev/shm${segment.name}`)).isFile);
  * } finally {
  *   segment.unlink();
  *   segment.unmap();
  * }
+ * await assert.rejects(Deno.stat(`/dev/shm${segment.name}`), Deno.errors.NotFound); // nothing left
  * ```
  */
 export class Segment {

@@ -60,10 +60,16 @@ export function processExists(pid: number): boolean {
  * Removes leftovers of runs whose process is gone; returns the paths removed.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { removeStaleLeftovers } from "./stale.ts";
- * const removed = removeStaleLeftovers();
- * if (removed.length > 0) console.error(`removed ${removed.length} leftovers of crashed runs`);
+ * // A dead process's segment (pid 2^22 + 1 is above the kernel's limit: never alive).
+ * const shmDir = await Deno.makeTempDir(), tempDir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${shmDir}/ringpipe-4194305-0123456789abcdef`, "");
+ * await Deno.writeTextFile(`${shmDir}/ringpipe-${Deno.pid}-0123456789abcdef`, ""); // ours: kept
+ * assert.deepEqual(removeStaleLeftovers({ shmDir, tempDir }), [`${shmDir}/ringpipe-4194305-0123456789abcdef`]);
+ * await Deno.remove(shmDir, { recursive: true });
+ * await Deno.remove(tempDir, { recursive: true });
  * ```
  */
 export function removeStaleLeftovers(locations: StaleLocations = defaultLocations()): string[] {

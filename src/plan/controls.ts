@@ -117,9 +117,14 @@ export function controlKindsOf(
  * work here (the caller asked the shim).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { plannedControls } from "./controls.ts";
- * console.log(plannedControls(series).map((c) => c.kind)); // ["pipe-loop", "unstamped"]
+ * import { planSeries } from "./series.ts";
+ * import { shm } from "../transports/shm.ts";
+ * import { pipe } from "../transports/pipe.ts";
+ * const series = planSeries([shm, pipe], ["stream", "pingpong"], [8, 64], [{ kind: "cross", cpus: [0, 1] }]);
+ * assert.deepEqual(plannedControls(series).map((c) => c.kind), ["pipe-loop", "unstamped"]);
  * ```
  */
 export function plannedControls(

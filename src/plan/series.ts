@@ -69,9 +69,16 @@ export const DEFAULT_SPIN_NS = 10_000;
  * time shapes its figures.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { sleeps } from "./series.ts";
- * console.log(sleeps(ringFutexSeries)); // true
+ * import { ringFutex, shm } from "../transports/shm.ts";
+ * const series = {
+ *   transport: ringFutex, mode: "pingpong" as const, sizeBytes: 8, placement: "cross" as const,
+ *   cpus: null,
+ * };
+ * assert.equal(sleeps(series), true);
+ * assert.equal(sleeps({ ...series, transport: shm }), false);
  * ```
  */
 export function sleeps(series: Series): boolean {
@@ -117,9 +124,15 @@ export function ringSlotsFor(sizeBytes: number, requested: number): number {
  * slice its peer needs, so it yields instead.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { waitPolicy } from "./series.ts";
- * console.log(waitPolicy({ ...series, placement: "same" })); // "yield"
+ * import { shm } from "../transports/shm.ts";
+ * const series = {
+ *   transport: shm, mode: "stream" as const, sizeBytes: 8, placement: "cross" as const, cpus: null,
+ * };
+ * assert.equal(waitPolicy(series), "spin");
+ * assert.equal(waitPolicy({ ...series, placement: "same" }), "yield"); // one CPU: give it away
  * ```
  */
 export function waitPolicy(series: Series): WaitPolicy {
@@ -255,9 +268,11 @@ export function cellKey(
  * A short, stable name for a series: `shm stream 8 B cross`.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { seriesLabel } from "./series.ts";
- * console.log(seriesLabel(series)); // "pipe pingpong 4 KiB cross"
+ * const series = { transport: "pipe", mode: "pingpong", sizeBytes: 4096, placement: "cross" } as const;
+ * assert.equal(seriesLabel(series), "pipe pingpong 4 KiB cross");
  * ```
  */
 export function seriesLabel(
@@ -279,10 +294,18 @@ export function seriesLabel(
  * nesting, so a report reads mode by mode and size by size.
  *
  * @example
- * ```ts ignore
- * import { planSeries } from "./series.ts";
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { planSeries, seriesLabel } from "./series.ts";
+ * import { shm } from "../transports/shm.ts";
+ * import { pipe } from "../transports/pipe.ts";
  * const series = planSeries([shm, pipe], ["stream"], [8, 4096], [{ kind: "cross", cpus: [0, 1] }]);
- * console.log(series.length); // 4
+ * assert.deepEqual(series.map((s) => seriesLabel({ ...s, transport: s.transport.name })), [
+ *   "shm stream 8 B cross",
+ *   "pipe stream 8 B cross",
+ *   "shm stream 4 KiB cross",
+ *   "pipe stream 4 KiB cross",
+ * ]);
  * ```
  */
 export function planSeries(

@@ -443,10 +443,14 @@ export function ratioOverTimeChart(points: RatioPoint[]): string | null {
  * Every chart of a report.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadReport } from "../report/schema.ts";
+ * const report = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
  * import { renderCharts } from "./charts.ts";
- * const { throughput } = renderCharts(report);
- * if (throughput) await Deno.writeTextFile("throughput.svg", throughput);
+ * const charts = renderCharts(report); // one message size: nothing to draw by size
+ * assert.deepEqual([charts.throughput, charts.ratio], [null, null]);
+ * assert.ok(charts.latency?.startsWith("<svg"));
  * ```
  */
 export function renderCharts(report: Report): Charts {

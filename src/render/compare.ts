@@ -25,7 +25,7 @@ import { TOO_FEW } from "../stats/histogram.ts";
  * import { renderComparison } from "./compare.ts";
  * import { compareReports } from "../report/compare.ts";
  * import { loadReport } from "../report/schema.ts";
- * const a = await loadReport(new URL("../../tests/data/report-v4.json", import.meta.url).pathname);
+ * const a = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
  * const table = renderComparison(compareReports(a, a, 0.05).rows, "markdown");
  * assert.match(table, /^\| stream \| 8 B \| shm \| cross \| .* \| \+0\.0% \| 1\.000 \|/m);
  * ```
@@ -113,10 +113,15 @@ export function renderComparison(rows: ComparisonRow[], format: "plain" | "markd
  * pairs), or "" when the runs share none.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadReport } from "../report/schema.ts";
+ * const report = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
  * import { renderControlComparison } from "./compare.ts";
  * import { compareControls } from "../report/compare.ts";
- * console.log(renderControlComparison(compareControls(a, b), "plain"));
+ * const table = renderControlComparison(compareControls(report, report), "plain");
+ * assert.match(table, /^pipe stream 8 B cross spin +over a plain C pipe\(2\) loop /m);
+ * assert.equal(renderControlComparison([], "plain"), "");
  * ```
  */
 export function renderControlComparison(

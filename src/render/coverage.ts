@@ -44,9 +44,11 @@ export function renderCoverage(rows: readonly CoverageRow[]): string {
  * The table as the docs show it: the defaults of {@link coverageTable}.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { coverageMarkdown } from "./coverage.ts";
- * console.log(coverageMarkdown()); // about 3 s of simulation
+ * const table = coverageMarkdown(); // about 3 s of simulation
+ * assert.equal(table.split("\n").length, 2 + 20); // header, alignment, five shapes at four lengths
  * ```
  */
 export function coverageMarkdown(): string {

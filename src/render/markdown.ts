@@ -36,7 +36,7 @@ export type ChartFiles = Partial<Record<keyof Charts, string>>;
  * import assert from "node:assert/strict";
  * import { renderMarkdown } from "./markdown.ts";
  * import { loadReport } from "../report/schema.ts";
- * const report = await loadReport(new URL("../../tests/data/report-v3.json", import.meta.url).pathname);
+ * const report = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
  * const page = renderMarkdown(report, { throughput: "t.svg" });
  * assert.match(page, /^# ringpipe: shm vs pipe on /);
  * assert.equal(page, renderMarkdown(structuredClone(report), { throughput: "t.svg" }), "the same bytes");
@@ -101,7 +101,7 @@ function summaryParagraph(report: Report): string {
  * import assert from "node:assert/strict";
  * import { stopText } from "./markdown.ts";
  * import { loadReport } from "../report/schema.ts";
- * const report = await loadReport(new URL("../../tests/data/report-v3.json", import.meta.url).pathname);
+ * const report = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
  * const reached = { ...report.sampling, stopReason: "target-reached" as const };
  * assert.equal(stopText({ ...report, sampling: reached }), "the target was reached");
  * ```

@@ -29,10 +29,14 @@ function percentileCell(r: ResultEntry, key: "p50" | "p99" | "p999"): string {
  * The terminal summary of a report.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadReport } from "../report/schema.ts";
+ * const report = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
  * import { renderSummary } from "./terminal.ts";
  * import { colorsFor } from "../base/format.ts";
- * console.log(renderSummary(report, colorsFor(Deno.stdout)));
+ * const text = renderSummary(report, colorsFor({ isTerminal: () => false }));
+ * assert.match(text, /^SHMEM Time: {2}0\.\d{18}\nKERNEL Time: 0\.\d{18}\nThe ring was [\d.]+x faster than the pipe/);
  * ```
  */
 export function renderSummary(report: Report, c: Colors): string {

@@ -122,8 +122,8 @@ export const MIN_COMPARABLE_TRIALS = 9;
  * import assert from "node:assert/strict";
  * import { measuredParameters } from "./compare.ts";
  * import { loadReport } from "./schema.ts";
- * const report = await loadReport(new URL("../../tests/data/report-v4.json", import.meta.url).pathname);
- * assert.deepEqual(measuredParameters(report)["--trial-seconds"], { value: "0.05", breaks: true });
+ * const report = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
+ * assert.deepEqual(measuredParameters(report)["--trial-seconds"], { value: "0.02", breaks: true });
  * ```
  */
 export function measuredParameters(r: Report): Record<string, { value: string; breaks: boolean }> {
@@ -172,9 +172,9 @@ export function measuredParameters(r: Report): Record<string, { value: string; b
  * import assert from "node:assert/strict";
  * import { parameterDifferences } from "./compare.ts";
  * import { loadReport } from "./schema.ts";
- * const a = await loadReport(new URL("../../tests/data/report-v4.json", import.meta.url).pathname);
+ * const a = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
  * const b = { ...a, parameters: { ...a.parameters, trialSeconds: 2 } };
- * assert.deepEqual(parameterDifferences(a, b), [{ name: "--trial-seconds", a: "0.05", b: "2", breaks: true }]);
+ * assert.deepEqual(parameterDifferences(a, b), [{ name: "--trial-seconds", a: "0.02", b: "2", breaks: true }]);
  * ```
  */
 export function parameterDifferences(a: Report, b: Report): ParameterDifference[] {
@@ -193,7 +193,7 @@ export function parameterDifferences(a: Report, b: Report): ParameterDifference[
  * import assert from "node:assert/strict";
  * import { sameParameters } from "./compare.ts";
  * import { loadReport } from "./schema.ts";
- * const a = await loadReport(new URL("../../tests/data/report-v4.json", import.meta.url).pathname);
+ * const a = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
  * assert.ok(sameParameters(a, { ...a, environment: { ...a.environment, kernel: "7.0" } }));
  * assert.ok(!sameParameters(a, { ...a, parameters: { ...a.parameters, ringSlots: 64 } }));
  * ```
@@ -278,7 +278,7 @@ export interface CompareOptions {
  * import assert from "node:assert/strict";
  * import { replicatesOf } from "./compare.ts";
  * import { loadReport } from "./schema.ts";
- * const a = await loadReport(new URL("../../tests/data/report-v4.json", import.meta.url).pathname);
+ * const a = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
  * const at = (commit: string, dirty = false) => ({ ...a, kit: { ...a.kit, commit, dirty } });
  * const [ra, rb] = [at("aaaaaaa"), at("bbbbbbb")];
  * const pool = [at("aaaaaaa"), at("bbbbbbb"), at("ccccccc"), at("aaaaaaa", true)];
@@ -343,14 +343,22 @@ function tailOf(ra: ResultEntry, rb: ResultEntry): TailRow | null {
  * import { compareReports } from "./compare.ts";
  * import { slowedDown } from "../archive/audit.ts";
  * import { loadReport } from "./schema.ts";
- * const a = await loadReport(new URL("../../tests/data/report-v4.json", import.meta.url).pathname);
+ * const a = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
+ * // A real 8-second run: its streams are steady enough within the run to call 1.5x, its ring
+ * // ping-pong (which flipped between two states) is not.
  * const { rows } = compareReports(a, slowedDown(a, 1.5), 0.05);
- * assert.deepEqual(rows.map((r) => r.verdict), ["slower", "slower"]);
- * assert.ok(rows.every((r) => Math.abs(r.ratio - 1.5) < 1e-9));
- * assert.deepEqual(compareReports(a, slowedDown(a, 1 / 1.5), 0.05).rows.map((r) => r.verdict), [
- *   "faster",
- *   "faster",
+ * assert.deepEqual(rows.map((r) => `${r.transport} ${r.mode} ${r.verdict}`), [
+ *   "shm stream slower",
+ *   "pipe stream within noise",
+ *   "shm pingpong slower",
+ *   "pipe pingpong within noise",
  * ]);
+ * assert.ok(rows.every((r) => Math.abs(r.ratio - 1.5) < 1e-9));
+ * // Symmetric: as much faster is called faster where as much slower was called slower.
+ * assert.deepEqual(
+ *   compareReports(a, slowedDown(a, 1 / 1.5), 0.05).rows.map((r) => r.verdict),
+ *   rows.map((r) => r.verdict === "slower" ? "faster" : r.verdict),
+ * );
  * ```
  */
 export function compareReports(
@@ -466,9 +474,14 @@ export interface ControlComparison {
  * much of the series' figure was the harness in each run.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadReport } from "./schema.ts";
+ * const report = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
  * import { compareControls } from "./compare.ts";
- * console.log(compareControls(a, b).map((c) => [c.series, c.a.ratio, c.b.ratio]));
+ * const both = compareControls(report, report);
+ * assert.deepEqual(both.map((c) => c.kind), ["pipe-loop", "unstamped"]);
+ * assert.ok(both.every((c) => c.a.ratio === c.b.ratio));
  * ```
  */
 export function compareControls(a: Report, b: Report): ControlComparison[] {

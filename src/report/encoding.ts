@@ -173,9 +173,16 @@ const DERIVED: Record<string, (s: Sample) => number> = {
  * Trials as columns (see the module doc).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadReport } from "./schema.ts";
+ * const report = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
  * import { trialColumns } from "./encoding.ts";
- * console.log(trialColumns(result.samples).each.elapsedNs);
+ * const { samples } = report.results[0];
+ * const columns = trialColumns(samples);
+ * assert.equal(columns.count, samples.length);
+ * assert.deepEqual(columns.each.elapsedNs, samples.map((s) => s.elapsedNs));
+ * assert.equal(columns.same["producer.schedPolicy"], "SCHED_OTHER"); // once, not per trial
  * ```
  */
 export function trialColumns(samples: Sample[]): TrialColumns {
@@ -208,9 +215,14 @@ export function trialColumns(samples: Sample[]): TrialColumns {
  * The trials back from their columns, as plain objects for the validator to check.
  *
  * @example
- * ```ts ignore
- * import { trialRows } from "./encoding.ts";
- * const samples = trialRows(trialColumns(result.samples), "$.results[0].trials");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadReport } from "./schema.ts";
+ * const report = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
+ * import { trialColumns, trialRows } from "./encoding.ts";
+ * const { samples } = report.results[0];
+ * assert.deepEqual(trialRows(trialColumns(samples), "$.results[0].trials"), samples);
+ * assert.throws(() => trialRows([], "$.x"), /\$\.x must be an object of trial columns/);
  * ```
  * @throws {EncodingError} when the columns are not laid out as {@link trialColumns} writes them.
  * @throws {SchemaViolation} when a row is not a `trial` of the schema.
@@ -272,9 +284,14 @@ export const REPORT_SCHEMA: JsonSchema = schemaJson as JsonSchema;
  * the schema, so the compiler checks that the bench writes what the schema says.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadReport } from "./schema.ts";
+ * const report = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
  * import { reportFile } from "./encoding.ts";
- * console.log(reportFile(report).results[0].trials.count);
+ * const file = reportFile(report);
+ * assert.equal(file.results[0].trials.count, report.results[0].samples.length);
+ * assert.ok(!("comparisons" in file) && !("nsPerItem" in file.results[0])); // derived: not written
  * ```
  */
 export function reportFile(report: Report): ReportFile {
@@ -312,7 +329,7 @@ export function reportFile(report: Report): ReportFile {
  * import assert from "node:assert/strict";
  * import { encodeReport } from "./encoding.ts";
  * import { loadReport, parseReport } from "./schema.ts";
- * const report = await loadReport(new URL("../../tests/data/report-v4.json", import.meta.url).pathname);
+ * const report = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
  * const text = encodeReport(report);
  * assert.deepEqual(await parseReport(text, "again.json"), report, "read back whole");
  * ```
@@ -328,9 +345,13 @@ export function encodeReport(report: Report): string {
  * comparisons and the noise band are left to the caller.
  *
  * @example
- * ```ts ignore
- * import { decodeReport } from "./encoding.ts";
- * const report = decodeReport(file);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadReport } from "./schema.ts";
+ * const report = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
+ * import { decodeReport, reportFile } from "./encoding.ts";
+ * const decoded = decodeReport(reportFile(report));
+ * assert.deepEqual(decoded.results, report.results); // every figure computed again, the same
  * ```
  * @throws {EncodingError} when trial columns or histogram runs do not fit together.
  * @throws {SchemaViolation} when a trial put back together is not a `trial` of the schema.

@@ -55,7 +55,7 @@ export const isHeadline = (
  * import assert from "node:assert/strict";
  * import { headline } from "./headline.ts";
  * import { loadReport } from "./schema.ts";
- * const { ring, pipe, ratio } = headline(await loadReport(new URL("../../tests/data/report-v3.json", import.meta.url).pathname));
+ * const { ring, pipe, ratio } = headline(await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname));
  * // The ratio is the median of the per-round ratios of the two series' trials.
  * assert.equal(ratio?.pairs, pipe!.samples.length);
  * assert.ok(ratio!.ci.low <= ratio!.ratio && ratio!.ratio <= ratio!.ci.high);
@@ -97,7 +97,7 @@ export function originalLine(transport: string, nsPerItem: number): string | nul
  * import assert from "node:assert/strict";
  * import { originalLines } from "./headline.ts";
  * import { loadReport } from "./schema.ts";
- * const lines = originalLines(await loadReport(new URL("../../tests/data/report-v3.json", import.meta.url).pathname));
+ * const lines = originalLines(await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname));
  * assert.deepEqual(lines.map((l) => l.slice(0, 13)), ["SHMEM Time:  ", "KERNEL Time: "]);
  * ```
  */
@@ -113,10 +113,14 @@ export function originalLines(report: Report): string[] {
  * clause), in the report's order.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadReport } from "./schema.ts";
+ * const report = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
  * import { controlLines } from "./headline.ts";
- * console.log(controlLines(report, "pipe-loop")[0]?.line);
- * // "plain C pipe(2) loop in the same run, a round beside each of the pipe's trials: 477.4 ns ..."
+ * const [{ line }] = controlLines(report, "pipe-loop");
+ * assert.match(line, /^plain C pipe\(2\) loop in the same run, a round beside each of the pipe's trials: /);
+ * assert.match(line, /median of 15 ratios of neighbours\)$/);
  * ```
  */
 export function controlLines(

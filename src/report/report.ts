@@ -352,9 +352,15 @@ export interface NoiseBand {
  * symmetric in log terms: a CI reaching down to 0.8 is as far from 1 as one reaching up to 1.25.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadReport } from "./schema.ts";
+ * const report = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
  * import { withinRunNoise } from "./report.ts";
- * console.log(withinRunNoise(report.results[0])?.band); // 0.03: changes under 3% are noise
+ * const aa = withinRunNoise(report.results[0])!; // the ring stream, its trials split in pairs
+ * assert.ok(aa.ci.low <= aa.ratio && aa.ratio <= aa.ci.high);
+ * assert.ok(aa.band >= Math.abs(Math.log(aa.ci.low)) - 1e-9); // changes under the band are noise
+ * assert.equal(withinRunNoise({ samples: report.results[0].samples.slice(0, 3) }), null);
  * ```
  */
 export function withinRunNoise(
@@ -373,9 +379,14 @@ export function withinRunNoise(
  * The A/A noise band of a set of results.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadReport } from "./schema.ts";
+ * const report = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
  * import { noiseBand } from "./report.ts";
- * console.log(noiseBand(report.results).band); // e.g. 0.031: changes under 3.1% are noise here
+ * const noise = noiseBand(report.results);
+ * assert.equal(noise.series.length, 4);
+ * assert.equal(noise.band, Math.max(...noise.series.map((s) => Math.exp(Math.max(-Math.log(s.ci.low), Math.log(s.ci.high))) - 1)));
  * ```
  */
 export function noiseBand(results: ResultEntry[]): NoiseBand {
@@ -419,9 +430,13 @@ export function logBand(ci: Interval): number {
  * The relative half-width of a result's median CI (Infinity below 95% coverage).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadReport } from "./schema.ts";
+ * const report = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
  * import { halfWidth } from "./report.ts";
- * console.log(`±${(halfWidth(report.results[0]) * 100).toFixed(1)}%`);
+ * const { median, medianCi } = report.results[0].nsPerItem;
+ * assert.equal(halfWidth(report.results[0]), medianCi.level < 0.95 ? Infinity : (medianCi.high - medianCi.low) / 2 / median);
  * ```
  */
 export function halfWidth(result: ResultEntry): number {
@@ -435,9 +450,15 @@ export function halfWidth(result: ResultEntry): number {
  * version keep their trials, so these can always be computed again.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadReport } from "./schema.ts";
+ * const report = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
  * import { trialFigures } from "./report.ts";
- * console.log(trialFigures(entry.samples, entry.sizeBytes).nsPerItem.median);
+ * const entry = report.results[1]; // the pipe stream
+ * const figures = trialFigures(entry.samples, entry.sizeBytes);
+ * assert.deepEqual(figures.nsPerItem, entry.nsPerItem); // what a reader computes is what was written
+ * assert.equal(figures.throughput.perSecond, 1e9 / entry.nsPerItem.median);
  * ```
  */
 export function trialFigures(
@@ -465,9 +486,14 @@ export function trialFigures(
  * ring itself; with several deno ring cadences, the first.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadReport } from "./schema.ts";
+ * const report = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
  * import { ringComparison } from "./report.ts";
- * console.log(ringComparison(report, pipeResult)?.ratio);
+ * const [ring, pipe] = report.results;
+ * assert.equal(ringComparison(report, pipe)?.name, "pipe/shm");
+ * assert.equal(ringComparison(report, ring), undefined); // the ring itself
  * ```
  */
 export function ringComparison(report: Report, r: ResultEntry): Comparison | undefined {
@@ -481,9 +507,16 @@ export function ringComparison(report: Report, r: ResultEntry): Comparison | und
  * the native loops: per-round ratios where the series share rounds ({@link seriesRatio}).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadReport } from "./schema.ts";
+ * const report = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
  * import { compareWithRing } from "./report.ts";
- * console.log(compareWithRing(report.results).map((c) => `${c.name} ${c.ratio}`));
+ * const comparisons = compareWithRing(report.results);
+ * assert.deepEqual(comparisons.map((c) => [c.name, c.mode, c.pairs]), [
+ *   ["pipe/shm", "stream", 15],
+ *   ["pipe/shm", "pingpong", 15],
+ * ]);
  * ```
  */
 export function compareWithRing(results: ResultEntry[]): Comparison[] {

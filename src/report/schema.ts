@@ -429,10 +429,15 @@ export function validateReport(value: unknown, file: string): asserts value is R
  * ```ts
  * import assert from "node:assert/strict";
  * import { parseReport } from "./schema.ts";
- * const path = new URL("../../tests/data/report-v4.json", import.meta.url).pathname;
- * const report = await parseReport(await Deno.readTextFile(path), path);
- * assert.equal(report.schemaVersion, 6, "whatever the file says");
- * assert.equal(report.warnings.at(-1), "upgraded on read from schema version 4");
+ * const path = new URL("../../docs/examples/report.json", import.meta.url).pathname;
+ * const text = await Deno.readTextFile(path);
+ * const report = await parseReport(text, path);
+ * assert.equal(report.schemaVersion, 6);
+ * assert.equal(report.comparisons[0].name, "pipe/shm"); // derived figures computed on read
+ * // Too new, or not a report: one line naming the file.
+ * const newer = text.replace('"schemaVersion": 6', '"schemaVersion": 99');
+ * await assert.rejects(parseReport(newer, "r.json"), /^ReportError: r\.json: schema version 99 is newer/);
+ * await assert.rejects(parseReport("{", "r.json"), /^ReportError: r\.json: /);
  * ```
  */
 export async function parseReport(text: string, file: string): Promise<Report> {
@@ -505,7 +510,7 @@ export async function parseReport(text: string, file: string): Promise<Report> {
  * ```ts
  * import assert from "node:assert/strict";
  * import { loadReport, ReportError } from "./schema.ts";
- * const report = await loadReport(new URL("../../tests/data/report-v4.json", import.meta.url).pathname);
+ * const report = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
  * assert.equal(report.results[0].nsPerItem.count, report.results[0].samples.length);
  * await assert.rejects(loadReport("/nonexistent.json"), ReportError);
  * ```

@@ -49,9 +49,14 @@ function nameSome(names: string[]): string {
  * The warnings a report's figures and environment call for.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadReport } from "./schema.ts";
+ * const report = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
  * import { reportWarnings } from "./warnings.ts";
- * for (const warning of reportWarnings(report)) console.log(warning);
+ * const warnings = reportWarnings(report);
+ * assert.ok(warnings.includes("virtual machine: other guests share the CPUs, so figures vary between runs"));
+ * assert.deepEqual(reportWarnings({ ...report, kit: { ...report.kit, dirty: true } }).at(-1), "the checkout had uncommitted changes");
  * ```
  */
 export function reportWarnings(report: Report): string[] {

@@ -125,7 +125,8 @@ export interface Capacity {
  * A way of moving messages from one process to another.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import type { Transport } from "./types.ts";
  * export const carrierPigeon: Transport = {
  *   name: "pigeon",
@@ -135,6 +136,7 @@ export interface Capacity {
  *   prepare: () => ({}),
  *   runSide: () => 0,
  * };
+ * assert.equal(carrierPigeon.rings("stream"), 0); // no ring in the segment: the bird carries it
  * ```
  */
 export interface Transport {

@@ -117,10 +117,17 @@ let cached: UringSupport | undefined;
  * SQPOLL rings (the best first), or why it takes none.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { buildShim } from "../../ffi/build.ts";
+ * import { Shim } from "../../ffi/library.ts";
+ * using shim = Shim.open((await buildShim()).libraryPath);
  * import { uringSupport } from "./uring.ts";
- * const support = uringSupport(shim);
- * console.log("unavailable" in support.sqpoll ? support.sqpoll.unavailable : support.sqpoll.names);
+ * const support = uringSupport(shim); // each kind of ring: its flags, or why it cannot be had
+ * for (const ring of [support.plain, support.sqpoll]) {
+ *   assert.ok("unavailable" in ring ? ring.unavailable.length > 0 : Number.isInteger(ring.flags));
+ * }
+ * assert.equal(uringSupport(shim), support); // probed once per process
  * ```
  */
 export function uringSupport(shim: Shim): UringSupport {

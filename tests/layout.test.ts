@@ -35,6 +35,26 @@ function layerOf(path: string): number {
   return index;
 }
 
+/** What `deno info --json` says of an entry point: its roots and every module with its imports. */
+interface DenoInfo {
+  roots: string[];
+  modules: {
+    specifier: string;
+    dependencies?: { code?: { specifier: string }; type?: { specifier: string } }[];
+  }[];
+}
+
+async function denoInfo(entry: string): Promise<DenoInfo> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", entry],
+    cwd: ROOT.pathname,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.ok(output.success, new TextDecoder().decode(output.stderr));
+  return JSON.parse(new TextDecoder().decode(output.stdout));
+}
+
 /** Every local module reachable from the entry points, with the local modules it imports. */
 async function importGraph(): Promise<Map<string, string[]>> {
   const entries = [
@@ -43,19 +63,7 @@ async function importGraph(): Promise<Map<string, string[]>> {
   ];
   const graph = new Map<string, string[]>();
   for (const entry of entries) {
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: ["info", "--json", entry],
-      cwd: ROOT.pathname,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    assert.ok(output.success, new TextDecoder().decode(output.stderr));
-    const info = JSON.parse(new TextDecoder().decode(output.stdout)) as {
-      modules: {
-        specifier: string;
-        dependencies?: { code?: { specifier: string }; type?: { specifier: string } }[];
-      }[];
-    };
+    const info = await denoInfo(entry);
     for (const module of info.modules) {
       if (!module.specifier.startsWith(ROOT.href) || !module.specifier.endsWith(".ts")) continue;
       const targets = (module.dependencies ?? []).flatMap((
@@ -124,17 +132,7 @@ Deno.test("no import cycles, and every import points down the flow", async () =>
 
 /** Local modules that `entry` loads at run time: its code imports, followed (type imports are erased). */
 async function loadedAtRunTime(entry: string): Promise<string[]> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", entry],
-    cwd: ROOT.pathname,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.ok(output.success, new TextDecoder().decode(output.stderr));
-  const info = JSON.parse(new TextDecoder().decode(output.stdout)) as {
-    roots: string[];
-    modules: { specifier: string; dependencies?: { code?: { specifier: string } }[] }[];
-  };
+  const info = await denoInfo(entry);
   const bySpecifier = new Map(info.modules.map((m) => [m.specifier, m]));
   const seen = new Set<string>();
   const stack = [...info.roots];

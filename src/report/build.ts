@@ -34,7 +34,6 @@ import {
   compareWithRing,
   halfWidth,
   KIT_VERSION,
-  noiseBand,
   SCHEMA_VERSION,
   trialCpuNs,
   trialFigures,
@@ -49,6 +48,7 @@ import type {
 } from "./report.ts";
 import { latencyClock, SPIN_WAIT_METHOD, TIMING_METHOD } from "./methods.ts";
 import { reportWarnings } from "./warnings.ts";
+import { noiseBand } from "./noise.ts";
 
 /** The parts of a report that do not come from the samples. */
 export interface ReportContext {

@@ -1,0 +1,231 @@
+/**
+ * Figures that README.md and docs/ cite, each tied to the committed report it
+ * comes from: a pattern finds the figure in the text, and the kit computes it
+ * again from the report with its own code and rounding. `deno task docs:check`
+ * fails naming the file and line of every figure that differs, so a figure
+ * cannot drift from its report, and a report cannot be re-read under new
+ * methods without the docs that cite it following.
+ *
+ * @module
+ */
+
+import { colorsFor, formatPercent } from "../base/format.ts";
+import { renderSummary } from "../render/terminal.ts";
+import { controlFigures, controlSeries } from "../report/control_figures.ts";
+import { originalLines } from "../report/headline.ts";
+import type { Report } from "../report/report.ts";
+import { loadReport } from "../report/schema.ts";
+import type { Rate } from "../stats/proportion.ts";
+import { auditCompare } from "./audit.ts";
+import { listReports } from "./catalog.ts";
+
+/** One figure a document cites. */
+export interface CitedFigure {
+  /** The document, relative to the project root. */
+  file: string;
+  /** What the figure is, for the message. */
+  what: string;
+  /** The committed report it comes from, or a machine folder of replicate runs. */
+  source: string;
+  /** Finds the figure: its first group is the figure as the document prints it. */
+  pattern: RegExp;
+  /** The figure as the kit computes and rounds it from the source's reports. */
+  value: (reports: Report[]) => string;
+  /** A Markdown table row's cells: compared trimmed, since `deno fmt` pads them. */
+  cells?: boolean;
+}
+
+/** The default run the README cites. */
+const DEFAULT_RUN = "results/vm-00745d78/2026-11-28T12-48-06Z_2e138bd.json";
+/** The replicate set `docs/archive.md` audits. */
+const REPLICATES = "results/devvm-replicates";
+
+const only = (reports: Report[]): Report => reports[0];
+const control = (r: Report, kind: "pipe-loop" | "unstamped") => {
+  const entry = (r.controls ?? []).find((c) => c.kind === kind)!;
+  return controlFigures(entry, controlSeries(r.results, entry)!.nsPerItem.median);
+};
+const pingpong8 = (r: Report, transport: string) =>
+  r.results.find((x) =>
+    x.mode === "pingpong" && x.sizeBytes === 8 && x.transport === transport &&
+    x.engine === "native"
+  )!;
+const percentText = (r: Rate) =>
+  `${r.count}/${r.of} = ${(r.rate * 100).toFixed(1)}% (${(r.ci.low * 100).toFixed(1)}-${
+    (r.ci.high * 100).toFixed(1)
+  }%)`;
+
+/** The audit of the replicate set, computed once per check. */
+let audited: { reports: Report[]; audit: ReturnType<typeof auditCompare> } | null = null;
+function audit(reports: Report[]) {
+  if (audited?.reports !== reports) {
+    audited = { reports, audit: auditCompare(reports, 0.05, [0.1, 0.25, 0.5]) };
+  }
+  return audited.audit;
+}
+const line = (reports: Report[], noise: "replicates" | "within run") =>
+  audit(reports).lines.find((l) => l.noise === noise)!;
+
+/** Every figure the docs cite that a committed report carries. */
+export const CITED: readonly CitedFigure[] = [
+  {
+    file: "README.md",
+    what: "the original's SHMEM line",
+    source: DEFAULT_RUN,
+    pattern: /printed:\n\n {4}(SHMEM Time: .*)$/m,
+    value: (r) => originalLines(only(r))[0],
+  },
+  {
+    file: "README.md",
+    what: "the original's KERNEL line",
+    source: DEFAULT_RUN,
+    pattern: /printed:\n\n {4}SHMEM Time: .*\n {4}(KERNEL Time: .*)$/m,
+    value: (r) => originalLines(only(r))[1],
+  },
+  {
+    file: "README.md",
+    what: "the headline as the terminal prints it",
+    source: DEFAULT_RUN,
+    pattern: /^ {4}(The ring was .*)$/m,
+    value: (r) => renderSummary(only(r), colorsFor({ isTerminal: () => false })).split("\n")[2],
+  },
+  {
+    file: "README.md",
+    what: "timed trials of the cited run",
+    source: DEFAULT_RUN,
+    pattern: /\((\d+) timed trials in \d+ s;/,
+    value: (r) => String(only(r).sampling.timedTrials),
+  },
+  {
+    file: "README.md",
+    what: "seconds of the cited run",
+    source: DEFAULT_RUN,
+    pattern: /timed trials in (\d+) s;/,
+    value: (r) => String(Math.round(only(r).sampling.elapsedSeconds!)),
+  },
+  {
+    file: "README.md",
+    what: "the plain C pipe loop, ns per item",
+    source: DEFAULT_RUN,
+    pattern: /pipe's trials, took (\d+) ns per\s+item/,
+    value: (r) => String(Math.round(control(only(r), "pipe-loop").controlNs)),
+  },
+  {
+    file: "README.md",
+    what: "the kit's pipe over the C loop, with its interval",
+    source: DEFAULT_RUN,
+    pattern:
+      /the kit's pipe (\d\.\d\d× that \(median of \d+ paired ratios,\s+95% CI [\d.]+-[\d.]+\))/,
+    value: (r) => {
+      const f = control(only(r), "pipe-loop");
+      return `${f.ratio.toFixed(2)}× that (median of ${f.pairs} paired ratios, 95% CI ${
+        f.ci!.low.toFixed(2)
+      }-${f.ci!.high.toFixed(2)})`;
+    },
+  },
+  {
+    file: "README.md",
+    what: "the ring's 8-byte round trip, ns",
+    source: DEFAULT_RUN,
+    pattern: /request and reply took (\d+) ns through the ring/,
+    value: (r) => String(Math.round(pingpong8(only(r), "shm").nsPerItem.median)),
+  },
+  {
+    file: "README.md",
+    what: "the pipe's 8-byte round trip, µs",
+    source: DEFAULT_RUN,
+    pattern: /through the ring and ([\d.]+) µs through a pair of pipes/,
+    value: (r) => (pingpong8(only(r), "pipe").nsPerItem.median / 1000).toFixed(1),
+  },
+  {
+    file: "README.md",
+    what: "stamped over unstamped round trips, with its interval",
+    source: DEFAULT_RUN,
+    pattern: /percentiles cost (\d\.\d{3}× \(CI [\d.]+-[\d.]+\))/,
+    value: (r) => {
+      const f = control(only(r), "unstamped");
+      return `${f.ratio.toFixed(3)}× (CI ${f.ci!.low.toFixed(2)}-${f.ci!.high.toFixed(2)})`;
+    },
+  },
+  ...(["replicates", "within run"] as const).map((noise): CitedFigure => ({
+    file: "docs/archive.md",
+    what: `the audit's row for ${noise}`,
+    source: REPLICATES,
+    pattern: new RegExp(`^ *\\| ${noise} +\\|(.*)\\|$`, "m"),
+    cells: true,
+    value: (reports) => {
+      const l = line(reports, noise);
+      return [
+        formatPercent(l.medianThreshold),
+        percentText(l.falseAlarms),
+        percentText(l.power[1].slower),
+        percentText(l.power[1].faster),
+        percentText(l.power[2].slower),
+        percentText(l.power[2].faster),
+      ].join(" | ");
+    },
+  })),
+];
+
+/**
+ * The replicate runs of a machine folder, as `compare:audit` takes them: the clean runs of the
+ * newest run's commit and parameters.
+ */
+async function replicateRuns(dir: string): Promise<Report[]> {
+  const root = dir.slice(0, dir.lastIndexOf("/")) || ".";
+  const paths = listReports(root).archived.filter((p) => p.startsWith(`${dir}/`));
+  const reports = await Promise.all(paths.map((p) => loadReport(p)));
+  reports.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  const newest = reports.at(-1);
+  return reports.filter((r) => r.kit.dirty === false && r.kit.commit === newest?.kit.commit);
+}
+
+/**
+ * Every cited figure that differs from what its report gives, as `file:line: ...` (empty when
+ * all agree); a pattern that finds nothing is a problem too.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkCitedFigures } from "./figures.ts";
+ * const root = new URL("../..", import.meta.url).pathname;
+ * assert.deepEqual(await checkCitedFigures(root), []);
+ * ```
+ */
+export async function checkCitedFigures(
+  root: string,
+  figures: readonly CitedFigure[] = CITED,
+  read: (file: string) => Promise<string> = (file) => Deno.readTextFile(`${root}/${file}`),
+): Promise<string[]> {
+  const sources = new Map<string, Promise<Report[]>>();
+  const reportsOf = (source: string) => {
+    if (!sources.has(source)) {
+      sources.set(
+        source,
+        source.endsWith(".json")
+          ? loadReport(`${root}/${source}`).then((r) => [r])
+          : replicateRuns(`${root}/${source}`),
+      );
+    }
+    return sources.get(source)!;
+  };
+  const problems: string[] = [];
+  for (const figure of figures) {
+    const text = await read(figure.file);
+    const match = figure.pattern.exec(text);
+    if (match === null) {
+      problems.push(`${figure.file}: ${figure.what} is not where it was (${figure.pattern})`);
+      continue;
+    }
+    const expected = figure.value(await reportsOf(figure.source));
+    const found = figure.cells ? match[1].split("|").map((c) => c.trim()).join(" | ") : match[1];
+    if (found !== expected) {
+      const lineNumber = text.slice(0, match.index).split("\n").length;
+      problems.push(
+        `${figure.file}:${lineNumber}: ${figure.what} reads ${JSON.stringify(found)}, ` +
+          `its report gives ${JSON.stringify(expected)} (${figure.source})`,
+      );
+    }
+  }
+  return problems;
+}

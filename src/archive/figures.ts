@@ -9,7 +9,7 @@
  * @module
  */
 
-import { colorsFor, formatPercent } from "../base/format.ts";
+import { colorsFor, formatNs, formatPercent } from "../base/format.ts";
 import { renderSummary } from "../render/terminal.ts";
 import { controlFigures, controlSeries } from "../report/control_figures.ts";
 import { originalLines } from "../report/headline.ts";
@@ -37,6 +37,8 @@ export interface CitedFigure {
 
 /** The default run the README cites. */
 const DEFAULT_RUN = "results/vm-00745d78/2026-11-28T12-48-06Z_2e138bd.json";
+/** The run the README's io_uring table comes from. */
+const URING_RUN = "results/vm-00745d78/2026-11-28T11-11-27Z_535bea9.json";
 /** The replicate set `docs/archive.md` audits. */
 const REPLICATES = "results/devvm-replicates";
 
@@ -145,6 +147,39 @@ export const CITED: readonly CitedFigure[] = [
     value: (r) => {
       const f = control(only(r), "unstamped");
       return `${f.ratio.toFixed(3)}× (CI ${f.ci!.low.toFixed(2)}-${f.ci!.high.toFixed(2)})`;
+    },
+  },
+  ...["shm", "pipe", "pipe-uring", "pipe-uring-sqpoll"].map((transport): CitedFigure => ({
+    file: "README.md",
+    what: `the io_uring table's row for ${transport}`,
+    source: URING_RUN,
+    pattern: new RegExp(`^\\| \`${transport}\` +\\|(.*)\\|$`, "m"),
+    cells: true,
+    value: (reports) => {
+      const r = only(reports);
+      const of = (mode: string) =>
+        r.results.find((x) => x.transport === transport && x.mode === mode && x.sizeBytes === 8)!;
+      const [stream, trip] = [of("stream"), of("pingpong")];
+      return [
+        `${formatNs(stream.nsPerItem.median)} / ${formatNs(stream.cpuNsPerItem.median)}`,
+        formatNs(trip.nsPerItem.median),
+        formatNs(trip.latency!.roundTrip.p50),
+        formatNs(trip.cpuNsPerItem.median),
+      ].join(" | ");
+    },
+  })),
+  {
+    file: "README.md",
+    what: "SQPOLL's round trip over the pipe's",
+    source: URING_RUN,
+    pattern: /SQPOLL (\w+) the mean\s+round trip/,
+    value: (reports) => {
+      const trip = (t: string) =>
+        only(reports).results.find((x) =>
+          x.transport === t && x.mode === "pingpong" && x.sizeBytes === 8
+        )!.nsPerItem.median;
+      const ratio = trip("pipe-uring-sqpoll") / trip("pipe");
+      return ratio < 0.4 ? "cuts" : ratio < 0.6 ? "halves" : "trims";
     },
   },
   ...(["replicates", "within run"] as const).map((noise): CitedFigure => ({

@@ -12,7 +12,12 @@
 import { bench, boxplot, group, run, summary } from "mitata";
 import { buildShim } from "../ffi/build.ts";
 import { Shim } from "../ffi/library.ts";
-import { ensureWritableDir, machineDir, reportStem } from "../src/archive/archive.ts";
+import {
+  archiveMachine,
+  ensureWritableDir,
+  machineDir,
+  reportStem,
+} from "../src/archive/archive.ts";
 import { Channel, useShim } from "../src/channel/channel.ts";
 import { checkRecords, fillRecords } from "../src/transports/deno_loops.ts";
 import { gitState } from "../src/context/environment.ts";
@@ -182,7 +187,7 @@ async function main(): Promise<void> {
     }
     const result = await run();
     if (save) {
-      const machine = await currentMachine();
+      const machine = await archiveMachine(root, await currentMachine());
       const dir = machineDir(root, machine.id);
       await ensureWritableDir(dir);
       const createdAt = new Date().toISOString();

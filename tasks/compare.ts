@@ -9,7 +9,7 @@
  */
 
 import { parseCommandLine, parseThreshold, userPath } from "../src/base/cli.ts";
-import { machineDir } from "../src/archive/archive.ts";
+import { archiveMachine, machineDir } from "../src/archive/archive.ts";
 import { listReports } from "../src/archive/catalog.ts";
 import {
   compareControls,
@@ -75,7 +75,7 @@ async function resolvePair(
   let dir: string | null = null;
   let mine: string[] = [];
   if (names.some(special)) {
-    dir = machineDir(root, (await currentMachine(machine)).id);
+    dir = machineDir(root, (await archiveMachine(root, await currentMachine(machine))).id);
     mine = archiveOf(dir);
     if (mine.length === 0) {
       throw new UsageError(

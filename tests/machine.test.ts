@@ -8,6 +8,10 @@ import {
   readFingerprint,
 } from "../src/context/machine.ts";
 import { UsageError } from "../src/base/errors.ts";
+import { archiveMachine } from "../src/archive/archive.ts";
+import { compareReports } from "../src/report/compare.ts";
+import { environmentDifferences, hardwareDifferences } from "../src/context/machine.ts";
+import { fakeReport } from "./fixtures.ts";
 
 /** A fake `/proc` and `/sys` with what the fingerprint reads. */
 async function fakeHost(
@@ -69,10 +73,8 @@ Deno.test("two hosts with one host name and model string get two ids, and compar
       os: "linux",
     };
     assert.equal(await legacyMachineId(legacy), "vm-d215170e");
-    // The same host read twice gets the same id; a microcode update is a new machine.
+    // The same host read twice gets the same id.
     assert.equal(await fingerprintId(readFingerprint(`${dir}/a`, HOST)), idA);
-    await fakeHost(`${dir}/c`, { family: "25", clock: "tsc", microcode: "0xa0011d5" });
-    assert.notEqual(await fingerprintId(readFingerprint(`${dir}/c`, HOST)), idA);
     // Facts one side did not record are passed over, not called differences.
     assert.deepEqual(fingerprintDifferences({ ...a, cpuFamily: null, clockSource: null }, b), [
       "meltdown mitigation: Not affected → Mitigation: PTI",
@@ -155,5 +157,78 @@ Deno.test("the scheduler's grouping is read from cgroup v2 and from v1's cpu con
     });
   } finally {
     await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("one machine, one id: new microcode, a clock source or a mitigation line keep it; other hardware does not", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await fakeHost(`${dir}/a`, { family: "25", clock: "tsc" });
+    // The same hardware after a kernel update: new microcode, another clock source, PTI now on.
+    await fakeHost(`${dir}/b`, {
+      family: "25",
+      clock: "kvm-clock",
+      microcode: "0xa0011d5",
+      pti: true,
+    });
+    await fakeHost(`${dir}/c`, { family: "26", clock: "tsc" });
+    const [a, b, c] = ["a", "b", "c"].map((h) => readFingerprint(`${dir}/${h}`, HOST));
+    assert.equal(
+      await fingerprintId(b),
+      await fingerprintId(a),
+      "only the environment differs: one id",
+    );
+    assert.notEqual(
+      await fingerprintId(c),
+      await fingerprintId(a),
+      "the hardware differs: two ids",
+    );
+    assert.deepEqual(hardwareDifferences(a, b), []);
+    assert.deepEqual(environmentDifferences(a, b), [
+      "microcode: 0xa0011d1 → 0xa0011d5",
+      "clock source: tsc → kvm-clock",
+      "meltdown mitigation: Not affected → Mitigation: PTI",
+    ]);
+    // compare names the change in the environment, and calls the machine the same.
+    const ra = fakeReport();
+    ra.machine = { id: "vm-1", named: false, fingerprint: a };
+    const rb = fakeReport();
+    rb.machine = { id: "vm-1", named: false, fingerprint: b };
+    const { warnings } = compareReports(ra, rb, 0.05);
+    assert.ok(
+      warnings.some((w) =>
+        /^different environment \(not the hardware\): microcode: 0xa0011d1 → 0xa0011d5; clock source/
+          .test(w)
+      ),
+      warnings.join("\n"),
+    );
+    assert.ok(
+      !warnings.some((w) => /different machines|different hardware/.test(w)),
+      warnings.join("\n"),
+    );
+    // An archive that filed the machine under the id its old fingerprint gave keeps doing so.
+    const root = `${dir}/results`;
+    await Deno.mkdir(`${root}/vm-old`, { recursive: true });
+    await Deno.writeTextFile(
+      `${root}/vm-old/machine.json`,
+      JSON.stringify({ id: "vm-old", fingerprint: a }),
+    );
+    const now = { id: await fingerprintId(b), named: false, fingerprint: b };
+    assert.equal((await archiveMachine(root, now)).id, "vm-old");
+    const other = { id: await fingerprintId(c), named: false, fingerprint: c };
+    assert.equal(
+      (await archiveMachine(root, other)).id,
+      other.id,
+      "other hardware: a folder of its own",
+    );
+    // A folder whose facts are missing (an old machine.json) is no match: unknown is not the same.
+    await Deno.mkdir(`${root}/vm-aaa`);
+    await Deno.writeTextFile(
+      `${root}/vm-aaa/machine.json`,
+      JSON.stringify({ id: "vm-aaa", fingerprint: { ...c, cpuFamily: null } }),
+    );
+    assert.equal((await archiveMachine(root, other)).id, other.id);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });

@@ -15,8 +15,8 @@ import { renderMarkdown } from "../render/markdown.ts";
 import { chownToInvokingUser } from "../base/ownership.ts";
 import type { Report } from "../report/report.ts";
 import { compactJson, encodeReport } from "../report/encoding.ts";
-import { fingerprintDifferences } from "../context/machine.ts";
-import type { Fingerprint } from "../context/machine.ts";
+import { hardwareDifferences, sameHardware } from "../context/machine.ts";
+import type { Fingerprint, Machine } from "../context/machine.ts";
 
 /** Where a saved report went. */
 export interface SavedReport {
@@ -141,7 +141,7 @@ export async function folderFingerprint(dir: string): Promise<Fingerprint | null
  * ```
  */
 export function folderMismatch(dir: string, folder: Fingerprint, mine: Fingerprint): string | null {
-  const differences = fingerprintDifferences(folder, mine);
+  const differences = hardwareDifferences(folder, mine);
   return differences.length === 0
     ? null
     : `this machine is not the one ${dir}/machine.json describes (${differences.join("; ")}): ` +
@@ -305,4 +305,44 @@ async function placeNew(path: string, text: string): Promise<boolean> {
   } finally {
     await Deno.remove(aside).catch(() => {});
   }
+}
+
+/**
+ * The folder of `root` this machine's reports belong in: when the machine was not named, an
+ * existing folder whose `machine.json` describes the same hardware ({@link sameHardware}: a
+ * kernel update, new microcode or another clock source keep a machine's folder), else the id its
+ * fingerprint derives. The first such folder by name, when several do.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { archiveMachine } from "./archive.ts";
+ * import { currentMachine } from "../context/machine.ts";
+ * const root = await Deno.makeTempDir();
+ * const machine = { ...await currentMachine(), named: false };
+ * assert.equal((await archiveMachine(root, machine)).id, machine.id); // an empty archive
+ * // The same hardware filed earlier under another id (say, before a kernel update):
+ * await Deno.mkdir(`${root}/vm-0000abcd`);
+ * const earlier = { ...machine.fingerprint, microcode: "0x1", mitigations: { tsa: "Vulnerable" } };
+ * await Deno.writeTextFile(`${root}/vm-0000abcd/machine.json`, JSON.stringify({ id: "vm-0000abcd", fingerprint: earlier }));
+ * assert.equal((await archiveMachine(root, machine)).id, "vm-0000abcd");
+ * assert.equal((await archiveMachine(root, { ...machine, id: "lab", named: true })).id, "lab");
+ * await Deno.remove(root, { recursive: true });
+ * ```
+ */
+export async function archiveMachine(root: string, machine: Machine): Promise<Machine> {
+  if (machine.named) return machine;
+  let names: string[];
+  try {
+    names = [...Deno.readDirSync(root)].filter((e) => e.isDirectory).map((e) => e.name).sort();
+  } catch {
+    return machine; // no archive yet
+  }
+  for (const name of names) {
+    const folder = await folderFingerprint(machineDir(root, name));
+    if (folder !== null && sameHardware(folder, machine.fingerprint)) {
+      return { ...machine, id: name };
+    }
+  }
+  return machine;
 }

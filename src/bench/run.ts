@@ -9,7 +9,7 @@
 
 import { buildShim } from "../../ffi/build.ts";
 import { Shim } from "../../ffi/library.ts";
-import { ensureWritableDir, keepAside, saveReport } from "../archive/archive.ts";
+import { archiveMachine, ensureWritableDir, keepAside, saveReport } from "../archive/archive.ts";
 import { onInterrupt } from "../base/cleanup.ts";
 import {
   gitState,
@@ -95,7 +95,10 @@ export async function runBench(
     return null;
   }
   requireLinux();
-  const machine = await currentMachine(options.machine ?? undefined);
+  const machine = await archiveMachine(
+    options.out,
+    await currentMachine(options.machine ?? undefined),
+  );
   // One bench at a time, for as long as this run lasts.
   using _lock = await takeBenchLock({
     wait: options.waitForLock,

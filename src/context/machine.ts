@@ -1,12 +1,16 @@
 /**
  * Which machine a report came from. The archive keeps one folder per machine,
  * and `compare` must know when two reports came from different hardware, so
- * the id comes from a fingerprint of facts that tell hosts apart and do not
- * follow the process: every online CPU (not the ones this process may use, so
- * `taskset`, a cpuset or `isolcpus` keep the id), the CPU's vendor, family,
- * model, stepping and microcode, its caches, the memory size, the clock source
- * and the kernel's mitigations. Two guests that share a host name and a model
- * string ("AMD EPYC") but not a CPU family or a clock source get two ids.
+ * the id comes from the facts that name the hardware and do not follow the
+ * process: the host name, every online CPU (not the ones this process may use,
+ * so `taskset`, a cpuset or `isolcpus` keep the id), the CPU's vendor, family,
+ * model and stepping, its caches and the memory size. Two guests that share a
+ * host name and a model string ("AMD EPYC") but not a CPU family get two ids.
+ *
+ * The microcode, the clock source and the kernel's mitigations are recorded
+ * in the fingerprint too, but they are the run's environment, not the
+ * machine: a kernel update that adds or rewords a vulnerabilities line keeps
+ * the id, and `compare` names the change instead.
  *
  * A person can name the folder instead (`--machine NAME`, `RINGPIPE_MACHINE`);
  * the fingerprint is recorded either way, and a report whose fingerprint
@@ -246,6 +250,10 @@ function factList(f: Fingerprint): [string, string | null][] {
   ];
 }
 
+/** True for a fact of the run's environment (microcode, clock source, a mitigation), not the hardware. */
+const isEnvironment = (fact: string) =>
+  fact === "microcode" || fact === "clock source" || fact.endsWith(" mitigation");
+
 /**
  * The facts two fingerprints disagree on, as `name: a → b`; facts either side did not record are
  * passed over (older reports recorded fewer).
@@ -287,7 +295,62 @@ export function fingerprintDifferences(a: Fingerprint, b: Fingerprint): string[]
  * ```
  */
 export async function fingerprintId(f: Fingerprint): Promise<string> {
-  return await hashedId(f.hostname, factList(f));
+  return await hashedId(f.hostname, factList(f).filter(([name]) => !isEnvironment(name)));
+}
+
+/**
+ * The hardware facts two fingerprints disagree on (see {@link fingerprintDifferences}).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { hardwareDifferences, readFingerprint } from "./machine.ts";
+ * const a = readFingerprint();
+ * assert.deepEqual(hardwareDifferences(a, { ...a, cpuFamily: "99", clockSource: "hpet" }), [
+ *   `CPU family: ${a.cpuFamily} → 99`,
+ * ]);
+ * ```
+ */
+export function hardwareDifferences(a: Fingerprint, b: Fingerprint): string[] {
+  return fingerprintDifferences(a, b).filter((d) => !isEnvironment(d.slice(0, d.indexOf(": "))));
+}
+
+/**
+ * The facts of the run's environment two fingerprints disagree on: microcode, clock source,
+ * mitigations.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { environmentDifferences, readFingerprint } from "./machine.ts";
+ * const a = { ...readFingerprint(), microcode: "0x1", mitigations: { tsa: "Not affected" } };
+ * assert.deepEqual(environmentDifferences(a, { ...a, microcode: "0x2", mitigations: { tsa: "Vulnerable" } }), [
+ *   "microcode: 0x1 → 0x2",
+ *   "tsa mitigation: Not affected → Vulnerable",
+ * ]);
+ * ```
+ */
+export function environmentDifferences(a: Fingerprint, b: Fingerprint): string[] {
+  return fingerprintDifferences(a, b).filter((d) => isEnvironment(d.slice(0, d.indexOf(": "))));
+}
+
+/**
+ * True when two fingerprints name the same hardware: every hardware fact known on both sides and
+ * equal (a fact one side did not record is not taken as agreement).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readFingerprint, sameHardware } from "./machine.ts";
+ * const a = readFingerprint();
+ * assert.ok(sameHardware(a, { ...a, microcode: "0xffff", mitigations: {} }));
+ * assert.ok(!sameHardware(a, { ...a, cpuFamily: "99" }));
+ * assert.ok(!sameHardware(a, { ...a, caches: null }) || a.caches === null);
+ * ```
+ */
+export function sameHardware(a: Fingerprint, b: Fingerprint): boolean {
+  const theirs = new Map(factList(b));
+  return factList(a).every(([name, value]) => isEnvironment(name) || theirs.get(name) === value);
 }
 
 async function hashedId(hostname: string, facts: unknown): Promise<string> {

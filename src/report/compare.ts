@@ -26,7 +26,11 @@
  * @module
  */
 
-import { fingerprintDifferences } from "../context/machine.ts";
+import {
+  environmentDifferences,
+  fingerprintDifferences,
+  hardwareDifferences,
+} from "../context/machine.ts";
 import type { Report, ResultEntry } from "./report.ts";
 import { controlFigures, controlSeries } from "./control_figures.ts";
 import type { ControlEntry, ControlFigures } from "./control_figures.ts";
@@ -437,7 +441,11 @@ export function compareReports(
       `fewer than ${MIN_COMPARABLE_TRIALS} trials on a side in ${few.length} series: CIs are wide or below 95% coverage`,
     );
   }
-  const hardware = fingerprintDifferences(a.machine.fingerprint, b.machine.fingerprint);
+  const hardware = hardwareDifferences(a.machine.fingerprint, b.machine.fingerprint);
+  const environment = environmentDifferences(a.machine.fingerprint, b.machine.fingerprint);
+  if (environment.length > 0) {
+    warnings.push(`different environment (not the hardware): ${environment.join("; ")}`);
+  }
   if (a.machine.id !== b.machine.id || hardware.length > 0) {
     warnings.push(
       (a.machine.id === b.machine.id

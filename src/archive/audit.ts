@@ -119,7 +119,8 @@ const called = (rows: ComparisonRow[], verdict: "faster" | "slower") =>
  * assert.equal(lines[0].falseAlarms.count, 0); // runs within 3% of each other: no alarm at 5%
  * const [small, large] = lines[0].power;
  * assert.equal(small.slower.rate, 0); // 10% is inside the replicates' spread
- * assert.deepEqual([large.slower.rate, large.faster.rate], [1, 1]); // twice as slow (or fast): every row
+ * // Twice as slow (or fast): every row with an interval that reaches 95% (three of the four series).
+ * assert.deepEqual([large.slower.rate, large.faster.rate], [0.75, 0.75]);
  * assert.ok(large.slower.ci.low > 0.5); // a rate, with its interval
  * ```
  */

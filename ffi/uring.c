@@ -163,7 +163,8 @@ static int submit_and_wait(struct uring *u, unsigned want) {
       unsigned pending = u->sq_tail - atomic_load_explicit(u->sq_head, memory_order_acquire);
       unsigned have = cq_ready(u);
       if (pending == 0 && have >= want) return RP_OK;
-      if (enter(u->fd, pending, have >= want ? 0 : want - have, IORING_ENTER_GETEVENTS) < 0 &&
+      /* min_complete counts what is on the ring already: ask for all `want`, not the rest. */
+      if (enter(u->fd, pending, have >= want ? 0 : want, IORING_ENTER_GETEVENTS) < 0 &&
           errno != EINTR)
         return -errno;
     }
@@ -187,7 +188,7 @@ static int submit_and_wait(struct uring *u, unsigned want) {
     if (atomic_load_explicit(u->sq_flags, memory_order_relaxed) & IORING_SQ_NEED_WAKEUP)
       flags |= IORING_ENTER_SQ_WAKEUP;
     unsigned have = cq_ready(u);
-    if (have < want && enter(u->fd, 0, want - have, flags) < 0 && errno != EINTR) return -errno;
+    if (have < want && enter(u->fd, 0, want, flags) < 0 && errno != EINTR) return -errno;
   }
   return RP_OK;
 }

@@ -10,10 +10,9 @@
 
 import { markdownTable } from "../src/base/tables.ts";
 import { textTable } from "../src/base/tables.ts";
-import { auditCompare } from "../src/archive/audit.ts";
+import { auditCompare, replicateSet } from "../src/archive/audit.ts";
 import { listReports } from "../src/archive/catalog.ts";
 import { parseCommandLine, parseThreshold, userPath } from "../src/base/cli.ts";
-import { sameParameters } from "../src/report/compare.ts";
 import { runMain, UsageError } from "../src/base/errors.ts";
 import { formatPercent } from "../src/base/format.ts";
 import { rateText } from "../src/stats/proportion.ts";
@@ -68,13 +67,8 @@ async function main(): Promise<void> {
       console.error(`left out: ${error.message}`);
     }
   }
-  reports.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-  const newest = reports.at(-1);
-  const runs = newest === undefined
-    ? []
-    : reports.filter((r) =>
-      sameParameters(r, newest) && r.kit.dirty === false && r.kit.commit === newest.kit.commit
-    );
+  const runs = replicateSet(reports);
+  const newest = runs.at(-1);
   if (runs.length < 4) {
     throw new UsageError(
       `${dir} holds ${runs.length} clean run(s) of the newest run's commit and parameters; ` +

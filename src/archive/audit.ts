@@ -23,7 +23,7 @@
  * @module
  */
 
-import { compareReports, replicatesOf } from "../report/compare.ts";
+import { compareReports, replicatesOf, sameParameters } from "../report/compare.ts";
 import type { ComparisonRow } from "../report/compare.ts";
 import { fingerprintDifferences } from "../context/machine.ts";
 import { trialFigures } from "../report/report.ts";
@@ -89,6 +89,32 @@ export function slowedDown(report: Report, factor: number): Report {
       return { ...r, samples, ...trialFigures(samples, r.sizeBytes) };
     }),
   };
+}
+
+/**
+ * The replicate runs of a folder's reports, as the audit takes them: the clean runs of the newest
+ * run's commit and parameters, oldest first.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { replicateSet } from "./audit.ts";
+ * import { loadReport } from "../report/schema.ts";
+ * const run = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
+ * const later = { ...run, createdAt: "2030-01-01T00:00:00.000Z" };
+ * const dirty = { ...run, kit: { ...run.kit, dirty: true } };
+ * const other = { ...run, parameters: { ...run.parameters, ringSlots: 64 } };
+ * assert.deepEqual(replicateSet([later, dirty, other, run]), [run, later]);
+ * ```
+ */
+export function replicateSet(reports: readonly Report[]): Report[] {
+  const sorted = [...reports].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  const newest = sorted.at(-1);
+  return newest === undefined
+    ? []
+    : sorted.filter((r) =>
+      sameParameters(r, newest) && r.kit.dirty === false && r.kit.commit === newest.kit.commit
+    );
 }
 
 /** The same report filed under another commit: a change as the archive would see it. */

@@ -16,7 +16,7 @@ import { originalLines } from "../report/headline.ts";
 import type { Report } from "../report/report.ts";
 import { loadReport } from "../report/schema.ts";
 import type { Rate } from "../stats/proportion.ts";
-import { auditCompare } from "./audit.ts";
+import { auditCompare, replicateSet } from "./audit.ts";
 import { listReports } from "./catalog.ts";
 
 /** One figure a document cites. */
@@ -218,17 +218,11 @@ export const CITED: readonly CitedFigure[] = [
   })),
 ];
 
-/**
- * The replicate runs of a machine folder, as `compare:audit` takes them: the clean runs of the
- * newest run's commit and parameters.
- */
+/** The replicate runs of a machine folder, as `compare:audit` takes them ({@link replicateSet}). */
 async function replicateRuns(dir: string): Promise<Report[]> {
   const root = dir.slice(0, dir.lastIndexOf("/")) || ".";
   const paths = listReports(root).archived.filter((p) => p.startsWith(`${dir}/`));
-  const reports = await Promise.all(paths.map((p) => loadReport(p)));
-  reports.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-  const newest = reports.at(-1);
-  return reports.filter((r) => r.kit.dirty === false && r.kit.commit === newest?.kit.commit);
+  return replicateSet(await Promise.all(paths.map((p) => loadReport(p))));
 }
 
 /**
@@ -260,9 +254,11 @@ export async function checkCitedFigures(
     }
     return sources.get(source)!;
   };
+  const texts = new Map<string, Promise<string>>();
   const problems: string[] = [];
   for (const figure of figures) {
-    const text = await read(figure.file);
+    if (!texts.has(figure.file)) texts.set(figure.file, read(figure.file));
+    const text = await texts.get(figure.file)!;
     const match = figure.pattern.exec(text);
     if (match === null) {
       problems.push(`${figure.file}: ${figure.what} is not where it was (${figure.pattern})`);

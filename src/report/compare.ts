@@ -31,6 +31,7 @@ import {
   fingerprintDifferences,
   hardwareDifferences,
 } from "../context/machine.ts";
+import { seriesFields } from "./report.ts";
 import type { Report, ResultEntry } from "./report.ts";
 import { controlFigures, controlSeries } from "./control_figures.ts";
 import type { ControlEntry, ControlFigures } from "./control_figures.ts";
@@ -395,13 +396,7 @@ export function compareReports(
       : { low: 0, high: Infinity, level: interval.level };
     rows.push({
       key: seriesKey(ra),
-      transport: ra.transport,
-      engine: ra.engine,
-      ...(ra.publishEvery === undefined ? {} : { publishEvery: ra.publishEvery }),
-      mode: ra.mode,
-      sizeBytes: ra.sizeBytes,
-      placement: ra.placement,
-      ...(ra.queueDepth === undefined ? {} : { queueDepth: ra.queueDepth }),
+      ...seriesFields(ra),
       a: ra.nsPerItem.median,
       b: rb.nsPerItem.median,
       trialsA: va.length,

@@ -7,6 +7,7 @@
  */
 
 import { NOISE_METHOD } from "./methods.ts";
+import { seriesFields } from "./report.ts";
 import type { NoiseBand, ResultEntry } from "./report.ts";
 import { pairedRatio } from "../stats/serial.ts";
 import type { Interval } from "../stats/serial.ts";
@@ -60,13 +61,7 @@ export function noiseBand(results: ResultEntry[]): NoiseBand {
     const aa = withinRunNoise(r);
     if (aa === null) continue;
     series.push({
-      transport: r.transport,
-      engine: r.engine,
-      ...(r.publishEvery === undefined ? {} : { publishEvery: r.publishEvery }),
-      mode: r.mode,
-      sizeBytes: r.sizeBytes,
-      placement: r.placement,
-      ...(r.queueDepth === undefined ? {} : { queueDepth: r.queueDepth }),
+      ...seriesFields(r),
       ratio: aa.ratio,
       ci: aa.ci,
     });

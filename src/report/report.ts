@@ -167,6 +167,39 @@ export interface ResultEntry {
   warmup: Sample[];
 }
 
+/**
+ * What names a result's series, as rows that set results side by side carry it: transport,
+ * engine, cadence (deno rings), mode, size, placement and depth (file server).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { seriesFields } from "./report.ts";
+ * const ring = { transport: "shm", engine: "native" as const, mode: "stream" as const, sizeBytes: 8, placement: "cross" as const };
+ * assert.deepEqual(seriesFields(ring), ring);
+ * assert.deepEqual(seriesFields({ ...ring, queueDepth: 8 }), { ...ring, queueDepth: 8 });
+ * ```
+ */
+export function seriesFields(
+  r: Pick<
+    ResultEntry,
+    "transport" | "engine" | "publishEvery" | "mode" | "sizeBytes" | "placement" | "queueDepth"
+  >,
+): Pick<
+  ResultEntry,
+  "transport" | "engine" | "publishEvery" | "mode" | "sizeBytes" | "placement" | "queueDepth"
+> {
+  return {
+    transport: r.transport,
+    engine: r.engine,
+    ...(r.publishEvery === undefined ? {} : { publishEvery: r.publishEvery }),
+    mode: r.mode,
+    sizeBytes: r.sizeBytes,
+    placement: r.placement,
+    ...(r.queueDepth === undefined ? {} : { queueDepth: r.queueDepth }),
+  };
+}
+
 /** How one transport compares with another in the same mode, size and placement. */
 export interface Comparison {
   /** e.g. `pipe/shm`. */

@@ -53,8 +53,15 @@ void *rp_shm_map(const char *name, uint64_t bytes, int32_t create, int32_t *err)
     *err = errno;
     return NULL;
   }
-  if (create && ftruncate(fd, (off_t)bytes) != 0) {
-    *err = errno;
+  /*
+   * ftruncate reserves nothing on tmpfs: a full /dev/shm would be a SIGBUS at
+   * the first write past the free space. posix_fallocate takes the pages now,
+   * so a segment that does not fit is ENOSPC here.
+   */
+  int failed = create && ftruncate(fd, (off_t)bytes) != 0 ? errno : 0;
+  while (create && failed == 0 && (failed = posix_fallocate(fd, 0, (off_t)bytes)) == EINTR) failed = 0;
+  if (failed != 0) {
+    *err = failed;
     close(fd);
     shm_unlink(name);
     return NULL;

@@ -48,3 +48,30 @@ Deno.test("missing folders are not an error", () => {
     [],
   );
 });
+
+Deno.test("a zombie is not alive: it holds no memory and will wake no one", async () => {
+  // `true` becomes a child of `sleep` (the shell execs it), which never reaps it.
+  const parent = new Deno.Command("sh", {
+    args: ["-c", "true & echo $!; exec sleep 5"],
+    stdout: "piped",
+  }).spawn();
+  const reader = parent.stdout.getReader();
+  const { value } = await reader.read();
+  const zombie = Number(new TextDecoder().decode(value).trim());
+  try {
+    let state = "";
+    for (let k = 0; k < 100 && state !== "Z"; k++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      const stat = Deno.readTextFileSync(`/proc/${zombie}/stat`);
+      state = stat.charAt(stat.lastIndexOf(")") + 2);
+    }
+    assert.equal(state, "Z");
+    assert.equal(processExists(zombie), false);
+    assert.equal(processExists(parent.pid), true);
+  } finally {
+    reader.releaseLock();
+    parent.kill("SIGKILL");
+    await parent.status;
+    await parent.stdout.cancel();
+  }
+});

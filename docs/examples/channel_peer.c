@@ -11,6 +11,10 @@
  * The channel must hold fixed-size 8-byte records (Channel.create({ slotBytes: 8,
  * fixedSize: true })). An idle side spins for 10 µs, then sleeps on its futex
  * word; after publishing, a side wakes its peer only if the peer said it sleeps.
+ *
+ * It trusts its peer no further than the Deno side does: an index the peer
+ * publishes must stay within the ring, the header must keep its magic and
+ * geometry, and a peer that is gone (or a zombie) ends the wait.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -24,7 +28,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <signal.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -64,6 +67,29 @@ static void die(const char *what) {
   exit(1);
 }
 
+static uint32_t slots;
+
+/* A peer is alive while /proc/PID/stat exists and its state is not Z (zombie) or X. */
+static int alive(uint32_t pid) {
+  char path[32], stat[512];
+  snprintf(path, sizeof path, "/proc/%u/stat", pid);
+  FILE *f = fopen(path, "r");
+  if (f == NULL) return 0;
+  size_t n = fread(stat, 1, sizeof stat - 1, f);
+  fclose(f);
+  stat[n] = 0;
+  const char *paren = strrchr(stat, ')');
+  return paren == NULL || (paren[1] == ' ' && paren[2] != 'Z' && paren[2] != 'X');
+}
+
+/* The header as it was when this side attached, or die. */
+static void check_layout(void) {
+  if (atomic_load(at(OFF_MAGIC)) != MAGIC || atomic_load(at(OFF_VERSION)) != VERSION ||
+      atomic_load(at(OFF_SLOTS)) != slots || atomic_load(at(OFF_SLOT_BYTES)) != 8 ||
+      !(atomic_load(at(OFF_FLAGS)) & FIXED_SIZE))
+    die("the header changed under this side");
+}
+
 /* After publishing: wake the peer if it announced that it sleeps. */
 static void wake(int sleeps) {
   atomic_thread_fence(memory_order_seq_cst);
@@ -79,7 +105,7 @@ static void wake(int sleeps) {
  * notice a peer that closed). Returns the new index, or exits when the peer
  * closed without moving it.
  */
-static uint32_t wait_for(int offset, uint32_t seen, int sleeps, int peer_closed) {
+static uint32_t wait_for(int offset, uint32_t seen, int sleeps, int peer_closed, int peer_pid) {
   uint64_t start = now_ns();
   for (;;) {
     uint32_t index = atomic_load_explicit(at(offset), memory_order_acquire);
@@ -89,6 +115,9 @@ static uint32_t wait_for(int offset, uint32_t seen, int sleeps, int peer_closed)
     index = atomic_load_explicit(at(offset), memory_order_seq_cst);
     if (index == seen) {
       if (atomic_load_explicit(at(peer_closed), memory_order_acquire)) die("the peer closed");
+      uint32_t pid = atomic_load(at(peer_pid));
+      if (pid != 0 && !alive(pid)) die("the peer is gone");
+      check_layout();
       struct timespec timeout = {0, 100000000};
       syscall(SYS_futex, at(sleeps), FUTEX_WAIT, 1, &timeout, NULL, 0);
     }
@@ -100,7 +129,7 @@ static uint32_t wait_for(int offset, uint32_t seen, int sleeps, int peer_closed)
 static void claim(int pid_offset, int closed_offset) {
   uint32_t holder = atomic_load(at(pid_offset));
   int free = holder == 0 || atomic_load(at(closed_offset)) ||
-             (kill((pid_t)holder, 0) != 0 && errno == ESRCH);
+             !alive(holder);
   if (!free || !atomic_compare_exchange_strong(at(pid_offset), &holder, (uint32_t)getpid()))
     die("that end of the channel is held by a live process");
   atomic_store(at(closed_offset), 0);
@@ -118,7 +147,8 @@ int main(int argc, char **argv) {
   if (base == MAP_FAILED) die("cannot map the channel");
   if (atomic_load(at(OFF_MAGIC)) != MAGIC || atomic_load(at(OFF_VERSION)) != VERSION)
     die("not a version 2 ringpipe channel");
-  uint32_t slots = atomic_load(at(OFF_SLOTS));
+  slots = atomic_load(at(OFF_SLOTS));
+  if (slots < 2 || (slots & (slots - 1)) != 0) die("the channel's slot count is not a power of two");
   if (atomic_load(at(OFF_SLOT_BYTES)) != 8 || !(atomic_load(at(OFF_FLAGS)) & FIXED_SIZE) ||
       (uint64_t)st.st_size < HEADER_BYTES + (uint64_t)slots * 8)
     die("this example wants fixed-size 8-byte records");
@@ -127,9 +157,13 @@ int main(int argc, char **argv) {
   if (strcmp(action, "receive") == 0) {
     claim(OFF_RECEIVER_PID, OFF_RECEIVER_CLOSED);
     uint32_t tail = atomic_load(at(OFF_TAIL)), head = atomic_load(at(OFF_HEAD));
+    if (head - tail > slots) die("the sender published a head outside the ring");
     uint64_t sum = 0;
     for (uint64_t i = 0; i < count; i++) {
-      if (tail == head) head = wait_for(OFF_HEAD, head, OFF_RECEIVER_SLEEPS, OFF_SENDER_CLOSED);
+      if (tail == head) {
+        head = wait_for(OFF_HEAD, head, OFF_RECEIVER_SLEEPS, OFF_SENDER_CLOSED, OFF_SENDER_PID);
+        if (head - tail > slots) die("the sender published a head outside the ring");
+      }
       uint64_t value = records[tail & mask];
       if (value != i) {
         fprintf(stderr, "channel_peer: record %llu holds %llu\n", (unsigned long long)i,
@@ -146,8 +180,12 @@ int main(int argc, char **argv) {
   } else if (strcmp(action, "send") == 0) {
     claim(OFF_SENDER_PID, OFF_SENDER_CLOSED);
     uint32_t head = atomic_load(at(OFF_HEAD)), tail = atomic_load(at(OFF_TAIL));
+    if (head - tail > slots) die("the receiver published a tail outside the ring");
     for (uint64_t i = 0; i < count; i++) {
-      while (head - tail == slots) tail = wait_for(OFF_TAIL, tail, OFF_SENDER_SLEEPS, OFF_RECEIVER_CLOSED);
+      while (head - tail == slots) {
+        tail = wait_for(OFF_TAIL, tail, OFF_SENDER_SLEEPS, OFF_RECEIVER_CLOSED, OFF_RECEIVER_PID);
+        if (head - tail > slots) die("the receiver published a tail outside the ring");
+      }
       records[head & mask] = i;
       atomic_store_explicit(at(OFF_HEAD), ++head, memory_order_release);
       wake(OFF_RECEIVER_SLEEPS);

@@ -28,6 +28,7 @@ import { collectSamples } from "../run/sampling.ts";
 import type { TrialRunner } from "../run/sampling.ts";
 import { checkSharedMemory, readMemoryRoom } from "../context/resources.ts";
 import { PRIVATE_DIR_PREFIX, removeStaleLeftovers } from "../memory/stale.ts";
+import { sweepChannels } from "../channel/sweep.ts";
 import { measureYardsticks } from "../run/yardsticks.ts";
 import { plannedControls } from "../plan/controls.ts";
 import { NICE_UNKNOWN } from "../../ffi/symbols.ts";
@@ -107,7 +108,8 @@ export async function runBench(
   });
   if (options.save) await ensureWritableDir(options.out);
   const loadBefore = loadAverage();
-  const stale = removeStaleLeftovers();
+  // The deno engine's channels too: a supervisor killed mid-trial leaves them.
+  const stale = [...removeStaleLeftovers(), ...sweepChannels().map((name) => `/dev/shm${name}`)];
   if (stale.length > 0) {
     console.error(
       `removed ${stale.length} leftover(s) of earlier runs that crashed: ${stale.join(", ")}`,

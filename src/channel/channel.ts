@@ -24,6 +24,14 @@
  * memory). Its peer wakes it with a system call only when it announced that it
  * sleeps, so a busy channel pays none: the protocol of the C `ring-futex`.
  *
+ * It never kills its process and a peer cannot fool it: `close()` detaches
+ * every view it handed out before it unmaps (and unmaps only when no wait is
+ * in flight), `create` reserves the pages so a full `/dev/shm` is an error
+ * there, and every length and index a peer publishes is checked against the
+ * ring; a violation breaks this end with one `ChannelError`. What a peer can
+ * still do (wrong bytes inside a slot, truncating the file) is in
+ * `docs/deno-engine.md`.
+ *
  * Each side (sender, receiver) has one owner: a process that attaches to a side
  * held by a live process is refused, naming it; a side whose holder closed it
  * or died can be taken over.
@@ -70,38 +78,15 @@ import { buildShim } from "../../ffi/build.ts";
 import { Shim } from "../../ffi/library.ts";
 import { Segment } from "../memory/segment.ts";
 import { processExists } from "../memory/stale.ts";
+import {
+  CHANNEL_LAYOUT,
+  CHANNEL_MAGIC as MAGIC,
+  CHANNEL_VERSION as VERSION,
+  channelName,
+} from "./layout.ts";
+import { sweepChannels } from "./sweep.ts";
 
-const MAGIC = 0x5250_4348; // "RPCH"
-const VERSION = 2;
-
-/**
- * Byte offsets of the channel header's fields (layout version 2), for programs
- * that open a channel without this module.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { CHANNEL_LAYOUT } from "./channel.ts";
- * assert.equal(CHANNEL_LAYOUT.HEAD, 64);
- * assert.equal(CHANNEL_LAYOUT.HEADER_BYTES, 320);
- * ```
- */
-export const CHANNEL_LAYOUT = {
-  MAGIC: 0,
-  VERSION: 4,
-  SLOTS: 8,
-  SLOT_BYTES: 12,
-  SENDER_PID: 16,
-  RECEIVER_PID: 20,
-  SENDER_CLOSED: 24,
-  RECEIVER_CLOSED: 28,
-  FLAGS: 32,
-  HEAD: 64,
-  TAIL: 128,
-  RECEIVER_SLEEPS: 192,
-  SENDER_SLEEPS: 256,
-  HEADER_BYTES: 320,
-} as const;
+export { CHANNEL_LAYOUT } from "./layout.ts";
 
 const L = CHANNEL_LAYOUT;
 const HEADER_BYTES = L.HEADER_BYTES;
@@ -109,6 +94,10 @@ const HEADER_BYTES = L.HEADER_BYTES;
 const W = (byte: number) => byte / 4;
 const FIXED_SIZE = 1;
 const PEER_CHECK_SPINS = 1024;
+/** The header's layout words are looked at again every this many index loads (and on every wait). */
+const LAYOUT_CHECK_LOADS = 0xffff;
+/** Wakes every thread sleeping on a word. */
+const WAKE_ALL = 0x7fff_ffff;
 /**
  * A sleeping side looks at its peer this often (ms): a peer that died cannot wake it. The bench's
  * deno loops sleep in the same slices, asking between them whether the run is still wanted.
@@ -278,8 +267,14 @@ export class Channel<R extends ChannelRole = ChannelRole> {
   #headSeen = 0;
   #tailSeen = 0;
   #closed = false;
-  #sleeping = false; // an async wait is on a worker thread: unmap only after it returns
-  #closeAfterSleep = false;
+  /** Why this end refuses further use: what a peer did that the protocol does not allow. */
+  #broken: ChannelError | null = null;
+  /** Async waits whose FFI call is on a worker thread: the memory is unmapped only when none is. */
+  #waits = 0;
+  /** Index loads since the layout was last checked. */
+  #loads = 0;
+  /** The mapping's buffer: detached on close, so that no view reaches unmapped memory. */
+  readonly #buffer: ArrayBuffer;
 
   private constructor(
     lib: Shim,
@@ -294,6 +289,7 @@ export class Channel<R extends ChannelRole = ChannelRole> {
     this.#publishEvery = options.publishEvery ?? 1;
     this.#spinMs = (options.spinMicros ?? 10) / 1000;
     const buffer = Deno.UnsafePointerView.getArrayBuffer(segment.pointer, segment.bytes);
+    this.#buffer = buffer;
     this.#header = new Int32Array(buffer, 0, HEADER_BYTES / 4);
     this.#lengths = new DataView(buffer);
     this.name = segment.name;
@@ -302,6 +298,9 @@ export class Channel<R extends ChannelRole = ChannelRole> {
     this.fixedSize = (this.#header[W(L.FLAGS)] & FIXED_SIZE) !== 0;
     this.maxMessageBytes = this.fixedSize ? this.slotBytes : this.slotBytes - 4;
     const area = this.slots * this.slotBytes;
+    if (geometryError(this.slots, this.slotBytes) !== null || HEADER_BYTES + area > segment.bytes) {
+      throw new ChannelError(`the header of ${this.name} changed while it was being attached`);
+    }
     this.bytes = new Uint8Array(buffer, HEADER_BYTES, area);
     this.u32 = new Uint32Array(buffer, HEADER_BYTES, area / 4);
     this.f64 = new Float64Array(buffer, HEADER_BYTES, area / 8);
@@ -322,6 +321,8 @@ export class Channel<R extends ChannelRole = ChannelRole> {
    * Creates a channel under a fresh, unguessable name (mode 0600, `O_EXCL`) and holds one end.
    *
    * @throws {RangeError} When the geometry or `publishEvery` is not allowed.
+   * @throws {ChannelError} When the shared memory cannot be had: for instance `/dev/shm` has no
+   *   room for it (its pages are reserved here, so a full `/dev/shm` fails now, not at a write).
    * @example
    * ```ts
    * import assert from "node:assert/strict";
@@ -341,7 +342,17 @@ export class Channel<R extends ChannelRole = ChannelRole> {
     if (wrong !== null) throw new RangeError(wrong);
     checkOptions(options);
     const lib = await shim();
-    const segment = Segment.createRaw(lib, HEADER_BYTES + slots * slotBytes);
+    sweepChannels();
+    const bytes = HEADER_BYTES + slots * slotBytes;
+    let segment: Segment;
+    try {
+      segment = Segment.createRaw(lib, bytes, channelName());
+    } catch (error) {
+      throw new ChannelError(
+        `cannot create a channel of ${bytes} bytes: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
     const header = new Int32Array(
       Deno.UnsafePointerView.getArrayBuffer(segment.pointer, HEADER_BYTES),
     );
@@ -406,14 +417,33 @@ export class Channel<R extends ChannelRole = ChannelRole> {
     // Unless told: the receiver's end, or the sender's when only that one is free.
     const role = (options.role ?? (receiverFree || !senderFree ? "receiver" : "sender")) as Role;
     const segment = attach(HEADER_BYTES + slots * slotBytes);
-    const channel = new Channel<Role>(lib, segment, role, options);
     try {
+      const channel = new Channel<Role>(lib, segment, role, options);
       channel.#claim();
+      return channel;
     } catch (error) {
       segment.unmap();
       throw error;
     }
-    return channel;
+  }
+
+  /**
+   * Removes the channels of this user whose creator and both holders are dead (exited, killed or
+   * zombies), and returns their names. `create` does it too, so a program that crashed leaves
+   * nothing behind for longer than the next channel made on the machine; reading `/dev/shm`
+   * needs `--allow-read` of it (or `-A`), and without it nothing is removed.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Channel } from "./channel.ts";
+   * using channel = await Channel.create({ slots: 2, slotBytes: 8 });
+   * assert.ok(!Channel.sweep().includes(channel.name)); // its creator is alive: kept
+   * channel.unlink();
+   * ```
+   */
+  static sweep(): string[] {
+    return sweepChannels();
   }
 
   /** Takes this end: refused while a live process holds it and has not closed it. */
@@ -571,9 +601,10 @@ export class Channel<R extends ChannelRole = ChannelRole> {
    */
   reserve(this: Channel<"sender">, n: number): number {
     this.#open(true);
+    wholeCount(n, "reserve");
     let free = this.slots - ((this.#head - this.#tailSeen) >>> 0);
     if (free < n) {
-      this.#tailSeen = Atomics.load(this.#header, W(L.TAIL)) >>> 0;
+      this.#tailSeen = this.#loadTail();
       free = this.slots - ((this.#head - this.#tailSeen) >>> 0);
     }
     const toWrap = this.slots - (this.#head & this.#mask);
@@ -609,9 +640,11 @@ export class Channel<R extends ChannelRole = ChannelRole> {
   /**
    * Sender, zero-copy: hands the first `n` reserved slots to the receiver, with one publication.
    *
-   * @throws {RangeError} When `n` is more than was reserved room for.
+   * @throws {RangeError} When `n` is not a whole number, or more than was reserved room for.
    */
   commit(this: Channel<"sender">, n: number): void {
+    this.#open(true);
+    wholeCount(n, "commit");
     if (n > this.slots - ((this.#head - this.#tailSeen) >>> 0)) {
       throw new RangeError(`commit(${n}): more than the free slots reserved`);
     }
@@ -626,9 +659,10 @@ export class Channel<R extends ChannelRole = ChannelRole> {
    */
   readable(this: Channel<"receiver">, max: number): number {
     this.#open(false);
+    wholeCount(max, "readable");
     let ready = (this.#headSeen - this.#tail) >>> 0;
     if (ready < max) {
-      this.#headSeen = Atomics.load(this.#header, W(L.HEAD)) >>> 0;
+      this.#headSeen = this.#loadHead();
       ready = (this.#headSeen - this.#tail) >>> 0;
     }
     const toWrap = this.slots - (this.#tail & this.#mask);
@@ -672,9 +706,11 @@ export class Channel<R extends ChannelRole = ChannelRole> {
   /**
    * Receiver, zero-copy: gives the first `n` readable slots back to the sender, with one publication.
    *
-   * @throws {RangeError} When `n` is more than was readable.
+   * @throws {RangeError} When `n` is not a whole number, or more than was readable.
    */
   release(this: Channel<"receiver">, n: number): void {
+    this.#open(false);
+    wholeCount(n, "release");
     if (n > ((this.#headSeen - this.#tail) >>> 0)) {
       throw new RangeError(`release(${n}): more than the messages readable`);
     }
@@ -686,6 +722,8 @@ export class Channel<R extends ChannelRole = ChannelRole> {
    * Receives one message into `into` (no allocation); returns its length, or -1 when the ring is empty.
    *
    * @throws {RangeError} When the message does not fit `into`.
+   * @throws {ChannelError} When this end is closed, or the peer broke the protocol (a length
+   *   longer than a slot, an index past the ring, a changed header).
    * @example
    * ```ts
    * import assert from "node:assert/strict";
@@ -703,7 +741,7 @@ export class Channel<R extends ChannelRole = ChannelRole> {
   receiveInto(this: Channel<"receiver">, into: Uint8Array): number {
     this.#open(false);
     if (this.#tail === this.#headSeen) {
-      this.#headSeen = Atomics.load(this.#header, W(L.HEAD)) >>> 0;
+      this.#headSeen = this.#loadHead();
       if (this.#tail === this.#headSeen) {
         this.#publishTail(); // the sender may be waiting for the slots held back
         return -1;
@@ -711,6 +749,7 @@ export class Channel<R extends ChannelRole = ChannelRole> {
     }
     const at = HEADER_BYTES + (this.#tail & this.#mask) * this.slotBytes;
     const length = this.fixedSize ? this.slotBytes : this.#lengths.getUint32(at, true);
+    if (length > this.maxMessageBytes) this.#tooLong(length);
     if (length > into.length) {
       throw new RangeError(`a ${length}-byte message does not fit a ${into.length}-byte buffer`);
     }
@@ -765,17 +804,20 @@ export class Channel<R extends ChannelRole = ChannelRole> {
     each: (message: Uint8Array) => void,
   ): number {
     this.#open(false);
-    this.#headSeen = Atomics.load(this.#header, W(L.HEAD)) >>> 0;
+    wholeCount(max, "receiveBatch");
+    this.#headSeen = this.#loadHead();
     let got = 0;
     while (got < max && this.#tail !== this.#headSeen) {
       const at = (this.#tail & this.#mask) * this.slotBytes;
       const length = this.fixedSize
         ? this.slotBytes
         : this.#lengths.getUint32(HEADER_BYTES + at, true);
+      if (length > this.maxMessageBytes) this.#tooLong(length);
       const from = this.fixedSize ? at : at + 4;
       each(this.bytes.subarray(from, from + length));
-      this.#tail = (this.#tail + 1) >>> 0;
       got++;
+      if (this.#closed) return got; // closed by the callback: the memory is gone
+      this.#tail = (this.#tail + 1) >>> 0;
     }
     this.#publishTail();
     return got;
@@ -914,7 +956,7 @@ export class Channel<R extends ChannelRole = ChannelRole> {
         Atomics.store(this.#header, this.#mySleep, 0);
         return -1;
       }
-      this.#sleeping = true;
+      this.#waits++;
       try {
         await this.#shim.symbols.rp_futex_wait(
           this.#mySleepWord,
@@ -922,10 +964,10 @@ export class Channel<R extends ChannelRole = ChannelRole> {
           BigInt(Math.ceil(Math.min(left, SLEEP_SLICE_MS) * 1e6)),
         );
       } finally {
-        this.#sleeping = false;
+        this.#waits--;
       }
-      if (this.#closeAfterSleep) {
-        this.#unmap();
+      if (this.#closed) {
+        if (this.#waits === 0) this.#unmap(); // the last wait out unmaps what close() left
         throw new ChannelError(`the channel ${this.name} was closed while waiting`);
       }
       Atomics.store(this.#header, this.#mySleep, 0);
@@ -936,6 +978,8 @@ export class Channel<R extends ChannelRole = ChannelRole> {
    * Publishes what is pending, marks this end closed (waking a sleeping peer)
    * and unmaps the memory. Closing twice does nothing; any other use after
    * closing throws. A wait in progress on this end ends with a ChannelError.
+   * The views (`bytes`, `u32`, `f64` and those `receiveBatch` handed out) are
+   * detached: they read as empty arrays from now on, never as freed memory.
    *
    * @example
    * ```ts
@@ -951,19 +995,20 @@ export class Channel<R extends ChannelRole = ChannelRole> {
    */
   close(): void {
     if (this.#closed) return;
-    this.#publish();
-    this.#publishTail();
+    if (this.#broken === null) {
+      this.#publish();
+      this.#publishTail();
+    }
     const sender = this.role === "sender";
     Atomics.store(this.#header, W(sender ? L.SENDER_CLOSED : L.RECEIVER_CLOSED), 1);
     this.#wake(this.#peerSleep, this.#peerSleepWord, true);
+    // Waits in progress are woken; the memory stays mapped until the last of them returns.
+    if (this.#waits > 0) this.#wake(this.#mySleep, this.#mySleepWord, true, WAKE_ALL);
     this.#closed = true;
-    if (this.#sleeping) {
-      // The memory stays mapped until the waiting call returns, woken now.
-      this.#closeAfterSleep = true;
-      this.#wake(this.#mySleep, this.#mySleepWord, true);
-    } else {
-      this.#unmap();
-    }
+    // Every view handed out (`bytes`, `u32`, `f64`, a `receiveBatch` message) now has length 0:
+    // reads give undefined and writes go nowhere, instead of touching unmapped memory.
+    this.#buffer.transfer(0);
+    if (this.#waits === 0) this.#unmap();
   }
 
   /**
@@ -1030,7 +1075,7 @@ export class Channel<R extends ChannelRole = ChannelRole> {
       );
     }
     if (((this.#head - this.#tailSeen) >>> 0) === this.slots) {
-      this.#tailSeen = Atomics.load(this.#header, W(L.TAIL)) >>> 0;
+      this.#tailSeen = this.#loadTail();
       if (((this.#head - this.#tailSeen) >>> 0) === this.slots) return false;
     }
     const at = (this.#head & this.#mask) * this.slotBytes;
@@ -1038,6 +1083,72 @@ export class Channel<R extends ChannelRole = ChannelRole> {
     copy(message, 0, this.bytes, this.fixedSize ? at : at + 4, message.length);
     this.#head = (this.#head + 1) >>> 0;
     return true;
+  }
+
+  /**
+   * The sender's head, checked: it may not be behind this side's tail nor more than `slots` ahead
+   * of it (a peer could otherwise have this side read slots it never wrote, or read them twice).
+   */
+  #loadHead(): number {
+    const head = Atomics.load(this.#header, W(L.HEAD)) >>> 0;
+    if (((head - this.#tail) >>> 0) > this.slots) {
+      this.#fail(
+        `the sender published head ${head}, outside the ${this.slots} slots after tail ${this.#tail}`,
+      );
+    }
+    if ((++this.#loads & LAYOUT_CHECK_LOADS) === 0) this.#checkLayout();
+    return head;
+  }
+
+  /**
+   * The receiver's tail, checked: it may not pass what this side published nor fall more than
+   * `slots` behind it (a peer could otherwise have this side overwrite slots not yet read).
+   */
+  #loadTail(): number {
+    const tail = Atomics.load(this.#header, W(L.TAIL)) >>> 0;
+    if (((this.#published - tail) >>> 0) > this.slots) {
+      this.#fail(
+        `the receiver published tail ${tail}, outside the ${this.slots} slots before head ${this.#published}`,
+      );
+    }
+    if ((++this.#loads & LAYOUT_CHECK_LOADS) === 0) this.#checkLayout();
+    return tail;
+  }
+
+  /** A slot's length word longer than a slot holds: the peer wrote it, or wrote over it. */
+  #tooLong(length: number): never {
+    this.#fail(
+      `slot ${
+        this.#tail & this.#mask
+      } holds a length of ${length}, more than the ${this.maxMessageBytes} bytes a message may have`,
+    );
+  }
+
+  /** Throws (and breaks this end) when the magic, version or geometry changed since it was opened. */
+  #checkLayout(): void {
+    this.#loads = 0;
+    const h = this.#header;
+    const changed = Atomics.load(h, W(L.MAGIC)) !== MAGIC
+      ? "its magic"
+      : h[W(L.VERSION)] !== VERSION
+      ? "its version"
+      : h[W(L.SLOTS)] !== this.slots
+      ? "its slot count"
+      : h[W(L.SLOT_BYTES)] !== this.slotBytes
+      ? "its slot size"
+      : ((h[W(L.FLAGS)] & FIXED_SIZE) !== 0) !== this.fixedSize
+      ? "its flags"
+      : null;
+    if (changed !== null) this.#fail(`the header changed since this end was opened: ${changed}`);
+  }
+
+  /**
+   * Breaks this end for good: what the peer wrote breaks the protocol, and nothing read from now
+   * on could be trusted. Every later call throws the same error; `close()` still works.
+   */
+  #fail(what: string): never {
+    this.#broken = new ChannelError(`${this.name}: ${what}; this end refuses further use`);
+    throw this.#broken;
   }
 
   #publishTail(): void {
@@ -1061,16 +1172,19 @@ export class Channel<R extends ChannelRole = ChannelRole> {
    * before this load is sequentially consistent, so one of the two sides sees
    * the other), or always when `always`.
    */
-  #wake(index: number, word: Deno.PointerValue, always: boolean): void {
+  #wake(index: number, word: Deno.PointerValue, always: boolean, count = 1): void {
     if (always || Atomics.load(this.#header, index) !== 0) {
       Atomics.store(this.#header, index, 0);
-      this.#shim.symbols.rp_futex_wake(word, 1);
+      this.#shim.symbols.rp_futex_wake(word, count);
     }
   }
 
   /** Throws when this end is closed, or (given `sending`) is not the end that does that. */
   #open(sending?: boolean): void {
     if (this.#closed) throw new ChannelError(`the channel ${this.name} is closed`);
+    if (this.#broken !== null) {
+      throw new ChannelError(this.#broken.message, { cause: this.#broken });
+    }
     if (sending !== undefined && sending !== this.#sends) {
       throw new ChannelError(
         `this end of ${this.name} is the ${this.role}: it cannot ${sending ? "send" : "receive"}`,
@@ -1093,9 +1207,10 @@ export class Channel<R extends ChannelRole = ChannelRole> {
     }
   }
 
-  /** Throws when the peer closed or its process is gone. */
+  /** Throws when the peer closed or its process is gone, or the header changed. */
   #checkPeer(): void {
     this.#open();
+    this.#checkLayout();
     const peerSends = this.role === "receiver";
     const peerPid = this.#header[W(peerSends ? L.SENDER_PID : L.RECEIVER_PID)];
     if (Atomics.load(this.#header, W(peerSends ? L.SENDER_CLOSED : L.RECEIVER_CLOSED)) === 1) {
@@ -1122,6 +1237,13 @@ function copy(
     for (let k = 0; k < length; k++) to[toAt + k] = from[fromAt + k];
   } else {
     to.set(from.subarray(fromAt, fromAt + length), toAt);
+  }
+}
+
+/** Throws unless `n` is a whole number from 0: a count given to `what`. */
+function wholeCount(n: number, what: string): void {
+  if (!Number.isInteger(n) || n < 0) {
+    throw new RangeError(`${what}(${n}): a count must be a whole number from 0`);
   }
 }
 

@@ -147,9 +147,11 @@ export class Segment {
     return segment;
   }
 
-  /** Creates and maps a new zero-filled segment of `bytes`, with no control block (for a `Channel`). */
-  static createRaw(shim: Shim, bytes: number): Segment {
-    const name = segmentName();
+  /**
+   * Creates and maps a new zero-filled segment of `bytes`, with no control block (for a `Channel`,
+   * which names its own), its pages reserved: a `/dev/shm` without room for them is an error here.
+   */
+  static createRaw(shim: Shim, bytes: number, name: string = segmentName()): Segment {
     return new Segment(shim, name, bytes, map(shim, name, bytes, true));
   }
 

@@ -38,22 +38,28 @@ export function defaultLocations(): StaleLocations {
 }
 
 /**
- * True while a process with this id exists (any process: a reused id counts as alive, to be safe).
+ * True while a process with this id is alive: it exists and is not a zombie (a process that
+ * exited and was not yet reaped holds no memory and will never wake anyone). A reused id counts
+ * as alive, to be safe.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { processExists } from "./stale.ts";
- * assert.deepEqual(processExists(Deno.pid), true);
+ * assert.equal(processExists(Deno.pid), true);
+ * assert.equal(processExists(2 ** 22 + 1), false); // above the kernel's limit: never alive
  * ```
  */
 export function processExists(pid: number): boolean {
+  let stat: string;
   try {
-    Deno.statSync(`/proc/${pid}`);
-    return true;
+    stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
   } catch {
     return false;
   }
+  // "pid (comm) S ...": the state follows the last parenthesis (comm may hold one).
+  const state = stat.charAt(stat.lastIndexOf(")") + 2);
+  return state !== "Z" && state !== "X";
 }
 
 /**

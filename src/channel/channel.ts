@@ -1242,7 +1242,8 @@ function copy(
 
 /** Throws unless `n` is a whole number from 0: a count given to `what`. */
 function wholeCount(n: number, what: string): void {
-  if (!Number.isInteger(n) || n < 0) {
+  // One operation for "a whole number from 0 below 2^32": true of no fraction, NaN or infinity.
+  if (n >>> 0 !== n) {
     throw new RangeError(`${what}(${n}): a count must be a whole number from 0`);
   }
 }

@@ -104,6 +104,11 @@ export interface BuildOptions {
   cflags?: string;
   /** Where the library goes (default {@link defaultBuildDir}). */
   buildDir?: string;
+  /**
+   * A folder holding the sources ({@link SOURCES}) to build instead of those beside this module:
+   * another revision's, for a `--variant` run.
+   */
+  sourceDir?: string;
 }
 
 /** The compiler that built the shim, as the report records it. */
@@ -148,6 +153,7 @@ interface PlanDetails extends BuildPlan {
   buildDir: string;
   program: string;
   sources: Source[];
+  base: URL;
 }
 
 async function plan(options: BuildOptions): Promise<PlanDetails> {
@@ -156,7 +162,12 @@ async function plan(options: BuildOptions): Promise<PlanDetails> {
   const buildDir = options.buildDir ?? defaultBuildDir();
   const [program, ...programArgs] = splitWords(command);
   const version = await compilerVersion(command, program, programArgs);
-  const sources = await readSources();
+  const base = new URL(".", import.meta.url);
+  if (options.sourceDir !== undefined) {
+    base.href = "file:///";
+    base.pathname = options.sourceDir.replace(/\/?$/, "/"); // the setter escapes what needs it
+  }
+  const sources = await readSources(base);
   const key = await buildKey(sources, command, version.full, cflags);
   const libraryPath = `${buildDir}/libringpipe-${key}.so`;
   return {
@@ -173,6 +184,7 @@ async function plan(options: BuildOptions): Promise<PlanDetails> {
     buildDir,
     program,
     sources,
+    base,
   };
 }
 
@@ -210,7 +222,9 @@ export async function planBuild(options: BuildOptions = {}): Promise<BuildPlan> 
  * ```
  */
 export async function buildShim(options: BuildOptions = {}): Promise<BuildResult> {
-  const { libraryPath, key, compiler, built, buildDir, program, sources } = await plan(options);
+  const { libraryPath, key, compiler, built, buildDir, program, sources, base } = await plan(
+    options,
+  );
   if (built) return { libraryPath, key, compiled: false, compiler };
 
   try {
@@ -224,7 +238,7 @@ export async function buildShim(options: BuildOptions = {}): Promise<BuildResult
     );
   }
   await chownToInvokingUser(buildDir);
-  const files = await sourceFiles(buildDir, key, sources);
+  const files = await sourceFiles(buildDir, key, sources, base);
   // Compile beside the target and rename, so a reader never sees half a library.
   const partial = `${libraryPath}.${Deno.pid}.partial`;
   const result = await new Deno.Command(program, {
@@ -340,7 +354,7 @@ interface Source {
  * The shim's sources, read beside this module: from the disk for a local module, with `fetch`
  * for a remote one (the kit run from a URL).
  */
-async function readSources(base: URL = new URL(".", import.meta.url)): Promise<Source[]> {
+async function readSources(base: URL): Promise<Source[]> {
   return await Promise.all(SOURCES.map(async (name) => {
     const url = new URL(name, base);
     try {
@@ -359,8 +373,12 @@ async function readSources(base: URL = new URL(".", import.meta.url)): Promise<S
  * Paths of the sources to compile: where they are for a local module, else copies written into
  * `<buildDir>/src-<key>/` (the compiler needs files).
  */
-async function sourceFiles(buildDir: string, key: string, sources: Source[]): Promise<string[]> {
-  const base = new URL(".", import.meta.url);
+async function sourceFiles(
+  buildDir: string,
+  key: string,
+  sources: Source[],
+  base: URL,
+): Promise<string[]> {
   if (base.protocol === "file:") {
     return sources.filter((s) => s.name.endsWith(".c")).map((s) =>
       decodeURIComponent(new URL(s.name, base).pathname)

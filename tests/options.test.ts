@@ -124,6 +124,18 @@ const EVERY_OPTION: [
   ["publish-every", ["--engine", "deno", "--publish-every", "16"], ["--engine", "deno"], {
     publishEvery: [16],
   }],
+  ["variant", ["--variant", "a=cc", "--variant", "b=clang:-O3 -flto"], [], {
+    variants: [
+      { label: "a", text: "a=cc", cc: "cc" },
+      { label: "b", text: "b=clang:-O3 -flto", cc: "clang", cflags: "-O3 -flto" },
+    ],
+  }],
+  ["margin", ["--variant", "a=cc", "--variant", "b=cc", "--margin", "5%"], [
+    "--variant",
+    "a=cc",
+    "--variant",
+    "b=cc",
+  ], { margin: 0.05 }],
   ["timeout", ["--timeout", "90"], [], { timeoutSeconds: 90 }],
   ["nice", ["--nice=-5"], [], { nice: -5 }],
   ["ring-slots", ["--ring-slots", "256"], [], { ringSlots: 256 }],

@@ -8,6 +8,7 @@
  */
 
 import { buildShim } from "../../ffi/build.ts";
+import { buildVariants } from "./variants.ts";
 import { Shim } from "../../ffi/library.ts";
 import { archiveMachine, ensureWritableDir, keepAside, saveReport } from "../archive/archive.ts";
 import { onInterrupt } from "../base/cleanup.ts";
@@ -63,6 +64,17 @@ function latencyStamp(asked: "tsc" | "clock"): "tsc" | "clock" {
     throw new UsageError(`--latency-stamp tsc: the TSC cannot time round trips here: ${refused}`);
   }
   return asked;
+}
+
+/** The git checkout `--variant LABEL=@REF` reads revisions from: this kit's own. */
+function projectDir(specs: readonly { ref?: string; text: string }[]): string {
+  const wanted = specs.find((v) => v.ref !== undefined);
+  if (PROJECT.protocol !== "file:" && wanted !== undefined) {
+    throw new UsageError(
+      `--variant ${wanted.text}: a revision needs the kit run from its git checkout`,
+    );
+  }
+  return decodeURIComponent(PROJECT.pathname);
 }
 
 /** What {@link runBench} can be given instead of the real thing, for tests. */
@@ -133,14 +145,26 @@ export async function runBench(
         latencyEvery: options.latencyEvery,
         uringBatch: options.uringBatch,
         latencyStamp: latencyStamp(options.latencyStamp),
+        ...(options.variants.length === 0
+          ? {}
+          : { variants: options.variants.map((v) => v.label) }),
       },
     ),
     options.allTransports,
   );
-  const build = await buildShim();
-  console.error(
-    colorsFor(Deno.stderr).dim(`${build.compiled ? "built" : "using"} ${build.libraryPath}`),
-  );
+  const variants = await buildVariants(options.variants, projectDir(options.variants));
+  // A run of several builds measures everything else (controls, yardsticks) with the first.
+  const build = variants[0] ?? await buildShim();
+  for (const b of variants.length === 0 ? [build] : variants) {
+    console.error(
+      colorsFor(Deno.stderr).dim(
+        `${b.compiled ? "built" : "using"} ${b.libraryPath}` +
+          ("label" in b
+            ? ` for ${b.label} (${b.compiler.command} ${b.compiler.cflags.join(" ")})`
+            : ""),
+      ),
+    );
+  }
   using shim = Shim.open(build.libraryPath);
   const available = seriesAvailable(
     wanted,
@@ -187,7 +211,12 @@ export async function runBench(
     using _undo = onInterrupt(() => Deno.removeSync(privateDir, { recursive: true }));
     try {
       outcome = await collectSamples(
-        { shim, libraryPath: build.libraryPath, privateDir },
+        {
+          shim,
+          libraryPath: build.libraryPath,
+          privateDir,
+          libraries: Object.fromEntries(variants.map((v) => [v.label, v.libraryPath])),
+        },
         {
           ...options,
           series,
@@ -205,11 +234,17 @@ export async function runBench(
   }
 
   const supervisorNice = shim.symbols.rp_nice_get();
-  const environment = readEnvironment(build.compiler, shim, {
-    loadBefore,
-    idleCheck: quiet,
-    runStart,
-  });
+  const environment = {
+    ...readEnvironment(build.compiler, shim, { loadBefore, idleCheck: quiet, runStart }),
+    ...(variants.length === 0 ? {} : {
+      variants: variants.map(({ label, compiler, revision, shimKey }) => ({
+        label,
+        compiler,
+        revision,
+        shimKey,
+      })),
+    }),
+  };
   const report = buildReport(outcome, {
     options,
     environment,

@@ -89,8 +89,19 @@ export interface Environment {
   v8: string;
   /** TypeScript's version. */
   typescript: string;
-  /** The compiler and flags. */
+  /** The compiler and flags (of the first build in a `--variant` run). */
   compiler: CompilerInfo;
+  /** `--variant` runs: every build of the loops, in the order given (the first is A). */
+  variants?: {
+    /** How tables and comparisons name it. */
+    label: string;
+    /** Its compiler and flags. */
+    compiler: CompilerInfo;
+    /** The git commit whose `ffi/` sources were built, or null for the checkout's own. */
+    revision: string | null;
+    /** The hash of sources, compiler and flags that names the library. */
+    shimKey: string;
+  }[];
   /** Who ran the bench: root (able to lower nice) and whether through sudo. */
   user: { uid: number | null; root: boolean; sudo: boolean };
   /** How the scheduler groups the bench's processes (absent in reports before it was read). */

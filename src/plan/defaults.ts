@@ -24,6 +24,8 @@ export const DEFAULTS = {
   placement: "cross" as PlacementRequest,
   minTrials: 10,
   targetCi: 0.02,
+  /** `--variant` runs: builds within this factor of each other (either way) are called the same. */
+  margin: 0.02,
   budgetSeconds: 60,
   trialSeconds: 0.05,
   transports: ["shm", "pipe"],

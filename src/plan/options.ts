@@ -63,6 +63,10 @@ export interface BenchOptions {
   engines: Engine[];
   /** Deno engine: the ring's sender publishes its index every this many items. */
   publishEvery: number[];
+  /** `--variant`: builds of the C loops to run side by side (none: the one build of CC/CFLAGS). */
+  variants: VariantSpec[];
+  /** `--margin`: builds within this factor of each other, either way, are called the same. */
+  margin: number;
   /** Seconds one trial may take before both workers are killed, or null for automatic. */
   timeoutSeconds: number | null;
   /** Transport names, in the order given. */
@@ -87,6 +91,20 @@ export interface BenchOptions {
   quick: boolean;
   /** Show help and exit. */
   help: boolean;
+}
+
+/** One build of the C loops in a `--variant` run. */
+export interface VariantSpec {
+  /** How tables and comparisons name it (letters, digits, `.`, `_`, `-`). */
+  label: string;
+  /** The option as given: `gcc=gcc:-O3`, `old=@HEAD~1`. */
+  text: string;
+  /** The compiler (`LABEL=CC[:CFLAGS]`), or absent for `CC` of the environment. */
+  cc?: string;
+  /** The flags (after the colon; may be empty), or absent for `CFLAGS` of the environment. */
+  cflags?: string;
+  /** `LABEL=@REF`: the git revision whose `ffi/` sources to build. */
+  ref?: string;
 }
 
 /** What `--quick` changes: a smoke run that still exercises every part. */
@@ -119,6 +137,8 @@ interface BenchOption {
   help: string[];
   /** Sets the field(s) this option controls from its text (`true` for a switch). */
   set: (options: BenchOptions, text: string) => void;
+  /** May be given more than once: `set` is called for each, in order. */
+  multiple?: true;
 }
 
 const transportHelp = () => {
@@ -331,6 +351,28 @@ const OPTIONS: BenchOption[] = [
     set: (o, t) => (o.publishEvery = cadenceList(t)),
   },
   {
+    name: "variant",
+    value: "V",
+    multiple: true,
+    help: [
+      "two builds of the C loops or more, side by side in every round:",
+      'LABEL=CC[:CFLAGS] (e.g. gcc=gcc:-O3, "lto=clang:-O3 -flto"), or',
+      "LABEL=@REF for the ffi/ sources of a git revision (built with",
+      "CC and CFLAGS); each series runs once per build, and each",
+      "build after the first is compared with the first (B over A)",
+    ],
+    set: (o, t) => o.variants.push(variantSpec(t, o.variants)),
+  },
+  {
+    name: "margin",
+    value: "P",
+    help: [
+      "--variant: builds whose B over A lies within 1/(1+P)..1+P are",
+      `called the same, written 2% or 0.02 (default ${DEFAULTS.margin * 100}%)`,
+    ],
+    set: (o, t) => (o.margin = fraction("--margin", t)),
+  },
+  {
     name: "timeout",
     value: "S",
     help: [
@@ -463,6 +505,8 @@ function defaults(quick: boolean): BenchOptions {
     depths: [...FILESERVER.depths],
     engines: ["native"],
     publishEvery: [DENO_BATCH],
+    variants: [],
+    margin: DEFAULTS.margin,
     timeoutSeconds: null,
     transports: [...DEFAULTS.transports],
     allTransports: false,
@@ -500,15 +544,32 @@ export function parseBenchOptions(args: string[]): BenchOptions {
         {
           type: o.value === undefined ? "boolean" as const : "string" as const,
           ...(o.name === "help" ? { short: "h" } : {}),
+          ...(o.multiple ? { multiple: true } : {}),
         },
       ]),
     ),
   });
-  const given = values as Record<string, string | boolean | undefined>;
+  const given = values as Record<string, string | string[] | boolean | undefined>;
   const options = defaults(given.quick === true);
   for (const option of OPTIONS) {
     const text = given[option.name];
-    if (text !== undefined && text !== false) option.set(options, String(text));
+    if (text === undefined || text === false) continue;
+    for (const one of Array.isArray(text) ? text : [text]) option.set(options, String(one));
+  }
+  if (options.variants.length === 1) {
+    throw new UsageError(
+      `--variant ${options.variants[0].text}: give two builds or more (the first is A, the rest ` +
+        "are compared with it)",
+    );
+  }
+  if (options.variants.length > 0 && options.engines.includes("deno")) {
+    throw new UsageError(
+      "--variant compares builds of the C loops; the deno engine's loops are TypeScript: " +
+        "leave out --engine",
+    );
+  }
+  if (given.margin !== undefined && options.variants.length === 0) {
+    throw new UsageError("--margin goes with --variant");
   }
   if (options.scenario === "fileserver") {
     if (given.mode !== undefined) {
@@ -584,6 +645,10 @@ export interface Parameters {
   latencyEvery?: number;
   /** `--uring-batch`, when not the default (16). */
   uringBatch?: number;
+  /** `--variant`, as given, for a run of several builds (see `environment.variants`). */
+  variants?: string[];
+  /** `--margin` of a `--variant` run, a fraction. */
+  margin?: number;
   /** `--latency-stamp tsc`, when asked for a run with ping-pong (absent: the clock). */
   latencyStamp?: "tsc";
   /**
@@ -632,6 +697,9 @@ export function reportParameters(options: BenchOptions): Parameters {
       : { spinBeforeSleepNs: options.spinBeforeSleepNs }),
     ...(options.modes.includes("pingpong") ? { latencyEvery: options.latencyEvery } : {}),
     ...(options.uringBatch === URING_BATCH ? {} : { uringBatch: options.uringBatch }),
+    ...(options.variants.length === 0
+      ? {}
+      : { variants: options.variants.map((v) => v.text), margin: options.margin }),
     ...(options.latencyStamp === "tsc" && options.modes.includes("pingpong")
       ? { latencyStamp: "tsc" as const }
       : {}),
@@ -666,6 +734,47 @@ function fraction(name: string, text: string): number {
     throw new UsageError(`${name} must be a fraction such as 2% or 0.02, got '${text}'`);
   }
   return value;
+}
+
+/**
+ * Parses one `--variant`: `LABEL=CC[:CFLAGS]` or `LABEL=@REF`, its label new among `earlier`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { variantSpec } from "./options.ts";
+ * assert.deepEqual(variantSpec("lto=clang:-O3 -flto", []), {
+ *   label: "lto", text: "lto=clang:-O3 -flto", cc: "clang", cflags: "-O3 -flto",
+ * });
+ * assert.deepEqual(variantSpec("old=@HEAD~1", []), { label: "old", text: "old=@HEAD~1", ref: "HEAD~1" });
+ * assert.throws(() => variantSpec("a=gcc", [variantSpec("a=cc", [])]), /label 'a' twice/);
+ * ```
+ * @throws {UsageError} for a missing or repeated label, or an empty compiler or revision.
+ */
+export function variantSpec(text: string, earlier: readonly VariantSpec[]): VariantSpec {
+  const match = /^([A-Za-z0-9._-]{1,32})=(.*)$/s.exec(text.trim());
+  const shape = "write LABEL=CC[:CFLAGS] or LABEL=@REF, e.g. gcc=gcc:-O3 or old=@HEAD~1";
+  if (match === null) throw new UsageError(`--variant ${text}: ${shape}`);
+  const [, label, what] = match;
+  if (earlier.some((v) => v.label === label)) {
+    throw new UsageError(`--variant: the label '${label}' twice; each build needs its own`);
+  }
+  if (what.startsWith("@")) {
+    const ref = what.slice(1).trim();
+    if (!/^[\w./~^@{}-]+$/.test(ref)) {
+      throw new UsageError(`--variant ${text}: '${ref}' is not a git revision`);
+    }
+    return { label, text: text.trim(), ref };
+  }
+  const colon = what.indexOf(":");
+  const cc = (colon < 0 ? what : what.slice(0, colon)).trim();
+  if (cc === "") throw new UsageError(`--variant ${text}: no compiler; ${shape}`);
+  return {
+    label,
+    text: text.trim(),
+    cc,
+    ...(colon < 0 ? {} : { cflags: what.slice(colon + 1).trim() }),
+  };
 }
 
 function engineList(text: string): Engine[] {

@@ -31,6 +31,8 @@ export interface Series {
   queueDepth?: number;
   /** Deno engine, ring transports: the sender publishes every this many items (`--publish-every`). */
   publishEvery?: number;
+  /** `--variant` runs: the label of the build whose loops run this series (absent: the one build). */
+  variant?: string;
   /** Futex and pipe waits: how long an idle side looks before it sleeps, ns (`--spin-before-sleep`). */
   spinBeforeSleepNs?: number;
   /** Ping-pong: the client times every this many round trips (`--latency-every`; 1: each). */
@@ -176,20 +178,36 @@ export function engineTag(r: { engine?: string; publishEvery?: number }): string
 }
 
 /**
+ * What follows a transport's name in a `--variant` run: the build's label in brackets
+ * (`" [clang-lto]"`), or `""` for a run of one build.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { variantTag } from "./series.ts";
+ * assert.deepEqual([variantTag({ variant: "gcc" }), variantTag({})], [" [gcc]", ""]);
+ * ```
+ */
+export function variantTag(r: { variant?: string }): string {
+  return r.variant === undefined ? "" : ` [${r.variant}]`;
+}
+
+/**
  * A transport as tables, keys and comparisons name it: `shm`, `shm (deno)`,
- * `shm (deno, every 64)`.
+ * `shm (deno, every 64)`, `shm [clang-lto]`.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { transportLabel } from "./series.ts";
  * assert.deepEqual(transportLabel({ transport: "pipe", engine: "deno" }), "pipe (deno)");
+ * assert.deepEqual(transportLabel({ transport: "shm", variant: "O0" }), "shm [O0]");
  * ```
  */
 export function transportLabel(
-  r: { transport: string; engine?: string; publishEvery?: number },
+  r: { transport: string; engine?: string; publishEvery?: number; variant?: string },
 ): string {
-  return `${r.transport}${engineTag(r)}`;
+  return `${r.transport}${engineTag(r)}${variantTag(r)}`;
 }
 
 /** What makes a series a series: every field that changes what its figures measure. */
@@ -200,6 +218,8 @@ export interface SeriesIdentity {
   engine?: string;
   /** Deno rings: the publication cadence (1 when absent). */
   publishEvery?: number;
+  /** `--variant` runs: the build's label. */
+  variant?: string;
   /** Stream, ping-pong or file server. */
   mode: string;
   /** Bytes per message. */
@@ -253,6 +273,7 @@ export function seriesKey(r: SeriesIdentity): string {
  * assert.equal(cellKey(pipe), cellKey({ ...pipe, transport: "shm", waitPolicy: "spin" }));
  * assert.notEqual(cellKey(pipe), cellKey({ ...pipe, queueDepth: 1 }));
  * assert.notEqual(cellKey(pipe), cellKey({ ...pipe, engine: "deno" }));
+ * assert.notEqual(cellKey(pipe), cellKey({ ...pipe, variant: "clang" })); // each build its own cell
  * ```
  */
 export function cellKey(
@@ -261,7 +282,9 @@ export function cellKey(
     & Partial<SeriesIdentity>,
 ): string {
   const depth = r.mode === "fileserver" ? ` depth ${r.queueDepth ?? 1}` : "";
-  return `${r.engine ?? "native"} ${r.mode} ${formatSize(r.sizeBytes)} ${r.placement}${depth}`;
+  return `${r.engine ?? "native"}${variantTag(r)} ${r.mode} ${
+    formatSize(r.sizeBytes)
+  } ${r.placement}${depth}`;
 }
 
 /**
@@ -277,14 +300,17 @@ export function cellKey(
  */
 export function seriesLabel(
   series:
-    & Pick<Series, "mode" | "sizeBytes" | "placement" | "queueDepth" | "engine" | "publishEvery">
+    & Pick<
+      Series,
+      "mode" | "sizeBytes" | "placement" | "queueDepth" | "engine" | "publishEvery" | "variant"
+    >
     & {
       transport: { name: string } | string;
     },
 ): string {
   const name = typeof series.transport === "string" ? series.transport : series.transport.name;
   const depth = series.queueDepth === undefined ? "" : ` depth ${series.queueDepth}`;
-  return `${name}${engineTag(series)} ${series.mode}${depth} ${
+  return `${name}${engineTag(series)}${variantTag(series)} ${series.mode}${depth} ${
     formatSize(series.sizeBytes)
   } ${series.placement}`;
 }
@@ -323,6 +349,8 @@ export function planSeries(
     latencyEvery?: number;
     uringBatch?: number;
     latencyStamp?: "tsc" | "clock";
+    /** `--variant` labels: every series once per build, the builds side by side. */
+    variants?: string[];
   } = {},
 ): Series[] {
   const all: Series[] = [];
@@ -352,15 +380,20 @@ export function planSeries(
                 }
                 : {}),
             };
-            if (mode === "fileserver") {
-              for (const queueDepth of tuning.depths ?? [1]) all.push({ ...base, queueDepth });
-            } else if (engine === "deno" && transport.rings(mode) > 0 && mode === "stream") {
-              // Each publication cadence is its own series, so one report shows its effect.
-              for (const publishEvery of tuning.publishEvery ?? [1]) {
-                all.push({ ...base, publishEvery });
+            const each = tuning.variants === undefined
+              ? [base]
+              : tuning.variants.map((variant) => ({ ...base, variant }));
+            for (const one of each) {
+              if (mode === "fileserver") {
+                for (const queueDepth of tuning.depths ?? [1]) all.push({ ...one, queueDepth });
+              } else if (engine === "deno" && transport.rings(mode) > 0 && mode === "stream") {
+                // Each publication cadence is its own series, so one report shows its effect.
+                for (const publishEvery of tuning.publishEvery ?? [1]) {
+                  all.push({ ...one, publishEvery });
+                }
+              } else {
+                all.push(one);
               }
-            } else {
-              all.push(base);
             }
           }
         }

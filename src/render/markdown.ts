@@ -22,7 +22,8 @@ import { ORIGINAL } from "../report/original.ts";
 import { ringComparison } from "../report/report.ts";
 import type { Comparison, Report, ResultEntry } from "../report/report.ts";
 import type { Charts } from "./charts.ts";
-import { engineTag, formatSize, transportLabel } from "../plan/series.ts";
+import { engineTag, formatSize, transportLabel, variantTag } from "../plan/series.ts";
+import { variantSection } from "./variants.ts";
 import type { Placement } from "../context/topology.ts";
 
 /** File names (relative to the Markdown) of the charts to show, when they were written. */
@@ -52,6 +53,7 @@ export function renderMarkdown(report: Report, charts: ChartFiles = {}): string 
     streamSection(report, charts),
     pingpongSection(report, charts),
     engineSection(report),
+    variantSection(report),
     fileServerSection(report),
     spreadSection(report),
     processesSection(report),
@@ -171,9 +173,14 @@ function image(charts: ChartFiles, key: keyof Charts, alt: string): string {
   return file === undefined ? "" : `\n\n![${alt}](${encodeURI(file)})`;
 }
 
-/** A transport in a table cell: `` `shm` ``, `` `shm` (deno) `` or `` `shm` (deno, every 64) ``. */
-function transportCell(r: Pick<ResultEntry, "transport" | "engine" | "publishEvery">): string {
-  return `\`${r.transport}\`${engineTag(r)}`;
+/**
+ * A transport in a table cell: `` `shm` ``, `` `shm` (deno) ``, `` `shm` (deno, every 64) `` or
+ * `` `shm` [clang] ``.
+ */
+function transportCell(
+  r: Pick<ResultEntry, "transport" | "engine" | "publishEvery" | "variant">,
+): string {
+  return `\`${r.transport}\`${engineTag(r)}${variantTag(r)}`;
 }
 
 /**

@@ -17,6 +17,7 @@ import { ringComparison } from "../report/report.ts";
 import type { Report, ResultEntry } from "../report/report.ts";
 import { supportedPercentile, TOO_FEW } from "../stats/histogram.ts";
 import { formatSize, transportLabel } from "../plan/series.ts";
+import { variantTerminalLines } from "./variants.ts";
 
 /** A round-trip percentile for a table: its value, or {@link TOO_FEW} beyond what n carries. */
 function percentileCell(r: ResultEntry, key: "p50" | "p99" | "p999"): string {
@@ -116,6 +117,8 @@ export function renderSummary(report: Report, c: Colors): string {
     ]));
     out.push(...controlLines(report, "unstamped").map(({ line }) => line));
   }
+  const builds = variantTerminalLines(report);
+  if (builds.length > 0) out.push("", ...builds);
   const polled = report.results.find((r) => r.uring?.sqThread !== undefined)?.uring?.sqThread;
   if (polled !== undefined) {
     out.push(c.dim(

@@ -191,6 +191,7 @@ function resultEntry(
     transport: series.transport.name,
     engine: series.engine ?? "native",
     ...(series.publishEvery === undefined ? {} : { publishEvery: series.publishEvery }),
+    ...(series.variant === undefined ? {} : { variant: series.variant }),
     mode: series.mode,
     sizeBytes: series.sizeBytes,
     placement: series.placement,

@@ -69,13 +69,7 @@ export type ReportFile = {
     deno: string;
     v8: string;
     typescript: string;
-    compiler: {
-      command: string;
-      path: string | null;
-      version: string;
-      cflags: string[];
-      arguments: string[];
-    };
+    compiler: FileCompiler;
     user: {
       uid: number | null;
       root: boolean;
@@ -91,6 +85,15 @@ export type ReportFile = {
       /** CPUs, null without a limit */
       cpuLimit: number | null;
     };
+    /** --variant: each build of the C loops that ran, in the order given (the first is A, the one the others are compared with) */
+    variants?: ({
+      label: string;
+      compiler: FileCompiler;
+      /** the git commit whose ffi/ sources were built (LABEL=@REF), or null: this checkout's */
+      revision: string | null;
+      /** the hash of sources, compiler and flags that names the built library */
+      shimKey: string;
+    })[];
   };
   /** the options that change what is measured */
   parameters: {
@@ -124,6 +127,10 @@ export type ReportFile = {
     latencyStamp?: "tsc";
     /** what pipe and pipe-splice went through; absent in reports written when pipe was a named FIFO (today's fifo) */
     pipe?: "pipe(2)";
+    /** --variant, as given (LABEL=CC[:CFLAGS] or LABEL=@REF) */
+    variants?: string[];
+    /** --margin: the equivalence margin of the variants' verdicts, a fraction */
+    margin?: number;
   };
   sampling: {
     stopReason: "fixed-count" | "target-reached" | "budget-spent" | "trial-limit";
@@ -337,6 +344,8 @@ export type FileResult = {
   engine: FileEngine;
   /** deno rings: the sender published every this many items */
   publishEvery?: FilePositive;
+  /** --variant runs: the label of the build whose loops ran */
+  variant?: string;
   mode: FileMode;
   sizeBytes: FilePositive;
   placement: FilePlacementKind;
@@ -390,4 +399,13 @@ export type FileResult = {
   warmup?: FileTrialColumns;
   /** futex and pipe waits: how long an idle side looked before it slept, ns */
   spinBeforeSleepNs?: number;
+};
+
+/** `#/$defs/compiler` of the schema. */
+export type FileCompiler = {
+  command: string;
+  path: string | null;
+  version: string;
+  cflags: string[];
+  arguments: string[];
 };

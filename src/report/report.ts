@@ -18,7 +18,7 @@ import type { Parameters } from "../plan/options.ts";
 
 import type { LatencySummary, SparseHistogram } from "../stats/histogram.ts";
 import type { StopReason } from "../run/sampling.ts";
-import { cellKey, transportLabel } from "../plan/series.ts";
+import { cellKey, seriesKey, transportLabel } from "../plan/series.ts";
 
 import { bootstrapRatio, relativeHalfWidth, summarize } from "../stats/statistics.ts";
 import type { Interval, Summary } from "../stats/statistics.ts";
@@ -124,6 +124,8 @@ export interface ResultEntry {
   engine: Engine;
   /** Deno engine, ring transports: the sender published every this many items. */
   publishEvery?: number;
+  /** `--variant` runs: the label of the build whose loops ran (see `environment.variants`). */
+  variant?: string;
   /** `stream` (one way) or `pingpong` (request and reply of the same size). */
   mode: Mode;
   /** Bytes per message (each request and each reply in ping-pong). */
@@ -167,9 +169,20 @@ export interface ResultEntry {
   warmup: Sample[];
 }
 
+/** The fields of a result that name its series (see {@link seriesFields}). */
+export type SeriesField =
+  | "transport"
+  | "engine"
+  | "publishEvery"
+  | "variant"
+  | "mode"
+  | "sizeBytes"
+  | "placement"
+  | "queueDepth";
+
 /**
  * What names a result's series, as rows that set results side by side carry it: transport,
- * engine, cadence (deno rings), mode, size, placement and depth (file server).
+ * engine, cadence (deno rings), build (`--variant`), mode, size, placement and depth (file server).
  *
  * @example
  * ```ts
@@ -180,19 +193,12 @@ export interface ResultEntry {
  * assert.deepEqual(seriesFields({ ...ring, queueDepth: 8 }), { ...ring, queueDepth: 8 });
  * ```
  */
-export function seriesFields(
-  r: Pick<
-    ResultEntry,
-    "transport" | "engine" | "publishEvery" | "mode" | "sizeBytes" | "placement" | "queueDepth"
-  >,
-): Pick<
-  ResultEntry,
-  "transport" | "engine" | "publishEvery" | "mode" | "sizeBytes" | "placement" | "queueDepth"
-> {
+export function seriesFields(r: Pick<ResultEntry, SeriesField>): Pick<ResultEntry, SeriesField> {
   return {
     transport: r.transport,
     engine: r.engine,
     ...(r.publishEvery === undefined ? {} : { publishEvery: r.publishEvery }),
+    ...(r.variant === undefined ? {} : { variant: r.variant }),
     mode: r.mode,
     sizeBytes: r.sizeBytes,
     placement: r.placement,
@@ -218,6 +224,13 @@ export interface Comparison {
   queueDepth?: number;
   /** The engine of both sides (`native` when absent); `deno/native` compares engines instead. */
   engine?: Engine;
+  /**
+   * The build of both sides in a `--variant` run; a comparison of two builds (B over A, named
+   * `B/A` by their labels) has `variants` instead.
+   */
+  variant?: string;
+  /** Two builds of the same series: the numerator's label and the denominator's (A). */
+  variants?: [string, string];
   /**
    * The numerator over the denominator: the median of their per-round ratios (both series have a
    * trial in every round), or the ratio of their medians when they do not share rounds.
@@ -449,7 +462,8 @@ export function trialFigures(
  */
 export function ringComparison(report: Report, r: ResultEntry): Comparison | undefined {
   return report.comparisons.find((c) =>
-    c.name !== "deno/native" && c.numerator === r.transport && cellKey(c) === cellKey(r)
+    c.name !== "deno/native" && c.variants === undefined && c.numerator === r.transport &&
+    cellKey(c) === cellKey(r)
   );
 }
 
@@ -486,10 +500,12 @@ export function compareWithRing(results: ResultEntry[]): Comparison[] {
         placement: r.placement,
         ...(r.queueDepth === undefined ? {} : { queueDepth: r.queueDepth }),
         ...(r.engine === "native" ? {} : { engine: r.engine }),
+        ...(r.variant === undefined ? {} : { variant: r.variant }),
         ...seriesRatio(r, ring),
       });
     }
   }
+  comparisons.push(...compareVariants(results));
   // The deno engine against the native loops, transport by transport.
   for (const deno of results.filter((r) => r.engine === "deno")) {
     const native = results.find((r) =>
@@ -504,8 +520,55 @@ export function compareWithRing(results: ResultEntry[]): Comparison[] {
       mode: deno.mode,
       sizeBytes: deno.sizeBytes,
       placement: deno.placement,
+      ...(deno.variant === undefined ? {} : { variant: deno.variant }),
       ...seriesRatio(deno, native),
     });
+  }
+  return comparisons;
+}
+
+/**
+ * Every build of a `--variant` run against the first (A), series by series: B over A as the
+ * median of their per-round ratios, with the interval of {@link pairedRatio} (the builds ran in
+ * the same rounds, one trial each).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { compareVariants } from "./report.ts";
+ * const trials = (ns: number[]) => ns.map((nsPerItem) => ({ nsPerItem }));
+ * const series = { transport: "shm", engine: "native" as const, mode: "stream" as const, sizeBytes: 8, placement: "cross" as const };
+ * // The machine flips between 6 and 30 ns; b is 10% slower in every round.
+ * const a = { ...series, variant: "a", samples: trials([6, 30, 6, 6, 30, 30, 6, 6, 30, 6]) };
+ * const b = { ...series, variant: "b", samples: trials([6.6, 33, 6.6, 6.6, 33, 33, 6.6, 6.6, 33, 6.6]) };
+ * const [c] = compareVariants([a, b] as Parameters<typeof compareVariants>[0]);
+ * assert.deepEqual([c.name, c.numerator, c.denominator, c.pairs], ["b/a", "shm [b]", "shm [a]", 10]);
+ * assert.ok(Math.abs(c.ratio - 1.1) < 1e-9 && c.ci.low <= 1.1 && c.ci.high >= 1.1);
+ * ```
+ */
+export function compareVariants(results: ResultEntry[]): Comparison[] {
+  const labels = [...new Set(results.map((r) => r.variant).filter((v) => v !== undefined))];
+  if (labels.length < 2) return [];
+  const [first] = labels;
+  const comparisons: Comparison[] = [];
+  for (const a of results.filter((r) => r.variant === first)) {
+    const sameSeries = seriesKey({ ...a, variant: undefined });
+    for (const b of results) {
+      if (b.variant === undefined || b.variant === first) continue;
+      if (seriesKey({ ...b, variant: undefined }) !== sameSeries) continue;
+      comparisons.push({
+        name: `${b.variant}/${first}`,
+        numerator: transportLabel(b),
+        denominator: transportLabel(a),
+        mode: a.mode,
+        sizeBytes: a.sizeBytes,
+        placement: a.placement,
+        ...(a.queueDepth === undefined ? {} : { queueDepth: a.queueDepth }),
+        ...(a.engine === "native" ? {} : { engine: a.engine }),
+        variants: [b.variant, first],
+        ...seriesRatio(b, a),
+      });
+    }
   }
   return comparisons;
 }

@@ -1,7 +1,8 @@
 /**
  * Collects the samples of a bench run. Each series (transport, mode, message
  * size, placement) is sized by calibration
- * (unless `--iterations` fixes it) and warmed up; then the timed trials run in
+ * (unless `--iterations` fixes it; the builds of a `--variant` run take the
+ * first build's count, so they do the same work) and warmed up; then the timed trials run in
  * rounds, one trial per series, alternating the order (A B, B A, ...) so
  * slow drift of the machine hits every series alike. Rounds go on until
  * every median is known well enough, or the time budget is spent, but never
@@ -278,12 +279,20 @@ export async function collectSamples(
   const targetNs = plan.trialSeconds * 1e9;
   for (const series of plan.series) {
     const warmup: MeasuredTrial[] = [];
-    let iterations = plan.iterations ??
+    // Builds of one series (`--variant`) do the same work: the first build's calibration holds.
+    const sibling = series.variant === undefined
+      ? undefined
+      : samples.find((s) =>
+        s.series.variant !== undefined &&
+        seriesLabel({ ...s.series, variant: undefined }) ===
+          seriesLabel({ ...series, variant: undefined })
+      );
+    let iterations = plan.iterations ?? sibling?.iterations ??
       Math.max(1, Math.ceil(CALIBRATION_START_BYTES / series.sizeBytes));
     for (;;) {
       const result = await trial(series, iterations, targetNs, "warm-up", warmup.length + 1);
       warmup.push(result);
-      if (plan.iterations !== null) break;
+      if (plan.iterations !== null || sibling !== undefined) break;
       if (result.elapsedNs >= targetNs * CALIBRATION_MIN_FRACTION || iterations >= MAX_ITERATIONS) {
         iterations = roundIterations(targetNs / result.nsPerItem);
         break;

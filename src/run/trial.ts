@@ -33,8 +33,18 @@ export interface TrialContext {
   shim: Shim;
   /** Its path, for the workers to load. */
   libraryPath: string;
+  /** `--variant` runs: each build's library by label, for the workers of that build's series. */
+  libraries?: Readonly<Record<string, string>>;
   /** A private (0700) directory for FIFOs and other files of the run. */
   privateDir: string;
+}
+
+/** The library the workers of `series` load: its build's in a `--variant` run. */
+function libraryFor(context: TrialContext, series: Series): string {
+  if (series.variant === undefined) return context.libraryPath;
+  const library = context.libraries?.[series.variant];
+  if (library === undefined) throw new Error(`no build for the variant ${series.variant}`);
+  return library;
 }
 
 /** What one trial does. */
@@ -143,7 +153,7 @@ export async function runTrial(
     const outcomes = await supervise(
       ROLES.map((role, i) => {
         const spec: WorkerSpec = {
-          library: context.libraryPath,
+          library: libraryFor(context, series),
           segmentName: segment.name,
           segmentBytes: bytes,
           transport: transport.name,

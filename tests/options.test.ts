@@ -263,3 +263,9 @@ Deno.test("--spin-before-sleep takes a duration or 0, and is reported when not t
     /--spin-before-sleep must be a duration/,
   );
 });
+
+Deno.test("docs/running.md shows the help as the bench prints it", async () => {
+  const help = helpText();
+  const page = await Deno.readTextFile(new URL("../docs/running.md", import.meta.url));
+  assert.ok(page.includes(help.slice(help.indexOf("Options:"))), "run: deno task bench --help");
+});

@@ -311,7 +311,7 @@ async function placeNew(path: string, text: string): Promise<boolean> {
  * The folder of `root` this machine's reports belong in: when the machine was not named, an
  * existing folder whose `machine.json` describes the same hardware ({@link sameHardware}: a
  * kernel update, new microcode or another clock source keep a machine's folder), else the id its
- * fingerprint derives. The first such folder by name, when several do.
+ * fingerprint derives. When several do, the one named by that id, else the first by name.
  *
  * @example
  * ```ts
@@ -338,7 +338,9 @@ export async function archiveMachine(root: string, machine: Machine): Promise<Ma
   } catch {
     return machine; // no archive yet
   }
-  for (const name of names) {
+  // Its own id's folder first: another folder of the same hardware may be a named set (replicate
+  // runs filed with --machine) that unnamed runs must not join.
+  for (const name of [...names.filter((n) => n === machine.id), ...names]) {
     const folder = await folderFingerprint(machineDir(root, name));
     if (folder !== null && sameHardware(folder, machine.fingerprint)) {
       return { ...machine, id: name };

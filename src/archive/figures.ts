@@ -13,6 +13,7 @@ import { colorsFor, formatNs, formatPercent } from "../base/format.ts";
 import { renderSummary } from "../render/terminal.ts";
 import { controlFigures, controlSeries } from "../report/control_figures.ts";
 import { originalLines } from "../report/headline.ts";
+import { variantLines } from "../report/variants.ts";
 import type { Report } from "../report/report.ts";
 import { loadReport } from "../report/schema.ts";
 import type { Rate } from "../stats/proportion.ts";
@@ -39,6 +40,8 @@ export interface CitedFigure {
 const DEFAULT_RUN = "results/vm-00745d78/2026-11-28T12-48-06Z_2e138bd.json";
 /** The run the README's io_uring table comes from. */
 const URING_RUN = "results/vm-00745d78/2026-11-28T11-11-27Z_535bea9.json";
+/** The `--variant` run `docs/running.md` cites: gcc -O3 against clang -O3 -flto. */
+const VARIANT_RUN = "results/vm-d092e051/2026-12-04T15-40-48Z_8c0bdce.json";
 /** The replicate set `docs/archive.md` audits. */
 const REPLICATES = "results/devvm-replicates";
 
@@ -70,6 +73,13 @@ const line = (reports: Report[], noise: "replicates" | "within run") =>
 
 /** Every figure the docs cite that a committed report carries. */
 export const CITED: readonly CitedFigure[] = [
+  {
+    file: "docs/running.md",
+    what: "the builds' comparisons of the --variant run",
+    source: VARIANT_RUN,
+    pattern: /<!-- variants:begin -->\s*(\S[^]*?)\s*<!-- variants:end -->/,
+    value: (r) => variantLines(only(r)).map(({ line }) => `- ${line}`).join("\n"),
+  },
   {
     file: "README.md",
     what: "the original's SHMEM line",

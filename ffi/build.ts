@@ -15,10 +15,16 @@
 
 import { UsageError } from "../src/base/errors.ts";
 import { Shim } from "./library.ts";
+import { ABI_VERSION } from "./symbols.ts";
 import { chownToInvokingUser } from "../src/base/ownership.ts";
 
-/** Flags added to every build: a shared library needs them. */
-export const ALWAYS_FLAGS: readonly string[] = ["-fPIC", "-shared"];
+/** Flags added to every build: a shared library needs them, and the watchdog's thread calls. */
+export const ALWAYS_FLAGS: readonly string[] = ["-fPIC", "-shared", "-pthread"];
+/**
+ * Libraries linked after the sources: `shm_open`, `mq_*` and `timer_*` lived in librt before
+ * glibc 2.34 (since then it is an empty stub, as it is in musl).
+ */
+export const LIBRARIES: readonly string[] = ["-lrt"];
 /** Flags used when `CFLAGS` is unset. */
 export const DEFAULT_CFLAGS = "-O3";
 
@@ -28,6 +34,7 @@ export const SOURCES: readonly string[] = [
   "pipe.c",
   "ring.c",
   "ringpipe.h",
+  "ringpipe_api.h",
   "shim.c",
   "unix.c",
   "uring.c",
@@ -209,7 +216,8 @@ export async function planBuild(options: BuildOptions = {}): Promise<BuildPlan> 
 }
 
 /**
- * Builds the shim unless a library for the same sources, compiler and flags exists.
+ * Builds the shim unless a library for the same sources, compiler and flags exists; with
+ * `RINGPIPE_LIB` set (and no compiler, flags or sources asked for), uses that library instead.
  *
  * @example
  * ```ts
@@ -222,6 +230,10 @@ export async function planBuild(options: BuildOptions = {}): Promise<BuildPlan> 
  * ```
  */
 export async function buildShim(options: BuildOptions = {}): Promise<BuildResult> {
+  const prebuilt = Deno.env.get(PREBUILT_ENV);
+  const asked = options.cc !== undefined || options.cflags !== undefined ||
+    options.sourceDir !== undefined;
+  if (prebuilt && !asked) return usePrebuilt(prebuilt);
   const { libraryPath, key, compiler, built, buildDir, program, sources, base } = await plan(
     options,
   );
@@ -242,7 +254,7 @@ export async function buildShim(options: BuildOptions = {}): Promise<BuildResult
   // Compile beside the target and rename, so a reader never sees half a library.
   const partial = `${libraryPath}.${Deno.pid}.partial`;
   const result = await new Deno.Command(program, {
-    args: [...compiler.arguments, "-o", partial, ...files],
+    args: [...compiler.arguments, "-o", partial, ...files, ...LIBRARIES],
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -275,6 +287,38 @@ export async function buildShim(options: BuildOptions = {}): Promise<BuildResult
   await Deno.rename(partial, libraryPath);
   await chownToInvokingUser(libraryPath);
   return { libraryPath, key, compiled: true, compiler };
+}
+
+/**
+ * The environment variable naming a shim built elsewhere, for machines without a C compiler (as
+ * sqlite3's `DENO_SQLITE_PATH`): used as it is, after the ABI check every load makes.
+ */
+export const PREBUILT_ENV = "RINGPIPE_LIB";
+
+/**
+ * The shim at `path`, built elsewhere: loaded once to check that it speaks this kit's ABI.
+ *
+ * @throws {UsageError} when it cannot be loaded or speaks another ABI (one line naming both).
+ */
+function usePrebuilt(path: string): BuildResult {
+  try {
+    Shim.open(path).close();
+  } catch (error) {
+    const why = error instanceof Error ? error.message.replace(/: rebuild it$/, "") : String(error);
+    throw new UsageError(`${PREBUILT_ENV}=${path}: ${why.split("\n")[0]}`, { cause: error });
+  }
+  return {
+    libraryPath: path,
+    key: "prebuilt",
+    compiled: false,
+    compiler: {
+      command: PREBUILT_ENV,
+      path,
+      version: `prebuilt, ABI ${ABI_VERSION}`,
+      cflags: [],
+      arguments: [],
+    },
+  };
 }
 
 /**
@@ -397,7 +441,9 @@ async function buildKey(
   cflags: string[],
 ): Promise<string> {
   const encoder = new TextEncoder();
-  const parts: Uint8Array[] = [encoder.encode(JSON.stringify({ command, version, cflags }))];
+  const parts: Uint8Array[] = [
+    encoder.encode(JSON.stringify({ command, version, cflags, ALWAYS_FLAGS, LIBRARIES })),
+  ];
   for (const source of sources) parts.push(encoder.encode(`\0${source.name}\0`), source.bytes);
   const all = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
   let offset = 0;

@@ -13,6 +13,7 @@
 
 #include <fcntl.h>
 #include <mqueue.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
@@ -67,24 +68,57 @@ RP_INLINE int recv_acquire(void *endpoint, uint64_t **words) {
 /* The watchdog's signal only interrupts a blocked call; it has nothing to do. */
 static void on_watchdog(int signal) { (void)signal; }
 
+/* A running watchdog, and what it changed: the handler and the thread's signal mask. */
+struct watchdog {
+  timer_t timer;
+  struct sigaction old_action;
+  sigset_t old_mask;
+};
+
 /*
  * Starts a 100 ms periodic signal aimed at this thread alone, so blocking
- * calls return EINTR now and then; `timer` is set to stop it. Returns 0 or -errno.
+ * calls return EINTR now and then. SIGRTMIN is unblocked in this thread (a
+ * blocked one would never interrupt anything) and its handler installed;
+ * watchdog_stop puts both back. Returns 0 or -errno.
  */
-static int watchdog_start(timer_t *timer) {
+static int watchdog_start(struct watchdog *w) {
   struct sigaction action = {.sa_handler = on_watchdog}; /* no SA_RESTART: calls return EINTR */
   sigemptyset(&action.sa_mask);
-  if (sigaction(SIGRTMIN, &action, NULL) != 0) return -errno;
+  if (sigaction(SIGRTMIN, &action, &w->old_action) != 0) return -errno;
+  sigset_t rt;
+  sigemptyset(&rt);
+  sigaddset(&rt, SIGRTMIN);
+  int failed = pthread_sigmask(SIG_UNBLOCK, &rt, &w->old_mask);
+  if (failed != 0) {
+    sigaction(SIGRTMIN, &w->old_action, NULL);
+    return -failed;
+  }
   struct sigevent event = {.sigev_notify = SIGEV_THREAD_ID, .sigev_signo = SIGRTMIN};
+#ifdef sigev_notify_thread_id /* glibc 2.35 and later, musl */
+  event.sigev_notify_thread_id = (pid_t)syscall(SYS_gettid);
+#else
   event._sigev_un._tid = (pid_t)syscall(SYS_gettid);
-  if (timer_create(CLOCK_MONOTONIC, &event, timer) != 0) return -errno;
+#endif
   struct itimerspec every = {{0, 100000000}, {0, 100000000}};
-  if (timer_settime(*timer, 0, &every, NULL) != 0) {
-    int saved = errno;
-    timer_delete(*timer);
-    return -saved;
+  if (timer_create(CLOCK_MONOTONIC, &event, &w->timer) != 0) {
+    failed = errno;
+  } else if (timer_settime(w->timer, 0, &every, NULL) != 0) {
+    failed = errno;
+    timer_delete(w->timer);
+  }
+  if (failed != 0) {
+    pthread_sigmask(SIG_SETMASK, &w->old_mask, NULL);
+    sigaction(SIGRTMIN, &w->old_action, NULL);
+    return -failed;
   }
   return 0;
+}
+
+/* Stops the timer (no signal comes after), then puts the handler and the mask back. */
+static void watchdog_stop(struct watchdog *w) {
+  timer_delete(w->timer);
+  sigaction(SIGRTMIN, &w->old_action, NULL);
+  pthread_sigmask(SIG_SETMASK, &w->old_mask, NULL);
 }
 
 RP_INLINE int recv_release(void *endpoint) {
@@ -105,15 +139,15 @@ int32_t rp_mq_run(void *segment, const char *name_a, const char *name_b, int32_t
   if (mode == RP_FILESERVER) return RP_BAD_ARGUMENT; /* one message size per queue pair */
   mqd_t qa = mq_open(name_a, O_RDWR | O_CLOEXEC);
   mqd_t qb = mode == RP_PINGPONG ? mq_open(name_b, O_RDWR | O_CLOEXEC) : (mqd_t)-2;
-  uint64_t *buffer_a = aligned_alloc(RP_CACHE_LINE, (size + RP_CACHE_LINE - 1) / RP_CACHE_LINE * RP_CACHE_LINE);
-  uint64_t *buffer_b = aligned_alloc(RP_CACHE_LINE, (size + RP_CACHE_LINE - 1) / RP_CACHE_LINE * RP_CACHE_LINE);
+  uint64_t *buffer_a = rp_line_alloc(size);
+  uint64_t *buffer_b = rp_line_alloc(size);
   if (qa == (mqd_t)-1 || qb == (mqd_t)-1 || buffer_a == NULL || buffer_b == NULL) {
     status = buffer_a == NULL || buffer_b == NULL ? -ENOMEM : -errno;
   } else {
     memset(buffer_a, 0, size);
     memset(buffer_b, 0, size);
     struct mq_end a = {ctl, qa, size, buffer_a}, b = {ctl, qb, size, buffer_b};
-    timer_t watchdog;
+    struct watchdog watchdog;
     if ((status = watchdog_start(&watchdog)) != 0) goto done;
     /* Each branch names its operations as constants, so the loops are inlined with them. */
     if (role == RP_PRODUCER) {
@@ -123,7 +157,7 @@ int32_t rp_mq_run(void *segment, const char *name_a, const char *name_b, int32_t
       struct rp_end rx = {&a, recv_acquire, recv_release}, tx = {&b, send_acquire, send_release};
       status = rp_run_side(segment, role, mode, size, count, rx, tx, out, hist);
     }
-    timer_delete(watchdog);
+    watchdog_stop(&watchdog);
   }
 done:
   if (qa != (mqd_t)-1) mq_close(qa);

@@ -79,8 +79,8 @@ int32_t rp_pipe_run(void *segment, int32_t fd_a, int32_t fd_b, int32_t role, int
   int status = rp_check_run(segment, role, mode, size);
   if (status != RP_OK) return status;
   /* Two buffers, allocated once, outside the loop. */
-  uint64_t *buffer_a = aligned_alloc(RP_CACHE_LINE, (size + RP_CACHE_LINE - 1) / RP_CACHE_LINE * RP_CACHE_LINE);
-  uint64_t *buffer_b = aligned_alloc(RP_CACHE_LINE, (size + RP_CACHE_LINE - 1) / RP_CACHE_LINE * RP_CACHE_LINE);
+  uint64_t *buffer_a = rp_line_alloc(size);
+  uint64_t *buffer_b = rp_line_alloc(size);
   if (buffer_a == NULL || buffer_b == NULL) {
     free(buffer_a);
     free(buffer_b);
@@ -172,7 +172,7 @@ int32_t rp_splice_run(void *segment, int32_t fd_a, int32_t fd_b, int32_t role, i
   int send_fd = role == RP_PRODUCER ? fd_a : fd_b;
   int recv_fd = role == RP_PRODUCER ? fd_b : fd_a;
   struct splice_end tx_end = {0};
-  uint64_t *rx_buffer = aligned_alloc(RP_CACHE_LINE, (size + RP_CACHE_LINE - 1) / RP_CACHE_LINE * RP_CACHE_LINE);
+  uint64_t *rx_buffer = rp_line_alloc(size);
   if (rx_buffer == NULL) return -ENOMEM;
   memset(rx_buffer, 0, size);
   int sends = role == RP_PRODUCER || mode == RP_PINGPONG;

@@ -115,8 +115,18 @@ static void wake(struct ring_end *e, int peer) {
   }
 }
 
+/* Wakes both sides of a ring if they sleep on its futex words (an abort must not wait for a timeout). */
+void rp_ring_wake_sleepers(void *ring_memory) {
+  struct rp_ring *ring = ring_memory;
+  for (int side = 0; side < 2; side++) futex(&ring->sleeping[side], FUTEX_WAKE, INT32_MAX, NULL);
+}
+
+/* A ring's bytes, or UINT64_MAX when slots * stride would not fit 64 bits. */
 uint64_t rp_ring_bytes(uint64_t slots, uint64_t stride) {
-  return sizeof(struct rp_ring) + slots * stride;
+  uint64_t area;
+  if (__builtin_mul_overflow(slots, stride, &area) || area > UINT64_MAX - sizeof(struct rp_ring))
+    return UINT64_MAX;
+  return sizeof(struct rp_ring) + area;
 }
 
 RP_INLINE int send_acquire(void *endpoint, uint64_t **words) {
@@ -302,9 +312,8 @@ int32_t rp_ring_copy_run(void *segment, int32_t role, int32_t mode, uint64_t siz
   if (status != RP_OK) return status;
   if (mode == RP_FILESERVER) return RP_BAD_ARGUMENT;
   if (ctl->ring_stride != size) return RP_BAD_SEGMENT;
-  uint64_t bytes = (size + RP_CACHE_LINE - 1) / RP_CACHE_LINE * RP_CACHE_LINE;
-  struct copy_end a = {.buffer = aligned_alloc(RP_CACHE_LINE, bytes), .size = size},
-                  b = {.buffer = aligned_alloc(RP_CACHE_LINE, bytes), .size = size};
+  struct copy_end a = {.buffer = rp_line_alloc(size), .size = size},
+                  b = {.buffer = rp_line_alloc(size), .size = size};
   if (a.buffer == NULL || b.buffer == NULL) {
     free(a.buffer);
     free(b.buffer);

@@ -16,7 +16,9 @@
 #ifndef RINGPIPE_H
 #define RINGPIPE_H
 
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -27,8 +29,17 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Bump whenever a signature, the layout or enum rp_field changes. */
-#define RP_ABI_VERSION 18u
+/* The ring's indices and the control words are shared between processes: only lock-free atomics work there. */
+_Static_assert(ATOMIC_LLONG_LOCK_FREE == 2, "64-bit atomics must be lock-free to be shared between processes");
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "32-bit atomics must be lock-free to be shared between processes");
+
+#include "ringpipe_api.h"
+
+/* Internal to the shim: shared between its sources, not exported. */
+#define RP_INTERNAL __attribute__((visibility("hidden")))
+
+/* Bump whenever a signature (ringpipe_api.h), the layout or enum rp_field changes. */
+#define RP_ABI_VERSION 19u
 #define RP_MAGIC 0x52504950u /* "RPIP" */
 #define RP_CACHE_LINE 64
 /* Two cache lines: what adjacent-line prefetch fetches together; rings are aligned to it. */
@@ -112,6 +123,27 @@ _Static_assert(sizeof(struct rp_control) <= RP_CONTROL_BYTES, "control block gre
 #define RP_ORPHAN_POLL_MASK 65535u
 
 static inline struct rp_control *rp_control_of(void *segment) { return segment; }
+
+/*
+ * `value` rounded up to a multiple of `align` (a power of two) in *out; 0, or
+ * -EOVERFLOW when that is past 2^64 (a size near it would otherwise wrap to a
+ * small one and allocate too little).
+ */
+static inline int rp_round_up(uint64_t value, uint64_t align, uint64_t *out) {
+  if (value > UINT64_MAX - (align - 1)) return -EOVERFLOW;
+  *out = (value + align - 1) & ~(align - 1);
+  return 0;
+}
+
+/*
+ * A buffer of `size` bytes rounded up to whole cache lines, aligned to one;
+ * NULL when it cannot be had, or the size would wrap.
+ */
+static inline void *rp_line_alloc(uint64_t size) {
+  uint64_t bytes;
+  if (size == 0 || rp_round_up(size, RP_CACHE_LINE, &bytes) != 0 || bytes > SIZE_MAX) return NULL;
+  return aligned_alloc(RP_CACHE_LINE, (size_t)bytes);
+}
 
 static inline int rp_aborted(struct rp_control *ctl) {
   return atomic_load_explicit(&ctl->abort, memory_order_acquire) != 0;
@@ -259,17 +291,25 @@ static inline int rp_rendezvous(struct rp_control *ctl, int role) {
   return RP_OK;
 }
 
-/* A clock's reading in ns; 0 for the clock -1 (none). */
+/* A clock's reading in ns; RP_NO_CLOCK for the clock -1 (none) or a failed read. */
+#define RP_NO_CLOCK UINT64_MAX
 static inline uint64_t rp_clock_ns(clockid_t clock) {
   struct timespec ts;
-  if (clock == -1 || clock_gettime(clock, &ts) != 0) return 0;
+  if (clock == -1 || clock_gettime(clock, &ts) != 0) return RP_NO_CLOCK;
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* The time between two readings, or RP_NO_CLOCK when either failed (never a wrapped 2^64 - x). */
+static inline uint64_t rp_clock_since(uint64_t start, uint64_t end) {
+  return start == RP_NO_CLOCK || end == RP_NO_CLOCK || end < start ? RP_NO_CLOCK : end - start;
 }
 
 static inline uint64_t rp_thread_cpu_ns(void) { return rp_clock_ns(CLOCK_THREAD_CPUTIME_ID); }
 
 /* shim.c: the yardsticks' file, filled like the file server's and in the page cache; fd or -errno. */
-int rp_file_make(const char *path, uint64_t file_bytes);
+RP_INTERNAL int rp_file_make(const char *path, uint64_t file_bytes);
+/* ring.c: wakes both sides of a ring asleep on its futex words. */
+RP_INTERNAL void rp_ring_wake_sleepers(void *ring_memory);
 
 /*
  * getrusage() splits CPU time into user and system but counts it in scheduler
@@ -296,8 +336,8 @@ static inline void rp_usage_end(uint64_t *out, clockid_t helper) {
   out[RP_STIME_NS] = rp_timeval_ns(ru.ru_stime) - out[RP_STIME_NS];
   out[RP_NVCSW] = (uint64_t)ru.ru_nvcsw - out[RP_NVCSW];
   out[RP_NIVCSW] = (uint64_t)ru.ru_nivcsw - out[RP_NIVCSW];
-  out[RP_CPU_NS] = rp_thread_cpu_ns() - out[RP_CPU_NS];
-  out[RP_HELPER_CPU_NS] = helper == -1 ? UINT64_MAX : rp_clock_ns(helper) - out[RP_HELPER_CPU_NS];
+  out[RP_CPU_NS] = rp_clock_since(out[RP_CPU_NS], rp_thread_cpu_ns());
+  out[RP_HELPER_CPU_NS] = rp_clock_since(out[RP_HELPER_CPU_NS], rp_clock_ns(helper));
 }
 
 /*
@@ -327,6 +367,9 @@ static inline int rp_check_run(void *segment, int32_t role, int32_t mode, uint64
   if (mode == RP_FILESERVER &&
       (size < RP_REQUEST_BYTES || ctl->queue_depth == 0 || ctl->queue_depth > RP_MAX_DEPTH ||
        ctl->file_bytes < size || ctl->file_bytes % 8 != 0))
+    return RP_BAD_ARGUMENT;
+  /* A ring with fewer slots than requests in flight deadlocks both sides: refuse it here too. */
+  if (mode == RP_FILESERVER && ctl->ring_slots != 0 && ctl->ring_slots < ctl->queue_depth)
     return RP_BAD_ARGUMENT;
   return RP_OK;
 }
@@ -490,10 +533,15 @@ static inline void rp_file_fill(uint64_t *file, uint64_t file_bytes) {
   for (uint64_t w = 0; w < file_bytes / 8; w++) file[w] = w * RP_PATTERN_STEP;
 }
 
-/* Copies the reply to a request into `reply`, or returns RP_BAD_REQUEST. */
+/*
+ * Copies the reply to a request into `reply` (room for `capacity` bytes), or
+ * returns RP_BAD_REQUEST: a request outside the file, not word-aligned, or
+ * longer than a reply can be (it would run past the reply's buffer or slot).
+ */
 static inline int rp_file_answer(const uint64_t *file, uint64_t file_bytes, uint64_t offset,
-                                 uint64_t length, uint64_t *reply) {
-  if (offset % 8 != 0 || length % 8 != 0 || offset > file_bytes || length > file_bytes - offset)
+                                 uint64_t length, uint64_t *reply, uint64_t capacity) {
+  if (offset % 8 != 0 || length % 8 != 0 || offset > file_bytes || length > file_bytes - offset ||
+      length > capacity)
     return RP_BAD_REQUEST;
   memcpy(reply, file + offset / 8, length);
   return RP_OK;
@@ -551,7 +599,8 @@ RP_INLINE int rp_fileserver_client(struct rp_control *ctl, struct rp_end tx, str
 }
 
 RP_INLINE int rp_fileserver_server(struct rp_control *ctl, struct rp_end rx, struct rp_end tx,
-                                   const uint64_t *file, uint64_t count, uint64_t *out) {
+                                   const uint64_t *file, uint64_t size, uint64_t count,
+                                   uint64_t *out) {
   uint64_t sum = 0, *buf, offset, length;
   int status;
   out[RP_T_START] = rp_now_ns();
@@ -562,7 +611,7 @@ RP_INLINE int rp_fileserver_server(struct rp_control *ctl, struct rp_end rx, str
     length = buf[1];
     if ((status = rx.release(rx.endpoint)) != RP_OK) return status;
     if ((status = tx.acquire(tx.endpoint, &buf)) != RP_OK) return status;
-    if ((status = rp_file_answer(file, ctl->file_bytes, offset, length, buf)) != RP_OK) {
+    if ((status = rp_file_answer(file, ctl->file_bytes, offset, length, buf, size)) != RP_OK) {
       out[RP_BAD_INDEX] = i;
       out[RP_BAD_EXPECTED] = ctl->file_bytes;
       out[RP_BAD_GOT] = offset + length;
@@ -604,7 +653,7 @@ RP_INLINE int rp_run_side_helped(void *segment, int32_t role, int32_t mode, uint
   rp_usage_begin(out, helper);
   if (mode == RP_FILESERVER) {
     status = role == RP_PRODUCER ? rp_fileserver_client(ctl, a, b, size, count, out, hist)
-                                 : rp_fileserver_server(ctl, a, b, file, count, out);
+                                 : rp_fileserver_server(ctl, a, b, file, size, count, out);
     free(file);
   } else if (mode == RP_STREAM)
     status = role == RP_PRODUCER ? rp_stream_send(ctl, a, words, count, out)

@@ -24,12 +24,11 @@
 #include <sys/wait.h>
 #include <linux/futex.h>
 
-uint64_t rp_ring_bytes(uint64_t slots, uint64_t stride); /* ring.c */
 
-/* A ring's bytes, rounded up to whole cache lines so the next one starts on a line. */
+/* A ring's bytes, rounded up to whole line pairs so the next one starts on one; UINT64_MAX: too large. */
 static uint64_t ring_span(uint64_t slots, uint64_t stride) {
-  uint64_t bytes = rp_ring_bytes(slots, stride);
-  return (bytes + RP_LINE_PAIR - 1) / RP_LINE_PAIR * RP_LINE_PAIR;
+  uint64_t span;
+  return rp_round_up(rp_ring_bytes(slots, stride), RP_LINE_PAIR, &span) == 0 ? span : UINT64_MAX;
 }
 
 uint32_t rp_hist_buckets(void) { return RP_HIST_BUCKETS; }
@@ -123,12 +122,26 @@ void rp_segment_init(void *segment, uint64_t ring_slots, uint64_t ring_stride, u
 }
 
 /* Bytes a segment needs for its control block and `rings` rings. */
+/* The bytes of a segment of `rings` rings; UINT64_MAX when that does not fit 64 bits. */
 uint64_t rp_segment_bytes(uint64_t ring_slots, uint64_t ring_stride, uint32_t rings) {
-  return RP_CONTROL_BYTES + rings * ring_span(ring_slots, ring_stride);
+  uint64_t span = ring_span(ring_slots, ring_stride), all;
+  if (__builtin_mul_overflow(span, (uint64_t)rings, &all) || all > UINT64_MAX - RP_CONTROL_BYTES)
+    return UINT64_MAX;
+  return RP_CONTROL_BYTES + all;
 }
 
+/*
+ * Tells both loops to stop: sets the abort word, then wakes a side asleep on a
+ * ring's futex at once (a spinning side sees the word within 1,024 looks; a
+ * side blocked in the kernel on a pipe, a socket or a queue at its next
+ * message, or when the peer's exit closes its end).
+ */
 void rp_segment_abort(void *segment) {
-  atomic_store_explicit(&rp_control_of(segment)->abort, 1, memory_order_release);
+  struct rp_control *ctl = rp_control_of(segment);
+  atomic_store_explicit(&ctl->abort, 1, memory_order_seq_cst);
+  for (int k = 0; k < RP_MAX_RINGS; k++)
+    if (ctl->ring_slots != 0 && ctl->ring_offset[k] != 0)
+      rp_ring_wake_sleepers((char *)segment + ctl->ring_offset[k]);
 }
 
 int32_t rp_fifo_make(const char *path) { return mkfifo(path, 0600) == 0 ? 0 : -errno; }
@@ -239,12 +252,13 @@ uint64_t rp_clock_cost_ns(uint64_t calls) {
 
 /* ---- the file server's yardsticks, measured in this process ---- */
 
-/* The file server's answer to one request, for tests: RP_OK or RP_BAD_REQUEST. */
-int32_t rp_file_answer_test(uint64_t file_bytes, uint64_t offset, uint64_t length, uint64_t *reply) {
+/* The file server's answer to one request into `capacity` bytes, for tests: RP_OK or RP_BAD_REQUEST. */
+int32_t rp_file_answer_test(uint64_t file_bytes, uint64_t offset, uint64_t length, uint64_t *reply,
+                            uint64_t capacity) {
   uint64_t *file = malloc(file_bytes);
   if (file == NULL) return -ENOMEM;
   rp_file_fill(file, file_bytes);
-  int status = rp_file_answer(file, file_bytes, offset, length, reply);
+  int status = rp_file_answer(file, file_bytes, offset, length, reply, capacity);
   free(file);
   return status;
 }

@@ -14,7 +14,7 @@ import type { Mode as ModeName, WaitPolicy } from "../src/base/names.ts";
 export { HISTOGRAM_BUCKETS, SUB_BITS } from "../src/base/histogram_layout.ts";
 
 /** The ABI version this table matches; `rp_abi_version()` must return it. */
-export const ABI_VERSION = 18;
+export const ABI_VERSION = 19;
 
 /**
  * Slots of the `uint64_t` result array each loop fills (C `enum rp_field`).
@@ -312,13 +312,17 @@ export const symbols = {
   },
   /** int32_t rp_mq_unlink(const char *name) */
   rp_mq_unlink: { parameters: ["buffer" /* const char *name */], result: "i32" },
-  /** int32_t rp_file_answer_test(uint64_t file_bytes, uint64_t offset, uint64_t length, uint64_t *reply) */
+  /**
+   * int32_t rp_file_answer_test(uint64_t file_bytes, uint64_t offset, uint64_t length,
+   *                             uint64_t *reply, uint64_t capacity)
+   */
   rp_file_answer_test: {
     parameters: [
       "u64", /* uint64_t file_bytes */
       "u64", /* uint64_t offset */
       "u64", /* uint64_t length */
-      "buffer", /* uint64_t *reply (length bytes) */
+      "buffer", /* uint64_t *reply (capacity bytes) */
+      "u64", /* uint64_t capacity */
     ],
     result: "i32",
   },

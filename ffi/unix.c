@@ -98,20 +98,45 @@ static int hand_over(void *segment, const char *path, int32_t role, int n, int32
     c->cmsg_type = SCM_RIGHTS;
     c->cmsg_len = CMSG_LEN((size_t)n * sizeof(int));
     memcpy(CMSG_DATA(c), fds, (size_t)n * sizeof(int));
-    int status = sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -errno;
+    ssize_t sent;
+    while ((sent = sendmsg(sock, &msg, MSG_NOSIGNAL)) < 0 && errno == EINTR) {
+    }
+    int status = sent == 1 ? 0 : sent < 0 ? -errno : -EPROTO;
     close(sock);
     return status;
   }
   int sock = rp_unix_connect(segment, path);
   if (sock < 0) return sock;
-  ssize_t got = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+  ssize_t got;
+  while ((got = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
+  }
   int saved = errno;
   close(sock);
-  struct cmsghdr *c = got == 1 ? CMSG_FIRSTHDR(&msg) : NULL;
-  if (c == NULL || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN((size_t)n * sizeof(int)))
-    return got < 0 ? -saved : -EPROTO;
-  memcpy(fds, CMSG_DATA(c), (size_t)n * sizeof(int));
-  return 0;
+  if (got < 0) return -saved;
+  /* Whatever arrived is ours to close unless it is exactly what was expected. */
+  int expected = 0;
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+    size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    int arrived[2];
+    for (size_t k = 0; k < count; k++) {
+      int fd;
+      memcpy(&fd, CMSG_DATA(c) + k * sizeof(int), sizeof fd);
+      if (!expected && count == (size_t)n && k < 2) arrived[k] = fd;
+      else close(fd);
+    }
+    if (!expected && count == (size_t)n) {
+      memcpy(fds, arrived, (size_t)n * sizeof(int));
+      expected = 1;
+    }
+  }
+  if (got == 1 && expected && (msg.msg_flags & MSG_CTRUNC) == 0) return 0;
+  if (expected)
+    for (int k = 0; k < n; k++) {
+      close(fds[k]);
+      fds[k] = -1;
+    }
+  return -EPROTO;
 }
 
 /*

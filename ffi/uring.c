@@ -17,10 +17,39 @@
 #include "ringpipe.h" /* first: it defines _GNU_SOURCE */
 
 #include <fcntl.h>
-#include <linux/io_uring.h>
 #include <stdio.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+
+/*
+ * Kernel headers before 5.6 (Ubuntu 20.04 has 5.4, RHEL 8 4.18) lack the
+ * read and write opcodes, or io_uring altogether: the transports are then
+ * built as stubs that answer -ENOSYS, which TypeScript reports as
+ * unavailable, and every other transport still builds. The system call
+ * numbers come from the kernel's table (one table for every architecture
+ * since 5.1), not from the C library, which names them from glibc 2.30 on.
+ */
+#if defined(__has_include)
+#if __has_include(<linux/io_uring.h>)
+#include <linux/io_uring.h>
+#endif
+#endif
+#if defined(IORING_FEAT_RW_CUR_POS) && !defined(RINGPIPE_NO_URING) /* 5.6 headers: READ, WRITE */
+#define RP_HAVE_URING 1
+#ifndef __NR_io_uring_setup
+#define __NR_io_uring_setup 425
+#endif
+#ifndef __NR_io_uring_enter
+#define __NR_io_uring_enter 426
+#endif
+#ifndef __NR_io_uring_register
+#define __NR_io_uring_register 427
+#endif
+#else
+#define RP_HAVE_URING 0
+#endif
+
+#if RP_HAVE_URING
 
 struct uring {
   int fd;
@@ -37,7 +66,7 @@ struct uring {
 };
 
 static int enter(int fd, unsigned submit, unsigned wait, unsigned flags) {
-  return (int)syscall(SYS_io_uring_enter, fd, submit, wait, flags, NULL, 0);
+  return (int)syscall(__NR_io_uring_enter, fd, submit, wait, flags, NULL, 0);
 }
 
 /* The SQPOLL thread's id, from the ring's fdinfo ("SqThread:"), or -1. */
@@ -85,8 +114,13 @@ static int uring_open(struct uring *u, uint32_t entries, uint32_t flags, int32_t
       p.sq_thread_cpu = (uint32_t)sq_cpu;
     }
   }
-  u->fd = (int)syscall(SYS_io_uring_setup, entries, &p);
+  u->fd = (int)syscall(__NR_io_uring_setup, entries, &p);
   if (u->fd < 0) return -errno;
+  /* SQPOLL on descriptors that are not registered needs 5.11; before, every operation fails. */
+  if ((flags & IORING_SETUP_SQPOLL) && !(p.features & IORING_FEAT_SQPOLL_NONFIXED)) {
+    close(u->fd);
+    return -EOPNOTSUPP;
+  }
   u->sqpoll = (flags & IORING_SETUP_SQPOLL) != 0;
   u->sq_bytes = p.sq_off.array + p.sq_entries * sizeof(uint32_t);
   u->cq_bytes = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
@@ -124,7 +158,8 @@ static int uring_open(struct uring *u, uint32_t entries, uint32_t flags, int32_t
       uring_close(u);
       return -ESRCH;
     }
-    u->helper = ((~(clockid_t)tid) << 3) | 6; /* CPUCLOCK_SCHED, per thread */
+    /* CPUCLOCK_SCHED of a thread: ~tid << 3 | 6, shifted as unsigned (a negative shift is undefined). */
+    u->helper = (clockid_t)(((uint32_t)~(uint32_t)tid << 3) | 6u);
   }
   return RP_OK;
 }
@@ -303,11 +338,38 @@ static int open_as(struct uring *u, uint32_t entries, const uint64_t *setup) {
   return status;
 }
 
-/* 0 when a ring with `flags` (and this SQPOLL CPU) can be set up here, else -errno. */
+/* 0 when the ring supports the read and write operations (IORING_REGISTER_PROBE, 5.6), else -errno. */
+static int probe_ops(int fd) {
+  const unsigned ops = 256;
+  size_t bytes = sizeof(struct io_uring_probe) + ops * sizeof(struct io_uring_probe_op);
+  struct io_uring_probe *probe = calloc(1, bytes);
+  if (probe == NULL) return -ENOMEM;
+  int status = 0;
+  if (syscall(__NR_io_uring_register, fd, IORING_REGISTER_PROBE, probe, ops) != 0) {
+    status = -errno;
+  } else {
+    const unsigned wanted[] = {IORING_OP_READ, IORING_OP_WRITE};
+    for (unsigned k = 0; k < 2 && status == 0; k++)
+      if (wanted[k] > probe->last_op || !(probe->ops[wanted[k]].flags & IO_URING_OP_SUPPORTED))
+        status = -EOPNOTSUPP;
+  }
+  free(probe);
+  return status;
+}
+
+/*
+ * 0 when a ring with `flags` (and this SQPOLL CPU) can be set up here and
+ * supports what the transports submit, else -errno: -EOPNOTSUPP for a kernel
+ * whose SQPOLL needs registered files or that lacks the read or write
+ * operation, -ENOSYS where io_uring is not built in or these headers lack it.
+ */
 int32_t rp_uring_probe(uint32_t flags, int32_t sq_cpu) {
   struct uring u;
   int status = uring_open(&u, 4, flags, sq_cpu, 10);
-  if (status == RP_OK) uring_close(&u);
+  if (status == RP_OK) {
+    status = probe_ops(u.fd);
+    uring_close(&u);
+  }
   return status;
 }
 
@@ -331,7 +393,12 @@ int32_t rp_uring_pipe_run(void *segment, int32_t fd_a, int32_t fd_b, int32_t rol
   if (batch > RP_MAX_DEPTH) batch = RP_MAX_DEPTH;
   struct uring ring;
   if ((status = open_as(&ring, batch < 4 ? 4 : (uint32_t)batch, setup)) != RP_OK) return status;
-  uint64_t stride_words = (size + RP_CACHE_LINE - 1) / RP_CACHE_LINE * RP_CACHE_LINE / 8;
+  uint64_t stride;
+  if (rp_round_up(size, RP_CACHE_LINE, &stride) != 0) {
+    uring_close(&ring);
+    return -EOVERFLOW;
+  }
+  uint64_t stride_words = stride / 8;
   uint64_t *buffers = aligned_alloc(RP_CACHE_LINE, 2 * batch * stride_words * 8);
   if (buffers == NULL) {
     uring_close(&ring);
@@ -379,8 +446,11 @@ int32_t rp_yardstick_uring(const char *path, uint64_t file_bytes, uint64_t lengt
   if (fd < 0) return fd;
   cpu_set_t before;
   int pinned = rp_pin(cpu, &before);
-  uint64_t stride_words = (length + RP_CACHE_LINE - 1) / RP_CACHE_LINE * RP_CACHE_LINE / 8;
-  uint64_t *buffers = aligned_alloc(RP_CACHE_LINE, depth * stride_words * 8);
+  uint64_t stride = 0;
+  uint64_t *buffers = rp_round_up(length, RP_CACHE_LINE, &stride) != 0
+                          ? NULL
+                          : aligned_alloc(RP_CACHE_LINE, depth * stride);
+  uint64_t stride_words = stride / 8;
   struct uring u = {.fd = -1};
   int status = buffers == NULL ? -ENOMEM : open_as(&u, depth < 4 ? 4 : depth, setup);
   if (status == RP_OK) {
@@ -422,3 +492,29 @@ int32_t rp_yardstick_uring(const char *path, uint64_t file_bytes, uint64_t lengt
   rp_unpin(pinned, &before);
   return status;
 }
+
+#else /* no io_uring in these headers: the transports answer -ENOSYS, "unavailable" */
+
+int32_t rp_uring_probe(uint32_t flags, int32_t sq_cpu) {
+  (void)flags;
+  (void)sq_cpu;
+  return -ENOSYS;
+}
+
+int32_t rp_uring_pipe_run(void *segment, int32_t fd_a, int32_t fd_b, int32_t role, int32_t mode,
+                          uint64_t size, uint64_t count, const uint64_t *setup, uint64_t *out,
+                          uint64_t *hist) {
+  (void)segment, (void)fd_a, (void)fd_b, (void)role, (void)mode, (void)size, (void)count;
+  (void)setup, (void)hist;
+  memset(out, 0, RP_FIELDS * sizeof *out);
+  return -ENOSYS;
+}
+
+int32_t rp_yardstick_uring(const char *path, uint64_t file_bytes, uint64_t length, uint64_t count,
+                           uint32_t depth, const uint64_t *setup, int32_t cpu, uint64_t *out) {
+  (void)path, (void)file_bytes, (void)length, (void)count, (void)depth, (void)setup, (void)cpu;
+  out[0] = out[1] = out[2] = 0;
+  return -ENOSYS;
+}
+
+#endif /* RP_HAVE_URING */

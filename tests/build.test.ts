@@ -9,7 +9,7 @@ Deno.test("builds once per sources, compiler and flags; a second build reuses th
     const first = await buildShim({ buildDir, cflags: "-O2" });
     assert.equal(first.compiled, true);
     assert.match(first.libraryPath, /\/libringpipe-[0-9a-f]{16}\.so$/);
-    assert.deepEqual(first.compiler.arguments, ["-O2", "-fPIC", "-shared"]);
+    assert.deepEqual(first.compiler.arguments, ["-O2", "-fPIC", "-shared", "-pthread"]);
     assert.match(first.compiler.version, /\S/);
 
     const again = await buildShim({ buildDir, cflags: "-O2" });
@@ -102,5 +102,78 @@ Deno.test("outside a writable checkout the shim is built into RINGPIPE_CACHE, el
     );
   } finally {
     for (const [k, v] of saved) v === undefined ? Deno.env.delete(k) : Deno.env.set(k, v);
+  }
+});
+
+Deno.test("RINGPIPE_LIB: a prebuilt shim is used as it is, and one of another ABI is refused in one line", async () => {
+  const { ABI_VERSION } = await import("../ffi/symbols.ts");
+  const built = await buildShim();
+  const dir = await Deno.makeTempDir();
+  const withEnv = async (value: string, run: () => Promise<void>) => {
+    Deno.env.set("RINGPIPE_LIB", value);
+    try {
+      await run();
+    } finally {
+      Deno.env.delete("RINGPIPE_LIB");
+    }
+  };
+  try {
+    await withEnv(built.libraryPath, async () => {
+      // No compiler needed: CC points nowhere.
+      const used = await buildShim();
+      assert.deepEqual([used.libraryPath, used.compiled, used.compiler.command], [
+        built.libraryPath,
+        false,
+        "RINGPIPE_LIB",
+      ]);
+      // Asking for a compiler or flags builds as asked.
+      assert.notEqual((await buildShim({ cflags: "-O1" })).libraryPath, built.libraryPath);
+    });
+    // A shim of the previous ABI, built by hand as another machine would have.
+    const sources = new URL("../ffi/", import.meta.url).pathname;
+    for (const entry of Deno.readDirSync(sources)) {
+      if (/\.[ch]$/.test(entry.name)) {
+        Deno.copyFileSync(`${sources}${entry.name}`, `${dir}/${entry.name}`);
+      }
+    }
+    const header = `${dir}/ringpipe.h`;
+    Deno.writeTextFileSync(
+      header,
+      Deno.readTextFileSync(header).replace(
+        /RP_ABI_VERSION \d+u/,
+        `RP_ABI_VERSION ${ABI_VERSION - 1}u`,
+      ),
+    );
+    const files = [...Deno.readDirSync(dir)].filter((e) => e.name.endsWith(".c")).map((e) =>
+      `${dir}/${e.name}`
+    );
+    const old = `${dir}/libold.so`;
+    const cc = await new Deno.Command("cc", {
+      args: ["-O1", "-fPIC", "-shared", "-pthread", "-o", old, ...files, "-lrt"],
+    }).output();
+    assert.ok(cc.success, new TextDecoder().decode(cc.stderr));
+    await withEnv(old, async () => {
+      await assert.rejects(buildShim(), (error: unknown) => {
+        assert.ok(error instanceof UsageError);
+        assert.match(
+          error.message,
+          new RegExp(
+            `^RINGPIPE_LIB=\\S+libold\\.so: the shim \\S+ has ABI ${
+              ABI_VERSION - 1
+            } .*expected ABI ${ABI_VERSION} `,
+          ),
+        );
+        assert.ok(!error.message.includes("\n"));
+        return true;
+      });
+    });
+    await withEnv(`${dir}/missing.so`, async () => {
+      await assert.rejects(
+        buildShim(),
+        /^UsageError: RINGPIPE_LIB=\S+missing\.so: cannot load the shim/,
+      );
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });

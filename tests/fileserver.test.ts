@@ -17,9 +17,12 @@ const MASK = (1n << 64n) - 1n;
 Deno.test("the server answers the right bytes at the edges, and refuses what lies outside the file", async () => {
   using shim = Shim.open((await buildShim()).libraryPath);
   const fileBytes = 1024n;
-  const answer = (offset: bigint, length: bigint) => {
-    const reply = new BigUint64Array(Math.max(1, Number(length / 8n)));
-    return { status: shim.symbols.rp_file_answer_test(fileBytes, offset, length, reply), reply };
+  const answer = (offset: bigint, length: bigint, capacity = length) => {
+    const reply = new BigUint64Array(Math.max(1, Number(capacity / 8n)));
+    return {
+      status: shim.symbols.rp_file_answer_test(fileBytes, offset, length, reply, capacity),
+      reply,
+    };
   };
   const expectWords = (reply: BigUint64Array, offset: bigint) =>
     reply.forEach((word, k) => assert.equal(word, ((offset / 8n + BigInt(k)) * STEP) & MASK));
@@ -36,6 +39,9 @@ Deno.test("the server answers the right bytes at the edges, and refuses what lie
   assert.equal(answer(fileBytes + 8n, 8n).status, Status.BAD_REQUEST, "beyond the end");
   assert.equal(answer(4n, 8n).status, Status.BAD_REQUEST, "not word-aligned");
   assert.equal(answer(2n ** 63n, 64n).status, Status.BAD_REQUEST, "an offset that would wrap");
+  // Inside the file but longer than a reply: it would run past the reply's buffer (or ring slot).
+  assert.equal(answer(0n, 128n, 64n).status, Status.BAD_REQUEST, "longer than a reply");
+  assert.equal(answer(0n, 64n, 64n).status, Status.OK, "exactly a reply");
   assert.equal(shim.statusText(Status.BAD_REQUEST), "a request asked for bytes outside the file");
 });
 

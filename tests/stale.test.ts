@@ -50,9 +50,10 @@ Deno.test("missing folders are not an error", () => {
 });
 
 Deno.test("a zombie is not alive: it holds no memory and will wake no one", async () => {
-  // `true` becomes a child of `sleep` (the shell execs it), which never reaps it.
+  // The short sleep outlives its shell, which execs the long one: a parent that never reaps it,
+  // so when it exits it stays a zombie.
   const parent = new Deno.Command("sh", {
-    args: ["-c", "true & echo $!; exec sleep 5"],
+    args: ["-c", "sleep 0.2 & echo $!; exec sleep 10"],
     stdout: "piped",
   }).spawn();
   const reader = parent.stdout.getReader();
@@ -60,7 +61,7 @@ Deno.test("a zombie is not alive: it holds no memory and will wake no one", asyn
   const zombie = Number(new TextDecoder().decode(value).trim());
   try {
     let state = "";
-    for (let k = 0; k < 100 && state !== "Z"; k++) {
+    for (let k = 0; k < 500 && state !== "Z"; k++) {
       await new Promise((resolve) => setTimeout(resolve, 10));
       const stat = Deno.readTextFileSync(`/proc/${zombie}/stat`);
       state = stat.charAt(stat.lastIndexOf(")") + 2);
@@ -73,5 +74,35 @@ Deno.test("a zombie is not alive: it holds no memory and will wake no one", asyn
     parent.kill("SIGKILL");
     await parent.status;
     await parent.stdout.cancel();
+  }
+});
+
+Deno.test("a dead run's message queues, recorded in its private directory, are unlinked with it", async () => {
+  const { buildShim } = await import("../ffi/build.ts");
+  const { cString, Shim } = await import("../ffi/library.ts");
+  const { QUEUE_MARK } = await import("../src/memory/stale.ts");
+  using shim = Shim.open((await buildShim()).libraryPath);
+  const shmDir = await Deno.makeTempDir();
+  const tempDir = await Deno.makeTempDir();
+  const dead = await deadPid();
+  const queue = `/ringpipe-${dead}-0123456789abcdef-a`;
+  try {
+    assert.equal(shim.symbols.rp_mq_create(cString(queue), 8n, 4), 0);
+    const dir = `${tempDir}/ringpipe-${dead}-a1b2c3`;
+    Deno.mkdirSync(dir);
+    Deno.writeTextFileSync(`${dir}/${QUEUE_MARK}${queue.slice(1)}`, "");
+    const unlinked: string[] = [];
+    const removed = removeStaleLeftovers({ shmDir, tempDir }, (name) => {
+      unlinked.push(name);
+      assert.equal(shim.symbols.rp_mq_unlink(cString(name)), 0);
+    });
+    assert.deepEqual(unlinked, [queue]);
+    assert.deepEqual(removed, [`mqueue:${queue}`, dir]);
+    // Gone: the same name can be created again (O_EXCL).
+    assert.equal(shim.symbols.rp_mq_create(cString(queue), 8n, 4), 0);
+  } finally {
+    shim.symbols.rp_mq_unlink(cString(queue));
+    await Deno.remove(shmDir, { recursive: true });
+    await Deno.remove(tempDir, { recursive: true });
   }
 });

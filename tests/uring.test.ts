@@ -205,3 +205,27 @@ Deno.test("why io_uring_setup() failed, in words; where the SQPOLL threads go; w
   assert.equal(uringSetup(works, false, "stream", [0, 1], 10_000)?.batch, 16);
   assert.equal(uringSetup(works, false, "pingpong", null, 10_000)?.batch, 1);
 });
+
+Deno.test("a shim built without io_uring's headers answers -ENOSYS: the transports are unavailable, the rest builds", async () => {
+  const { buildShim } = await import("../ffi/build.ts");
+  const { Shim } = await import("../ffi/library.ts");
+  // What kernel headers before 5.6 give (no read or write opcodes): RINGPIPE_NO_URING builds the same stubs.
+  using shim = Shim.open((await buildShim({ cflags: "-O2 -DRINGPIPE_NO_URING" })).libraryPath);
+  const status = shim.symbols.rp_uring_probe(0, -1);
+  assert.equal(status, -38);
+  assert.match(uringRefusal(-status, null), /kernel headers without io_uring's read and write/);
+  const out = new BigUint64Array(3);
+  assert.equal(
+    shim.symbols.rp_yardstick_uring(
+      new Uint8Array([0]),
+      4096n,
+      64n,
+      1n,
+      1,
+      new BigUint64Array(5),
+      -1,
+      out,
+    ),
+    -38,
+  );
+});

@@ -9,7 +9,7 @@
 
 import { buildShim } from "../../ffi/build.ts";
 import { buildVariants } from "./variants.ts";
-import { Shim } from "../../ffi/library.ts";
+import { cString, Shim } from "../../ffi/library.ts";
 import { archiveMachine, ensureWritableDir, keepAside, saveReport } from "../archive/archive.ts";
 import { onInterrupt } from "../base/cleanup.ts";
 import {
@@ -120,13 +120,6 @@ export async function runBench(
   });
   if (options.save) await ensureWritableDir(options.out);
   const loadBefore = loadAverage();
-  // The deno engine's channels too: a supervisor killed mid-trial leaves them.
-  const stale = [...removeStaleLeftovers(), ...sweepChannels().map((name) => `/dev/shm${name}`)];
-  if (stale.length > 0) {
-    console.error(
-      `removed ${stale.length} leftover(s) of earlier runs that crashed: ${stale.join(", ")}`,
-    );
-  }
 
   const placement = resolvePlacement(options.pin, readTopology(allowedCpus()));
   const { series: wanted, skipped: outsideLimits } = seriesWithinLimits(
@@ -166,6 +159,16 @@ export async function runBench(
     );
   }
   using shim = Shim.open(build.libraryPath);
+  // The deno engine's channels too: a supervisor killed mid-trial leaves them; and message queues.
+  const stale = [
+    ...removeStaleLeftovers(undefined, (name) => shim.symbols.rp_mq_unlink(cString(name))),
+    ...sweepChannels().map((name) => `/dev/shm${name}`),
+  ];
+  if (stale.length > 0) {
+    console.error(
+      `removed ${stale.length} leftover(s) of earlier runs that crashed: ${stale.join(", ")}`,
+    );
+  }
   const available = seriesAvailable(
     wanted,
     options.allTransports,

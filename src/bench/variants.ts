@@ -84,16 +84,20 @@ async function checkOutSources(
   const commit = new TextDecoder().decode(
     await git(repo, ["rev-parse", "--verify", "--quiet", `${spec.ref}^{commit}`], what),
   ).trim();
-  for (const name of SOURCES) {
-    const bytes = await git(repo, ["show", `${commit}:ffi/${name}`], `${what}: ffi/${name}`);
-    await Deno.writeFile(`${dir}/${name}`, bytes);
-  }
-  const abi = declaredAbi(await Deno.readTextFile(`${dir}/ringpipe.h`));
+  // The ABI first: a revision of another ABI may not even have this checkout's list of sources.
+  const header = new TextDecoder().decode(
+    await git(repo, ["show", `${commit}:ffi/ringpipe.h`], `${what}: ffi/ringpipe.h`),
+  );
+  const abi = declaredAbi(header);
   if (abi !== ABI_VERSION) {
     throw new UsageError(
       `${what}: its shim speaks ABI ${abi ?? "(none declared)"} (${commit.slice(0, 12)}), ` +
         `this checkout's TypeScript ABI ${ABI_VERSION}; compare revisions of one ABI`,
     );
+  }
+  for (const name of SOURCES) {
+    const bytes = await git(repo, ["show", `${commit}:ffi/${name}`], `${what}: ffi/${name}`);
+    await Deno.writeFile(`${dir}/${name}`, bytes);
   }
   return commit;
 }

@@ -11,6 +11,12 @@ import { SEGMENT_PREFIX } from "./segment.ts";
 
 /** Private directories of a run are named `ringpipe-<pid>-<random>`. */
 export const PRIVATE_DIR_PREFIX = "ringpipe-";
+/**
+ * A run records each POSIX message queue it creates as an empty file named this and the queue's
+ * name (without its slash) in its private directory: queues live outside any folder a sweep can
+ * list (`/dev/mqueue` is often not mounted), and count against RLIMIT_MSGQUEUE until removed.
+ */
+export const QUEUE_MARK = "mqueue-";
 
 const SEGMENT_NAME = new RegExp(`^${SEGMENT_PREFIX.slice(1)}(\\d+)-[0-9a-f]{16}$`);
 const PRIVATE_DIR_NAME = new RegExp(`^${PRIVATE_DIR_PREFIX}(\\d+)-\\w+$`);
@@ -62,8 +68,19 @@ export function processExists(pid: number): boolean {
   return state !== "Z" && state !== "X";
 }
 
+/** Unlinks the message queues a dead run's private directory records; returns them as `mqueue:/name`. */
+function queuesOf(dir: string, unlinkQueue: (name: string) => void): string[] {
+  const names = [...Deno.readDirSync(dir)]
+    .filter((e) => e.isFile && e.name.startsWith(QUEUE_MARK))
+    .map((e) => `/${e.name.slice(QUEUE_MARK.length)}`);
+  for (const name of names) unlinkQueue(name);
+  return names.map((name) => `mqueue:${name}`);
+}
+
 /**
- * Removes leftovers of runs whose process is gone; returns the paths removed.
+ * Removes leftovers of runs whose process is gone; returns the paths removed. Given
+ * `unlinkQueue`, also the POSIX message queues their private directories record
+ * ({@link QUEUE_MARK}).
  *
  * @example
  * ```ts
@@ -78,7 +95,10 @@ export function processExists(pid: number): boolean {
  * await Deno.remove(tempDir, { recursive: true });
  * ```
  */
-export function removeStaleLeftovers(locations: StaleLocations = defaultLocations()): string[] {
+export function removeStaleLeftovers(
+  locations: StaleLocations = defaultLocations(),
+  unlinkQueue?: (name: string) => void,
+): string[] {
   const uid = Deno.uid();
   const removed: string[] = [];
   const sweep = (dir: string, pattern: RegExp) => {
@@ -95,6 +115,9 @@ export function removeStaleLeftovers(locations: StaleLocations = defaultLocation
       try {
         const info = Deno.lstatSync(path);
         if (info.isSymlink || info.uid !== uid || processExists(Number(match[1]))) continue;
+        if (info.isDirectory && unlinkQueue !== undefined) {
+          removed.push(...queuesOf(path, unlinkQueue));
+        }
         Deno.removeSync(path, { recursive: true });
         removed.push(path);
       } catch {

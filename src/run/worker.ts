@@ -116,6 +116,15 @@ export interface SideReport {
   involuntarySwitches: number;
 }
 
+/** The shim's "no reading" for a clock that failed to read (UINT64_MAX). */
+const NO_CLOCK = 2n ** 64n - 1n;
+
+/** A clock difference the loop measured, in ns; an error when its clock could not be read. */
+function clockFigure(value: bigint, what: string): number {
+  if (value === NO_CLOCK) throw new Error(`${what} could not be read`);
+  return Number(value);
+}
+
 /**
  * Runs one side of a trial in this process and returns what it measured.
  *
@@ -208,8 +217,8 @@ export async function runWorker(spec: WorkerSpec): Promise<SideReport> {
         : null,
       cpuStart: Number(out[ResultField.CPU_START]),
       cpuEnd: Number(out[ResultField.CPU_END]),
-      cpuNs: Number(out[ResultField.CPU_NS]),
-      kernelThreadCpuNs: out[ResultField.HELPER_CPU_NS] === 2n ** 64n - 1n
+      cpuNs: clockFigure(out[ResultField.CPU_NS], "the loop thread's CPU clock"),
+      kernelThreadCpuNs: out[ResultField.HELPER_CPU_NS] === NO_CLOCK
         ? null
         : Number(out[ResultField.HELPER_CPU_NS]),
       userNs: Number(out[ResultField.UTIME_NS]),

@@ -11,6 +11,7 @@
 import { modeCode } from "../../ffi/symbols.ts";
 import { cString } from "../../ffi/library.ts";
 import { segmentName } from "../memory/segment.ts";
+import { QUEUE_MARK } from "../memory/stale.ts";
 import { sysctl } from "./sysctl.ts";
 import type { Transport } from "./types.ts";
 import { roleIndex } from "./types.ts";
@@ -44,7 +45,7 @@ export const mq: Transport = {
     messages: mqDepth(),
     source: "the queue's depth, 10 or fs.mqueue.msg_max if lower",
   }),
-  prepare: ({ shim, mode, sizeBytes }) => {
+  prepare: ({ shim, mode, sizeBytes, privateDir }) => {
     const depth = mqDepth();
     const names = (mode === "stream" ? ["a"] : ["a", "b"]).map((end) => `${segmentName()}-${end}`);
     for (const name of names) {
@@ -52,6 +53,8 @@ export const mq: Transport = {
         shim.symbols.rp_mq_create(cString(name), BigInt(sizeBytes), depth),
         `mq_open ${name} (${sizeBytes}-byte messages, depth ${depth})`,
       );
+      // Recorded, so a later run can remove it if this one is killed before its cleanup.
+      Deno.writeTextFileSync(`${privateDir}/${QUEUE_MARK}${name.slice(1)}`, "");
     }
     return { a: names[0], b: names[1] ?? "" };
   },

@@ -87,7 +87,12 @@ const SQPOLL_CHOICES: string[][] = [["SQPOLL", "SINGLE_ISSUER"], ["SQPOLL"]];
 export function uringRefusal(errno: number, disabled: number | null): string {
   const setting = disabled === null ? "" : ` (kernel.io_uring_disabled=${disabled})`;
   if (errno === 38) {
-    return "the kernel has no io_uring_setup() (too old, or hidden by a seccomp filter)";
+    return "no io_uring_setup(): the kernel is too old or hides it (a seccomp filter), or the " +
+      "shim was built against kernel headers without io_uring's read and write (before 5.6)";
+  }
+  if (errno === 95) {
+    return "the kernel lacks what the transports need: the read and write operations (5.6), or " +
+      "SQPOLL on descriptors that are not registered (5.11)";
   }
   if (errno === 1 || errno === 13) {
     return `io_uring is not permitted to this process${setting}: ` +

@@ -40,6 +40,7 @@ uint64_t rp_control_bytes(void);
 const char *rp_strerror(int32_t errnum);
 void *rp_shm_map(const char *name, uint64_t bytes, int32_t create, int32_t *err);
 int32_t rp_shm_unmap(void *p, uint64_t bytes);
+int32_t rp_shm_blank(void *p, uint64_t bytes);
 int32_t rp_shm_unlink(const char *name);
 void rp_segment_init(void *segment, uint64_t ring_slots, uint64_t ring_stride, uint32_t rings,
                      int32_t supervisor_pid, uint32_t wait_policy, uint64_t pace_ns,

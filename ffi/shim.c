@@ -92,6 +92,18 @@ void *rp_shm_map(const char *name, uint64_t bytes, int32_t create, int32_t *err)
 
 int32_t rp_shm_unmap(void *p, uint64_t bytes) { return munmap(p, bytes) == 0 ? 0 : -errno; }
 
+/*
+ * Replaces a mapping with private zero pages in one step (MAP_FIXED over it):
+ * the shared memory is let go, while pointers into the range stay valid (a
+ * JavaScript view kept past a channel's close reads zeros, never unmapped
+ * memory). Pages are taken only if written. Unmap it with rp_shm_unmap.
+ */
+int32_t rp_shm_blank(void *p, uint64_t bytes) {
+  void *q = mmap(p, bytes, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+  return q == MAP_FAILED ? -errno : 0;
+}
+
 int32_t rp_shm_unlink(const char *name) { return shm_unlink(name) == 0 ? 0 : -errno; }
 
 /*

@@ -14,7 +14,7 @@ import type { Mode as ModeName, WaitPolicy } from "../src/base/names.ts";
 export { HISTOGRAM_BUCKETS, SUB_BITS } from "../src/base/histogram_layout.ts";
 
 /** The ABI version this table matches; `rp_abi_version()` must return it. */
-export const ABI_VERSION = 19;
+export const ABI_VERSION = 20;
 
 /**
  * Slots of the `uint64_t` result array each loop fills (C `enum rp_field`).
@@ -202,6 +202,14 @@ export const symbols = {
   },
   /** int32_t rp_shm_unmap(void *p, uint64_t bytes) */
   rp_shm_unmap: {
+    parameters: [
+      "pointer", /* void *p */
+      "u64", /* uint64_t bytes */
+    ],
+    result: "i32",
+  },
+  /** int32_t rp_shm_blank(void *p, uint64_t bytes) */
+  rp_shm_blank: {
     parameters: [
       "pointer", /* void *p */
       "u64", /* uint64_t bytes */

@@ -173,6 +173,18 @@ export class Segment {
     }
   }
 
+  /**
+   * Lets the shared memory go while keeping the range mapped: the pages become private zeros, so
+   * a pointer or view into it stays safe to touch (until {@link Segment.unmap}).
+   */
+  blank(): void {
+    if (!this.#mapped) return;
+    this.#shim.check(
+      this.#shim.symbols.rp_shm_blank(this.pointer, BigInt(this.bytes)),
+      `mmap over ${this.name}`,
+    );
+  }
+
   /** Unmaps the segment in this process. Nothing may touch it afterwards. */
   unmap(): void {
     if (!this.#mapped) return;

@@ -235,6 +235,51 @@ async function replicateRuns(dir: string): Promise<Report[]> {
   return replicateSet(await Promise.all(paths.map((p) => loadReport(p))));
 }
 
+/** One cited figure found in its document, beside what its report gives. */
+interface FoundFigure {
+  /** The figure. */
+  figure: CitedFigure;
+  /** Its document's text. */
+  text: string;
+  /** Where the pattern found it, or null. */
+  match: RegExpExecArray | null;
+  /** The figure as the kit computes it from the report (line breaks as the value writes them). */
+  expected: string;
+}
+
+/** Every cited figure of `figures`, found in its document and computed from its report. */
+async function findFigures(
+  root: string,
+  figures: readonly CitedFigure[],
+  read: (file: string) => Promise<string>,
+  sources: Map<string, Promise<Report[]>> = new Map(),
+): Promise<FoundFigure[]> {
+  const reportsOf = (source: string) => {
+    if (!sources.has(source)) {
+      sources.set(
+        source,
+        source.endsWith(".json")
+          ? loadReport(`${root}/${source}`).then((r) => [r])
+          : replicateRuns(`${root}/${source}`),
+      );
+    }
+    return sources.get(source)!;
+  };
+  const texts = new Map<string, Promise<string>>();
+  const found: FoundFigure[] = [];
+  for (const figure of figures) {
+    if (!texts.has(figure.file)) texts.set(figure.file, read(figure.file));
+    const text = await texts.get(figure.file)!;
+    const match = figure.pattern.exec(text);
+    found.push({ figure, text, match, expected: figure.value(await reportsOf(figure.source)) });
+  }
+  return found;
+}
+
+/** A figure as compared: line breaks and padding are the formatter's, so single spaces. */
+const compared = (text: string, cells: boolean | undefined) =>
+  (cells ? text.split("|").map((c) => c.trim()).join(" | ") : text).replace(/\s+/g, " ");
+
 /**
  * Every cited figure that differs from what its report gives, as `file:line: ...` (empty when
  * all agree); a pattern that finds nothing is a problem too.
@@ -252,39 +297,60 @@ export async function checkCitedFigures(
   figures: readonly CitedFigure[] = CITED,
   read: (file: string) => Promise<string> = (file) => Deno.readTextFile(`${root}/${file}`),
 ): Promise<string[]> {
-  const sources = new Map<string, Promise<Report[]>>();
-  const reportsOf = (source: string) => {
-    if (!sources.has(source)) {
-      sources.set(
-        source,
-        source.endsWith(".json")
-          ? loadReport(`${root}/${source}`).then((r) => [r])
-          : replicateRuns(`${root}/${source}`),
-      );
-    }
-    return sources.get(source)!;
-  };
-  const texts = new Map<string, Promise<string>>();
   const problems: string[] = [];
-  for (const figure of figures) {
-    if (!texts.has(figure.file)) texts.set(figure.file, read(figure.file));
-    const text = await texts.get(figure.file)!;
-    const match = figure.pattern.exec(text);
+  for (const { figure, text, match, expected } of await findFigures(root, figures, read)) {
     if (match === null) {
       problems.push(`${figure.file}: ${figure.what} is not where it was (${figure.pattern})`);
       continue;
     }
-    // Line breaks and padding are the formatter's: compared as single spaces.
-    const expected = figure.value(await reportsOf(figure.source)).replace(/\s+/g, " ");
-    const found = (figure.cells ? match[1].split("|").map((c) => c.trim()).join(" | ") : match[1])
-      .replace(/\s+/g, " ");
-    if (found !== expected) {
+    const found = compared(match[1], figure.cells);
+    const wanted = compared(expected, false);
+    if (found !== wanted) {
       const lineNumber = text.slice(0, match.index).split("\n").length;
       problems.push(
         `${figure.file}:${lineNumber}: ${figure.what} reads ${JSON.stringify(found)}, ` +
-          `its report gives ${JSON.stringify(expected)} (${figure.source})`,
+          `its report gives ${JSON.stringify(wanted)} (${figure.source})`,
       );
     }
   }
   return problems;
+}
+
+/**
+ * Writes every cited figure that differs from its report into its document (a figure whose
+ * pattern finds nothing is left for {@link checkCitedFigures} to name); returns the documents
+ * changed, for the formatter to lay out again.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { writeCitedFigures } from "./figures.ts";
+ * const root = new URL("../..", import.meta.url).pathname;
+ * const written = new Map<string, string>();
+ * // Nothing differs in the checked-in docs: nothing to write.
+ * assert.deepEqual(await writeCitedFigures(root, undefined, (file, text) => written.set(file, text)), []);
+ * ```
+ */
+export async function writeCitedFigures(
+  root: string,
+  figures: readonly CitedFigure[] = CITED,
+  write: (file: string, text: string) => void = (file, text) =>
+    Deno.writeTextFileSync(`${root}/${file}`, text),
+  read: (file: string) => Promise<string> = (file) => Deno.readTextFile(`${root}/${file}`),
+): Promise<string[]> {
+  const edited = new Map<string, string>();
+  const sources = new Map<string, Promise<Report[]>>();
+  // One figure at a time, each found again in the text as edited so far.
+  for (const figure of figures) {
+    const current = (file: string) =>
+      edited.has(file) ? Promise.resolve(edited.get(file)!) : read(file);
+    const [{ text, match, expected }] = await findFigures(root, [figure], current, sources);
+    if (match === null) continue;
+    if (compared(match[1], figure.cells) === compared(expected, false)) continue;
+    const at = match.index + match[0].indexOf(match[1]);
+    const value = figure.cells ? ` ${expected} ` : expected;
+    edited.set(figure.file, text.slice(0, at) + value + text.slice(at + match[1].length));
+  }
+  for (const [file, text] of edited) write(file, text);
+  return [...edited.keys()];
 }

@@ -44,6 +44,7 @@ RP_INLINE int send_acquire(void *endpoint, uint64_t **words) {
 
 RP_INLINE int send_release(void *endpoint) {
   struct mq_end *e = endpoint;
+  if (rp_aborted(e->ctl)) return RP_ABORTED; /* a load before each blocking call, no call */
   while (mq_send(e->q, (const char *)e->buffer, e->size, 0) != 0) {
     if (errno != EINTR) return -errno;
     int status = rp_still_wanted(e->ctl); /* woken by the watchdog: still wanted? */
@@ -55,6 +56,7 @@ RP_INLINE int send_release(void *endpoint) {
 RP_INLINE int recv_acquire(void *endpoint, uint64_t **words) {
   struct mq_end *e = endpoint;
   *words = e->buffer;
+  if (rp_aborted(e->ctl)) return RP_ABORTED;
   for (;;) {
     ssize_t n = mq_receive(e->q, (char *)e->buffer, e->size, NULL);
     if (n == (ssize_t)e->size) return RP_OK;

@@ -15,6 +15,7 @@ struct pipe_end {
   int fd;
   uint64_t size;
   uint64_t *buffer; /* the message being built or checked */
+  struct rp_control *ctl; /* its abort word is read before every blocking call (a load, no call) */
 };
 
 static int write_full(int fd, const void *buf, size_t len) {
@@ -54,12 +55,14 @@ RP_INLINE int send_acquire(void *endpoint, uint64_t **words) {
 
 RP_INLINE int send_release(void *endpoint) {
   struct pipe_end *e = endpoint;
+  if (rp_aborted(e->ctl)) return RP_ABORTED;
   return write_full(e->fd, e->buffer, e->size);
 }
 
 RP_INLINE int recv_acquire(void *endpoint, uint64_t **words) {
   struct pipe_end *e = endpoint;
   *words = e->buffer;
+  if (rp_aborted(e->ctl)) return RP_ABORTED;
   return read_full(e->fd, e->buffer, e->size);
 }
 
@@ -89,8 +92,9 @@ int32_t rp_pipe_run(void *segment, int32_t fd_a, int32_t fd_b, int32_t role, int
   memset(buffer_a, 0, size); /* touch the pages before the clock starts */
   memset(buffer_b, 0, size);
   /* File server: requests (on a) are {offset, length}; replies (on b) are `size` bytes. */
-  struct pipe_end a = {fd_a, mode == RP_FILESERVER ? RP_REQUEST_BYTES : size, buffer_a},
-                  b = {fd_b, size, buffer_b};
+  struct rp_control *ctl = rp_control_of(segment);
+  struct pipe_end a = {fd_a, mode == RP_FILESERVER ? RP_REQUEST_BYTES : size, buffer_a, ctl},
+                  b = {fd_b, size, buffer_b, ctl};
   /* Each branch names its operations as constants, so the loops are inlined with them. */
   if (role == RP_PRODUCER) {
     struct rp_end tx = {&a, send_acquire, send_release}, rx = {&b, recv_acquire, recv_release};
@@ -180,7 +184,7 @@ int32_t rp_splice_run(void *segment, int32_t fd_a, int32_t fd_b, int32_t role, i
     free(rx_buffer);
     return status;
   }
-  struct pipe_end rx_end = {recv_fd, size, rx_buffer};
+  struct pipe_end rx_end = {recv_fd, size, rx_buffer, rp_control_of(segment)};
   /* Each branch names its operations as constants, so the loops are inlined with them. */
   if (role == RP_PRODUCER) {
     struct rp_end tx = {&tx_end, splice_acquire, splice_release}, rx = {&rx_end, recv_acquire, recv_release};

@@ -526,6 +526,28 @@ async function pingPong(
 /** Items the deno engine moves through a private channel before the clock starts. */
 const WARM_UP_ITEMS = 300_000;
 
+/** How long both sides idle after the ping-pong warm-up, so V8 can finish compiling (ms). */
+const COMPILE_PAUSE_MS = 50;
+
+/**
+ * Round trips the two sides of a deno ping-pong make over the trial's own channels before the
+ * clock starts (fewer for large messages: at most 32 MiB each way). The warm-up in one process
+ * cannot exercise a side spinning while its peer works, and V8 needs about this many real round
+ * trips to reach its steady state: measured on the development VM's kind, 15,000 timed round
+ * trips took 4.6-6.9 µs each from cold, 2.1-2.3 µs after 10,000 of these, and 0.7-1.1 µs after
+ * 30,000 (0.8 µs after 100,000). Both sides make the same count, unpaced, unchecked by the clock.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pingPongWarmTrips } from "./deno_loops.ts";
+ * assert.deepEqual([8, 4096, 1 << 20].map(pingPongWarmTrips), [30_000, 8192, 32]);
+ * ```
+ */
+export function pingPongWarmTrips(sizeBytes: number): number {
+  return Math.max(16, Math.min(30_000, Math.floor((32 << 20) / sizeBytes)));
+}
+
 /**
  * Runs the very functions of the timed loop on private channels in this
  * process until V8 has optimised them, before the clock starts: a long-running
@@ -642,14 +664,43 @@ export async function denoRingSide(context: SideContext): Promise<number> {
   // Spinning with the peer on the same CPU, a side gives the CPU away on every look, as the native
   // loops do (the `yield` wait).
   const yieldCpu = endpoint.yields === 1 && !sleeps ? () => shim.symbols.rp_yield() : null;
+  const sending = tx === null ? null : { channel: tx, sleeps, yieldCpu };
+  const receiving = rx === null ? null : { channel: rx, sleeps, yieldCpu };
+  if (mode === "pingpong") {
+    // Round trips over these very channels, both sides, before the rendezvous starts the clock.
+    // Spinning: until the peer has attached, its end reads as closed to a side that sleeps.
+    const warm = producer ? new RoundTrips(shim, context.latencyEvery, 0) : null;
+    const trips = pingPongWarmTrips(context.sizeBytes);
+    const spin = <R extends ChannelRole>(end: RingEnd<R>): RingEnd<R> => ({
+      ...end,
+      sleeps: false,
+    });
+    try {
+      const status = await pingPong(
+        producer,
+        spin(sending!),
+        spin(receiving!),
+        trips,
+        p,
+        wanted,
+        bad,
+        warm,
+      );
+      if (status === Status.BAD_DATA) return reportBad(out, bad);
+      if (status !== Status.OK) return status;
+    } catch (error) {
+      if (!(error instanceof ChannelError)) throw error;
+      return Status.PEER_CLOSED;
+    }
+    // Both loops idle for a moment: V8's compiler threads get the CPUs the spinning sides held.
+    await new Promise((resolve) => setTimeout(resolve, COMPILE_PAUSE_MS));
+  }
   let status = begin(shim, context);
   if (status !== Status.OK) return status;
   const trips = mode === "pingpong" && producer
     ? new RoundTrips(shim, context.latencyEvery, context.paceNs)
     : null;
   try {
-    const sending = tx === null ? null : { channel: tx, sleeps, yieldCpu };
-    const receiving = rx === null ? null : { channel: rx, sleeps, yieldCpu };
     if (mode === "stream") {
       status = producer
         ? await produce(sending!, batch, 0, iterations, p, wanted)

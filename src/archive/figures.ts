@@ -40,12 +40,27 @@ export interface CitedFigure {
 const DEFAULT_RUN = "results/vm-00745d78/2026-11-28T12-48-06Z_2e138bd.json";
 /** The run the README's io_uring table comes from. */
 const URING_RUN = "results/vm-00745d78/2026-11-28T11-11-27Z_535bea9.json";
+/** The `--engine both` stream run `docs/deno-engine.md` (and the README) cite. */
+const ENGINE_RUN = "results/vm-00745d78/2026-11-28T11-44-51Z_e20d0e4.json";
+/** The paced `--engine both` ping-pong run `docs/deno-engine.md` cites. */
+const PACED_ENGINE_RUN = "results/vm-00745d78/2026-11-28T11-45-54Z_e20d0e4.json";
 /** The `--variant` run `docs/running.md` cites: gcc -O3 against clang -O3 -flto. */
 const VARIANT_RUN = "results/vm-d092e051/2026-12-04T15-40-48Z_8c0bdce.json";
 /** The replicate set `docs/archive.md` audits. */
 const REPLICATES = "results/devvm-replicates";
 
 const only = (reports: Report[]): Report => reports[0];
+/** A median with its interval as the tables print it: `6.48 (4.93-37.14)`, its level when short of 95%. */
+const medianText = (r: Report["results"][number]) => {
+  const { low, high, level } = r.nsPerItem.medianCi;
+  const short = level < 0.95 ? `, ${Math.floor(level * 1000) / 10}%` : "";
+  return `${formatNs(r.nsPerItem.median)} (${formatNs(low)}-${formatNs(high)}${short})`;
+};
+/** The deno/native comparison of a transport in an `--engine both` report. */
+const engineRatio = (r: Report, transport: string) =>
+  r.comparisons.find((c) => c.name === "deno/native" && c.numerator.startsWith(`${transport} `))!;
+/** µs with three significant figures at most: `40.8 µs`, `793 µs`. */
+const micros = (ns: number) => `${(ns / 1000).toPrecision(3).replace(/\.?0+$/, "")} µs`;
 const control = (r: Report, kind: "pipe-loop" | "unstamped") => {
   const entry = (r.controls ?? []).find((c) => c.kind === kind)!;
   return controlFigures(entry, controlSeries(r.results, entry)!.nsPerItem.median);
@@ -175,6 +190,55 @@ export const CITED: readonly CitedFigure[] = [
       }× and ${ratio("pingpong", 1 << 20)}× in ping-pong`;
     },
   },
+  ...([["ring (C: every item; deno: 64)", "shm"], ["pipe", "pipe"]] as const).map((
+    [row, transport],
+  ): CitedFigure => ({
+    file: "docs/deno-engine.md",
+    what: `the engine table's row for ${transport}`,
+    source: ENGINE_RUN,
+    pattern: new RegExp(`^\\| ${row.replace(/[()]/g, "\\$&")} +\\|(.*)\\|$`, "m"),
+    cells: true,
+    value: (reports) => {
+      const r = only(reports);
+      const of = (engine: string) =>
+        r.results.find((x) => x.transport === transport && x.engine === engine)!;
+      const c = engineRatio(r, transport);
+      return [
+        medianText(of("native")),
+        medianText(of("deno")),
+        `${c.ratio.toFixed(1)}× (${c.ci.low.toFixed(1)}-${c.ci.high.toFixed(1)})`,
+      ].join(" | ");
+    },
+  })),
+  {
+    file: "README.md",
+    what: "the deno ring's stream over the C ring's",
+    source: ENGINE_RUN,
+    pattern: /moved 8-byte records\s+at ([\d.]+)× the C ring's time/,
+    value: (r) => engineRatio(only(r), "shm").ratio.toFixed(1),
+  },
+  ...([
+    ["`ring-futex` (C)", "ring-futex", "native"],
+    ["`ring-futex` (deno, `readableAsync`/`reserveAsync`)", "ring-futex", "deno"],
+    ["`pipe` (C)", "pipe", "native"],
+    ["`pipe` (deno)", "pipe", "deno"],
+  ] as const).map(([row, transport, engine]): CitedFigure => ({
+    file: "docs/deno-engine.md",
+    what: `the paced table's row for ${transport} (${engine})`,
+    source: PACED_ENGINE_RUN,
+    pattern: new RegExp(`^\\| ${row.replace(/[()`/]/g, "\\$&")} +\\|(.*)\\|$`, "m"),
+    cells: true,
+    value: (reports) => {
+      const r = only(reports).results.find((x) =>
+        x.transport === transport && x.engine === engine
+      )!;
+      return [
+        micros(r.latency!.roundTrip.p50),
+        micros(r.latency!.roundTrip.p99),
+        micros(r.cpuNsPerItem.median),
+      ].join(" | ");
+    },
+  })),
   ...["shm", "pipe", "pipe-uring", "pipe-uring-sqpoll"].map((transport): CitedFigure => ({
     file: "README.md",
     what: `the io_uring table's row for ${transport}`,

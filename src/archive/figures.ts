@@ -9,7 +9,8 @@
  * @module
  */
 
-import { colorsFor, formatNs, formatPercent } from "../base/format.ts";
+import { colorsFor, formatNs, formatPercent, formatRate } from "../base/format.ts";
+import { formatSize } from "../plan/series.ts";
 import { renderSummary } from "../render/terminal.ts";
 import { controlFigures, controlSeries } from "../report/control_figures.ts";
 import { originalLines } from "../report/headline.ts";
@@ -40,6 +41,8 @@ export interface CitedFigure {
 const DEFAULT_RUN = "results/vm-00745d78/2026-11-28T12-48-06Z_2e138bd.json";
 /** The run the README's io_uring table comes from. */
 const URING_RUN = "results/vm-00745d78/2026-11-28T11-11-27Z_535bea9.json";
+/** The full default run of the first development VM that `docs/results.md` tabulates. */
+const FULL_RUN = "results/vm-d215170e/2026-11-27T16-50-12Z_1fe1de6.json";
 /** The `--engine both` stream run `docs/deno-engine.md` (and the README) cite. */
 const ENGINE_RUN = "results/vm-00745d78/2026-11-28T11-44-51Z_e20d0e4.json";
 /** The paced `--engine both` ping-pong run `docs/deno-engine.md` cites. */
@@ -272,6 +275,34 @@ export const CITED: readonly CitedFigure[] = [
       return ratio < 0.4 ? "cuts" : ratio < 0.6 ? "halves" : "trims";
     },
   },
+  ...[8, 64, 512, 4096, 65536, 1 << 20].map((size): CitedFigure => ({
+    file: "docs/results.md",
+    what: `the results table's row for ${formatSize(size)}`,
+    source: FULL_RUN,
+    pattern: new RegExp(`^\\| +${formatSize(size)} +\\|(.*)\\|$`, "m"),
+    cells: true,
+    value: (reports) => {
+      const r = only(reports);
+      const of = (transport: string, mode: string) =>
+        r.results.find((x) => x.transport === transport && x.mode === mode && x.sizeBytes === size)!;
+      const ratio = (mode: string) => {
+        const c = r.comparisons.find((x) =>
+          x.name === "pipe/shm" && x.mode === mode && x.sizeBytes === size
+        )!;
+        return `**${c.ratio.toFixed(1)}×** (${c.ci.low.toFixed(1)}-${c.ci.high.toFixed(1)})`;
+      };
+      const stream = (t: string) =>
+        `${formatNs(of(t, "stream").nsPerItem.median)} (${
+          formatRate(of(t, "stream").throughput.bytesPerSecond)
+        })`;
+      const trip = (t: string) => {
+        const x = of(t, "pingpong");
+        return `${formatNs(x.nsPerItem.median)} (p99 ${formatNs(x.latency!.roundTrip.p99)})`;
+      };
+      return [stream("shm"), stream("pipe"), ratio("stream"), trip("shm"), trip("pipe"), ratio("pingpong")]
+        .join(" | ");
+    },
+  })),
   ...(["replicates", "within run"] as const).map((noise): CitedFigure => ({
     file: "docs/archive.md",
     what: `the audit's row for ${noise}`,

@@ -284,7 +284,9 @@ export const CITED: readonly CitedFigure[] = [
     value: (reports) => {
       const r = only(reports);
       const of = (transport: string, mode: string) =>
-        r.results.find((x) => x.transport === transport && x.mode === mode && x.sizeBytes === size)!;
+        r.results.find((x) =>
+          x.transport === transport && x.mode === mode && x.sizeBytes === size
+        )!;
       const ratio = (mode: string) => {
         const c = r.comparisons.find((x) =>
           x.name === "pipe/shm" && x.mode === mode && x.sizeBytes === size
@@ -299,7 +301,14 @@ export const CITED: readonly CitedFigure[] = [
         const x = of(t, "pingpong");
         return `${formatNs(x.nsPerItem.median)} (p99 ${formatNs(x.latency!.roundTrip.p99)})`;
       };
-      return [stream("shm"), stream("pipe"), ratio("stream"), trip("shm"), trip("pipe"), ratio("pingpong")]
+      return [
+        stream("shm"),
+        stream("pipe"),
+        ratio("stream"),
+        trip("shm"),
+        trip("pipe"),
+        ratio("pingpong"),
+      ]
         .join(" | ");
     },
   })),

@@ -47,6 +47,9 @@ const FULL_RUN = "results/vm-d215170e/2026-11-27T16-50-12Z_1fe1de6.json";
 const ENGINE_RUN = "results/vm-00745d78/2026-11-28T11-44-51Z_e20d0e4.json";
 /** The paced `--engine both` ping-pong run `docs/deno-engine.md` cites. */
 const PACED_ENGINE_RUN = "results/vm-00745d78/2026-11-28T11-45-54Z_e20d0e4.json";
+/** The Channel's round trips beside C's, back to back and paced, that the README cites. */
+const TRIPS_RUN = "results/vm-d092e051/2026-12-04T16-45-52Z_4424ebc.json";
+const PACED_TRIPS_RUN = "results/vm-d092e051/2026-12-04T16-46-51Z_4424ebc.json";
 /** The `--variant` run `docs/running.md` cites: gcc -O3 against clang -O3 -flto. */
 const VARIANT_RUN = "results/vm-d092e051/2026-12-04T15-40-48Z_8c0bdce.json";
 /** The replicate set `docs/archive.md` audits. */
@@ -219,6 +222,33 @@ export const CITED: readonly CitedFigure[] = [
     source: ENGINE_RUN,
     pattern: /moved 8-byte records\s+at ([\d.]+)× the C ring's time/,
     value: (r) => engineRatio(only(r), "shm").ratio.toFixed(1),
+  },
+  {
+    file: "README.md",
+    what: "the Channel's round trip beside the C ring's",
+    source: TRIPS_RUN,
+    pattern: /an 8-byte round trip took\s+(.*?\)), and paced/s,
+    value: (reports) => {
+      const r = only(reports);
+      const trip = (engine: string) =>
+        r.results.find((x) => x.transport === "shm" && x.engine === engine)!.nsPerItem.median;
+      const c = engineRatio(r, "shm");
+      return `${formatNs(trip("deno"))} ns against the C ring's ${formatNs(trip("native"))} ns (${
+        c.ratio.toFixed(1)
+      }× as the median of per-round ratios, ${c.ci.low.toFixed(1)}-${c.ci.high.toFixed(1)})`;
+    },
+  },
+  {
+    file: "README.md",
+    what: "the Channel's paced p99 beside C's",
+    source: PACED_TRIPS_RUN,
+    pattern: /the sleeping ring's p99 was\s+(.*?\s+in C)/s,
+    value: (reports) => {
+      const p99 = (engine: string) =>
+        only(reports).results.find((x) => x.transport === "ring-futex" && x.engine === engine)!
+          .latency!.roundTrip.p99;
+      return `${micros(p99("deno"))} against ${micros(p99("native"))} in C`;
+    },
   },
   ...([
     ["`ring-futex` (C)", "ring-futex", "native"],

@@ -821,7 +821,7 @@ export class Channel<R extends ChannelRole = ChannelRole> {
       const from = this.fixedSize ? at : at + 4;
       each(this.bytes.subarray(from, from + length));
       got++;
-      if (this.#closed) return got; // closed by the callback: the memory is gone
+      if (this.#closed) return got; // closed by the callback: the slots read as zeros now
       this.#tail = (this.#tail + 1) >>> 0;
     }
     this.#publishTail();

@@ -467,6 +467,19 @@ export function ringComparison(report: Report, r: ResultEntry): Comparison | und
   );
 }
 
+/** Where a comparison sits: mode, size, placement, depth (file server) and engine (not native). */
+function cellOf(
+  r: ResultEntry,
+): Pick<Comparison, "mode" | "sizeBytes" | "placement" | "queueDepth" | "engine"> {
+  return {
+    mode: r.mode,
+    sizeBytes: r.sizeBytes,
+    placement: r.placement,
+    ...(r.queueDepth === undefined ? {} : { queueDepth: r.queueDepth }),
+    ...(r.engine === "native" ? {} : { engine: r.engine }),
+  };
+}
+
 /**
  * Every transport against `shm` in the same mode, size and placement, and the deno engine against
  * the native loops: per-round ratios where the series share rounds ({@link seriesRatio}).
@@ -495,11 +508,7 @@ export function compareWithRing(results: ResultEntry[]): Comparison[] {
         name: `${r.transport}/${ring.transport}`,
         numerator: r.transport,
         denominator: transportLabel(ring),
-        mode: r.mode,
-        sizeBytes: r.sizeBytes,
-        placement: r.placement,
-        ...(r.queueDepth === undefined ? {} : { queueDepth: r.queueDepth }),
-        ...(r.engine === "native" ? {} : { engine: r.engine }),
+        ...cellOf(r),
         ...(r.variant === undefined ? {} : { variant: r.variant }),
         ...seriesRatio(r, ring),
       });
@@ -560,11 +569,7 @@ export function compareVariants(results: ResultEntry[]): Comparison[] {
         name: `${b.variant}/${first}`,
         numerator: transportLabel(b),
         denominator: transportLabel(a),
-        mode: a.mode,
-        sizeBytes: a.sizeBytes,
-        placement: a.placement,
-        ...(a.queueDepth === undefined ? {} : { queueDepth: a.queueDepth }),
-        ...(a.engine === "native" ? {} : { engine: a.engine }),
+        ...cellOf(a),
         variants: [b.variant, first],
         ...seriesRatio(b, a),
       });

@@ -265,3 +265,38 @@ Deno.test("logTicks: powers of ten over decades, 1-2-5 or 1..9 steps over less, 
     assert.ok(ticks.length >= 2);
   }
 });
+
+Deno.test("the ratio over time marks where a machine's environment changed, and the index finds it", async () => {
+  const t0 = Date.UTC(2026, 10, 1);
+  const svg = ratioOverTimeChart([
+    { machine: "m", time: t0, ratio: 40, low: 38, high: 42 },
+    {
+      machine: "m",
+      time: t0 + 86_400_000,
+      ratio: 60,
+      low: 55,
+      high: 65,
+      changed: ["kernel: 6.1 → 6.18"],
+    },
+  ])!;
+  assert.match(
+    svg,
+    /<title>m: kernel: 6\.1 → 6\.18<\/title><line [^>]*stroke-dasharray="3 3"\/><text [^>]*>kernel<\/text>/,
+  );
+  assert.equal((svg.match(/stroke-dasharray="3 3"/g) ?? []).length, 1);
+  // From reports: two default runs of one machine, the second after a kernel update.
+  const { renderIndex } = await import("../src/archive/catalog.ts");
+  const { loadReport } = await import("../src/report/schema.ts");
+  const run = await loadReport(new URL("../docs/examples/report.json", import.meta.url).pathname);
+  const full = { ...run, parameters: { ...run.parameters, quick: false, trialSeconds: 0.05 } };
+  const later = {
+    ...full,
+    createdAt: "2030-01-01T00:00:00.000Z",
+    machine: { ...full.machine, fingerprint: { ...full.machine.fingerprint, microcode: "0x9999" } },
+  };
+  const { chart } = renderIndex([{ path: "r/a.json", report: full }, {
+    path: "r/b.json",
+    report: later,
+  }], "r");
+  assert.match(chart ?? "", /<text [^>]*>microcode<\/text>/);
+});

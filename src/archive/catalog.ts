@@ -16,6 +16,7 @@ import { ORIGINAL } from "../report/original.ts";
 import type { Report } from "../report/report.ts";
 import { SCHEMA_VERSION } from "../report/report.ts";
 import { headline } from "../report/headline.ts";
+import { environmentDifferences } from "../context/machine.ts";
 import { DEFAULTS } from "../plan/defaults.ts";
 import { loadReport, parseReport, ReportError } from "../report/schema.ts";
 
@@ -250,14 +251,23 @@ export function renderIndex(
       ORIGINAL.ratioRange[0]
     } to ${ORIGINAL.ratioRange[1]} over its runs)`,
   ]);
+  // Each machine's charted runs in time order, to mark where its environment changed.
+  const previous = new Map<string, Report>();
   const points = sorted.filter(({ report }) => isDefaultRun(report)).flatMap(({ report }) => {
     const { ratio } = headline(report);
-    return ratio === undefined ? [] : [{
+    if (ratio === undefined) return [];
+    const before = previous.get(report.machine.id);
+    previous.set(report.machine.id, report);
+    const changed = before === undefined
+      ? []
+      : environmentDifferences(before.machine.fingerprint, report.machine.fingerprint);
+    return [{
       machine: report.machine.id,
       time: Date.parse(report.createdAt),
       ratio: ratio.ratio,
       low: ratio.ci.low,
       high: ratio.ci.high,
+      ...(changed.length === 0 ? {} : { changed }),
     }];
   });
   const chart = ratioOverTimeChart(points);
@@ -268,7 +278,8 @@ ${sorted.length} runs on ${machines} machine${
     machines === 1 ? "" : "s"
   }, oldest first. Each row is the ` +
     `8-byte stream of one run (the original experiment): median ns per item of the ring (\`shm\`) ` +
-    `and the pipe, and how many times faster the ring was, with its 95% bootstrap CI. Every report ` +
+    `and the pipe, and how many times faster the ring was: the median of the per-round ratios, with ` +
+    `its 95% CI. Every report ` +
     `has its own page; this index is written by \`deno task report\` from the JSON files alone.
 
 ${
@@ -291,7 +302,9 @@ ${
       chart === null
         ? ""
         : "\nThe chart below keeps the full runs with default parameters (not `--quick`, default trial " +
-          "length, ring size, nice and waits), one line per machine, each point with its 95% CI.\n\n" +
+          "length, ring size, nice and waits), one line per machine, each point with its 95% CI; a " +
+          "dashed line marks a run whose environment (microcode, clock source, mitigations) " +
+          "differs from the machine's previous charted run.\n\n" +
           "![pipe/shm over time](ratio-over-time.svg)\n"
     }`;
   return { markdown, chart };

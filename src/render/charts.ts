@@ -67,6 +67,8 @@ interface Panel {
    * size that was not measured shows as a gap, not as a straight line through it.
    */
   breakAtGaps?: boolean;
+  /** Vertical dashed lines across the panel at x, labelled, with details as a tooltip. */
+  marks?: { at: number; label: string; details: string }[];
 }
 
 /**
@@ -156,6 +158,19 @@ function drawPanel(panel: Panel, x0: number, y0: number, width: number, height: 
       num(y0 + top + h / 2)
     }) rotate(-90)" text-anchor="middle">${escapeXml(panel.yTitle)}</text>`,
   );
+  for (const mark of panel.marks ?? []) {
+    const x = num(sx(mark.at));
+    parts.push(
+      `<g><title>${escapeXml(mark.details)}</title>` +
+        `<line x1="${x}" y1="${num(y0 + top)}" x2="${x}" y2="${
+          num(y0 + top + h)
+        }" stroke="${TEXT}" ` +
+        `stroke-opacity="0.6" stroke-dasharray="3 3"/>` +
+        `<text x="${num(Number(x) + 3)}" y="${num(y0 + top + 10)}" font-size="10">${
+          escapeXml(mark.label)
+        }</text></g>`,
+    );
+  }
   const ticksBetween = (a: number, b: number) => xsAll.some((t) => t > a && t < b);
   for (const line of panel.lines) {
     const pts = line.points.filter((p) => p[1] > 0 && Number.isFinite(p[1]));
@@ -385,11 +400,17 @@ export interface RatioPoint {
   low: number;
   /** Its 95% CI. */
   high: number;
+  /**
+   * What differs in the machine's environment (microcode, clock source, mitigations) from
+   * its previous point, as `name: old → new`; the chart marks the point with a dashed line.
+   */
+  changed?: string[];
 }
 
 /**
  * The headline ratio (pipe/shm, native 8-byte stream) of the archived runs over time, with CIs,
- * one line per machine (log scale); the caller picks comparable runs.
+ * one line per machine (log scale), a dashed line where a machine's environment changed; the
+ * caller picks comparable runs.
  *
  * @example
  * ```ts
@@ -435,6 +456,11 @@ export function ratioOverTimeChart(points: RatioPoint[]): string | null {
     xLog: false,
     yFormat: ratioFormat,
     lines,
+    marks: points.filter((p) => (p.changed ?? []).length > 0).map((p) => ({
+      at: p.time,
+      label: [...new Set(p.changed!.map((c) => c.slice(0, c.indexOf(":"))))].join(", "),
+      details: `${p.machine}: ${p.changed!.join("; ")}`,
+    })),
   };
   return svg(820, 380, title, drawPanel(panel, 0, 0, 560, 380) + "\n" + legend(lines, 572, 40));
 }

@@ -22,7 +22,7 @@ import { Channel, useShim } from "../src/channel/channel.ts";
 import { checkRecords, fillRecords } from "../src/transports/deno_loops.ts";
 import { gitState } from "../src/context/environment.ts";
 import { requireLinux, runMain } from "../src/base/errors.ts";
-import { parseCommandLine } from "../src/base/cli.ts";
+import { taskCommandLine } from "../src/base/cli.ts";
 import { currentMachine } from "../src/context/machine.ts";
 import { chownToInvokingUser } from "../src/base/ownership.ts";
 import { Segment } from "../src/memory/segment.ts";
@@ -47,19 +47,16 @@ const libc = {
 } as const satisfies Deno.ForeignLibraryInterface;
 
 async function main(): Promise<void> {
-  const { values } = parseCommandLine({
+  const parsed = taskCommandLine(HELP, {
     args: Deno.args,
     options: {
       quick: { type: "boolean" },
       out: { type: "string" },
       "no-save": { type: "boolean" },
-      help: { type: "boolean", short: "h" },
     },
   });
-  if (values.help) {
-    console.log(HELP);
-    return;
-  }
+  if (parsed === null) return;
+  const { values } = parsed;
   requireLinux();
   const root = values.out ?? "results";
   const save = !(values["no-save"] ?? false);

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { parseCommandLine, parseThreshold, userPath } from "../src/base/cli.ts";
+import { parseThreshold, taskCommandLine, userPath } from "../src/base/cli.ts";
 import { archiveMachine, machineDir } from "../src/archive/archive.ts";
 import { listReports } from "../src/archive/catalog.ts";
 import {
@@ -139,7 +139,7 @@ async function evidenceFor(
 }
 
 async function main(): Promise<void> {
-  const parsed = parseCommandLine({
+  const parsed = taskCommandLine(HELP, {
     args: Deno.args,
     allowPositionals: true,
     options: {
@@ -151,14 +151,10 @@ async function main(): Promise<void> {
       machine: { type: "string" },
       "same-as-a": { type: "string", multiple: true },
       "same-as-b": { type: "string", multiple: true },
-      help: { type: "boolean", short: "h" },
     },
   });
+  if (parsed === null) return;
   const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(HELP);
-    return;
-  }
   if (positionals.length !== 2) {
     throw new UsageError(
       `compare takes two reports (paths, latest or previous), got ${positionals.length}`,

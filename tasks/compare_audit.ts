@@ -12,7 +12,7 @@ import { markdownTable } from "../src/base/tables.ts";
 import { textTable } from "../src/base/tables.ts";
 import { auditCompare, replicateSet } from "../src/archive/audit.ts";
 import { listReports } from "../src/archive/catalog.ts";
-import { parseCommandLine, parseThreshold, userPath } from "../src/base/cli.ts";
+import { parseThreshold, taskCommandLine, userPath } from "../src/base/cli.ts";
 import { runMain, UsageError } from "../src/base/errors.ts";
 import { formatPercent } from "../src/base/format.ts";
 import { rateText } from "../src/stats/proportion.ts";
@@ -41,19 +41,16 @@ Every rate has its 95% Wilson interval.
   -h, --help      this text`;
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseCommandLine({
+  const parsed = taskCommandLine(HELP, {
     args: Deno.args,
     allowPositionals: true,
     options: {
       threshold: { type: "string" },
       markdown: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
     },
   });
-  if (values.help) {
-    console.log(HELP);
-    return;
-  }
+  if (parsed === null) return;
+  const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError("compare:audit takes one machine folder");
   const dir = userPath(positionals[0]).replace(/\/+$/, "");
   const root = dir.slice(0, dir.lastIndexOf("/")) || ".";

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { parseCommandLine, userPath } from "../src/base/cli.ts";
+import { taskCommandLine, userPath } from "../src/base/cli.ts";
 import { runMain, UsageError } from "../src/base/errors.ts";
 import { exportReport } from "../src/render/export.ts";
 import type { ExportFormat } from "../src/render/export.ts";
@@ -25,19 +25,16 @@ item with the 95% interval as bounds:
   -h, --help     this text`;
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseCommandLine({
+  const parsed = taskCommandLine(HELP, {
     args: Deno.args,
     allowPositionals: true,
     options: {
       format: { type: "string" },
       out: { type: "string" },
-      help: { type: "boolean", short: "h" },
     },
   });
-  if (values.help) {
-    console.log(HELP);
-    return;
-  }
+  if (parsed === null) return;
+  const { values, positionals } = parsed;
   if (positionals.length !== 1) {
     throw new UsageError(`export takes one report, got ${positionals.length}`);
   }

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { parseCommandLine, userPath } from "../src/base/cli.ts";
+import { taskCommandLine, userPath } from "../src/base/cli.ts";
 import { renderedFiles, writeIfChanged } from "../src/archive/archive.ts";
 import {
   listReports,
@@ -40,20 +40,17 @@ cannot be read is named on stderr and left out; the task then exits 1.
   -h, --help  this text`;
 
 async function main(): Promise<void> {
-  const { values } = parseCommandLine({
+  const parsed = taskCommandLine(HELP, {
     args: Deno.args,
     allowPositionals: false,
     options: {
       rerender: { type: "boolean" },
       migrate: { type: "boolean" },
       out: { type: "string" },
-      help: { type: "boolean", short: "h" },
     },
   });
-  if (values.help) {
-    console.log(HELP);
-    return;
-  }
+  if (parsed === null) return;
+  const { values } = parsed;
   const root = values.out === undefined ? "results" : userPath(values.out);
   if (values.migrate) {
     for (const { from, to } of await migrateFlatReports(root)) {

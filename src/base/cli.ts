@@ -34,6 +34,35 @@ export function parseCommandLine<const T extends ParseArgsConfig>(
   }
 }
 
+/**
+ * A task's command line: {@link parseCommandLine} with `-h`/`--help` added, which prints `help`
+ * and gives null (the task then returns); every task reads its options this way.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { taskCommandLine } from "./cli.ts";
+ * const config = { options: { quick: { type: "boolean" } } } as const;
+ * assert.equal(taskCommandLine("Usage: ...", { ...config, args: ["-h"] }), null); // printed the help
+ * assert.equal(taskCommandLine("Usage: ...", { ...config, args: ["--quick"] })?.values.quick, true);
+ * ```
+ * @throws {UsageError} for an unknown, ambiguous or incomplete option.
+ */
+export function taskCommandLine<const T extends ParseArgsConfig>(
+  help: string,
+  config: T,
+): ReturnType<typeof parseArgs<T>> | null {
+  const parsed = parseCommandLine({
+    ...config,
+    options: { ...config.options, help: { type: "boolean", short: "h" } },
+  });
+  if ((parsed.values as Record<string, unknown>).help === true) {
+    console.log(help);
+    return null;
+  }
+  return parsed as ReturnType<typeof parseArgs<T>>;
+}
+
 /** Node's parseArgs message, reworded as one line for people. */
 function argumentProblem(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);

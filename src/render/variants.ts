@@ -7,6 +7,7 @@
  */
 
 import { markdownTable } from "../base/tables.ts";
+import { DEFAULTS } from "../plan/defaults.ts";
 import { marginText, variantLines } from "../report/variants.ts";
 import type { Report } from "../report/report.ts";
 
@@ -73,7 +74,7 @@ Every series ran once per build, the builds' trials interleaved in the same roun
     `workers loading its own shim). Each later build is compared with the first, \`${first.label}\`, ` +
     `by the median of the per-round ratios B/A, with a 95% interval that allows for rounds ` +
     `depending on their neighbours; "the same" means the whole interval lies within ` +
-    `±${marginText(report.parameters.margin ?? 0.02)} (in log terms, either way).
+    `±${marginText(report.parameters.margin ?? DEFAULTS.margin)} (in log terms, either way).
 
 ${
       markdownTable(

@@ -26,6 +26,7 @@ import { taskCommandLine } from "../src/base/cli.ts";
 import { currentMachine } from "../src/context/machine.ts";
 import { chownToInvokingUser } from "../src/base/ownership.ts";
 import { Segment } from "../src/memory/segment.ts";
+import type { MicroFile } from "../src/report/micro.ts";
 
 const HELP = `Usage: deno task bench:micro [--quick] [--out DIR] [--no-save]
 
@@ -202,7 +203,7 @@ async function main(): Promise<void> {
           samples: r.stats!.samples.length,
         }))
       );
-      const body = {
+      const body: MicroFile = {
         format: "ringpipe-micro",
         version: 1,
         createdAt,

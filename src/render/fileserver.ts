@@ -273,17 +273,17 @@ export function fileServerRows(report: Report): FileServerRow[] {
 }
 
 /**
- * The report's file-server section: per size, pread() and io_uring against
- * ring and pipe RPC (wall and CPU per request, latency as a multiple of the
- * null system call).
+ * The file-server table as Markdown, the one the report's page prints: per size, pread() and
+ * io_uring against ring and pipe RPC, mean and p50 latency, time and CPU per request (empty when
+ * the report has no file server).
  *
  * @example
  * ```ts ignore
- * import { fileServerSection } from "./fileserver.ts";
- * console.log(fileServerSection(report));
+ * import { fileServerTable } from "./fileserver.ts";
+ * console.log(fileServerTable(report));
  * ```
  */
-export function fileServerSection(report: Report): string {
+export function fileServerTable(report: Report): string {
   const y = report.yardsticks;
   const table = fileServerRows(report);
   if (y === undefined || table.length === 0) return "";
@@ -298,6 +298,37 @@ export function fileServerSection(report: Report): string {
     dash(row.perRequestNs, formatTime),
     dash(row.cpuNs, formatTime),
   ]);
+  return markdownTable(
+    [
+      "size",
+      "how",
+      "depth",
+      "mean latency (depth 1)",
+      "× null syscall (means)",
+      "p50 latency (served)",
+      "per request (throughput)",
+      "CPU per request",
+    ],
+    rows,
+    [true, false, true, true, true, true, true, true],
+  );
+}
+
+/**
+ * The report's file-server section: per size, pread() and io_uring against
+ * ring and pipe RPC (wall and CPU per request, latency as a multiple of the
+ * null system call).
+ *
+ * @example
+ * ```ts ignore
+ * import { fileServerSection } from "./fileserver.ts";
+ * console.log(fileServerSection(report));
+ * ```
+ */
+export function fileServerSection(report: Report): string {
+  const y = report.yardsticks;
+  const table = fileServerTable(report);
+  if (y === undefined || table === "") return "";
   return `## File server: a microkernel-style read against the kernel's own
 
 A server process holds a ${formatSize(FILE_BYTES)} file in its own memory and answers requests ` +
@@ -309,22 +340,7 @@ A server process holds a ${formatSize(FILE_BYTES)} file in its own memory and an
       y.uring === undefined ? "" : ", and the same reads through io_uring"
     }. Depth is the number of requests in flight.
 
-${
-      markdownTable(
-        [
-          "size",
-          "how",
-          "depth",
-          "mean latency (depth 1)",
-          "× null syscall (means)",
-          "p50 latency (served)",
-          "per request (throughput)",
-          "CPU per request",
-        ],
-        rows,
-        [true, false, true, true, true, true, true, true],
-      )
-    }
+${table}
 
 ${fileServerSentences(report).join(" ")}
 

@@ -17,6 +17,8 @@ import { UsageError } from "../src/base/errors.ts";
 import { Shim } from "./library.ts";
 import { ABI_VERSION } from "./symbols.ts";
 import { chownToInvokingUser } from "../src/base/ownership.ts";
+import type { CompilerInfo } from "../src/base/measured.ts";
+export type { CompilerInfo };
 
 /** Flags added to every build: a shared library needs them, and the watchdog's thread calls. */
 export const ALWAYS_FLAGS: readonly string[] = ["-fPIC", "-shared", "-pthread"];
@@ -116,20 +118,6 @@ export interface BuildOptions {
    * another revision's, for a `--variant` run.
    */
   sourceDir?: string;
-}
-
-/** The compiler that built the shim, as the report records it. */
-export interface CompilerInfo {
-  /** The command as given (`CC`). */
-  command: string;
-  /** The compiler's absolute path, when found on `PATH`. */
-  path: string | null;
-  /** First line of `CC --version`. */
-  version: string;
-  /** The flags the user chose (`CFLAGS`). */
-  cflags: string[];
-  /** The full compiler arguments, {@link ALWAYS_FLAGS} included. */
-  arguments: string[];
 }
 
 /** A built (or found) shim. */

@@ -9,7 +9,7 @@ import { buildReport } from "../src/report/build.ts";
 import type { Report } from "../src/report/report.ts";
 import { histogramOf } from "../src/stats/histogram.ts";
 import type { MeasuredTrial, SeriesSamples, StopReason } from "../src/run/sampling.ts";
-import type { Series } from "../src/plan/series.ts";
+import type { Series } from "../src/plan/plan.ts";
 import { TRANSPORTS } from "../src/transports/mod.ts";
 import type { Role } from "../src/transports/mod.ts";
 import type { SideReport } from "../src/run/worker.ts";

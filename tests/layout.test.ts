@@ -157,4 +157,15 @@ Deno.test("the read side stands alone: ./report loads nothing of the shim, the r
   );
   assert.deepEqual(outside, [], "a tool that only reads reports needs no C compiler's world");
   assert.ok(!loaded.includes("src/report/build.ts"), "building a report is the bench's");
+  // Nor does type-checking it: the shapes a report carries are types of their own
+  // (src/base/measured.ts), not imported from the code that measures them.
+  const checked = (await denoInfo("src/archive/mod.ts")).modules.map((m) => m.specifier)
+    .filter((s) => s.startsWith(ROOT.href)).map(relative);
+  const typed = checked.filter((path) =>
+    ["ffi/", "src/run/", "src/transports/", "src/channel/", "src/memory/"].some((folder) =>
+      path.startsWith(folder)
+    )
+  );
+  assert.deepEqual(typed, [], "reading reports type-checks without the measuring code");
+  assert.ok(checked.length <= 40, `./report reaches ${checked.length} local modules`);
 });

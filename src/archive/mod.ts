@@ -56,7 +56,7 @@ export type {
 } from "../context/environment.ts";
 export type { Fingerprint, Machine } from "../context/machine.ts";
 export type { Placement } from "../context/topology.ts";
-export type { UringRead, Yardsticks } from "../run/yardsticks.ts";
+export type { UringRead, Yardsticks } from "../base/measured.ts";
 export {
   compareControls,
   compareReports,
@@ -80,13 +80,13 @@ export type { ArchiveListing } from "./catalog.ts";
 export { renderMarkdown } from "../render/markdown.ts";
 export type { ChartFiles } from "../render/markdown.ts";
 export type { Charts } from "../render/charts.ts";
-export type { StopReason } from "../run/sampling.ts";
-export type { Role, UringSetup } from "../transports/types.ts";
+export type { StopReason } from "../base/measured.ts";
+export type { Role, UringSetup } from "../base/measured.ts";
 export type { CpuRelation } from "../context/topology.ts";
-export type { CompilerInfo } from "../../ffi/build.ts";
+export type { CompilerInfo } from "../base/measured.ts";
 export { UsageError } from "../base/errors.ts";
-export type { Parameters } from "../plan/options.ts";
+export type { Parameters } from "../base/measured.ts";
 export type * from "../report/file.ts";
 export type { ControlEntry, ControlFigures } from "../report/control_figures.ts";
-export type { ControlKind } from "../plan/controls.ts";
-export type { Capacity } from "../transports/mod.ts";
+export type { ControlKind } from "../plan/control_kinds.ts";
+export type { Capacity } from "../base/measured.ts";

@@ -39,7 +39,8 @@ import type { Report } from "../report/report.ts";
 import { encodeReport } from "../report/encoding.ts";
 import { renderSummary } from "../render/terminal.ts";
 import { allowedCpus, readTopology, resolvePlacement } from "../context/topology.ts";
-import { formatSize, planSeries } from "../plan/series.ts";
+import { formatSize } from "../plan/series.ts";
+import { planSeries } from "../plan/plan.ts";
 import {
   placementsFor,
   rerunCommand,

@@ -9,8 +9,7 @@
  * @module
  */
 
-import type { CompilerInfo } from "../../ffi/build.ts";
-import type { Shim } from "../../ffi/library.ts";
+import type { CompilerInfo } from "../base/measured.ts";
 import { invokingUser } from "../base/ownership.ts";
 import { parseCpuList } from "./topology.ts";
 
@@ -347,6 +346,19 @@ function hypervisorName(cpuinfo: string | null): string | null {
 }
 
 /**
+ * What the environment needs of the shim: its clock symbols (`ffi/library.ts`'s `Shim` has them).
+ * Named here, not imported, so that reading a report's environment loads no FFI code.
+ */
+export interface ClockShim {
+  /** The shim's symbols this module calls. */
+  symbols: {
+    rp_clock_resolution_ns(): bigint;
+    rp_clock_cost_ns(calls: bigint): bigint;
+    rp_tsc_cost_ns(calls: bigint): bigint;
+  };
+}
+
+/**
  * Measures the loop clock (`CLOCK_MONOTONIC` in C): its resolution and the cost of one read.
  *
  * @example
@@ -360,7 +372,7 @@ function hypervisorName(cpuinfo: string | null): string | null {
  * assert.ok(clock.resolutionNs >= 1 && clock.readCostNs > 0 && clock.readCostNs < 10_000);
  * ```
  */
-export function measureClock(shim: Shim): { resolutionNs: number; readCostNs: number } {
+export function measureClock(shim: ClockShim): { resolutionNs: number; readCostNs: number } {
   const calls = 200_000;
   shim.symbols.rp_clock_cost_ns(10_000n); // warm up
   let best = Infinity;
@@ -403,7 +415,7 @@ export function tscRefusal(
 }
 
 /** The cost of one TSC read as the loops take it, or why the TSC is not used here. */
-function measureTsc(shim: Shim): { readCostNs?: number; refused?: string } {
+function measureTsc(shim: ClockShim): { readCostNs?: number; refused?: string } {
   const refused = tscRefusal();
   if (refused !== null) return { refused };
   const calls = 200_000;
@@ -438,7 +450,7 @@ export interface RunObservations {
  */
 export function readEnvironment(
   compiler: CompilerInfo,
-  shim: Shim | null = null,
+  shim: ClockShim | null = null,
   observed: RunObservations = { loadBefore: null, idleCheck: null, runStart: null },
 ): Environment {
   const sys = "/sys/devices/system/cpu";

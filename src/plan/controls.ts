@@ -29,10 +29,8 @@
  * @module
  */
 
-import type { Series } from "./series.ts";
-
-/** A kind of control, as the report names it. */
-export type ControlKind = "pipe-loop" | "unstamped" | "pread" | "uring-read" | "null-syscall";
+import type { Series } from "./plan.ts";
+import type { ControlKind } from "./control_kinds.ts";
 
 /** One control of a run: what it is, and the series it is measured beside. */
 export interface ControlPlan {
@@ -41,27 +39,6 @@ export interface ControlPlan {
   /** The series whose trials it is paired with, round by round. */
   series: Series;
 }
-
-/** How each kind of control is measured, in words, for the report. */
-export const CONTROL_METHODS: Readonly<Record<ControlKind, string>> = {
-  "pipe-loop": "the supervisor forks a reader and writes as many 8-byte sequence numbers as a " +
-    "trial of the series sends, one write() and one read() each, the reader checking every one, " +
-    "timed from the first write to the reader's one-byte answer; a round beside each of the " +
-    "series' trials, on its CPUs and at its loops' nice",
-  "unstamped": "a trial of the series whose client stamps only its first round trip, one beside " +
-    "each of the series' trials; the ratio is what stamping round trips for the percentiles " +
-    "costs the loop's mean round trip",
-  "pread": "in the supervisor, at the loops' nice, unpinned: as many pread() calls as a trial of " +
-    "the series has requests, of the same sizes at the same offsets from a 4 MiB file in the " +
-    "run's private directory (in the page cache), every word checked; mean ns per read, a round " +
-    "beside each of the series' trials",
-  "uring-read": "in the supervisor, at the loops' nice, on the client's CPU: the same reads " +
-    "through one io_uring in this process, one in flight, every word checked; mean wall ns per " +
-    "read, a round beside each of the series' trials",
-  "null-syscall": "in the supervisor, at the loops' nice, unpinned: as many " +
-    "syscall(SYS_getppid) as a trial of the series has requests; mean ns per call, a round " +
-    "beside each of the series' trials",
-};
 
 /**
  * The client of an `unstamped` control times its round trips this seldom: once per trial, the
@@ -120,7 +97,7 @@ export function controlKindsOf(
  * ```ts
  * import assert from "node:assert/strict";
  * import { plannedControls } from "./controls.ts";
- * import { planSeries } from "./series.ts";
+ * import { planSeries } from "./plan.ts";
  * import { shm } from "../transports/shm.ts";
  * import { pipe } from "../transports/pipe.ts";
  * const series = planSeries([shm, pipe], ["stream", "pingpong"], [8, 64], [{ kind: "cross", cpus: [0, 1] }]);

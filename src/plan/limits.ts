@@ -12,7 +12,7 @@ import { UsageError } from "../base/errors.ts";
 import type { PlacementKind, PlacementRequest } from "../base/names.ts";
 import type { Placement } from "../context/topology.ts";
 import { formatSize } from "./series.ts";
-import type { Series } from "./series.ts";
+import type { Series } from "./plan.ts";
 
 /**
  * The placements to measure: the pair's two CPUs (`cross`, or `unpinned` with

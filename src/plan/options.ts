@@ -20,6 +20,8 @@ import { checkMachineName } from "../context/machine.ts";
 import { DEFAULT_LATENCY_EVERY, DEFAULT_SPIN_NS } from "./series.ts";
 import { DEFAULTS } from "./defaults.ts";
 import { TRANSPORTS } from "../transports/mod.ts";
+import type { Parameters } from "../base/measured.ts";
+export type { Parameters };
 
 /** Everything a bench run is asked to do. */
 export interface BenchOptions {
@@ -596,66 +598,6 @@ export function parseBenchOptions(args: string[]): BenchOptions {
     }
   }
   return options;
-}
-
-/** What a report records of the options that ran it (`parameters`), in the README's words. */
-export interface Parameters {
-  /** Transport names, in the order given. */
-  transports: string[];
-  /** Modes, in report order. */
-  modes: Mode[];
-  /** Message sizes, bytes. */
-  sizes: number[];
-  /** `--placement`. */
-  placement: PlacementRequest;
-  /** `null`: calibrated per series to `trialSeconds` (see each result's `iterations`). */
-  iterations: number | null;
-  /** `--trial-seconds`. */
-  trialSeconds: number;
-  /** A fixed trial count, or null for adaptive stopping (the next three). */
-  runs: number | null;
-  /** `--min-trials`. */
-  minTrials: number;
-  /** `--target-ci`, a fraction. */
-  targetCi: number;
-  /** `--budget`, seconds. */
-  budgetSeconds: number;
-  /** `--nice`. */
-  nice: number;
-  /** `--ring-slots` (asked). */
-  ringSlots: number;
-  /** `--quick`. */
-  quick: boolean;
-  /** `--wait` for ring transports, when given (absent: each transport's own). */
-  wait?: WaitRequest;
-  /** `--pace` in ns, when given. */
-  paceNs?: number;
-  /** `--engine`, when not just native. */
-  engines?: Engine[];
-  /**
-   * `--publish-every` of the deno engine (each cadence is a series): recorded whenever the deno
-   * engine ran; absent in older reports, which meant 1 and left it out.
-   */
-  publishEvery?: number[];
-  /** `--depth` of the file-server scenario (absent before schema 6 and outside it). */
-  depths?: number[];
-  /** `--spin-before-sleep` in ns, when not the default (10 µs). */
-  spinBeforeSleepNs?: number;
-  /** `--latency-every`, for runs with ping-pong (absent in reports before it existed: each). */
-  latencyEvery?: number;
-  /** `--uring-batch`, when not the default (16). */
-  uringBatch?: number;
-  /** `--variant`, as given, for a run of several builds (see `environment.variants`). */
-  variants?: string[];
-  /** `--margin` of a `--variant` run, a fraction. */
-  margin?: number;
-  /** `--latency-stamp tsc`, when asked for a run with ping-pong (absent: the clock). */
-  latencyStamp?: "tsc";
-  /**
-   * What `pipe` (and `pipe-splice`) went through: `pipe(2)`. Absent in reports written before,
-   * when `pipe` was a named FIFO (today's `fifo`).
-   */
-  pipe?: "pipe(2)";
 }
 
 /**

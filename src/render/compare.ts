@@ -11,7 +11,7 @@ import { formatTime } from "../base/format.ts";
 import { intervalText } from "../report/control_figures.ts";
 import type { ControlFigures } from "../report/control_figures.ts";
 import type { ComparisonRow, ControlComparison } from "../report/compare.ts";
-import type { ControlKind } from "../plan/controls.ts";
+import type { ControlKind } from "../plan/control_kinds.ts";
 import { formatSize, transportLabel } from "../plan/series.ts";
 import { TOO_FEW } from "../stats/histogram.ts";
 

@@ -13,7 +13,7 @@ import { markdownTable } from "../base/tables.ts";
 import type { Report, ResultEntry } from "../report/report.ts";
 import { FILE_BYTES, formatSize, transportLabel } from "../plan/series.ts";
 import { controlFigures, controlSeries, intervalText } from "../report/control_figures.ts";
-import type { ControlKind } from "../plan/controls.ts";
+import type { ControlKind } from "../plan/control_kinds.ts";
 
 const times = (ns: number, unit: number) => `${(ns / unit).toFixed(ns / unit < 10 ? 1 : 0)}×`;
 

@@ -17,14 +17,21 @@ import {
   mergeHistograms,
 } from "../stats/histogram.ts";
 
-import type { MeasuredTrial, SamplingOutcome, SeriesSamples } from "../run/sampling.ts";
-import { DEFAULT_SPIN_NS, sleeps, waitPolicy } from "../plan/series.ts";
+import type {
+  ControlSamples,
+  MeasuredTrial,
+  SamplingOutcome,
+  SeriesSamples,
+} from "../run/sampling.ts";
+import { DEFAULT_SPIN_NS, type SeriesIdentity, seriesKey } from "../plan/series.ts";
+import { sleeps, waitPolicy } from "../plan/plan.ts";
 import { trialLayout } from "../run/trial.ts";
 
 import { METHODS } from "../stats/statistics.ts";
 
 import type { Yardsticks } from "../run/yardsticks.ts";
-import { controlEntries } from "./control_figures.ts";
+import type { ControlEntry } from "./control_figures.ts";
+import { CONTROL_METHODS } from "../plan/control_kinds.ts";
 
 import type { Machine } from "../context/machine.ts";
 import type { Placement } from "../context/topology.ts";
@@ -278,4 +285,31 @@ function processEntries(outcome: SamplingOutcome, supervisorNice: number | null)
     entry("producer"),
     entry("consumer"),
   ];
+}
+
+/**
+ * The entries of the controls a run measured, each keyed by its series' result.
+ *
+ * @example
+ * ```ts ignore
+ * import { controlEntries } from "./build.ts";
+ * console.log(controlEntries(outcome.controls, outcome.samples, results).map((c) => c.series));
+ * ```
+ */
+export function controlEntries(
+  controls: readonly ControlSamples[],
+  seriesOrder: readonly { series: unknown }[],
+  results: readonly SeriesIdentity[],
+): ControlEntry[] {
+  return controls.map((c) => {
+    const result = results[seriesOrder.findIndex((s) => s.series === c.control.series)];
+    return {
+      kind: c.control.kind,
+      series: seriesKey(result),
+      method: CONTROL_METHODS[c.control.kind],
+      cpus: c.control.series.cpus,
+      rounds: c.rounds,
+      beside: c.beside,
+    };
+  });
 }

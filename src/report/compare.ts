@@ -35,7 +35,7 @@ import { seriesFields } from "./report.ts";
 import type { Report, ResultEntry } from "./report.ts";
 import { controlFigures, controlSeries } from "./control_figures.ts";
 import type { ControlEntry, ControlFigures } from "./control_figures.ts";
-import type { ControlKind } from "../plan/controls.ts";
+import type { ControlKind } from "../plan/control_kinds.ts";
 import { formatSize, seriesKey } from "../plan/series.ts";
 import { replicateBand } from "../stats/statistics.ts";
 import { unpairedRatio } from "../stats/serial.ts";

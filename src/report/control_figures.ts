@@ -15,12 +15,11 @@
 
 import { seriesKey } from "../plan/series.ts";
 import type { SeriesIdentity } from "../plan/series.ts";
-import { CONTROL_METHODS } from "../plan/controls.ts";
-import type { ControlKind } from "../plan/controls.ts";
+import { CONTROL_METHODS } from "../plan/control_kinds.ts";
+import type { ControlKind } from "../plan/control_kinds.ts";
 import { median } from "../stats/statistics.ts";
 import { pairedRatio } from "../stats/serial.ts";
 import type { Interval } from "../stats/statistics.ts";
-import type { ControlSamples } from "../run/sampling.ts";
 
 /** One control as the report records it. */
 export interface ControlEntry {
@@ -56,33 +55,6 @@ export interface ControlFigures {
   ci: Interval | null;
   /** Rounds paired with a trial of the series. */
   pairs: number;
-}
-
-/**
- * The entries of the controls a run measured, each keyed by its series' result.
- *
- * @example
- * ```ts ignore
- * import { controlEntries } from "./control_figures.ts";
- * console.log(controlEntries(outcome.controls, outcome.samples, results).map((c) => c.series));
- * ```
- */
-export function controlEntries(
-  controls: readonly ControlSamples[],
-  seriesOrder: readonly { series: unknown }[],
-  results: readonly SeriesIdentity[],
-): ControlEntry[] {
-  return controls.map((c) => {
-    const result = results[seriesOrder.findIndex((s) => s.series === c.control.series)];
-    return {
-      kind: c.control.kind,
-      series: seriesKey(result),
-      method: CONTROL_METHODS[c.control.kind],
-      cpus: c.control.series.cpus,
-      rounds: c.rounds,
-      beside: c.beside,
-    };
-  });
 }
 
 /**

@@ -12,7 +12,7 @@
 
 import { formatTime, secondsWith18Decimals } from "../base/format.ts";
 import { formatSize } from "../plan/series.ts";
-import type { ControlKind } from "../plan/controls.ts";
+import type { ControlKind } from "../plan/control_kinds.ts";
 import { controlFigures, controlSeries, intervalText } from "./control_figures.ts";
 import type { ControlEntry } from "./control_figures.ts";
 import { ORIGINAL_LABELS } from "./original.ts";

@@ -14,21 +14,24 @@ import type { Engine, Mode, PlacementKind, WaitPolicy } from "../base/names.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 import type { Environment } from "../context/environment.ts";
 
-import type { Parameters } from "../plan/options.ts";
-
 import type { LatencySummary, SparseHistogram } from "../stats/histogram.ts";
-import type { StopReason } from "../run/sampling.ts";
 import { cellKey, seriesKey, transportLabel } from "../plan/series.ts";
 
 import { bootstrapRatio, relativeHalfWidth, summarize } from "../stats/statistics.ts";
 import type { Interval, Summary } from "../stats/statistics.ts";
 import { pairedRatio } from "../stats/serial.ts";
-import type { Yardsticks } from "../run/yardsticks.ts";
 
 import type { ControlEntry } from "./control_figures.ts";
 import type { Machine } from "../context/machine.ts";
 import type { Placement } from "../context/topology.ts";
-import type { Capacity, Role, UringSetup } from "../transports/mod.ts";
+import type {
+  Capacity,
+  Parameters,
+  Role,
+  StopReason,
+  UringSetup,
+  Yardsticks,
+} from "../base/measured.ts";
 
 /** The version of the report format this code writes. */
 export const SCHEMA_VERSION = 6;

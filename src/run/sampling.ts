@@ -18,8 +18,10 @@ import type { TrialContext, TrialPlan, TrialResult } from "./trial.ts";
 import { measureControl } from "./control_rounds.ts";
 import type { ControlPlan } from "../plan/controls.ts";
 import { seriesLabel } from "../plan/series.ts";
-import type { Series } from "../plan/series.ts";
+import type { Series } from "../plan/plan.ts";
 import type { BenchOptions } from "../plan/options.ts";
+import type { StopReason } from "../base/measured.ts";
+export type { StopReason };
 
 /**
  * What to sample: the series, and the bench options that say how (trial length or count, the
@@ -75,9 +77,6 @@ export interface ControlSamples {
   /** The series' own timed trial of the same round, ns per item (same index). */
   beside: number[];
 }
-
-/** Why the timed trials stopped. */
-export type StopReason = "fixed-count" | "target-reached" | "budget-spent" | "trial-limit";
 
 /** The samples and how the sampling went. */
 export interface SamplingOutcome {

@@ -11,7 +11,8 @@
  */
 
 import { waitCode } from "../../ffi/symbols.ts";
-import { DEFAULT_SPIN_NS, sleeps } from "../plan/series.ts";
+import { DEFAULT_SPIN_NS } from "../plan/series.ts";
+import { sleeps } from "../plan/plan.ts";
 import type { Mode } from "../base/names.ts";
 import type { Shim } from "../../ffi/library.ts";
 import { Status } from "../../ffi/symbols.ts";
@@ -20,8 +21,9 @@ import { RunError } from "../base/errors.ts";
 import { Segment } from "../memory/segment.ts";
 import type { SegmentLayout } from "../memory/segment.ts";
 import { FILE_BYTES } from "../plan/series.ts";
-import { ringSlotsFor, seriesLabel, waitPolicy } from "../plan/series.ts";
-import type { Series } from "../plan/series.ts";
+import { ringSlotsFor, seriesLabel } from "../plan/series.ts";
+import { waitPolicy } from "../plan/plan.ts";
+import type { Series } from "../plan/plan.ts";
 import { ROLES } from "../transports/mod.ts";
 import type { Endpoint, Role } from "../transports/mod.ts";
 import { WORKER_URL } from "./worker.ts";

@@ -17,38 +17,8 @@ import { FILE_BYTES, formatSize } from "../plan/series.ts";
 import { median } from "../stats/statistics.ts";
 import { settingsArray, SQ_THREAD_IDLE_MS, uringSupport } from "../transports/uring.ts";
 import type { RingSupport } from "../transports/uring.ts";
-
-/** Reads of one size through io_uring, at one depth, with or without a polling kernel thread. */
-export interface UringRead {
-  /** Bytes per read. */
-  sizeBytes: number;
-  /** Reads in flight. */
-  depth: number;
-  /** A kernel thread polled the submission ring (`IORING_SETUP_SQPOLL`). */
-  sqpoll: boolean;
-  /** Wall ns per read (at depth 1, each read's latency). */
-  ns: number;
-  /** CPU ns per read: the reading thread and the SQPOLL thread. */
-  cpuNs: number;
-  /** Of which the SQPOLL thread's. */
-  kernelThreadCpuNs: number;
-}
-
-/** The kernel's own costs, measured in this process. */
-export interface Yardsticks {
-  /** One `syscall(SYS_getppid)` (not a vDSO call), ns. */
-  nullSyscallNs: number;
-  /** One `pread()` of each size from a 4 MiB file in /dev/shm, every word checked, ns. */
-  pread: { sizeBytes: number; ns: number }[];
-  /** How it is computed, in words. */
-  method: string;
-  /** The same reads through io_uring (absent when io_uring is unavailable here). */
-  uring?: UringRead[];
-  /** How the io_uring reads were set up and measured. */
-  uringMethod?: string;
-  /** Why io_uring reads were not measured. */
-  uringUnavailable?: string;
-}
+import type { UringRead, Yardsticks } from "../base/measured.ts";
+export type { UringRead, Yardsticks };
 
 /** How the yardsticks are measured, for the report, with where their file lived. */
 export function yardstickMethod(where: string): string {

@@ -10,9 +10,8 @@
 import type { Engine, Mode } from "../base/names.ts";
 import type { Shim } from "../../ffi/library.ts";
 import type { Segment } from "../memory/segment.ts";
-
-/** Which side of a trial a worker plays: the producer is the client in ping-pong, the consumer the server. */
-export type Role = "producer" | "consumer";
+import type { Capacity, Role, UringSetup } from "../base/measured.ts";
+export type { Capacity, Role, UringSetup };
 
 /** The two roles, in the order the C shim numbers them. */
 export const ROLES: readonly Role[] = ["producer", "consumer"];
@@ -86,39 +85,6 @@ export interface SideContext {
   paceNs: number;
   /** Deno engine, ping-pong: the client times every this many round trips (0 or 1: each). */
   latencyEvery: number;
-}
-
-/** How the rings of one series were set up, for the report. */
-export interface UringSetup {
-  /** `IORING_SETUP_*` flags of each side's ring. */
-  flags: string[];
-  /** Stream: messages submitted together, at most (ping-pong: 1). */
-  batch: number;
-  /** SQPOLL only: the kernel threads. */
-  sqThread?: {
-    /** The producer's and the consumer's thread's CPU (null: the kernel's choice). */
-    cpus: (number | null)[];
-    /** How long a thread polls an idle ring before it sleeps, ms. */
-    idleMs: number;
-    /** Which loops share a CPU with them, in words. */
-    shares: string;
-    /**
-     * How long a side looks at its completion ring before it sleeps in `io_uring_enter()`, ns:
-     * 0 when its thread shares its CPU (spinning would keep the thread from running).
-     */
-    spinNs: number;
-  };
-}
-
-/** How many messages a transport holds before a sender waits, and what sets that. */
-export interface Capacity {
-  /**
-   * Messages (0: less than one, a send waits for the receiver), or null when
-   * it is not known in advance (the kernel also charges its own overhead).
-   */
-  messages: number | null;
-  /** What sets it, in words. */
-  source: string;
 }
 
 /**

@@ -169,3 +169,25 @@ Deno.test("the read side stands alone: ./report loads nothing of the shim, the r
   assert.deepEqual(typed, [], "reading reports type-checks without the measuring code");
   assert.ok(checked.length <= 40, `./report reaches ${checked.length} local modules`);
 });
+
+Deno.test("mod.ts exports what a reader or a Channel user needs, at most 60 names, no internals", async () => {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["doc", "--json", "mod.ts"],
+    cwd: ROOT.pathname,
+    stdout: "piped",
+  }).output();
+  const doc = JSON.parse(new TextDecoder().decode(output.stdout));
+  const names: string[] = Object.values(
+    doc.nodes as Record<string, { symbols: { name: string }[] }>,
+  )
+    .flatMap((file) => file.symbols.map((s) => s.name));
+  assert.ok(names.length <= 60, `${names.length} names: ${names.join(", ")}`);
+  for (const needed of ["Channel", "ChannelError", "loadReport", "Report", "compareReports"]) {
+    assert.ok(names.includes(needed), `${needed} is missing`);
+  }
+  // The file's own encoding and the bench's plumbing stay inside.
+  const internal = names.filter((n) =>
+    /^File[A-Z]/.test(n) || ["encodeReport", "validateReport", "Series", "Shim"].includes(n)
+  );
+  assert.deepEqual(internal, []);
+});

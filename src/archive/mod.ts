@@ -19,9 +19,11 @@
  * @module
  */
 
-export { encodeReport } from "../report/encoding.ts";
-export { loadReport, parseReport, ReportError, validateReport } from "../report/schema.ts";
+// Reading a report: every version, upgraded and checked on read.
+export { loadReport, parseReport, ReportError } from "../report/schema.ts";
+export { UsageError } from "../base/errors.ts";
 export { SCHEMA_VERSION } from "../report/report.ts";
+// The report as read, and the shapes it is made of.
 export type {
   Comparison,
   LatencyEntry,
@@ -33,10 +35,6 @@ export type {
   Sample,
   SideFigures,
 } from "../report/report.ts";
-export { headline, originalLines } from "../report/headline.ts";
-export type { Headline } from "../report/headline.ts";
-export { seriesKey } from "../plan/series.ts";
-export type { SeriesIdentity } from "../plan/series.ts";
 export type {
   Engine,
   Mode,
@@ -55,38 +53,32 @@ export type {
   SchedulerGroup,
 } from "../context/environment.ts";
 export type { Fingerprint, Machine } from "../context/machine.ts";
-export type { Placement } from "../context/topology.ts";
-export type { UringRead, Yardsticks } from "../base/measured.ts";
-export {
-  compareControls,
-  compareReports,
-  parameterDifferences,
-  replicatesOf,
-  sameParameters,
-  verdictFor,
-} from "../report/compare.ts";
+export type { CpuRelation, Placement } from "../context/topology.ts";
+export type {
+  Capacity,
+  CompilerInfo,
+  Parameters,
+  Role,
+  StopReason,
+  UringRead,
+  UringSetup,
+  Yardsticks,
+} from "../base/measured.ts";
+export type { ControlEntry } from "../report/control_figures.ts";
+export type { ControlKind } from "../plan/control_kinds.ts";
+// What a report says first: the original experiment's two lines.
+export { originalLines } from "../report/headline.ts";
+// Comparing runs.
+export { compareReports } from "../report/compare.ts";
 export type {
   CompareOptions,
   ComparisonRow,
-  ControlComparison,
   NoiseSource,
   ParameterDifference,
   TailRow,
   Verdict,
 } from "../report/compare.ts";
-export { renderComparison, renderControlComparison } from "../render/compare.ts";
-export { listReports } from "./catalog.ts";
-export type { ArchiveListing } from "./catalog.ts";
+// Rendering.
+export { renderComparison } from "../render/compare.ts";
 export { renderMarkdown } from "../render/markdown.ts";
 export type { ChartFiles } from "../render/markdown.ts";
-export type { Charts } from "../render/charts.ts";
-export type { StopReason } from "../base/measured.ts";
-export type { Role, UringSetup } from "../base/measured.ts";
-export type { CpuRelation } from "../context/topology.ts";
-export type { CompilerInfo } from "../base/measured.ts";
-export { UsageError } from "../base/errors.ts";
-export type { Parameters } from "../base/measured.ts";
-export type * from "../report/file.ts";
-export type { ControlEntry, ControlFigures } from "../report/control_figures.ts";
-export type { ControlKind } from "../plan/control_kinds.ts";
-export type { Capacity } from "../base/measured.ts";

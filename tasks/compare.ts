@@ -11,12 +11,8 @@
 import { parseThreshold, taskCommandLine, userPath } from "../src/base/cli.ts";
 import { archiveMachine, machineDir } from "../src/archive/archive.ts";
 import { listReports } from "../src/archive/catalog.ts";
-import {
-  compareControls,
-  compareReports,
-  replicatesOf,
-  sameParameters,
-} from "../src/report/compare.ts";
+import { compareReports, replicatesOf, sameParameters } from "../src/report/compare.ts";
+import { compareControls } from "../src/report/compare_controls.ts";
 import { renderComparison, renderControlComparison } from "../src/render/compare.ts";
 import { EXIT_FAILURE, runMain, UsageError } from "../src/base/errors.ts";
 import { currentMachine } from "../src/context/machine.ts";

@@ -1,10 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  compareControls,
-  compareReports,
-  replicatesOf,
-  verdictFor,
-} from "../src/report/compare.ts";
+import { compareReports, replicatesOf, verdictFor } from "../src/report/compare.ts";
+import { compareControls } from "../src/report/compare_controls.ts";
 import { renderComparison, renderControlComparison } from "../src/render/compare.ts";
 import { slowedDown } from "../src/archive/audit.ts";
 import type { Report } from "../src/report/report.ts";

@@ -167,7 +167,6 @@ Deno.test("the read side stands alone: ./report loads nothing of the shim, the r
     )
   );
   assert.deepEqual(typed, [], "reading reports type-checks without the measuring code");
-  assert.ok(checked.length <= 40, `./report reaches ${checked.length} local modules`);
 });
 
 Deno.test("mod.ts exports what a reader or a Channel user needs, at most 60 names, no internals", async () => {

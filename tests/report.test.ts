@@ -3,7 +3,7 @@ import { colorsFor } from "../src/base/format.ts";
 import { renderMarkdown } from "../src/render/markdown.ts";
 import { SCHEMA_VERSION } from "../src/report/report.ts";
 import { renderSummary } from "../src/render/terminal.ts";
-import { compareWithRing } from "../src/report/report.ts";
+import { compareWithRing } from "../src/report/derived.ts";
 import { reportWarnings } from "../src/report/warnings.ts";
 import { controlLines, headline } from "../src/report/headline.ts";
 import { renderIndex } from "../src/archive/catalog.ts";

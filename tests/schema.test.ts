@@ -186,3 +186,44 @@ Deno.test("every archived report file of the current version passes the JSON Sch
   for (const file of files) validateReport(JSON.parse(await Deno.readTextFile(file)), file);
   validateReport(JSON.parse(encodeReport(fakeReport({ fileserver: [1, 8] }))), "fake");
 });
+
+Deno.test("older versions are checked by their frozen schemas, with the same checker and one-line errors", async () => {
+  const v4 = JSON.parse(await Deno.readTextFile(new URL("./data/report-v4.json", import.meta.url)));
+  const cases: [string, unknown, RegExp][] = [
+    // Version 4 wrote one cadence as a number; version 5 a list.
+    [
+      "a version 5 report with version 4's cadence",
+      { ...v4, schemaVersion: 5 },
+      /^old\.json: \$\.parameters\.publishEvery must be an array, got an integer$/,
+    ],
+    [
+      "a version 4 report whose trial has no iterations",
+      {
+        ...v4,
+        results: [{ ...v4.results[0], samples: [{ ...v4.results[0].samples[0], iterations: 0 }] }],
+      },
+      /^old\.json: \$\.results\[0\]\.samples\[0\]\.iterations must be a number above 0, got an integer$/,
+    ],
+    [
+      "a version 4 histogram bucket out of range",
+      {
+        ...v4,
+        results: [{
+          ...v4.results[0],
+          latency: { clock: "", roundTrip: {}, oneWayAsHalfRoundTrip: {}, histogram: [[1e9, 1]] },
+        }],
+      },
+      /^old\.json: \$\.results\[0\]\.latency/,
+    ],
+  ];
+  for (const [what, value, message] of cases) {
+    await assert.rejects(() => parseReport(JSON.stringify(value), "old.json"), (error: unknown) => {
+      assert.ok(error instanceof ReportError, what);
+      assert.match(error.message, message, what);
+      assert.ok(!error.message.includes("\n"), what);
+      return true;
+    });
+  }
+  // As written, the version 4 file passes its frozen schema and reads.
+  assert.equal((await parseReport(JSON.stringify(v4), "old.json")).schemaVersion, 6);
+});

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { seriesRatio } from "../src/report/report.ts";
+import { seriesRatio } from "../src/report/derived.ts";
 import { ar1Shape, coverage, twoStateShape } from "../src/stats/coverage.ts";
 import { pairedRatio, serialMedianInterval, unpairedRatio } from "../src/stats/serial.ts";
 import { medianInterval, mulberry32 } from "../src/stats/statistics.ts";

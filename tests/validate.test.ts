@@ -60,3 +60,20 @@ Deno.test("the first problem stops the check, named by its JSON path", () => {
   );
   assert.throws(() => checkSchema({ a: 1, c: 1 }, schema), { message: "$.c is not allowed" });
 });
+
+Deno.test("prefixItems check an array's first items each by its own schema; maxItems bounds its length", () => {
+  const pair: JsonSchema = {
+    type: "array",
+    prefixItems: [{ type: "integer", minimum: 0 }, { type: "integer", minimum: 1 }],
+    minItems: 2,
+    maxItems: 2,
+  };
+  checkSchema([3, 1], pair);
+  assert.throws(() => checkSchema([3, 0], pair), {
+    message: "$[1] must be a whole number of at least 1, got an integer",
+  });
+  assert.throws(() => checkSchema([-1, 1], pair), {
+    message: /^\$\[0\] must be a whole number of at least 0/,
+  });
+  assert.throws(() => checkSchema([3, 1, 1], pair), { message: "$ must have at most 2 items" });
+});

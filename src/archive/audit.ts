@@ -26,7 +26,7 @@
 import { compareReports, replicatesOf, sameParameters } from "../report/compare.ts";
 import type { ComparisonRow } from "../report/compare.ts";
 import { fingerprintDifferences } from "../context/machine.ts";
-import { trialFigures } from "../report/report.ts";
+import { trialFigures } from "../report/derived.ts";
 import type { Report } from "../report/report.ts";
 import { median } from "../stats/statistics.ts";
 import { rate } from "../stats/proportion.ts";

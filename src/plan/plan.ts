@@ -10,7 +10,7 @@
 import type { Engine, Mode, PlacementKind, WaitPolicy } from "../base/names.ts";
 import type { UringSetup } from "../base/measured.ts";
 import type { Transport } from "../transports/mod.ts";
-import { DEFAULT_LATENCY_EVERY, DEFAULT_SPIN_NS, seriesLabel } from "./series.ts";
+import { DEFAULT_LATENCY_EVERY, DEFAULT_SPIN_NS } from "./series.ts";
 
 /** One combination to measure. */
 export interface Series {

@@ -6,8 +6,6 @@
  * @module
  */
 
-import type { Engine, Mode, PlacementKind, WaitPolicy } from "../base/names.ts";
-
 /** The size of the file the file server holds (and its baselines read): 4 MiB, in the page cache. */
 export const FILE_BYTES = 4 * 1024 * 1024;
 

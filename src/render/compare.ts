@@ -10,7 +10,8 @@ import { markdownTable, textTable } from "../base/tables.ts";
 import { formatTime } from "../base/format.ts";
 import { intervalText } from "../report/control_figures.ts";
 import type { ControlFigures } from "../report/control_figures.ts";
-import type { ComparisonRow, ControlComparison } from "../report/compare.ts";
+import type { ComparisonRow } from "../report/compare.ts";
+import type { ControlComparison } from "../report/compare_controls.ts";
 import type { ControlKind } from "../plan/control_kinds.ts";
 import { formatSize, transportLabel } from "../plan/series.ts";
 import { TOO_FEW } from "../stats/histogram.ts";
@@ -118,7 +119,7 @@ export function renderComparison(rows: ComparisonRow[], format: "plain" | "markd
  * import { loadReport } from "../report/schema.ts";
  * const report = await loadReport(new URL("../../docs/examples/report.json", import.meta.url).pathname);
  * import { renderControlComparison } from "./compare.ts";
- * import { compareControls } from "../report/compare.ts";
+ * import { compareControls } from "../report/compare_controls.ts";
  * const table = renderControlComparison(compareControls(report, report), "plain");
  * assert.match(table, /^pipe stream 8 B cross spin +over a plain C pipe\(2\) loop /m);
  * assert.equal(renderControlComparison([], "plain"), "");

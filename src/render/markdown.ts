@@ -19,7 +19,7 @@ import {
   formatTime,
 } from "../base/format.ts";
 import { ORIGINAL } from "../report/original.ts";
-import { ringComparison } from "../report/report.ts";
+import { ringComparison } from "../report/derived.ts";
 import type { Comparison, Report, ResultEntry } from "../report/report.ts";
 import type { Charts } from "./charts.ts";
 import { engineTag, formatSize, transportLabel, variantTag } from "../plan/series.ts";

@@ -13,7 +13,7 @@ import { controlRoundsText } from "../report/control_figures.ts";
 import { type Colors, formatNs, formatRate, formatRatio } from "../base/format.ts";
 import { stopText } from "./markdown.ts";
 import { ORIGINAL } from "../report/original.ts";
-import { ringComparison } from "../report/report.ts";
+import { ringComparison } from "../report/derived.ts";
 import type { Report, ResultEntry } from "../report/report.ts";
 import { supportedPercentile, TOO_FEW } from "../stats/histogram.ts";
 import { formatSize, transportLabel } from "../plan/series.ts";

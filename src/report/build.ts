@@ -37,14 +37,8 @@ import type { Machine } from "../context/machine.ts";
 import type { Placement } from "../context/topology.ts";
 import type { Role } from "../transports/mod.ts";
 import type { SideReport } from "../run/worker.ts";
-import {
-  compareWithRing,
-  halfWidth,
-  KIT_VERSION,
-  SCHEMA_VERSION,
-  trialCpuNs,
-  trialFigures,
-} from "./report.ts";
+import { KIT_VERSION, SCHEMA_VERSION, trialCpuNs } from "./report.ts";
+import { compareWithRing, halfWidth, trialFigures } from "./derived.ts";
 import type {
   LatencyEntry,
   ProcessEntry,

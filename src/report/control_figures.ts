@@ -15,7 +15,6 @@
 
 import { seriesKey } from "../plan/series.ts";
 import type { SeriesIdentity } from "../plan/series.ts";
-import { CONTROL_METHODS } from "../plan/control_kinds.ts";
 import type { ControlKind } from "../plan/control_kinds.ts";
 import { median } from "../stats/statistics.ts";
 import { pairedRatio } from "../stats/serial.ts";

@@ -1,6 +1,7 @@
 /**
  * Reading reports back, strictly: every report is checked against the
- * documented schema of its version, older versions (1 to 5) are upgraded to
+ * JSON Schema of its version (`report.schema.json`, or the frozen
+ * `schemas/report.v*.schema.json` of versions 1 to 5) by the one checker, older versions (1 to 5) are upgraded to
  * the current one on read (their figures recomputed from the raw trials they
  * all keep), and anything malformed, truncated or too new is refused with one
  * line naming the file and the problem.
@@ -11,12 +12,16 @@
 import { cacheName, legacyMachineId } from "../context/machine.ts";
 import type { Fingerprint, Machine } from "../context/machine.ts";
 import { decodeReport, encodeReport, EncodingError, REPORT_SCHEMA } from "./encoding.ts";
-import { checkSchema, SchemaViolation } from "./validate.ts";
+import { checkSchema, type JsonSchema, SchemaViolation } from "./validate.ts";
+import V1_3 from "./schemas/report.v1-3.schema.json" with { type: "json" };
+import V4 from "./schemas/report.v4.schema.json" with { type: "json" };
+import V5 from "./schemas/report.v5.schema.json" with { type: "json" };
 import type { ReportFile } from "./file.ts";
 import type { Environment } from "../context/environment.ts";
 import { UsageError } from "../base/errors.ts";
-import { HISTOGRAM_BUCKETS, HISTOGRAM_METHOD } from "../stats/histogram.ts";
-import { compareWithRing, SCHEMA_VERSION, trialFigures } from "./report.ts";
+import { HISTOGRAM_METHOD } from "../stats/histogram.ts";
+import { SCHEMA_VERSION } from "./report.ts";
+import { compareWithRing, trialFigures } from "./derived.ts";
 import { noiseBand } from "./noise.ts";
 import type { Report, ResultEntry, Sample, SideFigures } from "./report.ts";
 import { METHODS } from "../stats/statistics.ts";
@@ -41,365 +46,17 @@ export class ReportError extends UsageError {
   }
 }
 
-// ---- a small validator: each check throws with the JSON path of the first problem ----
-
-type Check = (value: unknown, path: string) => void;
-
-class Invalid extends Error {}
-
-function kind(value: unknown): string {
-  return value === null ? "null" : Array.isArray(value) ? "an array" : typeof value;
-}
-
-const fail = (path: string, expected: string, value: unknown): never => {
-  throw new Invalid(`${path} must be ${expected}, got ${kind(value)}`);
-};
-const num: Check = (v, p) => {
-  if (typeof v !== "number" || !Number.isFinite(v)) fail(p, "a finite number", v);
-};
-const str: Check = (v, p) => {
-  if (typeof v !== "string") fail(p, "a string", v);
-};
-const bool: Check = (v, p) => {
-  if (typeof v !== "boolean") fail(p, "true or false", v);
-};
-const nullable = (check: Check): Check => (v, p) => {
-  if (v !== null) check(v, p);
-};
-const oneOf = (...values: unknown[]): Check => (v, p) => {
-  if (!values.includes(v)) fail(p, `one of ${values.map((x) => JSON.stringify(x)).join(", ")}`, v);
-};
-const arr = (item: Check): Check => (v, p) => {
-  if (!Array.isArray(v)) fail(p, "an array", v);
-  (v as unknown[]).forEach((x, i) => item(x, `${p}[${i}]`));
-};
-const positive: Check = (v, p) => {
-  if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) fail(p, "a number above 0", v);
-};
-const date: Check = (v, p) => {
-  if (typeof v !== "string" || Number.isNaN(Date.parse(v))) fail(p, "an ISO 8601 time", v);
-};
-/** A histogram bucket: `[bucket, count]`, a whole bucket number in range and a count above 0. */
-const pair: Check = (v, p) => {
-  const [bucket, count] = Array.isArray(v) ? v : [];
-  if (
-    !Array.isArray(v) || v.length !== 2 || !Number.isSafeInteger(bucket) || bucket < 0 ||
-    bucket >= HISTOGRAM_BUCKETS || !Number.isSafeInteger(count) || count <= 0
-  ) fail(p, "a [bucket, count] pair", v);
-};
-const oneOfOr = (values: unknown[], other: Check): Check => (v, p) => {
-  if (values.includes(v)) return;
-  try {
-    other(v, p);
-  } catch {
-    fail(p, `one of ${values.map((x) => JSON.stringify(x)).join(", ")} or a list`, v);
-  }
-};
-const nonEmpty = (check: Check): Check => (v, p) => {
-  check(v, p);
-  if ((v as unknown[]).length === 0) fail(p, "a non-empty array", v);
-};
-const obj = (shape: Record<string, Check>): Check => (v, p) => {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) fail(p, "an object", v);
-  for (const [key, check] of Object.entries(shape)) {
-    const record = v as Record<string, unknown>;
-    if (!(key in record)) {
-      if ((check as { optional?: boolean }).optional) continue;
-      throw new Invalid(`${p}.${key} is missing`);
-    }
-    check(record[key], `${p}.${key}`);
-  }
-};
-
-/** A field that may be absent (but, when present, is checked). */
-const optional = (check: Check): Check =>
-  Object.assign((v: unknown, p: string) => {
-    if (v !== undefined) check(v, p);
-  }, { optional: true });
-const interval = obj({ low: num, high: num, level: num });
-const summary = obj({
-  count: num,
-  median: num,
-  mean: num,
-  min: num,
-  max: num,
-  p5: num,
-  p25: num,
-  p75: num,
-  p95: num,
-  stddev: num,
-  cv: num,
-  mad: num,
-  medianCi: interval,
-  outliers: obj({ lowSevere: num, lowMild: num, highMild: num, highSevere: num }),
-});
-const latency = obj({
-  count: num,
-  min: num,
-  max: num,
-  mean: num,
-  p50: num,
-  p90: num,
-  p99: num,
-  p999: num,
-  p9999: num,
-});
-const side = obj({
-  niceRequested: nullable(num),
-  niceAchieved: nullable(num),
-  schedPolicy: str,
-  affinityRequested: nullable(arr(num)),
-  affinityActual: arr(num),
-  cpuStart: num,
-  cpuEnd: num,
-  cpuNs: num,
-  kernelThreadCpuNs: optional(num),
-  userNs: num,
-  systemNs: num,
-  voluntarySwitches: num,
-  involuntarySwitches: num,
-});
-const sample = obj({
-  order: num,
-  iterations: positive,
-  elapsedNs: num,
-  nsPerItem: num,
-  cpuNsPerItem: num,
-  producer: side,
-  consumer: side,
-});
-const mode = oneOf("stream", "pingpong", "fileserver");
-const placementKind = oneOf("cross", "same", "unpinned");
-const engine = oneOf("native", "deno");
-const activity = nullable(obj({ seconds: num, busy: num, steal: num }));
-
 /**
- * Reports of versions 4 and 5, as they were written: trials as rows, every
- * derived figure, five machine facts. Frozen: the current version is
- * described by `report.schema.json` alone.
+ * The frozen schemas of the versions before the current one, as they were written: versions 1
+ * to 3 (what their upgrade reads), 4 and 5. Read with the same checker as the current schema.
  */
-const rowReport = (version: number) =>
-  obj({
-    schemaVersion: oneOf(version),
-    kit: obj({
-      name: oneOf("ringpipe"),
-      version: str,
-      commit: nullable(str),
-      dirty: nullable(bool),
-    }),
-    createdAt: date,
-    command: str,
-    environment: obj({
-      hostname: str,
-      os: str,
-      arch: str,
-      kernel: str,
-      kernelCommandLine: nullable(str),
-      cpu: obj({
-        model: nullable(str),
-        count: num,
-        online: nullable(arr(num)),
-        isolated: nullable(arr(num)),
-        frequencyMHz: nullable(num),
-        scalingDriver: nullable(str),
-        governor: nullable(str),
-        turbo: nullable(bool),
-        smt: nullable(bool),
-        caches: arr(obj({ level: num, type: str, size: str, sharedCpus: arr(num) })),
-        numaNodes: nullable(num),
-        virtualMachine: nullable(bool),
-        hypervisor: nullable(str),
-        meltdown: nullable(str),
-      }),
-      clock: obj({
-        source: nullable(str),
-        resolutionNs: nullable(num),
-        readCostNs: nullable(num),
-      }),
-      load: obj({ before: nullable(arr(num)), after: nullable(arr(num)) }),
-      cpuActivity: obj({ idleCheck: activity, run: activity }),
-      deno: str,
-      v8: str,
-      typescript: str,
-      compiler: obj({
-        command: str,
-        path: nullable(str),
-        version: str,
-        cflags: arr(str),
-        arguments: arr(str),
-      }),
-      user: obj({ uid: nullable(num), root: bool, sudo: bool }),
-    }),
-    parameters: obj({
-      transports: arr(str),
-      modes: arr(mode),
-      sizes: arr(positive),
-      placement: oneOf("cross", "same", "both"),
-      iterations: nullable(positive),
-      trialSeconds: num,
-      runs: nullable(num),
-      minTrials: num,
-      targetCi: num,
-      budgetSeconds: num,
-      nice: num,
-      ringSlots: positive,
-      quick: bool,
-      wait: optional(oneOf("spin", "yield", "futex")),
-      paceNs: optional(num),
-      engines: optional(arr(engine)),
-      // Version 4 wrote one cadence, as a number.
-      publishEvery: optional(version === 4 ? positive : arr(positive)),
-      depths: optional(arr(positive)),
-    }),
-    sampling: obj({
-      stopReason: oneOf("fixed-count", "target-reached", "budget-spent", "trial-limit"),
-      targetReached: nullable(bool),
-      elapsedSeconds: nullable(num),
-      warmupTrials: num,
-      timedTrials: num,
-    }),
-    noise: obj({
-      method: str,
-      band: nullable(num),
-      series: arr(obj({
-        transport: str,
-        engine: optional(engine),
-        publishEvery: optional(positive),
-        mode,
-        sizeBytes: positive,
-        placement: placementKind,
-        queueDepth: optional(positive),
-        ratio: num,
-        ci: interval,
-      })),
-    }),
-    placement: obj({
-      request: oneOfOr(["auto", "none"], arr(num)),
-      cpus: nullable(arr(num)),
-      relation: oneOf(
-        "same-cpu",
-        "smt-siblings",
-        "shared-llc",
-        "separate-llc",
-        "unknown",
-        "unpinned",
-      ),
-    }),
-    methods: obj({
-      quantiles: str,
-      medianCi: str,
-      ratioCi: str,
-      outliers: str,
-      latency: str,
-      timing: str,
-    }),
-    yardsticks: optional(obj({
-      nullSyscallNs: num,
-      pread: arr(obj({ sizeBytes: positive, ns: num })),
-      method: str,
-    })),
-    processes: arr(obj({
-      role: oneOf("supervisor", "producer", "consumer"),
-      niceRequested: nullable(num),
-      niceAchieved: nullable(num),
-      niceError: nullable(str),
-      schedPolicies: arr(str),
-      affinityRequested: nullable(arr(num)),
-      cpusSeen: arr(num),
-      affinityError: nullable(str),
-    })),
-    results: arr(obj({
-      transport: str,
-      engine,
-      publishEvery: optional(positive),
-      mode,
-      sizeBytes: positive,
-      placement: placementKind,
-      waitPolicy: oneOf("spin", "yield", "futex", "pipe", "eventfd"),
-      paceNs: optional(num),
-      queueDepth: optional(positive),
-      ringSlots: nullable(positive),
-      verified: oneOf(true),
-      iterations: positive,
-      unit: oneOf("message", "round trip", "request"),
-      samples: nonEmpty(arr(sample)),
-      warmup: arr(sample),
-      nsPerItem: summary,
-      cpuNsPerItem: summary,
-      switchesPerItem: num,
-      throughput: obj({ perSecond: num, bytesPerSecond: num }),
-      latency: nullable(
-        obj({
-          clock: str,
-          roundTrip: latency,
-          oneWayAsHalfRoundTrip: latency,
-          histogram: arr(pair),
-        }),
-      ),
-    })),
-    comparisons: arr(obj({
-      name: str,
-      numerator: str,
-      denominator: str,
-      mode,
-      sizeBytes: positive,
-      placement: placementKind,
-      queueDepth: optional(positive),
-      engine: optional(engine),
-      ratioOfMedians: num,
-      ci: interval,
-    })),
-    warnings: arr(str),
-    // Versions 4 and 5 described a machine by five facts; the upgrade builds the fingerprint.
-    machine: obj({ id: str }),
-  });
-
-/** What versions 1 to 3 share, and what their upgrade reads. */
-const legacySide = obj({
-  pid: num,
-  tid: num,
-  cpuStart: num,
-  cpuEnd: num,
-  userNs: num,
-  systemNs: num,
-});
-const legacySample = obj({
-  order: num,
-  iterations: num,
-  elapsedNs: num,
-  nsPerItem: num,
-  cpuNsPerItem: num,
-  producer: legacySide,
-  consumer: legacySide,
-});
-const legacy = obj({
-  schemaVersion: oneOf(1, 2, 3),
-  kit: obj({ version: str, commit: nullable(str), dirty: nullable(bool) }),
-  createdAt: str,
-  command: str,
-  environment: obj({
-    hostname: str,
-    os: str,
-    arch: str,
-    kernel: str,
-    cpu: obj({ model: nullable(str), count: num }),
-    deno: str,
-    v8: str,
-    typescript: str,
-    compiler: obj({ command: str, version: str, arguments: arr(str) }),
-  }),
-  parameters: obj({ transports: arr(str), nice: num, ringSlots: num }),
-  processes: arr(obj({ role: str })),
-  results: arr(obj({
-    transport: str,
-    iterations: num,
-    samples: arr(legacySample),
-    warmup: arr(legacySample),
-    // Read by the upgrade before anything else checks it.
-    latency: optional(nullable(obj({ histogram: arr(pair) }))),
-  })),
-  warnings: arr(str),
-});
+const FROZEN: Readonly<Record<number, JsonSchema>> = {
+  1: V1_3,
+  2: V1_3,
+  3: V1_3,
+  4: V4,
+  5: V5,
+};
 
 /**
  * Checks a parsed report file of the current version against
@@ -415,8 +72,13 @@ const legacy = obj({
  * @throws {ReportError} at the first value that does not match the schema.
  */
 export function validateReport(value: unknown, file: string): asserts value is ReportFile {
+  checkAgainst(value, REPORT_SCHEMA, file);
+}
+
+/** Checks `value` against `schema`; a mismatch is a {@link ReportError} naming `file` and the path. */
+function checkAgainst(value: unknown, schema: JsonSchema, file: string): void {
   try {
-    checkSchema(value, REPORT_SCHEMA);
+    checkSchema(value, schema);
   } catch (error) {
     if (error instanceof SchemaViolation) throw new ReportError(file, error.message);
     throw error;
@@ -461,23 +123,14 @@ export async function parseReport(text: string, file: string): Promise<Report> {
       `schema version ${version} is newer than this kit reads (${SCHEMA_VERSION}); update ringpipe`,
     );
   }
-  const check = (shape: Check, v: unknown) => {
-    try {
-      shape(v, "$");
-    } catch (error) {
-      if (error instanceof Invalid) throw new ReportError(file, error.message);
-      throw error;
-    }
-  };
   if (version < SCHEMA_VERSION) {
+    checkAgainst(value, FROZEN[version], file);
     let upgraded: Report;
     if (version >= 4) {
       // Versions 4 and 5 kept trials as rows, in the shape the report still has in memory.
-      check(rowReport(version), value);
       const old = version === 4 ? upgradeFrom4(value as Legacy) : value as Legacy;
       upgraded = upgradeFrom5(old, version);
     } else {
-      check(legacy, value);
       upgraded = await upgrade(value as Legacy);
     }
     // From here on an old report is read as the current file it would be written as, so every

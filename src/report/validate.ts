@@ -1,7 +1,9 @@
 /**
- * A small JSON Schema (2020-12) checker for the subset `report.schema.json`
- * uses: `$ref` within the file, `type` (one or a list, `integer` included),
- * `properties`, `required`, `additionalProperties`, `items`, `minItems`,
+ * A small JSON Schema (2020-12) checker, the one for every version of the
+ * report (`report.schema.json` and the frozen `schemas/report.v*.schema.json`),
+ * for the subset they use: `$ref` within the file, `type` (one or a list, `integer` included),
+ * `properties`, `required`, `additionalProperties`, `items`, `prefixItems`,
+ * `minItems`, `maxItems`,
  * `enum`, `const`, `minimum`, `maximum`, `exclusiveMinimum`, `anyOf`, `allOf`
  * and the `date-time` format. It stops at the first problem and names it in
  * one line, with the JSON path: `$.results[1].sizeBytes must be a number above
@@ -22,7 +24,9 @@ export type JsonSchema = {
   required?: string[];
   additionalProperties?: JsonSchema | boolean;
   items?: JsonSchema;
+  prefixItems?: JsonSchema[];
   minItems?: number;
+  maxItems?: number;
   enum?: unknown[];
   const?: unknown;
   minimum?: number;
@@ -45,7 +49,9 @@ const KNOWN = new Set([
   "required",
   "additionalProperties",
   "items",
+  "prefixItems",
   "minItems",
+  "maxItems",
   "enum",
   "const",
   "minimum",
@@ -97,7 +103,13 @@ function expected(schema: JsonSchema, root: JsonSchema): string {
   if (schema.anyOf !== undefined) return schema.anyOf.map((s) => expected(s, root)).join(" or ");
   if (schema.exclusiveMinimum !== undefined) return `a number above ${schema.exclusiveMinimum}`;
   const types = schema.type === undefined ? [] : [schema.type].flat();
-  return types.map((t) => typeWords[t] ?? t).join(" or ") || "valid";
+  const bounds = [
+    schema.minimum === undefined ? "" : ` of at least ${schema.minimum}`,
+    schema.maximum === undefined
+      ? ""
+      : `${schema.minimum === undefined ? " of" : ","} at most ${schema.maximum}`,
+  ].join("");
+  return (types.map((t) => typeWords[t] ?? t).join(" or ") || "valid") + bounds;
 }
 
 function resolve(ref: string, root: JsonSchema): JsonSchema {
@@ -194,6 +206,12 @@ export function checkSchema(
     if (schema.minItems !== undefined && value.length < schema.minItems) {
       throw new SchemaViolation(`${path} must have at least ${schema.minItems} items`);
     }
+    if (schema.maxItems !== undefined && value.length > schema.maxItems) {
+      throw new SchemaViolation(`${path} must have at most ${schema.maxItems} items`);
+    }
+    schema.prefixItems?.forEach((part, i) => {
+      if (i < value.length) checkSchema(value[i], part, `${path}[${i}]`, root);
+    });
     if (schema.items !== undefined) {
       value.forEach((item, i) => checkSchema(item, schema.items!, `${path}[${i}]`, root));
     }

@@ -15,7 +15,7 @@ import { HIGH_LAG1 } from "../stats/serial.ts";
 
 import { controlSeries, controlWarning } from "./control_figures.ts";
 
-import { halfWidth } from "./report.ts";
+import { halfWidth } from "./derived.ts";
 import type { Report, ResultEntry } from "./report.ts";
 
 /** A coefficient of variation above this earns a warning. */

@@ -1,5 +1,5 @@
 /**
- * `deno task schema:types`: writes `src/report/file.ts`, the TypeScript types
+ * `deno task schema:types`: writes `src/base/report_file.ts`, the TypeScript types
  * of a report file, from `src/report/report.schema.json`. The schema is the
  * one description of the format; the types follow from it (a test checks the
  * committed file is what this writes), and `encodeReport` is typed to return
@@ -12,18 +12,43 @@
 import { runMain } from "../src/base/errors.ts";
 import type { JsonSchema } from "../src/report/validate.ts";
 
-const FILE = new URL("../src/report/file.ts", import.meta.url);
+const FILE = new URL("../src/base/report_file.ts", import.meta.url);
 const SCHEMA = new URL("../src/report/report.schema.json", import.meta.url);
 
 const typeName = (def: string) => `File${def[0].toUpperCase()}${def.slice(1)}`;
+
+/**
+ * While a module is written: the schema's definitions (a `$ref` to one that is not an object is
+ * written out where it is used, so a named type needs no other), and the named types met so far
+ * (a node with a `title` is written once, as an exported type of that name).
+ */
+let definitions: Record<string, JsonSchema> = {};
+let named = new Map<string, string>();
 
 function doc(text: string | undefined, indent: string): string {
   return text === undefined ? "" : `${indent}/** ${text.replaceAll("*/", "* /")} */\n`;
 }
 
+/** The indent of a named type's own body (never an inner node's). */
+const TOP = "";
+
 /** The TypeScript type of a schema, written at `indent`. */
 function typeOf(schema: JsonSchema, indent: string): string {
-  if (schema.$ref !== undefined) return typeName(schema.$ref.split("/").at(-1)!);
+  if (schema.title !== undefined && indent !== TOP) {
+    if (!named.has(schema.title)) {
+      named.set(schema.title, "");
+      named.set(schema.title, typeOf(schema, TOP));
+    }
+    return schema.title;
+  }
+  if (schema.$ref !== undefined) {
+    const name = schema.$ref.split("/").at(-1)!;
+    const def = definitions[name];
+    const scalar = def !== undefined && def.type !== "object" && def.properties === undefined &&
+      def.anyOf === undefined && def.type !== "array";
+    if (scalar) return typeOf({ ...def, description: undefined }, indent);
+    return def?.title ?? typeName(name);
+  }
   if (schema.const !== undefined) return JSON.stringify(schema.const);
   if (schema.enum !== undefined) return schema.enum.map((v) => JSON.stringify(v)).join(" | ");
   if (schema.anyOf !== undefined) return schema.anyOf.map((s) => typeOf(s, indent)).join(" | ");
@@ -45,6 +70,9 @@ function typeOf(schema: JsonSchema, indent: string): string {
         return t;
       case "array": {
         const item = schema.items === undefined ? "unknown" : typeOf(schema.items, indent);
+        // A fixed length is a tuple: `[number, number]`.
+        const length = schema.minItems === schema.maxItems ? schema.maxItems : undefined;
+        if (length !== undefined && length <= 4) return `[${Array(length).fill(item).join(", ")}]`;
         return /[|&]/.test(item) ? `(${item})[]` : `${item}[]`;
       }
       case "object":
@@ -82,27 +110,50 @@ function objectType(schema: JsonSchema, indent: string): string {
  * import assert from "node:assert/strict";
  * import { schemaTypes } from "./schema_types.ts";
  * import schema from "../src/report/report.schema.json" with { type: "json" };
- * const generated = await Deno.readTextFile(new URL("../src/report/file.ts", import.meta.url));
- * assert.equal(schemaTypes(schema), generated); // file.ts is what the schema says, to the byte
+ * const generated = await Deno.readTextFile(new URL("../src/base/report_file.ts", import.meta.url));
+ * assert.equal(schemaTypes(schema), generated); // report_file.ts is what the schema says, to the byte
  * ```
  */
 export function schemaTypes(schema: JsonSchema): string {
-  const defs = Object.entries(schema.$defs ?? {}).map(([name, def]) =>
-    `${doc(def.description ?? `\`#/$defs/${name}\` of the schema.`, "")}export type ${
-      typeName(name)
-    } = ${typeOf(def, "")};`
-  );
+  definitions = schema.$defs ?? {};
+  named = new Map();
+  const file = typeOf(schema, TOP);
+  const defs = Object.entries(definitions).flatMap(([name, def]) => {
+    const scalar = typeOf({ $ref: `#/$defs/${name}` }, "  ") !== (def.title ?? typeName(name));
+    return scalar ? [] : [
+      `${doc(def.description ?? `\`#/$defs/${name}\` of the schema.`, "")}export type ${
+        def.title ?? typeName(name)
+      } = ${typeOf({ ...def, title: undefined }, TOP)};`,
+    ];
+  });
+  const titled = [...named].map(([name, type]) => {
+    const node = findTitled(schema, name)!;
+    return `${doc(node.description, "")}export type ${name} = ${type};`;
+  });
   return `/**
  * The types of a report file, schema version 6: written by \`deno task schema:types\` from
- * \`report.schema.json\`, the one description of the format. Do not edit by hand.
+ * \`report.schema.json\`, the one description of the format. Do not edit by hand. A node with
+ * a \`title\` is a type of that name, which the kit uses as it is (\`Parameters\`,
+ * \`Yardsticks\`, ...).
  *
  * @module
  */
 
-${doc(schema.description, "")}export type ReportFile = ${typeOf(schema, "")};
+${doc(schema.description, "")}export type ReportFile = ${file};
 
-${defs.join("\n\n")}
+${[...defs, ...titled].join("\n\n")}
 `;
+}
+
+/** The node of `schema` whose title is `title`. */
+function findTitled(schema: unknown, title: string): JsonSchema | undefined {
+  if (typeof schema !== "object" || schema === null) return undefined;
+  if ((schema as JsonSchema).title === title) return schema as JsonSchema;
+  for (const value of Object.values(schema)) {
+    const found = findTitled(value, title);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 async function main(): Promise<void> {

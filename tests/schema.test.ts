@@ -173,8 +173,8 @@ Deno.test("the types of a report file are the ones deno task schema:types writes
   const formatted = new TextDecoder().decode((await formatter.output()).stdout);
   assert.equal(
     formatted,
-    await Deno.readTextFile(new URL("../src/report/file.ts", import.meta.url)),
-    "src/report/file.ts is stale: run deno task schema:types",
+    await Deno.readTextFile(new URL("../src/base/report_file.ts", import.meta.url)),
+    "src/base/report_file.ts is stale: run deno task schema:types",
   );
 });
 

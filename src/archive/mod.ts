@@ -53,12 +53,11 @@ export type {
   SchedulerGroup,
 } from "../context/environment.ts";
 export type { Fingerprint, Machine } from "../context/machine.ts";
-export type { CpuRelation, Placement } from "../context/topology.ts";
+export type { Placement } from "../context/topology.ts";
 export type {
   Capacity,
   CompilerInfo,
   Parameters,
-  Role,
   StopReason,
   UringRead,
   UringSetup,

@@ -12,116 +12,8 @@
 import type { CompilerInfo } from "../base/measured.ts";
 import { invokingUser } from "../base/ownership.ts";
 import { parseCpuList } from "./topology.ts";
-
-/** One CPU cache, as `/sys/devices/system/cpu/cpu0/cache/index*` describes it. */
-export interface CacheInfo {
-  /** Cache level (1, 2, 3). */
-  level: number;
-  /** Data, Instruction or Unified. */
-  type: string;
-  /** Size as /sys writes it (e.g. 32K). */
-  size: string;
-  /** CPUs sharing this cache. */
-  sharedCpus: number[];
-}
-
-/** The environment section of a report. */
-export interface Environment {
-  /** The host name. */
-  hostname: string;
-  /** The operating system (`linux`). */
-  os: string;
-  /** The CPU architecture (`x86_64`, `aarch64`). */
-  arch: string;
-  /** `uname -r`, and the kernel command line (`/proc/cmdline`). */
-  kernel: string;
-  /** `/proc/cmdline`. */
-  kernelCommandLine: string | null;
-  /** The CPUs and what the kernel says about them. */
-  cpu: {
-    /** `model name` from `/proc/cpuinfo`, when there is one. */
-    model: string | null;
-    /** Logical CPUs this process may use. */
-    count: number;
-    /** CPUs online (`/sys/devices/system/cpu/online`). */
-    online: number[] | null;
-    /** CPUs isolated from the scheduler (`isolcpus=`), usually none. */
-    isolated: number[] | null;
-    /** The first CPU's current frequency in MHz (`/proc/cpuinfo`). */
-    frequencyMHz: number | null;
-    /** cpufreq scaling driver and governor of CPU 0; null without cpufreq (common in VMs). */
-    scalingDriver: string | null;
-    governor: string | null;
-    /** Turbo/boost enabled, when the driver says. */
-    turbo: boolean | null;
-    /** Simultaneous multithreading active. */
-    smt: boolean | null;
-    caches: CacheInfo[];
-    numaNodes: number | null;
-    /** True when `/proc/cpuinfo` has the `hypervisor` flag (a virtual machine). */
-    virtualMachine: boolean | null;
-    /** The hypervisor or VM vendor, when the guest can tell. */
-    hypervisor: string | null;
-    /** What the kernel says about Meltdown: "Mitigation: PTI" makes every system call dearer. */
-    meltdown: string | null;
-  };
-  /** The clock the loops time with: kernel clock source, resolution and cost of one read. */
-  clock: {
-    source: string | null;
-    resolutionNs: number | null;
-    readCostNs: number | null;
-    /** The TSC as the ping-pong client's latency stamp: its cost per read, or why it is not used. */
-    tsc?: { readCostNs?: number; refused?: string };
-  };
-  /** 1-, 5- and 15-minute load averages before and after the run. */
-  load: { before: number[] | null; after: number[] | null };
-  /**
-   * Where CPU time went (`/proc/stat`, all CPUs): in a quiet half second just
-   * before the run (`idleCheck`: anything busy is someone else's load), and
-   * during the run (`run`: busy includes our own loops; steal is time the
-   * hypervisor gave to other guests).
-   */
-  cpuActivity: { idleCheck: CpuActivity | null; run: CpuActivity | null };
-  /** Deno's version. */
-  deno: string;
-  /** V8's version. */
-  v8: string;
-  /** TypeScript's version. */
-  typescript: string;
-  /** The compiler and flags (of the first build in a `--variant` run). */
-  compiler: CompilerInfo;
-  /** `--variant` runs: every build of the loops, in the order given (the first is A). */
-  variants?: {
-    /** How tables and comparisons name it. */
-    label: string;
-    /** Its compiler and flags. */
-    compiler: CompilerInfo;
-    /** The git commit whose `ffi/` sources were built, or null for the checkout's own. */
-    revision: string | null;
-    /** The hash of sources, compiler and flags that names the library. */
-    shimKey: string;
-  }[];
-  /** Who ran the bench: root (able to lower nice) and whether through sudo. */
-  user: { uid: number | null; root: boolean; sudo: boolean };
-  /** How the scheduler groups the bench's processes (absent in reports before it was read). */
-  scheduler?: SchedulerGroup;
-}
-
-/**
- * What nice can and cannot do here. With autogroup, nice ranks a thread only
- * within its session's group; a cgroup's weight and limit apply above both.
- * Read for the bench process: its workers inherit its autogroup and cgroup.
- */
-export interface SchedulerGroup {
-  /** `kernel.sched_autogroup_enabled`, or null where the kernel has no autogroup. */
-  autogroup: boolean | null;
-  /** The bench's cgroup, as `/proc/self/cgroup` names it (the cpu controller's, on cgroup v1). */
-  cgroup: string | null;
-  /** The cgroup's CPU weight (v2 `cpu.weight`, 1 to 10,000, 100 by default; v1 shares / 10.24). */
-  cpuWeight: number | null;
-  /** The cgroup's CPU limit in CPUs (v2 `cpu.max`, v1 quota / period), null without one. */
-  cpuLimit: number | null;
-}
+import type { CacheInfo, CpuActivity, Environment, SchedulerGroup } from "../base/report_file.ts";
+export type { CacheInfo, CpuActivity, Environment, SchedulerGroup };
 
 /**
  * Reads how the scheduler groups this process: autogroup, and its cgroup's CPU weight and limit
@@ -159,21 +51,6 @@ export function readSchedulerGroup(root = ""): SchedulerGroup {
     cpuLimit = quota !== "max" && Number(period) > 0 ? Number(quota) / Number(period) : null;
   }
   return { autogroup: autogroup === null ? null : autogroup === "1", cgroup, cpuWeight, cpuLimit };
-}
-
-/** Shares of CPU time between two `/proc/stat` readings. */
-export interface CpuActivity {
-  /** How long the two readings were apart. */
-  seconds: number;
-  /** Fraction of CPU time not idle (user, system, irq, steal, ...). */
-  busy: number;
-  /** Fraction of CPU time stolen by the hypervisor. */
-  steal: number;
-  /**
-   * Fraction of all CPU time used by processes other than this bench and its workers (absent in
-   * reports before it was measured).
-   */
-  others?: number;
 }
 
 /** The aggregate `cpu` line of `/proc/stat`, in clock ticks, with the time it was read. */

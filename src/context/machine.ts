@@ -21,48 +21,8 @@
 
 import { cpuModel, readCaches } from "./environment.ts";
 import { UsageError } from "../base/errors.ts";
-
-/** The facts a machine id is derived from; null where the kernel does not say. */
-export interface Fingerprint {
-  /** The host name. */
-  hostname: string;
-  /** The CPU architecture (`x86_64`, `aarch64`). */
-  arch: string;
-  /** The operating system (`linux`). */
-  os: string;
-  /** The CPU model string (`model name`). */
-  cpuModel: string | null;
-  /** `vendor_id` (x86) or `CPU implementer` (Arm). */
-  cpuVendor: string | null;
-  /** `cpu family` (x86) or `CPU architecture` (Arm). */
-  cpuFamily: string | null;
-  /** `model` (x86) or `CPU part` (Arm). */
-  cpuModelNumber: string | null;
-  /** `stepping` (x86) or `CPU variant`/`CPU revision` (Arm). */
-  cpuStepping: string | null;
-  /** `microcode` revision (x86). */
-  microcode: string | null;
-  /** How many CPUs are online (`/sys/devices/system/cpu/online`), whatever the affinity. */
-  cpusOnline: number | null;
-  /** The caches of CPU 0, e.g. `L1d 32K, L1i 32K, L2 1024K, L3 32768K`. */
-  caches: string | null;
-  /** `MemTotal`, rounded to whole GiB. */
-  memoryGiB: number | null;
-  /** The kernel's clock source (`tsc`, `kvm-clock`). */
-  clockSource: string | null;
-  /** What the kernel says of each CPU vulnerability (`/sys/devices/system/cpu/vulnerabilities`). */
-  mitigations: Record<string, string> | null;
-}
-
-/** A machine: the folder its reports go to, and its fingerprint. */
-export interface Machine {
-  /** The folder name: `<host>-<8 hex of the fingerprint>`, or the name given with `--machine`. */
-  id: string;
-  /** True when the id was given (`--machine`, `RINGPIPE_MACHINE`) rather than derived. */
-  named: boolean;
-  /** The facts of the machine that ran the report. */
-  fingerprint: Fingerprint;
-}
+import type { Fingerprint, Machine } from "../base/report_file.ts";
+export type { Fingerprint, Machine };
 
 /** The files a fingerprint is read from, as text (null where missing). */
 export interface FingerprintSources {

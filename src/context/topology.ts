@@ -22,6 +22,8 @@ export type CpuRelation = "same-cpu" | "smt-siblings" | "shared-llc" | "separate
 
 import type { PinRequest } from "../base/names.ts";
 import { UsageError } from "../base/errors.ts";
+import type { Placement } from "../base/report_file.ts";
+export type { Placement };
 
 /**
  * Parses a Linux CPU list such as `0-3,8,10-11`.
@@ -168,16 +170,6 @@ export function chooseCpuPair(places: CpuPlace[]): [number, number] | null {
     }
   }
   return best;
-}
-
-/** Where the two loops were placed: CPUs (null: left to the scheduler) and how they relate. */
-export interface Placement {
-  /** What `--pin` asked for. */
-  request: PinRequest;
-  /** Producer and consumer CPUs, or null when unpinned. */
-  cpus: [number, number] | null;
-  /** How the two CPUs relate. */
-  relation: CpuRelation | "unpinned";
 }
 
 /**

@@ -38,7 +38,7 @@ import type { SparseHistogram } from "../stats/histogram.ts";
 import { checkSchema } from "./validate.ts";
 import type { JsonSchema } from "./validate.ts";
 import schemaJson from "./report.schema.json" with { type: "json" };
-import type { FileResult, ReportFile } from "./file.ts";
+import type { FileResult, ReportFile } from "../base/report_file.ts";
 import { trialCpuNs } from "./report.ts";
 import { trialFigures } from "./derived.ts";
 import type { Report, ResultEntry, Sample } from "./report.ts";
@@ -281,7 +281,7 @@ export function trialRows(value: unknown, path: string, rowPath = path): Sample[
 export const REPORT_SCHEMA: JsonSchema = schemaJson as JsonSchema;
 
 /**
- * A report as its file holds it: typed by `file.ts`, which is written from
+ * A report as its file holds it: typed by `../base/report_file.ts`, which is written from
  * the schema, so the compiler checks that the bench writes what the schema says.
  *
  * @example

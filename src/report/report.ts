@@ -21,50 +21,15 @@ import type { Interval, Summary } from "../stats/statistics.ts";
 import type { ControlEntry } from "./control_figures.ts";
 import type { Machine } from "../context/machine.ts";
 import type { Placement } from "../context/topology.ts";
-import type {
-  Capacity,
-  Parameters,
-  Role,
-  StopReason,
-  UringSetup,
-  Yardsticks,
-} from "../base/measured.ts";
+import type { Capacity, Parameters, StopReason, UringSetup, Yardsticks } from "../base/measured.ts";
+import type { Methods, ProcessEntry, SideFigures } from "../base/report_file.ts";
+export type { Methods, ProcessEntry, SideFigures };
 
 /** The version of the report format this code writes. */
 export const SCHEMA_VERSION = 6;
 
 /** The kit's own version, from `deno.json`. */
 export const KIT_VERSION: string = denoJson.version;
-
-/** One side of one trial: what the process asked for and really got. */
-export interface SideFigures {
-  /** The nice value asked for (null: none asked). */
-  niceRequested: number | null;
-  /** The nice value the loop thread had. */
-  niceAchieved: number | null;
-  /** The loop thread's scheduling policy. */
-  schedPolicy: string;
-  /** The CPUs asked for (null: none asked). */
-  affinityRequested: number[] | null;
-  /** The CPUs the loop thread was allowed on. */
-  affinityActual: number[];
-  /** The CPU the loop started on. */
-  cpuStart: number;
-  /** The CPU the loop ended on. */
-  cpuEnd: number;
-  /** Exact CPU time of the loop thread (CLOCK_THREAD_CPUTIME_ID); user/system split from getrusage, in ticks. */
-  cpuNs: number;
-  /** io_uring SQPOLL: exact CPU time of the kernel thread that took this side's submissions, ns. */
-  kernelThreadCpuNs?: number;
-  /** User CPU time (getrusage, in ticks), ns. */
-  userNs: number;
-  /** System CPU time (getrusage, in ticks), ns. */
-  systemNs: number;
-  /** Voluntary context switches. */
-  voluntarySwitches: number;
-  /** Involuntary context switches. */
-  involuntarySwitches: number;
-}
 
 /**
  * CPU time of a trial: both loop threads and any kernel thread that worked for them, ns.
@@ -242,44 +207,6 @@ export interface Comparison {
   pairs: number;
   /** Lag-1 autocorrelation of the log per-round ratios (null when unpaired). */
   lag1: number | null;
-}
-
-/** What each role of process asked for and got, over all trials. */
-export interface ProcessEntry {
-  /** Which process. */
-  role: "supervisor" | Role;
-  /** The nice value asked for (null: none asked). */
-  niceRequested: number | null;
-  /** The value every trial got; when trials differed, the highest (least favoured). */
-  niceAchieved: number | null;
-  /** Why the request failed, if it did (e.g. "Permission denied"). */
-  niceError: string | null;
-  /** Scheduling policies seen. */
-  schedPolicies: string[];
-  /** The CPU asked for, and every CPU a loop started or ended on. */
-  affinityRequested: number[] | null;
-  /** Every CPU a loop started or ended on. */
-  cpusSeen: number[];
-  /** Why pinning failed, if it did. */
-  affinityError: string | null;
-}
-
-/** How every figure of a report is computed, in words (`methods`). */
-export interface Methods {
-  /** How quantiles are computed. */
-  quantiles: string;
-  /** How the CI of a median is computed. */
-  medianCi: string;
-  /** How the CI of a ratio of medians is computed. */
-  ratioCi: string;
-  /** How outliers are classified. */
-  outliers: string;
-  /** How latency percentiles are read. */
-  latency: string;
-  /** What the timed region holds. */
-  timing: string;
-  /** How the native loops wait while they spin (absent in reports before it was recorded). */
-  spinWait?: string;
 }
 
 /** A whole report (schema version 6; `src/encoding.ts` says how it is written to disk). */

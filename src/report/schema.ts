@@ -16,7 +16,7 @@ import { checkSchema, type JsonSchema, SchemaViolation } from "./validate.ts";
 import V1_3 from "./schemas/report.v1-3.schema.json" with { type: "json" };
 import V4 from "./schemas/report.v4.schema.json" with { type: "json" };
 import V5 from "./schemas/report.v5.schema.json" with { type: "json" };
-import type { ReportFile } from "./file.ts";
+import type { ReportFile } from "../base/report_file.ts";
 import type { Environment } from "../context/environment.ts";
 import { UsageError } from "../base/errors.ts";
 import { HISTOGRAM_METHOD } from "../stats/histogram.ts";

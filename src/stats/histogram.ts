@@ -11,6 +11,8 @@
  */
 
 import { HISTOGRAM_BUCKETS, SUB_BITS } from "../base/histogram_layout.ts";
+import type { LatencySummary } from "../base/report_file.ts";
+export type { LatencySummary };
 
 // The layout is the C shim's (`ffi/ringpipe.h`): its constants live with the FFI table.
 const FIRST = 1 << SUB_BITS; // 256
@@ -119,28 +121,6 @@ export function mergeHistograms(...histograms: SparseHistogram[]): SparseHistogr
     for (const [index, count] of histogram) counts.set(index, (counts.get(index) ?? 0) + count);
   }
   return [...counts].sort((a, b) => a[0] - b[0]);
-}
-
-/** Percentiles and exact figures of a latency distribution, in ns. */
-export interface LatencySummary {
-  /** How many values. */
-  count: number;
-  /** The smallest. */
-  min: number;
-  /** The largest. */
-  max: number;
-  /** The arithmetic mean. */
-  mean: number;
-  /** Median. */
-  p50: number;
-  /** 90th percentile. */
-  p90: number;
-  /** 99th percentile. */
-  p99: number;
-  /** 99.9th percentile. */
-  p999: number;
-  /** 99.99th percentile. */
-  p9999: number;
 }
 
 /**

@@ -19,16 +19,8 @@
  *
  * @module
  */
-
-/** A confidence interval and the coverage it really has (below the target for tiny samples). */
-export interface Interval {
-  /** Lower bound. */
-  low: number;
-  /** Upper bound. */
-  high: number;
-  /** The interval's coverage, e.g. 0.95 (or the best reachable, e.g. 0.9375 for five samples). */
-  level: number;
-}
+import type { Interval } from "../base/report_file.ts";
+export type { Interval };
 
 /** The median of sorted values (the mean of the middle two for an even count). */
 function medianOfSorted(sorted: ArrayLike<number>): number {

@@ -12,10 +12,26 @@
 import { runMain } from "../src/base/errors.ts";
 import type { JsonSchema } from "../src/report/validate.ts";
 
-const FILE = new URL("../src/base/report_file.ts", import.meta.url);
-const SCHEMA = new URL("../src/report/report.schema.json", import.meta.url);
+/** Each schema and the module of its types: the current one, then the frozen older versions. */
+export const MODULES: readonly { schema: string; module: string; names?: TypeNames }[] = [
+  { schema: "src/report/report.schema.json", module: "src/base/report_file.ts" },
+  ...[["1-3", "1to3"], ["4", "4"], ["5", "5"]].map(([file, name]) => ({
+    schema: `src/report/schemas/report.v${file}.schema.json`,
+    module: `src/report/schemas/report_v${name.replace("to", "_")}.ts`,
+    names: { root: `ReportFileV${name}`, prefix: `V${name}` },
+  })),
+];
 
-const typeName = (def: string) => `File${def[0].toUpperCase()}${def.slice(1)}`;
+/** How the types of a module are named: its root, and the prefix of its definitions. */
+export interface TypeNames {
+  /** The file's own type (`ReportFile`). */
+  root: string;
+  /** Put before a definition's name (`File`: `FileResult`). */
+  prefix: string;
+}
+
+let prefix = "File";
+const typeName = (def: string) => `${prefix}${def[0].toUpperCase()}${def.slice(1)}`;
 
 /**
  * While a module is written: the schema's definitions (a `$ref` to one that is not an object is
@@ -70,6 +86,9 @@ function typeOf(schema: JsonSchema, indent: string): string {
         return t;
       case "array": {
         const item = schema.items === undefined ? "unknown" : typeOf(schema.items, indent);
+        if (schema.prefixItems !== undefined) {
+          return `[${schema.prefixItems.map((part) => typeOf(part, indent)).join(", ")}]`;
+        }
         // A fixed length is a tuple: `[number, number]`.
         const length = schema.minItems === schema.maxItems ? schema.maxItems : undefined;
         if (length !== undefined && length <= 4) return `[${Array(length).fill(item).join(", ")}]`;
@@ -114,7 +133,11 @@ function objectType(schema: JsonSchema, indent: string): string {
  * assert.equal(schemaTypes(schema), generated); // report_file.ts is what the schema says, to the byte
  * ```
  */
-export function schemaTypes(schema: JsonSchema): string {
+export function schemaTypes(
+  schema: JsonSchema,
+  names: TypeNames = { root: "ReportFile", prefix: "File" },
+): string {
+  prefix = names.prefix;
   definitions = schema.$defs ?? {};
   named = new Map();
   const file = typeOf(schema, TOP);
@@ -130,16 +153,21 @@ export function schemaTypes(schema: JsonSchema): string {
     const node = findTitled(schema, name)!;
     return `${doc(node.description, "")}export type ${name} = ${type};`;
   });
-  return `/**
- * The types of a report file, schema version 6: written by \`deno task schema:types\` from
+  const about = names.root === "ReportFile"
+    ? `The types of a report file, schema version 6: written by \`deno task schema:types\` from
  * \`report.schema.json\`, the one description of the format. Do not edit by hand. A node with
  * a \`title\` is a type of that name, which the kit uses as it is (\`Parameters\`,
- * \`Yardsticks\`, ...).
+ * \`Yardsticks\`, ...).`
+    : `The types of ${String(schema.title).replace("ringpipe report, ", "a report file of ")}:
+ * written by \`deno task schema:types\` from its frozen schema, for the upgrade that reads it. Do
+ * not edit by hand.`;
+  return `/**
+ * ${about}
  *
  * @module
  */
 
-${doc(schema.description, "")}export type ReportFile = ${file};
+${doc(schema.description, "")}export type ${names.root} = ${file};
 
 ${[...defs, ...titled].join("\n\n")}
 `;
@@ -157,15 +185,18 @@ function findTitled(schema: unknown, title: string): JsonSchema | undefined {
 }
 
 async function main(): Promise<void> {
-  const schema = JSON.parse(await Deno.readTextFile(SCHEMA)) as JsonSchema;
-  const text = schemaTypes(schema);
-  await Deno.writeTextFile(FILE, text);
-  const formatted = await new Deno.Command(Deno.execPath(), {
-    args: ["fmt", FILE.pathname],
-    stdout: "null",
-    stderr: "null",
-  }).output();
-  console.log(`${FILE.pathname} written${formatted.success ? "" : " (not formatted)"}`);
+  const root = new URL("..", import.meta.url);
+  for (const { schema, module, names } of MODULES) {
+    const file = new URL(module, root);
+    const json = JSON.parse(await Deno.readTextFile(new URL(schema, root))) as JsonSchema;
+    await Deno.writeTextFile(file, schemaTypes(json, names));
+    const formatted = await new Deno.Command(Deno.execPath(), {
+      args: ["fmt", file.pathname],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    console.log(`${module} written${formatted.success ? "" : " (not formatted)"}`);
+  }
 }
 
 if (import.meta.main) await runMain("schema:types", main);

@@ -157,25 +157,26 @@ Deno.test("a missing file is one line too", async () => {
   });
 });
 
-Deno.test("the types of a report file are the ones deno task schema:types writes from the schema", async () => {
-  const { schemaTypes } = await import("../tasks/schema_types.ts");
-  const schema = JSON.parse(
-    await Deno.readTextFile(new URL("../src/report/report.schema.json", import.meta.url)),
-  );
-  const formatter = new Deno.Command(Deno.execPath(), {
-    args: ["fmt", "--ext", "ts", "-"],
-    stdin: "piped",
-    stdout: "piped",
-  }).spawn();
-  const writer = formatter.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(schemaTypes(schema)));
-  await writer.close();
-  const formatted = new TextDecoder().decode((await formatter.output()).stdout);
-  assert.equal(
-    formatted,
-    await Deno.readTextFile(new URL("../src/base/report_file.ts", import.meta.url)),
-    "src/base/report_file.ts is stale: run deno task schema:types",
-  );
+Deno.test("the types of every version's file are the ones deno task schema:types writes from its schema", async () => {
+  const { MODULES, schemaTypes } = await import("../tasks/schema_types.ts");
+  const root = new URL("../", import.meta.url);
+  for (const { schema, module, names } of MODULES) {
+    const json = JSON.parse(await Deno.readTextFile(new URL(schema, root)));
+    const formatter = new Deno.Command(Deno.execPath(), {
+      args: ["fmt", "--ext", "ts", "-"],
+      stdin: "piped",
+      stdout: "piped",
+    }).spawn();
+    const writer = formatter.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(schemaTypes(json, names)));
+    await writer.close();
+    const formatted = new TextDecoder().decode((await formatter.output()).stdout);
+    assert.equal(
+      formatted,
+      await Deno.readTextFile(new URL(module, root)),
+      `${module} is stale: run deno task schema:types`,
+    );
+  }
 });
 
 Deno.test("every archived report file of the current version passes the JSON Schema as it is", async () => {

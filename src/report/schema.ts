@@ -17,6 +17,9 @@ import V1_3 from "./schemas/report.v1-3.schema.json" with { type: "json" };
 import V4 from "./schemas/report.v4.schema.json" with { type: "json" };
 import V5 from "./schemas/report.v5.schema.json" with { type: "json" };
 import type { ReportFile } from "../base/report_file.ts";
+import type { ReportFileV1to3, V1to3LegacySample, V1to3LegacySide } from "./schemas/report_v1_3.ts";
+import type { ReportFileV4 } from "./schemas/report_v4.ts";
+import type { ReportFileV5, V5Sample } from "./schemas/report_v5.ts";
 import type { Environment } from "../context/environment.ts";
 import { UsageError } from "../base/errors.ts";
 import { HISTOGRAM_METHOD } from "../stats/histogram.ts";
@@ -128,10 +131,10 @@ export async function parseReport(text: string, file: string): Promise<Report> {
     let upgraded: Report;
     if (version >= 4) {
       // Versions 4 and 5 kept trials as rows, in the shape the report still has in memory.
-      const old = version === 4 ? upgradeFrom4(value as Legacy) : value as Legacy;
+      const old = version === 4 ? upgradeFrom4(value as ReportFileV4) : value as ReportFileV5;
       upgraded = upgradeFrom5(old, version);
     } else {
-      upgraded = await upgrade(value as Legacy);
+      upgraded = await upgrade(value as ReportFileV1to3);
     }
     // From here on an old report is read as the current file it would be written as, so every
     // version ends in the one form the schema describes.
@@ -185,36 +188,39 @@ export async function loadReport(file: string): Promise<Report> {
 /**
  * Version 4 to 5: `parameters.publishEvery` was one number and deno rings did
  * not say their cadence; now it is a list and each deno ring result has its
- * own. Noise entries gain the engine, comparisons the tagged ring, both
- * recomputed (deterministically) from the results.
+ * own. (Noise and comparisons are derived again when the upgraded report is read.)
  */
-function upgradeFrom4(old: Legacy): Legacy {
-  const every = old.parameters.publishEvery as number | undefined;
-  const results = (old.results as ResultEntry[]).map((r) =>
+function upgradeFrom4(old: ReportFileV4): ReportFileV5 {
+  const every = old.parameters.publishEvery;
+  const results = old.results.map((r) =>
     r.engine === "deno" && r.ringSlots !== null ? { ...r, publishEvery: every ?? 1 } : r
   );
   const { publishEvery: _, ...parameters } = old.parameters;
   return {
     ...old,
+    schemaVersion: 5,
     parameters: { ...parameters, ...(every === undefined ? {} : { publishEvery: [every] }) },
     results,
-    noise: noiseBand(results),
-    comparisons: compareWithRing(results),
   };
 }
 
 /**
- * Version 5 to 6: the same figures. Trials no longer carry process and thread
+ * Version 5 to 6: the same trials. Trials no longer carry process and thread
  * ids (they told nothing once the processes were gone), and the machine is a
  * fingerprint instead of five facts; the id stays the folder the report is in.
+ * Summaries, noise and comparisons are computed again from the trials, as on
+ * every read.
  */
-function upgradeFrom5(old: Legacy, version: number): Report {
-  const side = ({ pid: _p, tid: _t, ...rest }: SideFigures & { pid?: number; tid?: number }) =>
-    rest;
-  const sample = (s: Sample): Sample => ({
+function upgradeFrom5(old: ReportFileV5, version: number): Report {
+  const side = ({ pid: _p, tid: _t, ...rest }: V5Sample["producer"]): SideFigures => rest;
+  const sample = (s: V5Sample): Sample => ({
     ...s,
     producer: side(s.producer),
     consumer: side(s.consumer),
+  });
+  const results: ResultEntry[] = old.results.map((r) => {
+    const samples = r.samples.map(sample);
+    return { ...r, ...trialFigures(samples, r.sizeBytes), samples, warmup: r.warmup.map(sample) };
   });
   return {
     ...old,
@@ -224,11 +230,9 @@ function upgradeFrom5(old: Legacy, version: number): Report {
       named: false,
       fingerprint: fingerprintOfEnvironment(old.environment),
     },
-    results: (old.results as ResultEntry[]).map((r) => ({
-      ...r,
-      samples: r.samples.map(sample),
-      warmup: r.warmup.map(sample),
-    })),
+    results,
+    noise: noiseBand(results),
+    comparisons: compareWithRing(results),
     warnings: [...old.warnings, `upgraded on read from schema version ${version}`],
   };
 }
@@ -260,10 +264,9 @@ export function fingerprintOfEnvironment(env: Environment): Fingerprint {
 
 // ---- upgrading versions 1 to 3: recompute from the raw trials, fill what was not recorded ----
 
-// deno-lint-ignore no-explicit-any
-type Legacy = any;
+type V1to3Result = ReportFileV1to3["results"][number];
 
-function upgradeSide(side: Legacy): SideFigures {
+function upgradeSide(side: V1to3LegacySide): SideFigures {
   return {
     niceRequested: side.niceRequested ?? null,
     niceAchieved: side.niceAchieved ?? null,
@@ -280,7 +283,7 @@ function upgradeSide(side: Legacy): SideFigures {
   };
 }
 
-function upgradeSample(s: Legacy): Sample {
+function upgradeSample(s: V1to3LegacySample): Sample {
   return {
     order: s.order,
     iterations: s.iterations,
@@ -292,8 +295,8 @@ function upgradeSample(s: Legacy): Sample {
   };
 }
 
-function upgradeResult(r: Legacy, ringSlots: number): ResultEntry {
-  const samples = (r.samples as Legacy[]).map(upgradeSample);
+function upgradeResult(r: V1to3Result, ringSlots: number): ResultEntry {
+  const samples = r.samples.map(upgradeSample);
   const mode = r.mode ?? "stream";
   const sizeBytes = r.sizeBytes ?? 8;
   const old = r.latency;
@@ -318,14 +321,14 @@ function upgradeResult(r: Legacy, ringSlots: number): ResultEntry {
       }
       : null,
     samples,
-    warmup: (r.warmup as Legacy[]).map(upgradeSample),
+    warmup: r.warmup.map(upgradeSample),
   };
 }
 
-async function upgrade(old: Legacy): Promise<Report> {
+async function upgrade(old: ReportFileV1to3): Promise<Report> {
   const env = old.environment;
   const p = old.parameters;
-  const results = (old.results as Legacy[]).map((r) => upgradeResult(r, p.ringSlots));
+  const results = old.results.map((r) => upgradeResult(r, p.ringSlots));
   const environment = {
     ...env,
     kernelCommandLine: env.kernelCommandLine ?? null,
@@ -392,7 +395,9 @@ async function upgrade(old: Legacy): Promise<Report> {
     noise: noiseBand(results),
     placement: old.placement ?? { request: "none", cpus: null, relation: "unpinned" },
     methods: { ...METHODS, latency: HISTOGRAM_METHOD, timing: LEGACY_TIMING_METHOD },
-    processes: (old.processes as Legacy[]).map((x) => ({
+    processes: old.processes.map((x) => ({
+      niceRequested: null,
+      niceAchieved: null,
       schedPolicies: [],
       affinityRequested: null,
       cpusSeen: [],

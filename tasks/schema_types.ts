@@ -61,7 +61,7 @@ function typeOf(schema: JsonSchema, indent: string): string {
     const name = schema.$ref.split("/").at(-1)!;
     const def = definitions[name];
     const scalar = def !== undefined && def.type !== "object" && def.properties === undefined &&
-      def.anyOf === undefined && def.type !== "array";
+      def.anyOf === undefined && def.allOf === undefined && def.type !== "array";
     if (scalar) return typeOf({ ...def, description: undefined }, indent);
     return def?.title ?? typeName(name);
   }

@@ -27,6 +27,7 @@ export { SCHEMA_VERSION } from "../report/report.ts";
 export type {
   Comparison,
   LatencyEntry,
+  MeasuredSeries,
   Methods,
   NoiseBand,
   ProcessEntry,

@@ -172,33 +172,46 @@ export type FileTrialColumns = {
 /** runs of adjacent buckets of the log-linear histogram: [first bucket, count, count, ...] */
 export type FileHistogramRuns = number[][];
 
-/** one series */
-export type FileResult = {
+/** What a result measured: its series (transport, engine, cadence, build, mode, size, placement, depth) and how it ran (waits, ring, capacity, io_uring set-up, trial length). */
+export type MeasuredSeries = {
   /** shm, shm-copy, ring-futex, ring-pipewake, ring-eventfd, pipe, fifo, pipe-splice, pipe-uring, pipe-uring-sqpoll, unix, mq */
   transport: string;
+  /** Which code ran the loops: `native` (C in the shim) or `deno` (TypeScript). */
   engine: "native" | "deno";
   /** deno rings: the sender published every this many items */
   publishEvery?: number;
-  /** --variant runs: the label of the build whose loops ran */
+  /** `--variant` runs: the label of the build whose loops ran (see `environment.variants`). */
   variant?: string;
+  /** `stream` (one way) or `pingpong` (request and reply of the same size). */
   mode: "stream" | "pingpong" | "fileserver";
+  /** Bytes per message (each request and each reply in ping-pong). */
   sizeBytes: number;
+  /** `cross` (two distinct CPUs), `same` (one CPU) or `unpinned`. */
   placement: "cross" | "same" | "unpinned";
+  /** How a side with nothing to do waited: `spin`, `yield` (spinning rings on one CPU) or `futex`. */
   waitPolicy: "spin" | "yield" | "futex" | "pipe" | "eventfd";
-  /** paced ping-pong: ns between the starts of round trips */
+  /** Ping-pong: ns between the starts of round trips (`--pace`); absent or 0 when back to back. */
   paceNs?: number;
+  /** Futex and pipe waits: how long an idle side looked before it slept, ns. */
+  spinBeforeSleepNs?: number;
   /** file server: requests in flight */
   queueDepth?: number;
-  /** slots per ring, null without a ring */
+  /** Slots per ring, for ring transports (null otherwise). */
   ringSlots: number | null;
   /** how many messages were in flight at most before a sender had to wait, and what set that (absent in reports before it was recorded) */
   capacity?: Capacity;
   /** How the rings of one series were set up, for the report. */
   uring?: UringSetup;
-  /** every byte of every message checked out */
+  /** Every byte of every message of every trial checked out. */
   verified: true;
+  /** Messages (stream) or round trips (ping-pong) per timed trial. */
   iterations: number;
+  /** What `nsPerItem` counts: a `message` (stream), a `round trip` (ping-pong) or a `request` (file server). */
   unit: "message" | "round trip" | "request";
+};
+
+/** one series */
+export type FileResult = MeasuredSeries & {
   /** ping-pong and file server: round trips; null for streams */
   latency: {
     clock: string;
@@ -211,8 +224,6 @@ export type FileResult = {
   };
   /** calibration and warm-up trials, only with --keep-warmup */
   warmup?: FileTrialColumns;
-  /** futex and pipe waits: how long an idle side looked before it slept, ns */
-  spinBeforeSleepNs?: number;
 };
 
 /** The compiler that built the shim, as the report records it. */

@@ -10,20 +10,18 @@
  * @module
  */
 
-import type { Engine, Mode, PlacementKind, WaitPolicy } from "../base/names.ts";
+import type { Engine, Mode, PlacementKind } from "../base/names.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 import type { Environment } from "../context/environment.ts";
 
 import type { LatencySummary, SparseHistogram } from "../stats/histogram.ts";
-
 import type { Interval, Summary } from "../stats/statistics.ts";
-
 import type { ControlEntry } from "./control_figures.ts";
 import type { Machine } from "../context/machine.ts";
 import type { Placement } from "../context/topology.ts";
-import type { Capacity, Parameters, StopReason, UringSetup, Yardsticks } from "../base/measured.ts";
-import type { Methods, ProcessEntry, SideFigures } from "../base/report_file.ts";
-export type { Methods, ProcessEntry, SideFigures };
+import type { Parameters, StopReason, Yardsticks } from "../base/measured.ts";
+import type { MeasuredSeries, Methods, ProcessEntry, SideFigures } from "../base/report_file.ts";
+export type { MeasuredSeries, Methods, ProcessEntry, SideFigures };
 
 /** The version of the report format this code writes. */
 export const SCHEMA_VERSION = 6;
@@ -82,41 +80,7 @@ export interface LatencyEntry {
 }
 
 /** Figures for one series: one transport, mode, message size and placement. */
-export interface ResultEntry {
-  /** The transport's name. */
-  transport: string;
-  /** Which code ran the loops: `native` (C in the shim) or `deno` (TypeScript). */
-  engine: Engine;
-  /** Deno engine, ring transports: the sender published every this many items. */
-  publishEvery?: number;
-  /** `--variant` runs: the label of the build whose loops ran (see `environment.variants`). */
-  variant?: string;
-  /** `stream` (one way) or `pingpong` (request and reply of the same size). */
-  mode: Mode;
-  /** Bytes per message (each request and each reply in ping-pong). */
-  sizeBytes: number;
-  /** `cross` (two distinct CPUs), `same` (one CPU) or `unpinned`. */
-  placement: PlacementKind;
-  /** How a side with nothing to do waited: `spin`, `yield` (spinning rings on one CPU) or `futex`. */
-  waitPolicy: WaitPolicy;
-  /** Ping-pong: ns between the starts of round trips (`--pace`); absent or 0 when back to back. */
-  paceNs?: number;
-  /** Futex and pipe waits: how long an idle side looked before it slept, ns. */
-  spinBeforeSleepNs?: number;
-  /** Slots per ring, for ring transports (null otherwise). */
-  ringSlots: number | null;
-  /** How many messages were in flight at most before a sender had to wait, and what set that. */
-  capacity?: Capacity;
-  /** io_uring transports: how each side's ring was set up. */
-  uring?: UringSetup;
-  /** Every byte of every message of every trial checked out. */
-  verified: true;
-  /** Messages (stream) or round trips (ping-pong) per timed trial. */
-  iterations: number;
-  /** What `nsPerItem` counts: a `message` (stream), a `round trip` (ping-pong) or a `request` (file server). */
-  unit: "message" | "round trip" | "request";
-  /** File server: requests the client kept in flight. */
-  queueDepth?: number;
+export interface ResultEntry extends MeasuredSeries {
   /** Wall-clock ns per message or round trip over the timed trials. */
   nsPerItem: Summary;
   /** CPU ns per message or round trip (both processes, user + system). */

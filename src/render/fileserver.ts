@@ -35,9 +35,14 @@ function find(
  * experiment cannot show.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadReport } from "../report/schema.ts";
+ * const report = await loadReport(new URL("../../docs/examples/fileserver.json", import.meta.url).pathname);
  * import { fileServerSentences } from "./fileserver.ts";
- * for (const s of fileServerSentences(report)) console.log(s);
+ * const [first] = fileServerSentences(report);
+ * assert.match(first, /^On this machine a 64 B read served by another process over the spinning ring took /);
+ * assert.match(first, /× a null system call \(\d/);
  * ```
  */
 export function fileServerSentences(report: Report): string[] {
@@ -118,10 +123,13 @@ const BASELINE_WORDS: Partial<Record<ControlKind, string>> = {
  * from before they were paired).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadReport } from "../report/schema.ts";
+ * const report = await loadReport(new URL("../../docs/examples/fileserver.json", import.meta.url).pathname);
  * import { pairedBaselines } from "./fileserver.ts";
- * console.log(pairedBaselines(report, 64));
- * // "Measured beside each of its trials (per-round ratios of means): the ring server's 64 B read took 1.21× pread() (95% CI ...)"
+ * assert.match(pairedBaselines(report, 64)!, /^Measured beside each of its trials \(\d+ rounds, .*the ring server's 64 B read took [\d.]+× pread\(\)/);
+ * assert.equal(pairedBaselines(report, 4096), null); // no control beside that size
  * ```
  */
 export function pairedBaselines(report: Report, size: number): string | null {
@@ -220,9 +228,18 @@ export interface FileServerRow {
  * Markdown: per size, pread(), io_uring reads, then the served series.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadReport } from "../report/schema.ts";
+ * const report = await loadReport(new URL("../../docs/examples/fileserver.json", import.meta.url).pathname);
  * import { fileServerRows } from "./fileserver.ts";
- * for (const row of fileServerRows(report)) console.log(row.how, row.meanNs, row.p50Ns);
+ * const rows = fileServerRows(report);
+ * assert.deepEqual(rows.map((r) => `${r.how} ${r.depth ?? "-"}`), [
+ *   "pread() -", "io_uring read 1", "io_uring read 8", "io_uring read, SQPOLL 1",
+ *   "io_uring read, SQPOLL 8", "shm 1", "shm 8", "pipe 1", "pipe 8",
+ * ]);
+ * // A served series at depth 1 has a mean and a p50; at depth 8 only its p50 and throughput.
+ * assert.ok(rows[5].meanNs! > 0 && rows[5].p50Ns! > 0 && rows[6].meanNs === null);
  * ```
  */
 export function fileServerRows(report: Report): FileServerRow[] {
@@ -278,9 +295,14 @@ export function fileServerRows(report: Report): FileServerRow[] {
  * the report has no file server).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadReport } from "../report/schema.ts";
+ * const report = await loadReport(new URL("../../docs/examples/fileserver.json", import.meta.url).pathname);
  * import { fileServerTable } from "./fileserver.ts";
- * console.log(fileServerTable(report));
+ * const lines = fileServerTable(report).split("\n");
+ * assert.equal(lines.length, 2 + 9); // header, ruler, one row per way of reading
+ * assert.match(lines[2], /^\| 64 B \| `pread\(\)` \(monolithic\) \| — \| [\d.]+ ns \|/);
  * ```
  */
 export function fileServerTable(report: Report): string {
@@ -320,9 +342,12 @@ export function fileServerTable(report: Report): string {
  * null system call).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadReport } from "../report/schema.ts";
+ * const report = await loadReport(new URL("../../docs/examples/fileserver.json", import.meta.url).pathname);
  * import { fileServerSection } from "./fileserver.ts";
- * console.log(fileServerSection(report));
+ * assert.match(fileServerSection(report), /^## File server: a microkernel-style read against the kernel's own\n/);
  * ```
  */
 export function fileServerSection(report: Report): string {

@@ -64,10 +64,21 @@ export function progressReporter(
  * The text of the progress line for one event.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { progressLine } from "./progress.ts";
- * console.log(progressLine(event, 0.02));
- * // "pipe stream 8 B cross trial 12: 1412.00 ns | widest CI ±3.1% (target ±2.0%) | 41 s left"
+ * import type { TrialEvent } from "../run/sampling.ts";
+ * const event = {
+ *   order: 30, kind: "run", series: "pipe stream 8 B cross", index: 12,
+ *   result: { nsPerItem: 1412 }, halfWidths: { a: 0.031, b: 0.012 },
+ *   elapsedSeconds: 19.4, budgetSeconds: 60,
+ * } as unknown as TrialEvent;
+ * assert.equal(
+ *   progressLine(event, 0.02),
+ *   "pipe stream 8 B cross trial 12: 1412.00 ns | widest CI ±3.1% (target ±2.0%) | 41 s left",
+ * );
+ * const early = { ...event, halfWidths: { a: Infinity, b: 0.012 } };
+ * assert.match(progressLine(early, 0.02), /\| CIs known for 1 of 2 series \|/);
  * ```
  */
 export function progressLine(event: TrialEvent, targetCi: number): string {

@@ -578,3 +578,26 @@ Deno.test("channels created at once build and open the shim once", async () => {
   assert.ok(output.success, new TextDecoder().decode(output.stderr));
   assert.equal(new TextDecoder().decode(output.stdout).trim(), "1");
 });
+
+Deno.test("release with publishEvery holds the tail back until that many, or until the ring looks empty", async () => {
+  using tx = await Channel.create({ slots: 4, slotBytes: 8, fixedSize: true });
+  using rx = await Channel.attach(tx.name, { role: "receiver", publishEvery: 3 });
+  tx.unlink();
+  const tail = () =>
+    new Uint32Array(tx.bytes.buffer, tx.bytes.byteOffset - CHANNEL_LAYOUT.HEADER_BYTES)[
+      CHANNEL_LAYOUT.TAIL / 4
+    ];
+  tx.commit(tx.reserve(4));
+  assert.equal(rx.readable(4), 4);
+  rx.release(1);
+  rx.release(1);
+  assert.equal(tail(), 0, "two released, not yet published");
+  assert.equal(tx.reserve(4), 0, "so the sender still sees a full ring");
+  rx.release(1);
+  assert.equal(tail(), 3, "the third publishes all three");
+  rx.release(1);
+  assert.equal(tail(), 3);
+  assert.equal(rx.readable(1), 0, "empty: what was held back is published");
+  assert.equal(tail(), 4);
+  assert.equal(tx.reserve(4), 4);
+});

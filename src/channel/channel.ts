@@ -674,6 +674,8 @@ export class Channel<R extends ChannelRole = ChannelRole> {
       this.#headSeen = this.#loadHead();
       ready = (this.#headSeen - this.#tail) >>> 0;
     }
+    // Empty: the sender may be waiting for the slots released but not yet published.
+    if (ready === 0) this.#publishTail();
     const toWrap = this.slots - (this.#tail & this.#mask);
     return Math.min(max, ready, toWrap);
   }
@@ -713,7 +715,10 @@ export class Channel<R extends ChannelRole = ChannelRole> {
   }
 
   /**
-   * Receiver, zero-copy: gives the first `n` readable slots back to the sender, with one publication.
+   * Receiver, zero-copy: gives the first `n` readable slots back to the sender. The tail is
+   * published at once with the default `publishEvery` of 1; with more, every that many messages,
+   * and whenever `readable` finds the ring empty (so a sender waiting for room is never left
+   * waiting), which keeps the store off a request and reply's path.
    *
    * @throws {RangeError} When `n` is not a whole number, or more than was readable.
    */
@@ -724,7 +729,8 @@ export class Channel<R extends ChannelRole = ChannelRole> {
       throw new RangeError(`release(${n}): more than the messages readable`);
     }
     this.#tail = (this.#tail + n) >>> 0;
-    this.#publishTail();
+    // Every `publishEvery` messages; what is held back is published when the ring looks empty.
+    if (((this.#tail - this.#tailPublished) >>> 0) >= this.#publishEvery) this.#publishTail();
   }
 
   /**

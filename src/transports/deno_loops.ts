@@ -418,9 +418,9 @@ interface Step {
  * its ring empty (`Channel.release`), instead of on every message: the store then follows the
  * reply instead of standing before it. The rings never fill in ping-pong, so nothing waits for it.
  * Measured between two threads in one process, alternating rounds: 425 ns against 536 ns per round
- * trip (medians of 8 rounds each). Spinning ends only: the one bench run with sleeping ends
- * holding it back too (`ring-futex`, deno) was 7.6x native against 4.6x before, in another state
- * of the machine; until an A/B in one run says otherwise, a sleeping end publishes every message.
+ * trip (medians of 8 rounds each). A sleeping end holds it back too: two bench runs a minute apart
+ * with (7.6x native) and without (7.5x) it for the sleeping ring differed by the machine's state,
+ * not by the tail.
  */
 const PINGPONG_TAIL_EVERY = 64;
 
@@ -678,8 +678,7 @@ export async function denoRingSide(context: SideContext): Promise<number> {
     ? null
     : await Channel.attach(producer ? replies : requests, {
       role: "receiver",
-      // Spinning ends only: a sleeping one was not measured with it (see PINGPONG_TAIL_EVERY).
-      ...(stream || sleeps ? {} : { publishEvery: PINGPONG_TAIL_EVERY }),
+      ...(stream ? {} : { publishEvery: PINGPONG_TAIL_EVERY }),
     });
   const bad: BadItem = { index: 0, word: 0, got: 0n, expected: 0n };
   // Spinning with the peer on the same CPU, a side gives the CPU away on every look, as the native

@@ -2,8 +2,9 @@
  * `deno task bench:micro`: mitata micro-benchmarks, in one process, of the
  * building blocks that decide what a Deno program gets from a ring or a pipe:
  * an FFI call, a clock read, an `Atomics` operation on mapped memory, a ring
- * push+pop pair in TypeScript and in C, a pipe write+read pair through FFI and
- * through `Deno.FsFile`. Printed with mitata's own output, and saved as JSON
+ * push+pop pair in TypeScript and in C, a `Channel` round trip between two
+ * threads (`./bench_micro_echo.ts` echoes), a pipe write+read pair through FFI
+ * and through `Deno.FsFile`. Printed with mitata's own output, and saved as JSON
  * beside the bench reports (`results/<machine>/<time>_<commit>.micro.json`).
  *
  * @module
@@ -27,12 +28,14 @@ import { currentMachine } from "../src/context/machine.ts";
 import { chownToInvokingUser } from "../src/base/ownership.ts";
 import { Segment } from "../src/memory/segment.ts";
 import type { MicroFile } from "../src/report/micro.ts";
+import { ECHO_STOP, type EchoStart } from "./bench_micro_echo.ts";
 
 const HELP = `Usage: deno task bench:micro [--quick] [--out DIR] [--no-save]
 
 Micro-benchmarks (mitata) of an FFI call, a clock read, Atomics on mapped
-memory, a ring push+pop pair in TypeScript and in C, and a pipe write+read pair
-through FFI and through Deno.FsFile, in one process.
+memory, a ring push+pop pair in TypeScript and in C, a Channel round trip
+between two threads, and a pipe write+read pair through FFI and through
+Deno.FsFile, in one process.
 
   --quick     a smoke run: only the FFI and clock benchmarks
   --out DIR   where the JSON goes (default results; DIR/<machine>/)
@@ -46,6 +49,80 @@ const libc = {
   read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
   close: { parameters: ["i32"], result: "i32" },
 } as const satisfies Deno.ForeignLibraryInterface;
+
+/** How long a round trip may wait for the echo before the bench gives up. */
+const ECHO_PATIENCE_MS = 10_000;
+
+/**
+ * A Worker that echoes 8-byte records over two fresh channels, and one round trip through it:
+ * reserve, write, commit; spin until the reply is readable, check it, release. The receiving
+ * ends publish their tails every 64 records, as the deno ping-pong does.
+ */
+export async function startEcho(): Promise<{ roundTrip(): number; stop(): Promise<void> }> {
+  const publishEvery = 64;
+  const requests = await Channel.create({ slots: 1024, slotBytes: 8, fixedSize: true });
+  const replies = await Channel.create({
+    slots: 1024,
+    slotBytes: 8,
+    fixedSize: true,
+    role: "receiver",
+    publishEvery,
+  });
+  const worker = new Worker(new URL("./bench_micro_echo.ts", import.meta.url).href, {
+    type: "module",
+  });
+  const said = () =>
+    new Promise<void>((resolve, reject) => {
+      worker.onmessage = () => resolve();
+      worker.onerror = (event) => {
+        event.preventDefault();
+        reject(new Error(`the echo worker failed: ${event.message}`));
+      };
+    });
+  let answer = said();
+  worker.postMessage(
+    { requests: requests.name, replies: replies.name, publishEvery } satisfies EchoStart,
+  );
+  await answer;
+  // Both attached: the names are no longer needed.
+  requests.unlink();
+  replies.unlink();
+  let n = 0;
+  const send = (record: number) => {
+    while (requests.reserve(1) === 0) { /* spin */ }
+    requests.u32[requests.writeSlot * 2] = record;
+    requests.commit(1);
+  };
+  return {
+    roundTrip() {
+      const record = n = (n + 1) % ECHO_STOP;
+      send(record);
+      // Spinning holds the event loop, so a failed echo could not say so: give up after 10 s.
+      // The clock is read only once a wait is long (every 2^20 looks), never per round trip.
+      let deadline = 0;
+      for (let spins = 1; replies.readable(1) === 0; spins++) {
+        if ((spins & 0xfffff) !== 0) continue;
+        const now = performance.now();
+        if (deadline === 0) deadline = now + ECHO_PATIENCE_MS;
+        else if (now > deadline) {
+          throw new Error(`the echo worker did not answer record ${record} within 10 s`);
+        }
+      }
+      const got = replies.u32[replies.readSlot * 2];
+      replies.release(1);
+      if (got !== record) throw new Error(`the echo sent ${got} for ${record}`);
+      return got;
+    },
+    async stop() {
+      answer = said();
+      send(ECHO_STOP);
+      await answer;
+      worker.terminate();
+      requests.close();
+      replies.close();
+    },
+  };
+}
 
 async function main(): Promise<void> {
   const parsed = taskCommandLine(HELP, {
@@ -136,6 +213,16 @@ async function main(): Promise<void> {
             () => s.rp_micro_ring(ringMemory.pointer, 1000n),
           );
         });
+      });
+      group("a round trip between two threads of one process", () => {
+        bench(
+          "TypeScript: Channel round trip, 8-byte record, zero-copy (a Worker echoes)",
+          async function* () {
+            const echo = await startEcho();
+            yield () => echo.roundTrip();
+            await echo.stop();
+          },
+        );
       });
       group("64 records through the zero-copy API, one process (per 64)", () => {
         summary(() => {

@@ -56,3 +56,10 @@ Deno.test("the micro ring is the bench's ring: every push comes back, call after
     memory.unmap();
   }
 });
+
+Deno.test("bench:micro's round trip: a Worker echoes every record through two channels, and stops when told", async () => {
+  const { startEcho } = await import("../tasks/bench_micro.ts");
+  const echo = await startEcho();
+  for (let i = 1; i <= 10_000; i++) assert.equal(echo.roundTrip(), i);
+  await echo.stop();
+});

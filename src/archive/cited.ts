@@ -52,7 +52,7 @@ const TRANSPORT_RUNS = [
 const FILESERVER_RUN = "results/vm-d215170e/2026-11-27T17-18-41Z_de3cb9c.json";
 const URING_FILESERVER_RUN = "results/vm-00745d78/2026-11-28T11-12-41Z_535bea9.json";
 /** The `deno task bench:micro` run `docs/deno-engine.md` cites. */
-const MICRO_RUN = "results/vm-d092e051/2026-12-04T17-45-58Z_52caecb.micro.json";
+const MICRO_RUN = "results/vm-d092e051/2026-12-04T18-30-36Z_39d7d15.micro.json";
 /** An earlier paced run whose Unix socket `docs/results.md` sets beside the later one's. */
 const EARLIER_PACED_RUN = "results/vm-d215170e/2026-11-27T17-05-05Z_635b502.json";
 /** The replicate set `docs/archive.md` audits. */
@@ -257,6 +257,17 @@ export const CITED: readonly CitedFigure[] = [
     "a plain store and load",
     /a store with\s+a load costs\s+\S+ ns against\s+(\S+ ns) for plain/,
     (f) => microAvg(f, "plain store + load, typed array"),
+  ),
+  microFigure(
+    "a Channel round trip between two threads",
+    /with a Worker echoing it, took\s+(\S+\s+ns\s+on\s+average\s+\(p50\s+\S+\s+ns\))/,
+    (f) => {
+      const row = microRow(
+        f,
+        "TypeScript: Channel round trip, 8-byte record, zero-copy (a Worker echoes)",
+      );
+      return `${microNs(row.avgNs)} ns on average (p50 ${microNs(row.p50Ns)} ns)`;
+    },
   ),
   microFigure(
     "an FFI call",

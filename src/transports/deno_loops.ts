@@ -674,12 +674,10 @@ export async function denoRingSide(context: SideContext): Promise<number> {
   using tx = stream && !producer
     ? null
     : await Channel.attach(producer ? requests : replies, { role: "sender" });
-  using rx = stream && producer
-    ? null
-    : await Channel.attach(producer ? replies : requests, {
-      role: "receiver",
-      ...(stream ? {} : { publishEvery: PINGPONG_TAIL_EVERY }),
-    });
+  using rx = stream && producer ? null : await Channel.attach(producer ? replies : requests, {
+    role: "receiver",
+    ...(stream ? {} : { publishEvery: PINGPONG_TAIL_EVERY }),
+  });
   const bad: BadItem = { index: 0, word: 0, got: 0n, expected: 0n };
   // Spinning with the peer on the same CPU, a side gives the CPU away on every look, as the native
   // loops do (the `yield` wait).

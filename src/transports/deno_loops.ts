@@ -414,9 +414,9 @@ interface Step {
 }
 
 /**
- * A ping-pong side's receiving end publishes its tail every this many messages, or when it finds
- * its ring empty (`Channel.release`), instead of on every message: the store then follows the
- * reply instead of standing before it. The rings never fill in ping-pong, so nothing waits for it.
+ * A ping-pong side's receiving end publishes its tail every this many messages (`release`), or
+ * when it finds its ring empty (`readable`), instead of on every message: the store then follows
+ * the reply instead of standing before it. The rings never fill in ping-pong, so nothing waits for it.
  * Measured between two threads in one process, alternating rounds: 425 ns against 536 ns per round
  * trip (medians of 8 rounds each). A sleeping end holds it back too: two bench runs a minute apart
  * with (7.6x native) and without (7.5x) it for the sleeping ring differed by the machine's state,

@@ -183,3 +183,25 @@ Deno.test("a worker that cannot start fails the trial with its reason, and the p
     );
   });
 });
+
+Deno.test("the deno rings are told --spin-before-sleep, as the C loops are", async () => {
+  using shim = Shim.open((await buildShim()).libraryPath);
+  const ringFutex = TRANSPORTS["ring-futex"];
+  const endpoint = await ringFutex.prepare({
+    shim,
+    privateDir: "/tmp",
+    trialId: "spin",
+    mode: "pingpong",
+    sizeBytes: 8,
+    engine: "deno",
+    cpus: null,
+    ringSlots: 16,
+    spinBeforeSleepNs: 30_000,
+  });
+  try {
+    assert.equal(endpoint.spinNs, 30_000);
+    assert.equal(endpoint.sleeps, 1);
+  } finally {
+    ringFutex.cleanup?.(shim, endpoint);
+  }
+});

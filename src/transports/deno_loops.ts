@@ -671,11 +671,14 @@ export async function denoRingSide(context: SideContext): Promise<number> {
   // sends on a and receives on b, the consumer the other way round.
   const requests = String(endpoint.channel), replies = String(endpoint.replies);
   const stream = mode === "stream";
+  // A sleeping side looks for `--spin-before-sleep` before it sleeps, as the C loops do.
+  const spin = endpoint.spinNs === undefined ? {} : { spinMicros: Number(endpoint.spinNs) / 1000 };
   using tx = stream && !producer
     ? null
-    : await Channel.attach(producer ? requests : replies, { role: "sender" });
+    : await Channel.attach(producer ? requests : replies, { role: "sender", ...spin });
   using rx = stream && producer ? null : await Channel.attach(producer ? replies : requests, {
     role: "receiver",
+    ...spin,
     ...(stream || sleeps ? {} : { publishEvery: PINGPONG_TAIL_EVERY }),
   });
   const bad: BadItem = { index: 0, word: 0, got: 0n, expected: 0n };

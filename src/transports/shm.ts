@@ -67,7 +67,9 @@ function ring(
  * the loops to sleep on the futex when idle (`ring-futex`) instead of spinning.
  */
 const denoRings = (sleeps: boolean): Pick<Transport, "prepare" | "cleanup" | "runSideDeno"> => ({
-  prepare: async ({ shim, engine, mode, sizeBytes, ringSlots, cpus }): Promise<Endpoint> => {
+  prepare: async (
+    { shim, engine, mode, sizeBytes, ringSlots, cpus, spinBeforeSleepNs },
+  ): Promise<Endpoint> => {
     if (engine !== "deno") return {};
     useShim(shim);
     const names = [];
@@ -84,6 +86,8 @@ const denoRings = (sleeps: boolean): Pick<Transport, "prepare" | "cleanup" | "ru
       channel: names[0],
       ...(names[1] ? { replies: names[1] } : {}),
       sleeps: sleeps ? 1 : 0,
+      // How long a sleeping side looks before it sleeps (`--spin-before-sleep`), as the C loops.
+      spinNs: spinBeforeSleepNs,
       // Both loops on one CPU: a spinning side must give the CPU away, as the native `yield` wait does.
       yields: cpus !== null && cpus[0] === cpus[1] ? 1 : 0,
     };

@@ -34,8 +34,8 @@ const ENGINE_RUN = "results/vm-00745d78/2026-11-28T11-44-51Z_e20d0e4.json";
 /** The paced `--engine both` ping-pong run `docs/deno-engine.md` cites. */
 const PACED_ENGINE_RUN = "results/vm-00745d78/2026-11-28T11-45-54Z_e20d0e4.json";
 /** The Channel's round trips beside C's, back to back and paced, that the README cites. */
-const TRIPS_RUN = "results/vm-d092e051/2026-12-04T16-45-52Z_4424ebc.json";
-const PACED_TRIPS_RUN = "results/vm-d092e051/2026-12-04T16-46-51Z_4424ebc.json";
+const TRIPS_RUN = "results/vm-d092e051/2026-12-04T18-59-48Z_9e94f38.json";
+const PACED_TRIPS_RUN = "results/vm-d092e051/2026-12-04T19-00-47Z_9e94f38.json";
 /** The `--variant` run `docs/running.md` cites: gcc -O3 against clang -O3 -flto. */
 const VARIANT_RUN = "results/vm-d092e051/2026-12-04T15-40-48Z_8c0bdce.json";
 /** The two back-to-back 8-byte stream runs `docs/results.md` sets side by side. */
@@ -146,7 +146,10 @@ const engineRatio = (r: Report, transport: string) =>
 /** A decimal without trailing zeros after its point: `29.0` is `29`, `290` stays. */
 const trimZeros = (text: string) => text.includes(".") ? text.replace(/\.?0+$/, "") : text;
 /** µs with three significant figures at most: `40.8 µs`, `793 µs`. */
-const micros = (ns: number) => `${trimZeros((ns / 1000).toPrecision(3))} µs`;
+const micros = (ns: number) =>
+  ns >= 1e6
+    ? `${trimZeros((ns / 1e6).toPrecision(3))} ms`
+    : `${trimZeros((ns / 1000).toPrecision(3))} µs`;
 const control = (r: Report, kind: "pipe-loop" | "unstamped") => {
   const entry = (r.controls ?? []).find((c) => c.kind === kind)!;
   return controlFigures(entry, controlSeries(r.results, entry)!.nsPerItem.median);
@@ -619,7 +622,7 @@ export const CITED: readonly CitedFigure[] = [
     file: "README.md",
     what: "the Channel's paced p99 beside C's",
     source: PACED_TRIPS_RUN,
-    pattern: /the sleeping ring's p99 was\s+(.*?\s+in C)/s,
+    pattern: /the\s+sleeping\s+ring's\s+p99\s+was\s+(.*?\s+in\s+C)/s,
     value: (reports) => {
       const p99 = (engine: string) =>
         only(reports).results.find((x) => x.transport === "ring-futex" && x.engine === engine)!

@@ -45,6 +45,15 @@ function doc(text: string | undefined, indent: string): string {
   return text === undefined ? "" : `${indent}/** ${text.replaceAll("*/", "* /")} */\n`;
 }
 
+/**
+ * Whether a definition is written out where it is used instead of named: one that is neither an
+ * object, an array nor a combination of schemas (an enum, a number with bounds).
+ */
+function writtenOut(def: JsonSchema | undefined): boolean {
+  return def !== undefined && def.type !== "object" && def.properties === undefined &&
+    def.anyOf === undefined && def.allOf === undefined && def.type !== "array";
+}
+
 /** The indent of a named type's own body (never an inner node's). */
 const TOP = "";
 
@@ -60,9 +69,7 @@ function typeOf(schema: JsonSchema, indent: string): string {
   if (schema.$ref !== undefined) {
     const name = schema.$ref.split("/").at(-1)!;
     const def = definitions[name];
-    const scalar = def !== undefined && def.type !== "object" && def.properties === undefined &&
-      def.anyOf === undefined && def.allOf === undefined && def.type !== "array";
-    if (scalar) return typeOf({ ...def, description: undefined }, indent);
+    if (writtenOut(def)) return typeOf({ ...def, description: undefined }, indent);
     return def?.title ?? typeName(name);
   }
   if (schema.const !== undefined) return JSON.stringify(schema.const);
@@ -142,8 +149,7 @@ export function schemaTypes(
   named = new Map();
   const file = typeOf(schema, TOP);
   const defs = Object.entries(definitions).flatMap(([name, def]) => {
-    const scalar = typeOf({ $ref: `#/$defs/${name}` }, "  ") !== (def.title ?? typeName(name));
-    return scalar ? [] : [
+    return writtenOut(def) ? [] : [
       `${doc(def.description ?? `\`#/$defs/${name}\` of the schema.`, "")}export type ${
         def.title ?? typeName(name)
       } = ${typeOf({ ...def, title: undefined }, TOP)};`,

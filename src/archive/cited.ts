@@ -154,11 +154,6 @@ const control = (r: Report, kind: "pipe-loop" | "unstamped") => {
   const entry = (r.controls ?? []).find((c) => c.kind === kind)!;
   return controlFigures(entry, controlSeries(r.results, entry)!.nsPerItem.median);
 };
-const pingpong8 = (r: Report, transport: string) =>
-  r.results.find((x) =>
-    x.mode === "pingpong" && x.sizeBytes === 8 && x.transport === transport &&
-    x.engine === "native"
-  )!;
 const percentText = (r: Rate) =>
   `${r.count}/${r.of} = ${(r.rate * 100).toFixed(1)}% (${(r.ci.low * 100).toFixed(1)}-${
     (r.ci.high * 100).toFixed(1)
@@ -541,14 +536,14 @@ export const CITED: readonly CitedFigure[] = [
     what: "the ring's 8-byte round trip, ns",
     source: DEFAULT_RUN,
     pattern: /request and reply took (\d+) ns through the ring/,
-    value: (r) => String(Math.round(pingpong8(only(r), "shm").nsPerItem.median)),
+    value: (r) => String(Math.round(seriesOf(only(r), "shm", "pingpong", 8)!.nsPerItem.median)),
   },
   {
     file: "README.md",
     what: "the pipe's 8-byte round trip, µs",
     source: DEFAULT_RUN,
     pattern: /through the ring and ([\d.]+) µs through a pair of pipes/,
-    value: (r) => (pingpong8(only(r), "pipe").nsPerItem.median / 1000).toFixed(1),
+    value: (r) => (seriesOf(only(r), "pipe", "pingpong", 8)!.nsPerItem.median / 1000).toFixed(1),
   },
   {
     file: "README.md",
@@ -660,9 +655,10 @@ export const CITED: readonly CitedFigure[] = [
     cells: true,
     value: (reports) => {
       const r = only(reports);
-      const of = (mode: string) =>
-        r.results.find((x) => x.transport === transport && x.mode === mode && x.sizeBytes === 8)!;
-      const [stream, trip] = [of("stream"), of("pingpong")];
+      const [stream, trip] = [
+        seriesOf(r, transport, "stream", 8)!,
+        seriesOf(r, transport, "pingpong", 8)!,
+      ];
       return [
         `${formatNs(stream.nsPerItem.median)} / ${formatNs(stream.cpuNsPerItem.median)}`,
         formatNs(trip.nsPerItem.median),
@@ -677,10 +673,7 @@ export const CITED: readonly CitedFigure[] = [
     source: URING_RUN,
     pattern: /SQPOLL (\w+) the mean\s+round trip/,
     value: (reports) => {
-      const trip = (t: string) =>
-        only(reports).results.find((x) =>
-          x.transport === t && x.mode === "pingpong" && x.sizeBytes === 8
-        )!.nsPerItem.median;
+      const trip = (t: string) => seriesOf(only(reports), t, "pingpong", 8)!.nsPerItem.median;
       const ratio = trip("pipe-uring-sqpoll") / trip("pipe");
       return ratio < 0.4 ? "cuts" : ratio < 0.6 ? "halves" : "trims";
     },
@@ -693,16 +686,8 @@ export const CITED: readonly CitedFigure[] = [
     cells: true,
     value: (reports) => {
       const r = only(reports);
-      const of = (transport: string, mode: string) =>
-        r.results.find((x) =>
-          x.transport === transport && x.mode === mode && x.sizeBytes === size
-        )!;
-      const ratio = (mode: string) => {
-        const c = r.comparisons.find((x) =>
-          x.name === "pipe/shm" && x.mode === mode && x.sizeBytes === size
-        )!;
-        return `**${c.ratio.toFixed(1)}×** (${c.ci.low.toFixed(1)}-${c.ci.high.toFixed(1)})`;
-      };
+      const of = (transport: string, mode: string) => seriesOf(r, transport, mode, size)!;
+      const ratio = (mode: string) => pipeOverShm(r, mode, size);
       const stream = (t: string) =>
         `${formatNs(of(t, "stream").nsPerItem.median)} (${
           formatRate(of(t, "stream").throughput.bytesPerSecond)

@@ -65,6 +65,13 @@ export interface CitedFromSimulation extends CitedBase {
 /** One figure a document cites. */
 export type CitedFigure = CitedFromReports | CitedFromMicro | CitedFromSimulation;
 
+/** What stands between `<!-- NAME:begin -->` and `<!-- NAME:end -->`, trimmed: the first group. */
+const blockPattern = (name: string) =>
+  new RegExp(`<!-- ${name}:begin -->\\s*(\\S[^]*?)\\s*<!-- ${name}:end -->`);
+
+/** Where a found figure starts in its document: its pattern's first group. */
+const figureAt = (match: RegExpExecArray) => match.index + match[0].indexOf(match[1]);
+
 /**
  * A cited block: everything between `<!-- NAME:begin -->` and `<!-- NAME:end -->` in `file`,
  * written whole by `value` (tables compared cell by cell).
@@ -88,7 +95,7 @@ export function citedBlock(
     file,
     what,
     source,
-    pattern: new RegExp(`<!-- ${name}:begin -->\\s*(\\S[^]*?)\\s*<!-- ${name}:end -->`),
+    pattern: blockPattern(name),
     table: true,
     value,
   };
@@ -240,7 +247,7 @@ export async function writeCitedFigures(
     const [{ text, match, expected }] = await findFigures(root, [figure], current, loaded);
     if (match === null) continue;
     if (compared(match[1], figure) === compared(expected, { table: figure.table })) continue;
-    const at = match.index + match[0].indexOf(match[1]);
+    const at = figureAt(match);
     const value = figure.cells ? ` ${expected} ` : expected;
     edited.set(figure.file, text.slice(0, at) + value + text.slice(at + match[1].length));
   }
@@ -307,12 +314,12 @@ export async function strayFigures(
     const covered: [number, number][] = [];
     for (const { figure, match } of found) {
       if (figure.file === file && match !== null) {
-        const at = match.index + match[0].indexOf(match[1]);
+        const at = figureAt(match);
         covered.push([at, at + match[1].length]);
       }
     }
     for (const name of check.checkedBlocks) {
-      const block = new RegExp(`<!-- ${name}:begin -->[^]*?<!-- ${name}:end -->`).exec(text);
+      const block = blockPattern(name).exec(text);
       if (block !== null) covered.push([block.index, block.index + block[0].length]);
     }
     // A phrase is found across the formatter's line breaks and indentation too.

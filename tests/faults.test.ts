@@ -14,8 +14,8 @@ const library = (await buildShim()).libraryPath;
 
 const BENCH = new URL("../tasks/bench.ts", import.meta.url).pathname;
 
-/** Worker processes started by the bench process `benchPid` (their spec names its segments). */
-function workersOf(benchPid: number): { pid: number; role: string; transport: string }[] {
+/** Worker processes started by the bench process `benchPid` (each is started with its name). */
+function workersOf(benchPid: number): { pid: number; role: string }[] {
   const found = [];
   for (const entry of Deno.readDirSync("/proc")) {
     if (!/^\d+$/.test(entry.name)) continue;
@@ -25,10 +25,8 @@ function workersOf(benchPid: number): { pid: number; role: string; transport: st
     } catch {
       continue; // exited meanwhile
     }
-    if (!cmdline.includes(`/ringpipe-${benchPid}-`)) continue;
-    const role = /"role":"(\w+)"/.exec(cmdline)?.[1] ?? "?";
-    const transport = /"transport":"([\w-]+)"/.exec(cmdline)?.[1] ?? "?";
-    found.push({ pid: Number(entry.name), role, transport });
+    const role = new RegExp(`\\bringpipe-worker-${benchPid}-(\\w+)`).exec(cmdline)?.[1];
+    if (role !== undefined) found.push({ pid: Number(entry.name), role });
   }
   return found;
 }

@@ -481,6 +481,8 @@ export type Methods = {
   timing: string;
   /** How the native loops wait while they spin (absent in reports before it was recorded). */
   spinWait?: string;
+  /** How the trials' worker processes were run (absent in reports whose trials each started a fresh pair). */
+  workers?: string;
 };
 
 /** The kernel's own costs, measured in this process. */

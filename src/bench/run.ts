@@ -25,6 +25,7 @@ import { colorsFor } from "../base/format.ts";
 import { helpText, parseBenchOptions } from "../plan/options.ts";
 import { progressReporter } from "../render/progress.ts";
 import { buildReport } from "../report/build.ts";
+import { WorkerPool } from "../run/pool.ts";
 import { collectSamples } from "../run/sampling.ts";
 import type { TrialRunner } from "../run/sampling.ts";
 import { checkSharedMemory, readMemoryRoom } from "../context/resources.ts";
@@ -213,6 +214,8 @@ export async function runBench(
   let outcome;
   {
     using _undo = onInterrupt(() => Deno.removeSync(privateDir, { recursive: true }));
+    // The worker processes, kept for the whole run (see ../run/pool.ts).
+    await using workers = new WorkerPool();
     try {
       outcome = await collectSamples(
         {
@@ -220,6 +223,7 @@ export async function runBench(
           libraryPath: build.libraryPath,
           privateDir,
           libraries: Object.fromEntries(variants.map((v) => [v.label, v.libraryPath])),
+          workers,
         },
         {
           ...options,

@@ -473,8 +473,8 @@ Passes messages from one process to another through each transport, one way
 the original experiment's lines (8-byte stream), the ratio and one table per
 mode; writes a JSON report, a Markdown report and SVG charts into --out.
 
-Each trial is one timed run between a fresh pair of processes. After warm-up,
-all series' trials are interleaved (A B, B A, ...) until every median's 95%
+Each trial is one timed run between two worker processes, kept for the whole
+run. After warm-up, all series' trials are interleaved (A B, B A, ...) until every median's 95%
 CI is within --target-ci or the --budget is spent, but never fewer than
 --min-trials.
 

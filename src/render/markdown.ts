@@ -87,7 +87,11 @@ function summaryParagraph(report: Report): string {
       `(at least ${p.minTrials} each, budget ${p.budgetSeconds} s): ${stopText(report)}`;
   return `Two processes pass messages of ${p.sizes.map(formatSize).join(", ")} through each ` +
     `transport, ${p.modes.map((m) => MODE_WORDS[m]).join(" and ")}; ` +
-    `the receiver checks every byte. A trial is one timed run between a fresh pair of processes (${sizing}), ` +
+    `the receiver checks every byte. A trial is one timed run between ${
+      report.methods.workers === undefined
+        ? "a fresh pair of processes"
+        : "two worker processes kept for the whole run"
+    } (${sizing}), ` +
     `timed with CLOCK_MONOTONIC from the first message sent to the last received. After ` +
     `${sampling.warmupTrials} warm-up trials, the trials of all ${report.results.length} series were interleaved ` +
     `(A B, B A, ...): ${stopping}. ${sampling.timedTrials} timed trials` +
@@ -575,7 +579,9 @@ function methodsSection(report: Report): string {
 - Median CI: ${m.medianCi}.
 - Ratio CI: ${m.ratioCi}.
 - Outliers: ${m.outliers}.
-- Latency: ${m.latency}.${m.spinWait === undefined ? "" : `\n- Spinning: ${m.spinWait}.`}`;
+- Latency: ${m.latency}.${m.spinWait === undefined ? "" : `\n- Spinning: ${m.spinWait}.`}${
+    m.workers === undefined ? "" : `\n- Workers: ${m.workers}.`
+  }`;
 }
 
 function rerunSection(report: Report): string {

@@ -47,7 +47,7 @@ import type {
   Sample,
   SideFigures,
 } from "./report.ts";
-import { latencyClock, SPIN_WAIT_METHOD, TIMING_METHOD } from "./methods.ts";
+import { latencyClock, SPIN_WAIT_METHOD, TIMING_METHOD, WORKERS_METHOD } from "./methods.ts";
 import { reportWarnings } from "./warnings.ts";
 import { noiseBand } from "./noise.ts";
 
@@ -122,6 +122,7 @@ export function buildReport(outcome: SamplingOutcome, context: ReportContext): R
       latency: HISTOGRAM_METHOD,
       timing: TIMING_METHOD,
       spinWait: SPIN_WAIT_METHOD,
+      workers: WORKERS_METHOD,
     },
     ...(context.yardsticks === undefined ? {} : { yardsticks: context.yardsticks }),
     ...(outcome.controls.length === 0

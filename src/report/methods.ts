@@ -76,6 +76,12 @@ export const SPIN_WAIT_METHOD =
   "slower; 128 against 64 bytes apart was a tie, kept because adjacent-line prefetch fetches " +
   "lines in pairs";
 
+/** How the trials' worker processes were run, for the report (absent: a fresh pair per trial). */
+export const WORKERS_METHOD =
+  "two worker processes (producer and consumer) kept for the whole run, one pair per CPU " +
+  "placement, each trial sent to them as a spec on stdin and run with its own segment, " +
+  "transport files, loop, clocks and counters; a pair that failed a trial was replaced";
+
 /** How the A/A noise band is computed. */
 export const NOISE_METHOD =
   "A/A: each series' timed trials paired in measured order (1st with 2nd, 3rd with 4th, ...); the " +

@@ -1,8 +1,9 @@
 /**
- * One trial: one timed run of one transport between a fresh pair of worker
- * processes. The supervisor (this process) creates the segment and the
- * transport's files, starts a producer and a consumer, watches both, and turns
- * what they report into one verified sample, or a {@link RunError}.
+ * One trial: one timed run of one transport between a pair of worker
+ * processes (the run's, kept from trial to trial: `./pool.ts`). The supervisor
+ * (this process) creates the segment and the transport's files, hands the
+ * producer and the consumer their specs, watches both, and turns what they
+ * report into one verified sample, or a {@link RunError}.
  *
  * The supervisor runs no loop itself, so it is always free to notice that a
  * worker died or hung, abort the other one and clean up.
@@ -25,9 +26,10 @@ import { ringSlotsFor, seriesLabel } from "../plan/series.ts";
 import { waitPolicy } from "../plan/plan.ts";
 import type { Series } from "../plan/plan.ts";
 import { ROLES } from "../transports/mod.ts";
-import type { Endpoint, Role } from "../transports/mod.ts";
-import { WORKER_URL } from "./worker.ts";
+import type { Endpoint } from "../transports/mod.ts";
 import type { SideReport, WorkerSpec } from "./worker.ts";
+import { WorkerPool } from "./pool.ts";
+import type { WorkerOutcome } from "./pool.ts";
 
 /** What a trial runs on, shared by every trial of a bench run. */
 export interface TrialContext {
@@ -39,6 +41,8 @@ export interface TrialContext {
   libraries?: Readonly<Record<string, string>>;
   /** A private (0700) directory for FIFOs and other files of the run. */
   privateDir: string;
+  /** The run's worker processes, kept from trial to trial; without it, each trial starts a pair. */
+  workers?: WorkerPool;
 }
 
 /** The library the workers of `series` load: its build's in a `--variant` run. */
@@ -86,20 +90,8 @@ export interface TrialResult {
   consumer: SideReport;
 }
 
-/** How long a failed worker's peer gets to stop after the abort word before it is killed. */
-const ABORT_GRACE_MS = 1000;
-
-interface WorkerOutcome {
-  role: Role;
-  status: Deno.CommandStatus;
-  /** True when the supervisor killed it (after its peer failed, or at the timeout). */
-  killedBySupervisor: boolean;
-  stdout: string;
-  stderr: string;
-}
-
 /**
- * Runs one trial between two fresh worker processes and verifies it.
+ * Runs one trial between two worker processes and verifies it.
  *
  * @example
  * ```ts ignore
@@ -124,20 +116,19 @@ export async function runTrial(
   const layout = trialLayout(plan);
   const segment = Segment.create(shim, layout);
   const bytes = segment.bytes;
-  const children: Deno.ChildProcess[] = [];
   let endpoint: Endpoint | null = null;
   const cleanupTransport = () => {
     if (endpoint !== null) transport.cleanup?.(shim, endpoint);
   };
-  // Interrupted: tell the workers to stop, kill them after the grace, and wait until both are
-  // reaped, so no zombie outlives the bench (not every init reaps orphans).
-  using _undo = onInterrupt(async () => {
+  // Without a pool of the run's, the trial has a pair of its own.
+  await using ownWorkers = context.workers === undefined ? new WorkerPool() : null;
+  const workers = context.workers ?? ownWorkers!;
+  // Interrupted: tell the workers to stop; the pool kills them after the grace and reaps them,
+  // so no zombie outlives the bench (not every init reaps orphans).
+  using _undo = onInterrupt(() => {
     segment.unlink();
     cleanupTransport();
     segment.abort();
-    const killer = setTimeout(() => children.forEach(kill), ABORT_GRACE_MS);
-    await Promise.allSettled(children.map((child) => child.status));
-    clearTimeout(killer);
   });
   try {
     endpoint = await transport.prepare({
@@ -152,30 +143,26 @@ export async function runTrial(
       spinBeforeSleepNs: series.spinBeforeSleepNs ?? DEFAULT_SPIN_NS,
       ...(series.uring === undefined ? {} : { uring: series.uring }),
     });
-    const outcomes = await supervise(
-      ROLES.map((role, i) => {
-        const spec: WorkerSpec = {
-          library: libraryFor(context, series),
-          segmentName: segment.name,
-          segmentBytes: bytes,
-          transport: transport.name,
-          role,
-          mode,
-          sizeBytes,
-          engine: series.engine ?? "native",
-          publishEvery: series.publishEvery ?? 1,
-          paceNs: series.paceNs ?? 0,
-          latencyEvery: layout.latencyEvery,
-          iterations: plan.iterations,
-          nice: plan.nice,
-          cpu: series.cpus === null ? null : series.cpus[i],
-          endpoint: endpoint!,
-        };
-        const child = spawnWorker(spec);
-        children.push(child);
-        return { role, child };
-      }),
-      segment,
+    const specs = ROLES.map((role, i): WorkerSpec => ({
+      library: libraryFor(context, series),
+      segmentName: segment.name,
+      segmentBytes: bytes,
+      transport: transport.name,
+      role,
+      mode,
+      sizeBytes,
+      engine: series.engine ?? "native",
+      publishEvery: series.publishEvery ?? 1,
+      paceNs: series.paceNs ?? 0,
+      latencyEvery: layout.latencyEvery,
+      iterations: plan.iterations,
+      nice: plan.nice,
+      cpu: series.cpus === null ? null : series.cpus[i],
+      endpoint: endpoint!,
+    }));
+    const outcomes = await workers.pair(series.cpus, plan.nice).run(
+      [specs[0], specs[1]],
+      () => segment.abort(),
       plan.timeoutMs,
       label,
     );
@@ -230,89 +217,6 @@ export function trialLayout(plan: Pick<TrialPlan, "series" | "ringSlots">): Segm
     latencyEvery: series.mode === "pingpong" ? series.latencyEvery ?? 1 : 0,
     latencyTsc: series.mode === "pingpong" && series.latencyStamp === "tsc",
   };
-}
-
-function spawnWorker(spec: WorkerSpec): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    // The worker imports only project files, so it needs no config, lockfile or cache.
-    args: [
-      "run",
-      "--allow-all",
-      "--no-config",
-      "--no-lock",
-      "--quiet",
-      WORKER_URL,
-      JSON.stringify(spec),
-    ],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-}
-
-/** Kills `child`; true if it was still running. */
-function kill(child: Deno.ChildProcess): boolean {
-  try {
-    child.kill("SIGKILL");
-    return true;
-  } catch {
-    return false; // already gone
-  }
-}
-
-/**
- * Waits for both workers. When one fails, the other is told to stop through
- * the abort word and killed if it has not stopped within a second; when the
- * trial runs past its timeout, both are.
- */
-async function supervise(
-  workers: { role: Role; child: Deno.ChildProcess }[],
-  segment: Segment,
-  timeoutMs: number,
-  label: string,
-): Promise<WorkerOutcome[]> {
-  const decoder = new TextDecoder();
-  const killed = new Set<Role>();
-  const done = workers.map(async ({ role, child }): Promise<WorkerOutcome> => {
-    const output = await child.output();
-    return {
-      role,
-      status: { success: output.success, code: output.code, signal: output.signal },
-      killedBySupervisor: killed.has(role),
-      stdout: decoder.decode(output.stdout),
-      stderr: decoder.decode(output.stderr),
-    };
-  });
-  const timers: ReturnType<typeof setTimeout>[] = [];
-  let timedOut = false;
-  const stopAll = (graceMs: number) => {
-    segment.abort();
-    for (const { role, child } of workers) {
-      timers.push(setTimeout(() => {
-        if (kill(child)) killed.add(role);
-      }, graceMs));
-    }
-  };
-  timers.push(setTimeout(() => {
-    timedOut = true;
-    stopAll(0);
-  }, timeoutMs));
-  for (const outcome of done) {
-    outcome.then((o) => {
-      if (!o.status.success) stopAll(ABORT_GRACE_MS);
-    });
-  }
-  try {
-    const outcomes = await Promise.all(done);
-    if (timedOut) {
-      throw new RunError(
-        `${label} timed out after ${timeoutMs / 1000} s; both workers were killed`,
-      );
-    }
-    return outcomes;
-  } finally {
-    for (const timer of timers) clearTimeout(timer);
-  }
 }
 
 function parseReport(outcome: WorkerOutcome): SideReport | null {

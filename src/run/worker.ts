@@ -1,16 +1,26 @@
 /**
- * One side of one trial, as its own process: the supervisor starts two of
- * these (producer and consumer) per trial. Each sets its loop thread's nice,
- * attaches to the trial segment, runs the transport's C loop once, and prints
- * one JSON line ({@link SideReport}) on stdout.
+ * One side of the trials, as its own process: the supervisor keeps two of
+ * these (producer and consumer) for a whole bench run (`./pool.ts`). For each
+ * trial each reads one {@link WorkerSpec} line on stdin, sets its loop thread's
+ * nice and CPU, attaches to the trial's segment, runs the transport's loop
+ * once, and prints one JSON line ({@link SideReport}) on stdout. Starting a
+ * Deno process costs about four times a default trial's 0.05 s here, so a
+ * process per trial would leave most of a run's budget to start-ups.
  *
- * Usage (by the supervisor only): `deno run -A src/worker.ts '<WorkerSpec JSON>'`
+ * A worker exits when stdin ends (its supervisor closed it, or died), after a
+ * loop that did not succeed (code {@link WORKER_LOOP_FAILED}, the report
+ * printed first) and when it cannot set up (code {@link WORKER_SETUP_FAILED},
+ * the reason on stderr): the supervisor starts a fresh pair after any failure.
+ *
+ * Usage (by the supervisor only): `deno run -A src/run/worker.ts NAME`, NAME
+ * telling people which run and side it is (`ringpipe-worker-PID-producer`).
  *
  * @module
  */
 
 import type { Engine, Mode } from "../base/names.ts";
 import { Shim } from "../../ffi/library.ts";
+import { LineReader } from "../base/lines.ts";
 import { NICE_UNKNOWN, ResultField, Status } from "../../ffi/symbols.ts";
 import { HISTOGRAM_BUCKETS, toSparse } from "../stats/histogram.ts";
 import type { SparseHistogram } from "../stats/histogram.ts";
@@ -125,20 +135,31 @@ function clockFigure(value: bigint, what: string): number {
   return Number(value);
 }
 
+/** The name a worker process is started with, so people (and tests) can tell whose it is. */
+export function workerName(supervisorPid: number, role: Role): string {
+  return `ringpipe-worker-${supervisorPid}-${role}`;
+}
+
 /**
  * Runs one side of a trial in this process and returns what it measured.
+ * `shims` holds the libraries loaded so far, by path: each is loaded once
+ * per process (a `--variant` run's workers hold every build's).
  *
  * @example
  * ```ts ignore
  * import { runWorker } from "./worker.ts";
- * const report = await runWorker(JSON.parse(Deno.args[0]));
+ * const report = await runWorker(spec, new Map());
  * console.log(report.status === 0 ? "ok" : report.statusText);
  * ```
  */
-export async function runWorker(spec: WorkerSpec): Promise<SideReport> {
+export async function runWorker(
+  spec: WorkerSpec,
+  shims: Map<string, Shim>,
+): Promise<SideReport> {
   const transport = transportNamed(spec.transport);
   if (transport === undefined) throw new Error(`unknown transport ${spec.transport}`);
-  using shim = Shim.open(spec.library);
+  const shim = shims.get(spec.library) ?? Shim.open(spec.library);
+  shims.set(spec.library, shim);
   const segment = Segment.attach(shim, spec.segmentName, spec.segmentBytes);
   try {
     // Nice is per thread on Linux: this is the thread that will run the loop.
@@ -231,14 +252,22 @@ export async function runWorker(spec: WorkerSpec): Promise<SideReport> {
   }
 }
 
-if (import.meta.main) {
-  let report: SideReport;
-  try {
-    report = await runWorker(JSON.parse(Deno.args[0] ?? "null") as WorkerSpec);
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
-    Deno.exit(WORKER_SETUP_FAILED);
+/** Runs a trial for every spec line on stdin, until stdin ends or a trial fails. */
+async function serve(): Promise<void> {
+  const specs = new LineReader(Deno.stdin.readable.getReader());
+  const shims = new Map<string, Shim>();
+  for (let line = await specs.next(); line !== null; line = await specs.next()) {
+    let report: SideReport;
+    try {
+      report = await runWorker(JSON.parse(line) as WorkerSpec, shims);
+    } catch (error) {
+      console.error(error instanceof Error ? error.message : String(error));
+      Deno.exit(WORKER_SETUP_FAILED);
+    }
+    console.log(JSON.stringify(report));
+    if (report.status !== Status.OK) Deno.exit(WORKER_LOOP_FAILED);
   }
-  console.log(JSON.stringify(report));
-  Deno.exit(report.status === Status.OK ? 0 : WORKER_LOOP_FAILED);
+  for (const shim of shims.values()) shim.close();
 }
+
+if (import.meta.main) await serve();

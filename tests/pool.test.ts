@@ -1,0 +1,156 @@
+/**
+ * The run's worker processes, kept from trial to trial (`src/run/pool.ts`): a pair serves every
+ * trial of its placement, leaks nothing from one trial to the next, and is replaced after a
+ * failure; both builds of a `--variant` run load in the same pair.
+ */
+
+import assert from "node:assert/strict";
+import { buildShim } from "../ffi/build.ts";
+import { Shim } from "../ffi/library.ts";
+import { RunError } from "../src/base/errors.ts";
+import { WorkerPool } from "../src/run/pool.ts";
+import { runTrial } from "../src/run/trial.ts";
+import type { TrialContext, TrialPlan } from "../src/run/trial.ts";
+import type { Series } from "../src/plan/plan.ts";
+import { TRANSPORTS } from "../src/transports/mod.ts";
+import { ourSegments } from "./shm_leaks.ts";
+
+const library = (await buildShim()).libraryPath;
+
+async function withPool(body: (context: TrialContext) => Promise<void>): Promise<void> {
+  using shim = Shim.open(library);
+  const privateDir = await Deno.makeTempDir({ prefix: "ringpipe-test-" });
+  try {
+    await using workers = new WorkerPool();
+    await body({ shim, libraryPath: library, privateDir, workers });
+  } finally {
+    await Deno.remove(privateDir, { recursive: true });
+  }
+  assert.deepEqual(await ourSegments(Deno.pid), [], "no segment left in /dev/shm");
+}
+
+function plan(series: Partial<Series> & Pick<Series, "transport">, iterations = 2_001): TrialPlan {
+  return {
+    series: { mode: "stream", sizeBytes: 64, placement: "cross", cpus: [0, 1], ...series },
+    iterations,
+    nice: null,
+    ringSlots: 16,
+    timeoutMs: 30_000,
+  };
+}
+
+/**
+ * What a process has open, but for its stdio pipes (which Deno itself opens more than once,
+ * as it reads and writes them).
+ */
+function openFiles(pid: number): string[] {
+  const target = (fd: string) => {
+    try {
+      return Deno.readLinkSync(`/proc/${pid}/fd/${fd}`);
+    } catch {
+      return "(gone)";
+    }
+  };
+  const stdio = ["0", "1", "2"].map(target);
+  return [...Deno.readDirSync(`/proc/${pid}/fd`)].map((e) => target(e.name))
+    .filter((t) => !stdio.includes(t)).sort();
+}
+
+/** True while `pid` runs (a zombie has exited). */
+function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(Deno.readTextFileSync(`/proc/${pid}/stat`));
+  } catch {
+    return false;
+  }
+}
+
+Deno.test("one pair of workers serves every trial of a placement; another placement gets its own", async () => {
+  await withPool(async (context) => {
+    const first = await runTrial(context, plan({ transport: TRANSPORTS.shm }), "p1");
+    const second = await runTrial(
+      context,
+      plan({ transport: TRANSPORTS.pipe, mode: "pingpong" }),
+      "p2",
+    );
+    assert.deepEqual(
+      [second.producer.pid, second.consumer.pid],
+      [first.producer.pid, first.consumer.pid],
+    );
+    assert.notEqual(first.producer.pid, first.consumer.pid);
+    const unpinned = await runTrial(
+      context,
+      plan({ transport: TRANSPORTS.shm, placement: "unpinned", cpus: null }),
+      "p3",
+    );
+    assert.notEqual(unpinned.producer.pid, first.producer.pid);
+    assert.equal(unpinned.producer.affinityRequested, null);
+    assert.ok(unpinned.producer.affinityActual.length > 1 || Deno.build.os !== "linux");
+  });
+});
+
+Deno.test("a trial leaves no file open in its workers: every transport and engine, twice", async () => {
+  using shim = Shim.open(library);
+  await withPool(async (context) => {
+    const runs: { name: string; series: Partial<Series> & Pick<Series, "transport"> }[] = [];
+    for (const transport of Object.values(TRANSPORTS)) {
+      if (transport.unavailable?.(shim) != null) continue;
+      for (const mode of ["stream", "pingpong"] as const) {
+        runs.push({ name: `${transport.name} ${mode}`, series: { transport, mode } });
+        if (transport.runSideDeno !== undefined) {
+          runs.push({
+            name: `${transport.name} ${mode} (deno)`,
+            series: { transport, mode, engine: "deno" },
+          });
+        }
+      }
+    }
+    let id = 0;
+    for (const { name, series } of runs) {
+      const after: string[][] = [];
+      for (let i = 0; i < 2; i++) {
+        const result = await runTrial(context, plan(series, 1_001), `leak${++id}`);
+        after.push([...openFiles(result.producer.pid), "|", ...openFiles(result.consumer.pid)]);
+      }
+      assert.deepEqual(after[1], after[0], `${name}: files open after one trial and after two`);
+      assert.ok(!after[0].some((f) => f.includes("/dev/shm")), `${name}: ${after[0]}`);
+    }
+    assert.ok(runs.length >= 12, `${runs.length} kinds of trial`);
+  });
+});
+
+Deno.test("after a failed trial the pair is stopped and the next trial gets a fresh one", async () => {
+  await withPool(async (context) => {
+    const before = await runTrial(context, plan({ transport: TRANSPORTS.pipe }), "f1");
+    await assert.rejects(
+      () =>
+        runTrial(context, {
+          ...plan({ transport: TRANSPORTS.pipe }, 1e11), // hours of work
+          timeoutMs: 1_000,
+        }, "f2"),
+      (error: unknown) => error instanceof RunError && /timed out after 1 s/.test(error.message),
+    );
+    const after = await runTrial(context, plan({ transport: TRANSPORTS.pipe }), "f3");
+    assert.notEqual(after.producer.pid, before.producer.pid);
+    assert.ok(!alive(before.producer.pid) && !alive(before.consumer.pid), "the old pair is gone");
+  });
+});
+
+Deno.test("the builds of a --variant run load side by side in one pair, each trial running its own", async () => {
+  // A second build of the same sources under another name: the worker must load both files.
+  const dir = await Deno.makeTempDir({ prefix: "ringpipe-test-" });
+  try {
+    const copy = `${dir}/libringpipe-copy.so`;
+    await Deno.copyFile(library, copy);
+    await withPool(async (context) => {
+      const withBuilds = { ...context, libraries: { a: library, b: copy } };
+      const a = await runTrial(withBuilds, plan({ transport: TRANSPORTS.shm, variant: "a" }), "v1");
+      const b = await runTrial(withBuilds, plan({ transport: TRANSPORTS.shm, variant: "b" }), "v2");
+      assert.equal(b.producer.pid, a.producer.pid);
+      const maps = Deno.readTextFileSync(`/proc/${a.producer.pid}/maps`);
+      assert.ok(maps.includes(library) && maps.includes(copy), "both builds are mapped");
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -37,7 +37,11 @@ const PACED_ENGINE_RUN = "results/vm-00745d78/2026-11-28T11-45-54Z_e20d0e4.json"
 const TRIPS_RUN = "results/vm-d092e051/2026-12-04T18-59-48Z_9e94f38.json";
 const PACED_TRIPS_RUN = "results/vm-d092e051/2026-12-04T19-00-47Z_9e94f38.json";
 /** The `--variant` run `docs/running.md` cites: gcc -O3 against clang -O3 -flto. */
-const VARIANT_RUN = "results/vm-d092e051/2026-12-04T15-40-48Z_8c0bdce.json";
+const VARIANT_RUN = "results/vm-d092e051/2026-12-04T19-48-19Z_98e1202.json";
+/** The same command hours earlier, each trial between a fresh pair of processes. */
+const EARLIER_VARIANT_RUN = "results/vm-d092e051/2026-12-04T15-40-48Z_8c0bdce.json";
+/** The A/A run `docs/running.md` cites: the same build as two variants. */
+const SAME_BUILD_RUN = "results/vm-d092e051/2026-12-04T19-45-59Z_98e1202.json";
 /** The two back-to-back 8-byte stream runs `docs/results.md` sets side by side. */
 const NOISE_RUNS = [
   "results/vm-d215170e/2026-11-27T16-11-49Z_f08a1d0.json",
@@ -451,6 +455,25 @@ export const CITED: readonly CitedFigure[] = [
     what: "the builds' comparisons of the --variant run",
     source: VARIANT_RUN,
     pattern: /<!-- variants:begin -->\s*(\S[^]*?)\s*<!-- variants:end -->/,
+    value: (r) => variantLines(only(r)).map(({ line }) => `- ${line}`).join("\n"),
+  },
+  {
+    file: "docs/running.md",
+    what: "the earlier run's clang-lto over gcc for the ring's stream",
+    source: EARLIER_VARIANT_RUN,
+    pattern: /four hours earlier, with `--budget 120`, gave ([\d.]+x)/,
+    value: (r) => {
+      const ring = variantLines(only(r)).find(({ comparison }) =>
+        comparison.mode === "stream" && comparison.denominator.startsWith("shm ")
+      );
+      return / over \S+ ([\d.]+x) /.exec(ring?.line ?? "")?.[1] ?? "(no such comparison)";
+    },
+  },
+  {
+    file: "docs/running.md",
+    what: "the same build's comparisons, run as two variants",
+    source: SAME_BUILD_RUN,
+    pattern: /<!-- same-build:begin -->\s*(\S[^]*?)\s*<!-- same-build:end -->/,
     value: (r) => variantLines(only(r)).map(({ line }) => `- ${line}`).join("\n"),
   },
   {

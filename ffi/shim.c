@@ -191,9 +191,10 @@ uint64_t rp_fs_available(const char *path) {
 
 int32_t rp_close(int32_t fd) { return close(fd) == 0 ? 0 : -errno; }
 
-/* Linux nice is per thread: this sets it for the calling thread, which must be the one that loops. */
-int32_t rp_nice_set(int32_t nice) {
-  return setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), nice) == 0 ? 0 : -errno;
+/* Linux nice is per thread: this sets it for thread `tid` of this process (0: the calling one). */
+int32_t rp_nice_set(int32_t tid, int32_t nice) {
+  id_t who = tid == 0 ? (id_t)syscall(SYS_gettid) : (id_t)tid;
+  return setpriority(PRIO_PROCESS, who, nice) == 0 ? 0 : -errno;
 }
 
 /* The calling thread's nice value (-20..19), or INT32_MIN when it cannot be read. */
@@ -205,13 +206,13 @@ int32_t rp_nice_get(void) {
 
 int32_t rp_thread_id(void) { return (int32_t)syscall(SYS_gettid); }
 
-/* Affinity, like nice, is per thread: these act on the calling thread. */
-int32_t rp_affinity_set(int32_t cpu) {
+/* Affinity, like nice, is per thread: this pins thread `tid` (0: the calling one) to `cpu`. */
+int32_t rp_affinity_set(int32_t tid, int32_t cpu) {
   cpu_set_t set;
-  if (cpu < 0 || cpu >= CPU_SETSIZE) return -EINVAL;
+  if (tid < 0 || cpu < 0 || cpu >= CPU_SETSIZE) return -EINVAL;
   CPU_ZERO(&set);
   CPU_SET(cpu, &set);
-  return sched_setaffinity(0, sizeof set, &set) == 0 ? 0 : -errno;
+  return sched_setaffinity((pid_t)tid, sizeof set, &set) == 0 ? 0 : -errno;
 }
 
 /* Writes the calling thread's allowed CPUs as a bitmask (bit i of byte i/8); returns how many, or -errno. */

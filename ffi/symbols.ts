@@ -14,7 +14,7 @@ import type { Mode as ModeName, WaitPolicy } from "../src/base/names.ts";
 export { HISTOGRAM_BUCKETS, SUB_BITS } from "../src/base/histogram_layout.ts";
 
 /** The ABI version this table matches; `rp_abi_version()` must return it. */
-export const ABI_VERSION = 20;
+export const ABI_VERSION = 21;
 
 /**
  * Slots of the `uint64_t` result array each loop fills (C `enum rp_field`).
@@ -411,6 +411,16 @@ export const symbols = {
     result: "i32",
     nonblocking: true,
   },
+  /** int32_t rp_futex_wait(void *word, uint32_t expected, uint64_t timeout_ns): on the calling thread */
+  rp_futex_wait_here: {
+    name: "rp_futex_wait",
+    parameters: [
+      "pointer", /* void *word (4-byte aligned, in shared memory) */
+      "u32", /* uint32_t expected */
+      "u64", /* uint64_t timeout_ns */
+    ],
+    result: "i32",
+  },
   /** void rp_yield(void): sched_yield() */
   rp_yield: { parameters: [], result: "void" },
   /** void rp_sleep_until(uint64_t ns): until CLOCK_MONOTONIC reaches ns */
@@ -456,14 +466,17 @@ export const symbols = {
   },
   /** int32_t rp_close(int32_t fd) */
   rp_close: { parameters: ["i32" /* int32_t fd */], result: "i32" },
-  /** int32_t rp_nice_set(int32_t nice) */
-  rp_nice_set: { parameters: ["i32" /* int32_t nice */], result: "i32" },
+  /** int32_t rp_nice_set(int32_t tid, int32_t nice) */
+  rp_nice_set: { parameters: ["i32", /* int32_t tid */ "i32" /* int32_t nice */], result: "i32" },
   /** int32_t rp_nice_get(void) */
   rp_nice_get: { parameters: [], result: "i32" },
   /** int32_t rp_thread_id(void) */
   rp_thread_id: { parameters: [], result: "i32" },
-  /** int32_t rp_affinity_set(int32_t cpu) */
-  rp_affinity_set: { parameters: ["i32" /* int32_t cpu */], result: "i32" },
+  /** int32_t rp_affinity_set(int32_t tid, int32_t cpu) */
+  rp_affinity_set: {
+    parameters: ["i32", /* int32_t tid */ "i32" /* int32_t cpu */],
+    result: "i32",
+  },
   /** int32_t rp_affinity_get(uint8_t *mask, uint32_t bytes) */
   rp_affinity_get: {
     parameters: [

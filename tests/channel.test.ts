@@ -439,6 +439,33 @@ Deno.test("one owner per end: a live holder is refused by pid, a closed or dead 
   }
 });
 
+Deno.test("readableBlocking sleeps on this thread while idle (next to no CPU), wakes on a message, and on the peer's death", async () => {
+  const channel = await Channel.create({ slots: 4, slotBytes: 16, role: "receiver" });
+  const child = peer(channel.name, "late", 1_000);
+  try {
+    await attached(child);
+    const cpuBefore = cpuMs();
+    const started = performance.now();
+    const ready = channel.readableBlocking(4, 10_000);
+    const waited = performance.now() - started;
+    const cpu = cpuMs() - cpuBefore;
+    assert.equal(ready, 1);
+    const at = channel.readSlot * channel.slotBytes;
+    assert.equal(new TextDecoder().decode(channel.bytes.subarray(at + 4, at + 8)), "late");
+    channel.release(1);
+    assert.ok(waited > 500, `woke after ${waited} ms, before the message`);
+    assert.ok(cpu < waited / 4, `${cpu.toFixed(1)} ms of CPU in ${waited.toFixed(0)} ms asleep`);
+    await kill(child);
+    assert.throws(
+      () => channel.readableBlocking(4, 10_000),
+      /^ChannelError: the peer \(process \d+\) is gone$/,
+    );
+  } finally {
+    await kill(child);
+    channel.close();
+  }
+});
+
 Deno.test("receiveAsync sleeps while idle (next to no CPU), wakes on a message, and on the peer's death", async () => {
   const channel = await Channel.create({ slots: 4, slotBytes: 16, role: "receiver" });
   const child = peer(channel.name, "late", 1_000);

@@ -154,3 +154,24 @@ Deno.test("the builds of a --variant run load side by side in one pair, each tri
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("every thread of a worker gets its loop's nice and CPU, the deno engine's pool threads too", async () => {
+  await withPool(async (context) => {
+    // A deno ring that sleeps: its waits once ran on pool threads left at nice 0, on any CPU.
+    const result = await runTrial(context, {
+      ...plan({ transport: TRANSPORTS["ring-futex"], mode: "pingpong", engine: "deno" }, 2_000),
+      nice: 5,
+    }, "threads");
+    for (const [side, cpu] of [[result.producer, 0], [result.consumer, 1]] as const) {
+      const threads = [...Deno.readDirSync(`/proc/${side.pid}/task`)].map((t) => t.name);
+      assert.ok(threads.length > 3, `${side.role}: ${threads.length} threads`);
+      for (const tid of threads) {
+        const stat = Deno.readTextFileSync(`/proc/${side.pid}/task/${tid}/stat`);
+        const nice = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+        const status = Deno.readTextFileSync(`/proc/${side.pid}/task/${tid}/status`);
+        const cpus = /^Cpus_allowed_list:\s*(\S+)/m.exec(status)?.[1];
+        assert.deepEqual({ tid, nice, cpus }, { tid, nice: 5, cpus: String(cpu) }, side.role);
+      }
+    }
+  });
+});

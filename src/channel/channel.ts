@@ -108,6 +108,16 @@ const WAKE_ALL = 0x7fff_ffff;
  */
 export const SLEEP_SLICE_MS = 100;
 
+/** What a wait's spin returns when it found nothing and announced that its end sleeps. */
+const MUST_SLEEP = -2;
+
+/** How long one sleep of a wait lasts, ns: until the deadline, at most {@link SLEEP_SLICE_MS}. */
+function sleepNs(deadline: number): bigint {
+  return BigInt(
+    Math.ceil(Math.max(0, Math.min(deadline - performance.now(), SLEEP_SLICE_MS)) * 1e6),
+  );
+}
+
 /**
  * A channel that cannot go on: closed here, closed by the peer, the peer is
  * gone, or the side asked for is held by another live process.
@@ -641,6 +651,29 @@ export class Channel<R extends ChannelRole = ChannelRole> {
     return Math.max(0, await this.#waitFor(() => this.reserve(n) || -1, timeoutMs));
   }
 
+  /**
+   * Like {@link Channel.reserveAsync}, sleeping on this thread instead: nothing else runs on it
+   * until room comes, the time is up or the peer is gone. For a thread that does nothing but
+   * serve the channel (a Worker, or a process of its own), as a native loop would: the wake-up
+   * skips the pool thread and the event loop that {@link Channel.reserveAsync} goes through.
+   *
+   * @throws {ChannelError} When the peer closed or is gone.
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Channel } from "./channel.ts";
+   * using tx = await Channel.create({ slots: 4, slotBytes: 16 });
+   * using rx = await Channel.attach(tx.name, { role: "receiver" });
+   * tx.unlink();
+   * assert.equal(tx.reserveBlocking(64), 4); // room at once: no sleep
+   * tx.commit(4);
+   * assert.equal(tx.reserveBlocking(1, 20), 0); // full for 20 ms
+   * ```
+   */
+  reserveBlocking(this: Channel<"sender">, n: number, timeoutMs = Infinity): number {
+    return Math.max(0, this.#waitBlocking(() => this.reserve(n) || -1, timeoutMs));
+  }
+
   /** The slot where the next reserved message goes (sender, zero-copy). */
   get writeSlot(): number {
     return this.#head & this.#mask;
@@ -707,6 +740,31 @@ export class Channel<R extends ChannelRole = ChannelRole> {
     timeoutMs = Infinity,
   ): Promise<number> {
     return Math.max(0, await this.#waitFor(() => this.readable(max) || -1, timeoutMs));
+  }
+
+  /**
+   * Like {@link Channel.readableAsync}, sleeping on this thread instead: nothing else runs on it
+   * until a message comes, the time is up or the peer is gone. For a thread that does nothing
+   * but serve the channel (a Worker, or a process of its own), as a native loop would: the
+   * wake-up skips the pool thread and the event loop that {@link Channel.readableAsync} goes
+   * through.
+   *
+   * @throws {ChannelError} When the peer closed (and everything it sent was read) or is gone.
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Channel } from "./channel.ts";
+   * using tx = await Channel.create({ slots: 4, slotBytes: 16 });
+   * using rx = await Channel.attach(tx.name, { role: "receiver" });
+   * tx.unlink();
+   * assert.equal(rx.readableBlocking(64, 20), 0); // nothing in 20 ms
+   * tx.send(new Uint8Array([7]));
+   * assert.equal(rx.readableBlocking(64), 1);
+   * assert.equal(rx.bytes[rx.readSlot * rx.slotBytes + 4], 7);
+   * ```
+   */
+  readableBlocking(this: Channel<"receiver">, max: number, timeoutMs = Infinity): number {
+    return Math.max(0, this.#waitBlocking(() => this.readable(max) || -1, timeoutMs));
   }
 
   /** The slot of the next message to read (receiver, zero-copy). */
@@ -946,46 +1004,64 @@ export class Channel<R extends ChannelRole = ChannelRole> {
   /**
    * Tries `attempt` (>= 0: done) while spinning for spinMicros, then sleeps on
    * this side's word until the peer wakes it, the peer is found gone, or the
-   * time is up (-1).
+   * time is up (-1). The sleep is a futex wait on a pool thread, so this
+   * thread's event loop goes on meanwhile.
    */
   async #waitFor(attempt: () => number, timeoutMs: number): Promise<number> {
     const deadline = performance.now() + timeoutMs;
     for (;;) {
-      const spinUntil = performance.now() + this.#spinMs;
-      for (let looks = 1;; looks++) {
-        const got = attempt();
-        if (got >= 0) return got;
-        if ((looks & 63) === 0 && performance.now() > spinUntil) break;
-      }
-      const last = this.#unlessPeerGone(attempt);
-      if (last >= 0) return last;
-      // Announce, then look once more: the peer publishes, then reads the announcement.
-      Atomics.store(this.#header, this.#mySleep, 1);
-      const got = attempt();
-      if (got >= 0) {
-        Atomics.store(this.#header, this.#mySleep, 0);
-        return got;
-      }
-      const left = deadline - performance.now();
-      if (left <= 0) {
-        Atomics.store(this.#header, this.#mySleep, 0);
-        return -1;
-      }
+      const got = this.#beforeSleep(attempt, deadline);
+      if (got !== MUST_SLEEP) return got;
       this.#waits++;
       try {
-        await this.#shim.symbols.rp_futex_wait(
-          this.#mySleepWord,
-          1,
-          BigInt(Math.ceil(Math.min(left, SLEEP_SLICE_MS) * 1e6)),
-        );
+        await this.#shim.symbols.rp_futex_wait(this.#mySleepWord, 1, sleepNs(deadline));
       } finally {
         this.#waits--;
       }
-      if (this.#closed) {
-        throw new ChannelError(`the channel ${this.name} was closed while waiting`);
-      }
-      Atomics.store(this.#header, this.#mySleep, 0);
+      this.#afterSleep();
     }
+  }
+
+  /** {@link Channel.#waitFor}, sleeping on this thread: its event loop stops meanwhile. */
+  #waitBlocking(attempt: () => number, timeoutMs: number): number {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const got = this.#beforeSleep(attempt, deadline);
+      if (got !== MUST_SLEEP) return got;
+      this.#shim.symbols.rp_futex_wait_here(this.#mySleepWord, 1, sleepNs(deadline));
+      this.#afterSleep();
+    }
+  }
+
+  /**
+   * A wait's spin, then its announcement that this end sleeps: what `attempt` got (>= 0), -1
+   * when the time is up, or {@link MUST_SLEEP} when this end announced it sleeps and must.
+   */
+  #beforeSleep(attempt: () => number, deadline: number): number {
+    const spinUntil = performance.now() + this.#spinMs;
+    for (let looks = 1;; looks++) {
+      const got = attempt();
+      if (got >= 0) return got;
+      if ((looks & 63) === 0 && performance.now() > spinUntil) break;
+    }
+    const last = this.#unlessPeerGone(attempt);
+    if (last >= 0) return last;
+    // Announce, then look once more: the peer publishes, then reads the announcement.
+    Atomics.store(this.#header, this.#mySleep, 1);
+    const got = attempt();
+    if (got >= 0 || deadline <= performance.now()) {
+      Atomics.store(this.#header, this.#mySleep, 0);
+      return got >= 0 ? got : -1;
+    }
+    return MUST_SLEEP;
+  }
+
+  /** After a sleep: this end is awake again, unless it was closed meanwhile. */
+  #afterSleep(): void {
+    if (this.#closed) {
+      throw new ChannelError(`the channel ${this.name} was closed while waiting`);
+    }
+    Atomics.store(this.#header, this.#mySleep, 0);
   }
 
   /**

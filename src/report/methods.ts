@@ -79,7 +79,8 @@ export const SPIN_WAIT_METHOD =
 /** How the trials' worker processes were run, for the report (absent: a fresh pair per trial). */
 export const WORKERS_METHOD =
   "two worker processes (producer and consumer) kept for the whole run, one pair per CPU " +
-  "placement, each trial sent to them as a spec on stdin and run with its own segment, " +
+  "placement, every thread of each given its loop's nice and CPU (the deno engine's waits run " +
+  "on pool threads), each trial sent to them as a spec on stdin and run with its own segment, " +
   "transport files, loop, clocks and counters; a pair that failed a trial was replaced";
 
 /** How the A/A noise band is computed. */

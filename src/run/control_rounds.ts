@@ -29,11 +29,11 @@ import type { TrialContext, TrialPlan, TrialResult } from "./trial.ts";
 /** Runs `body` at the workers' nice (this thread's, which a forked child inherits), then puts it back. */
 function atNice<T>(shim: Shim, nice: number | null, body: () => T): T {
   const before = shim.symbols.rp_nice_get();
-  if (nice !== null) shim.symbols.rp_nice_set(nice);
+  if (nice !== null) shim.symbols.rp_nice_set(0, nice);
   try {
     return body();
   } finally {
-    if (nice !== null && before !== NICE_UNKNOWN) shim.symbols.rp_nice_set(before);
+    if (nice !== null && before !== NICE_UNKNOWN) shim.symbols.rp_nice_set(0, before);
   }
 }
 

@@ -135,6 +135,31 @@ function clockFigure(value: bigint, what: string): number {
   return Number(value);
 }
 
+const ESRCH = 3;
+
+/**
+ * Applies `set` (a shim call: 0 or -errno) to every thread of this process, the calling one
+ * first; returns why it failed, or null. Nice and CPU affinity are per thread on Linux. The loop
+ * runs on the calling thread; the others (V8's helpers, and the pool threads that the deno
+ * engine's sleeping waits run on) get the same, so that no part of a side waits at another
+ * priority, or runs on its peer's CPU. Threads started later inherit it from the thread that
+ * starts them. Before this, the deno rings' waits ran on pool threads started at nice 0 and
+ * unpinned, which a peer spinning at nice -20 could starve for milliseconds.
+ */
+function everyThread(shim: Shim, set: (tid: number) => number): string | null {
+  const own = set(0);
+  if (own < 0) return shim.errorText(-own);
+  const self = shim.symbols.rp_thread_id();
+  for (const entry of Deno.readDirSync("/proc/self/task")) {
+    const tid = Number(entry.name);
+    if (tid === self) continue;
+    const result = set(tid);
+    // A thread that has exited meanwhile needs nothing.
+    if (result < 0 && result !== -ESRCH) return `${shim.errorText(-result)} (thread ${tid})`;
+  }
+  return null;
+}
+
 /** The name a worker process is started with, so people (and tests) can tell whose it is. */
 export function workerName(supervisorPid: number, role: Role): string {
   return `ringpipe-worker-${supervisorPid}-${role}`;
@@ -162,18 +187,15 @@ export async function runWorker(
   shims.set(spec.library, shim);
   const segment = Segment.attach(shim, spec.segmentName, spec.segmentBytes);
   try {
-    // Nice is per thread on Linux: this is the thread that will run the loop.
-    let niceError: string | null = null;
-    if (spec.nice !== null) {
-      const result = shim.symbols.rp_nice_set(spec.nice);
-      if (result < 0) niceError = shim.errorText(-result);
-    }
+    const nice = spec.nice;
+    const niceError = nice === null
+      ? null
+      : everyThread(shim, (tid) => shim.symbols.rp_nice_set(tid, nice));
     const niceRead = shim.symbols.rp_nice_get();
-    let affinityError: string | null = null;
-    if (spec.cpu !== null) {
-      const result = shim.symbols.rp_affinity_set(spec.cpu);
-      if (result < 0) affinityError = shim.errorText(-result);
-    }
+    const cpu = spec.cpu;
+    const affinityError = cpu === null
+      ? null
+      : everyThread(shim, (tid) => shim.symbols.rp_affinity_set(tid, cpu));
     const affinityActual = shim.allowedCpus();
     const schedPolicy = shim.schedPolicy();
     const out = new BigUint64Array(ResultField.FIELDS);

@@ -268,25 +268,23 @@ interface RingEnd<R extends ChannelRole = ChannelRole> {
   yieldCpu: (() => void) | null;
 }
 
-/*
- * The loops try the ring first and call this only when it is full or empty,
- * so a busy loop awaits nothing (an await costs a trip through the microtask
- * queue even when its value is ready).
- */
-
 /**
  * Up to `max` free slots (`sending`) or readable messages, waiting until there
  * is one: spinning, or sleeping after a spin; a negative status when stopped.
+ * A sleeping end sleeps on this thread (`readableBlocking`, `reserveBlocking`), as
+ * a native loop does: the worker's thread has nothing else to do, and the async
+ * waits' wake-up through a pool thread and the event loop made the paced round
+ * trip's tail several times C's.
  */
-async function waitOn(end: RingEnd, max: number, wanted: () => number): Promise<number> {
+function waitOn(end: RingEnd, max: number, wanted: () => number): number {
   const channel = end.channel;
   while (end.sleeps) {
     // Asleep a slice at a time, asking between slices whether the run is still wanted (the
     // supervisor may have aborted or died), as the native loops do when a futex wait times out.
     const got = channel.isSender()
-      ? await channel.reserveAsync(max, SLEEP_SLICE_MS)
+      ? channel.reserveBlocking(max, SLEEP_SLICE_MS)
       : channel.isReceiver()
-      ? await channel.readableAsync(max, SLEEP_SLICE_MS)
+      ? channel.readableBlocking(max, SLEEP_SLICE_MS)
       : 0;
     if (got > 0) return got;
     const status = wanted();
@@ -308,20 +306,20 @@ function ready(channel: Channel, max: number): number {
 }
 
 /** Streams messages `from` .. `to` - 1 out of `end`, up to `batch` per publication. */
-async function produce(
+function produce(
   end: RingEnd<"sender">,
   batch: number,
   from: number,
   to: number,
   p: Pattern,
   wanted: () => number,
-): Promise<number> {
+): number {
   const words = end.channel.u32;
   const stride = 2 * p.words;
   let next = from + POLL_MASK + 1;
   for (let i = from; i < to;) {
     const max = Math.min(batch, to - i);
-    const n = end.channel.reserve(max) || await waitOn(end, max, wanted);
+    const n = end.channel.reserve(max) || waitOn(end, max, wanted);
     if (n < 0) return -n;
     fillMessages(words, end.channel.writeSlot * stride, i, i + n, p);
     i += n;
@@ -336,7 +334,7 @@ async function produce(
 }
 
 /** Receives and checks messages `from` .. `to` - 1 from `end`, up to `batch` per release. */
-async function consume(
+function consume(
   end: RingEnd<"receiver">,
   batch: number,
   from: number,
@@ -344,13 +342,13 @@ async function consume(
   p: Pattern,
   wanted: () => number,
   bad: BadItem,
-): Promise<number> {
+): number {
   const words = end.channel.u32;
   const stride = 2 * p.words;
   let next = from + POLL_MASK + 1;
   for (let i = from; i < to;) {
     const max = Math.min(batch, to - i);
-    const n = end.channel.readable(max) || await waitOn(end, max, wanted);
+    const n = end.channel.readable(max) || waitOn(end, max, wanted);
     if (n < 0) return -n;
     if (checkMessages(words, end.channel.readSlot * stride, i, i + n, p, bad) >= 0) {
       return Status.BAD_DATA;
@@ -427,8 +425,12 @@ const PINGPONG_TAIL_EVERY = 64;
 /** Ping-pong round trips per call of a step function: small calls that V8 optimises as functions. */
 const CHUNK = 64;
 
-/** Looks a sleeping side spins on its own before it asks the channel to sleep. */
-const PATIENCE = 256;
+/**
+ * Looks a sleeping side makes on its own before it asks the channel to wait, which spins for
+ * the asked `--spin-before-sleep` before it sleeps. Few, so that a deno side spins about what a
+ * native side does before sleeping (at 256, the looks added several µs of spin to each wait).
+ */
+const PATIENCE = 16;
 
 /**
  * The client's round trips up to `to` from where `st` is: send request i, then
@@ -503,7 +505,7 @@ function serverSteps(
  * sleeping end spins briefly, then waits in `readableAsync` or `reserveAsync`
  * (a futex) and goes on where it stopped.
  */
-async function pingPong(
+function pingPong(
   client: boolean,
   tx: RingEnd<"sender">,
   rx: RingEnd<"receiver">,
@@ -512,7 +514,7 @@ async function pingPong(
   wanted: () => number,
   bad: BadItem,
   trips: RoundTrips | null,
-): Promise<number> {
+): number {
   const patience = tx.sleeps ? PATIENCE : Infinity;
   const st: Step = { i: 0, half: 0, begun: false, timed: false };
   trips?.start();
@@ -522,7 +524,7 @@ async function pingPong(
       ? clientSteps(tx.channel, rx.channel, st, to, p, bad, trips!, wanted, patience, tx.yieldCpu)
       : serverSteps(rx.channel, tx.channel, st, to, p, bad, wanted, patience, tx.yieldCpu);
     if (status === WAIT_MESSAGE || status === WAIT_ROOM) {
-      const got = status === WAIT_ROOM ? await waitOn(tx, 1, wanted) : await waitOn(rx, 1, wanted);
+      const got = status === WAIT_ROOM ? waitOn(tx, 1, wanted) : waitOn(rx, 1, wanted);
       if (got < 0) return -got;
     } else if (status !== Status.OK) {
       return status;
@@ -582,8 +584,8 @@ async function warmUp(
   const rx = { channel: receiver, sleeps: false, yieldCpu: null };
   const rounds = Math.max(20, Math.min(3000, Math.floor(WARM_UP_ITEMS / (slots * p.words))));
   for (let round = 0, at = 0; round < rounds; round++, at += slots) {
-    await produce(tx, batch, at, at + slots, p, wanted);
-    if (await consume(rx, batch, at, at + slots, p, wanted, bad) !== Status.OK) {
+    produce(tx, batch, at, at + slots, p, wanted);
+    if (consume(rx, batch, at, at + slots, p, wanted, bad) !== Status.OK) {
       throw new Error("warm-up: the channel lost an item");
     }
   }
@@ -601,7 +603,7 @@ async function warmUp(
     const trips = new RoundTrips(shim, 16, 0);
     const chunk = Math.min(CHUNK, slots);
     for (let round = 0, at = 0; round < rounds; round++, at += chunk) {
-      await produce(
+      produce(
         { channel: forth, sleeps: false, yieldCpu: null },
         chunk,
         at,
@@ -615,13 +617,13 @@ async function warmUp(
       ) {
         throw new Error("warm-up: a round trip went wrong");
       }
-      await consume(rx, chunk, at, at + chunk, p, wanted, bad); // the requests it sent
-      await produce(tx, chunk, at, at + chunk, p, wanted); // requests
+      consume(rx, chunk, at, at + chunk, p, wanted, bad); // the requests it sent
+      produce(tx, chunk, at, at + chunk, p, wanted); // requests
       const server: Step = { i: at, half: 0, begun: false, timed: false };
       if (serverSteps(receiver, forth, server, at + chunk, p, bad, wanted, PATIENCE, null) !== 0) {
         throw new Error("warm-up: an answer went wrong");
       }
-      await consume(
+      consume(
         { channel: back, sleeps: false, yieldCpu: null },
         chunk,
         at,
@@ -697,7 +699,7 @@ export async function denoRingSide(context: SideContext): Promise<number> {
       sleeps: false,
     });
     try {
-      const status = await pingPong(
+      const status = pingPong(
         producer,
         spin(sending!),
         spin(receiving!),
@@ -724,10 +726,10 @@ export async function denoRingSide(context: SideContext): Promise<number> {
   try {
     if (mode === "stream") {
       status = producer
-        ? await produce(sending!, batch, 0, iterations, p, wanted)
-        : await consume(receiving!, batch, 0, iterations, p, wanted, bad);
+        ? produce(sending!, batch, 0, iterations, p, wanted)
+        : consume(receiving!, batch, 0, iterations, p, wanted, bad);
     } else {
-      status = await pingPong(producer, sending!, receiving!, iterations, p, wanted, bad, trips);
+      status = pingPong(producer, sending!, receiving!, iterations, p, wanted, bad, trips);
     }
   } catch (error) {
     if (!(error instanceof ChannelError)) throw error;

@@ -463,6 +463,7 @@ Deno.test("readableBlocking sleeps on this thread while idle (next to no CPU), w
   } finally {
     await kill(child);
     channel.close();
+    channel.unlink();
   }
 });
 

@@ -39,7 +39,7 @@ _Static_assert(ATOMIC_INT_LOCK_FREE == 2, "32-bit atomics must be lock-free to b
 #define RP_INTERNAL __attribute__((visibility("hidden")))
 
 /* Bump whenever a signature (ringpipe_api.h), the layout or enum rp_field changes. */
-#define RP_ABI_VERSION 21u
+#define RP_ABI_VERSION 22u
 #define RP_MAGIC 0x52504950u /* "RPIP" */
 #define RP_CACHE_LINE 64
 /* Two cache lines: what adjacent-line prefetch fetches together; rings are aligned to it. */

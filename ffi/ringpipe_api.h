@@ -71,12 +71,12 @@ int32_t rp_side_begin(void *segment, int32_t role, uint64_t *out);
 void rp_side_end(uint64_t *out, uint64_t items, uint64_t checksum);
 int32_t rp_futex_wait(void *word, uint32_t expected, uint64_t timeout_ns);
 void rp_yield(void);
-void rp_sleep_until(uint64_t ns);
+void rp_sleep_until(double when_ns);
 int32_t rp_futex_wake(void *word, int32_t count);
 int32_t rp_still_wanted_ffi(void *segment);
 void rp_noop(void);
 uint64_t rp_noop_ptr(const uint64_t *p);
-uint64_t rp_now_ns_ffi(void);
+double rp_now_ns_ffi(void);
 
 /* unix.c */
 int32_t rp_unix_accept(void *segment, const char *path);

@@ -448,8 +448,9 @@ int32_t rp_futex_wait(void *word, uint32_t expected, uint64_t timeout_ns) {
 /* Gives the CPU away (the deno engine's loops, spinning on a CPU their peer shares). */
 void rp_yield(void) { sched_yield(); }
 
-/* Sleeps until CLOCK_MONOTONIC reaches `ns` (the deno engine's paced client). */
-void rp_sleep_until(uint64_t ns) {
+/* Sleeps until CLOCK_MONOTONIC reaches `when_ns` (the deno engine's paced client). */
+void rp_sleep_until(double when_ns) {
+  uint64_t ns = (uint64_t)when_ns;
   struct timespec at = {(time_t)(ns / 1000000000u), (long)(ns % 1000000000u)};
   while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, NULL) == EINTR) {
   }
@@ -471,4 +472,6 @@ void rp_noop(void) {}
 /* Reads one word through the pointer, so the call has to pass it. */
 uint64_t rp_noop_ptr(const uint64_t *p) { return *p; }
 
-uint64_t rp_now_ns_ffi(void) { return rp_now_ns(); }
+/* A double holds every ns below 2^53 (104 days of CLOCK_MONOTONIC) exactly; JavaScript takes it
+   without allocating, where a uint64_t becomes a BigInt. */
+double rp_now_ns_ffi(void) { return (double)rp_now_ns(); }

@@ -14,7 +14,7 @@ import type { Mode as ModeName, WaitPolicy } from "../src/base/names.ts";
 export { HISTOGRAM_BUCKETS, SUB_BITS } from "../src/base/histogram_layout.ts";
 
 /** The ABI version this table matches; `rp_abi_version()` must return it. */
-export const ABI_VERSION = 21;
+export const ABI_VERSION = 22;
 
 /**
  * Slots of the `uint64_t` result array each loop fills (C `enum rp_field`).
@@ -423,8 +423,8 @@ export const symbols = {
   },
   /** void rp_yield(void): sched_yield() */
   rp_yield: { parameters: [], result: "void" },
-  /** void rp_sleep_until(uint64_t ns): until CLOCK_MONOTONIC reaches ns */
-  rp_sleep_until: { parameters: ["u64" /* uint64_t ns */], result: "void" },
+  /** void rp_sleep_until(double when_ns): until CLOCK_MONOTONIC reaches when_ns */
+  rp_sleep_until: { parameters: ["f64" /* double when_ns */], result: "void" },
   /** int32_t rp_futex_wake(void *word, int32_t count) */
   rp_futex_wake: {
     parameters: ["pointer", /* void *word */ "i32" /* int32_t count */],
@@ -454,8 +454,8 @@ export const symbols = {
   rp_noop: { parameters: [], result: "void" },
   /** uint64_t rp_noop_ptr(const uint64_t *p) */
   rp_noop_ptr: { parameters: ["pointer" /* const uint64_t *p */], result: "u64" },
-  /** uint64_t rp_now_ns_ffi(void) */
-  rp_now_ns_ffi: { parameters: [], result: "u64" },
+  /** double rp_now_ns_ffi(void): CLOCK_MONOTONIC ns, exact below 2^53 */
+  rp_now_ns_ffi: { parameters: [], result: "f64" },
   /** uint64_t rp_micro_ring(void *mem, uint64_t pairs) */
   rp_micro_ring: {
     parameters: [

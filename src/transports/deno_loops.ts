@@ -240,7 +240,7 @@ class RoundTrips {
     }
     if (this.#pace !== 0) {
       this.#next += this.#pace;
-      this.#shim.symbols.rp_sleep_until(BigInt(Math.round(this.#next)));
+      this.#shim.symbols.rp_sleep_until(this.#next);
       this.#before = this.#now();
     }
   }
@@ -256,7 +256,7 @@ class RoundTrips {
   }
 
   #now(): number {
-    return Number(this.#shim.symbols.rp_now_ns_ffi());
+    return this.#shim.symbols.rp_now_ns_ffi();
   }
 }
 

@@ -16,7 +16,7 @@ import { controlFigures, controlSeries } from "../report/control_figures.ts";
 import { controlLines, originalLines } from "../report/headline.ts";
 import type { MicroFile } from "../report/micro.ts";
 import { variantLines } from "../report/variants.ts";
-import type { Report } from "../report/report.ts";
+import type { Report, ResultEntry } from "../report/report.ts";
 import type { Rate } from "../stats/proportion.ts";
 import { type CoverageRow, coverageTable } from "../stats/coverage.ts";
 import { renderCoverage } from "../render/coverage.ts";
@@ -34,8 +34,8 @@ const ENGINE_RUN = "results/vm-00745d78/2026-11-28T11-44-51Z_e20d0e4.json";
 /** The paced `--engine both` ping-pong run `docs/deno-engine.md` cites. */
 const PACED_ENGINE_RUN = "results/vm-00745d78/2026-11-28T11-45-54Z_e20d0e4.json";
 /** The Channel's round trips beside C's, back to back and paced, that the README cites. */
-const TRIPS_RUN = "results/vm-d092e051/2026-12-04T18-59-48Z_9e94f38.json";
-const PACED_TRIPS_RUN = "results/vm-d092e051/2026-12-04T19-00-47Z_9e94f38.json";
+const TRIPS_RUN = "results/vm-d092e051/2026-12-04T20-18-03Z_6b69ef1.json";
+const PACED_TRIPS_RUN = "results/vm-d092e051/2026-12-04T20-17-00Z_6b69ef1.json";
 /** The `--variant` run `docs/running.md` cites: gcc -O3 against clang -O3 -flto. */
 const VARIANT_RUN = "results/vm-d092e051/2026-12-04T19-48-19Z_98e1202.json";
 /** The same command hours earlier, each trial between a fresh pair of processes. */
@@ -638,14 +638,17 @@ export const CITED: readonly CitedFigure[] = [
   },
   {
     file: "README.md",
-    what: "the Channel's paced p99 beside C's",
+    what: "the Channel's paced p99, p99.9 and CPU beside C's",
     source: PACED_TRIPS_RUN,
-    pattern: /the\s+sleeping\s+ring's\s+p99\s+was\s+(.*?\s+in\s+C)/s,
+    pattern: /the\s+sleeping\s+ring's\s+p99\s+was\s+(.*?µs)\s+\(\[back/s,
     value: (reports) => {
-      const p99 = (engine: string) =>
-        only(reports).results.find((x) => x.transport === "ring-futex" && x.engine === engine)!
-          .latency!.roundTrip.p99;
-      return `${micros(p99("deno"))} against ${micros(p99("native"))} in C`;
+      const ring = (engine: string) =>
+        only(reports).results.find((x) => x.transport === "ring-futex" && x.engine === engine)!;
+      const both = (figure: (r: ResultEntry) => number) =>
+        `${micros(figure(ring("deno")))} against ${micros(figure(ring("native")))}`;
+      return `${both((r) => r.latency!.roundTrip.p99)} in C, its p99.9 ${
+        both((r) => r.latency!.roundTrip.p999)
+      }, and its CPU per round trip ${both((r) => r.cpuNsPerItem.median)}`;
     },
   },
   ...([
@@ -803,6 +806,7 @@ export const STRAY_CHECK: StrayCheck = {
     "(10 µs by default)",
     "reached ±2%",
     "every 100 ms",
+    "every 20 ms",
     "about 0.05 s",
     "the 60 s budget",
     "looks for 10 µs",

@@ -439,57 +439,49 @@ Deno.test("one owner per end: a live holder is refused by pid, a closed or dead 
   }
 });
 
-Deno.test("readableBlocking sleeps on this thread while idle (next to no CPU), wakes on a message, and on the peer's death", async () => {
-  const channel = await Channel.create({ slots: 4, slotBytes: 16, role: "receiver" });
-  const child = peer(channel.name, "late", 1_000);
-  try {
-    await attached(child);
-    const cpuBefore = cpuMs();
-    const started = performance.now();
-    const ready = channel.readableBlocking(4, 10_000);
-    const waited = performance.now() - started;
-    const cpu = cpuMs() - cpuBefore;
-    assert.equal(ready, 1);
-    const at = channel.readSlot * channel.slotBytes;
-    assert.equal(new TextDecoder().decode(channel.bytes.subarray(at + 4, at + 8)), "late");
-    channel.release(1);
-    assert.ok(waited > 500, `woke after ${waited} ms, before the message`);
-    assert.ok(cpu < waited / 4, `${cpu.toFixed(1)} ms of CPU in ${waited.toFixed(0)} ms asleep`);
-    await kill(child);
-    assert.throws(
-      () => channel.readableBlocking(4, 10_000),
-      /^ChannelError: the peer \(process \d+\) is gone$/,
-    );
-  } finally {
-    await kill(child);
-    channel.close();
-    channel.unlink();
-  }
-});
+/** Receiving one message as the tests of sleeping waits do: the message as text. */
+const sleepingWaits: [string, (channel: Channel<"receiver">) => string | Promise<string>][] = [
+  ["receiveAsync", async (c) => new TextDecoder().decode((await c.receiveAsync(10_000))!)],
+  ["readableBlocking, on this thread,", (c) => {
+    assert.equal(c.readableBlocking(4, 10_000), 1);
+    const at = c.readSlot * c.slotBytes + 4;
+    const text = new TextDecoder().decode(c.bytes.subarray(at, at + 4));
+    c.release(1);
+    return text;
+  }],
+];
 
-Deno.test("receiveAsync sleeps while idle (next to no CPU), wakes on a message, and on the peer's death", async () => {
-  const channel = await Channel.create({ slots: 4, slotBytes: 16, role: "receiver" });
-  const child = peer(channel.name, "late", 1_000);
-  try {
-    await attached(child);
-    const cpuBefore = cpuMs();
-    const started = performance.now();
-    const message = await channel.receiveAsync(10_000);
-    const waited = performance.now() - started;
-    const cpu = cpuMs() - cpuBefore;
-    assert.equal(new TextDecoder().decode(message!), "late");
-    assert.ok(waited > 500, `woke after ${waited} ms, before the message`);
-    // A spinning receiver would have burned about the whole wait.
-    assert.ok(cpu < waited / 4, `${cpu.toFixed(1)} ms of CPU in ${waited.toFixed(0)} ms asleep`);
-    const dying = channel.receiveAsync(10_000);
-    setTimeout(() => kill(child), 200);
-    await assert.rejects(dying, /^ChannelError: the peer \(process \d+\) is gone$/);
-  } finally {
-    await kill(child);
-    channel.close();
-    channel.unlink();
-  }
-});
+for (const [how, receive] of sleepingWaits) {
+  Deno.test(`${how} sleeps while idle (next to no CPU), wakes on a message, and on the peer's death`, async () => {
+    const channel = await Channel.create({ slots: 4, slotBytes: 16, role: "receiver" });
+    const child = peer(channel.name, "late", 1_000);
+    try {
+      await attached(child);
+      const cpuBefore = cpuMs();
+      const started = performance.now();
+      const message = await receive(channel);
+      const waited = performance.now() - started;
+      const cpu = cpuMs() - cpuBefore;
+      assert.equal(message, "late");
+      assert.ok(waited > 500, `woke after ${waited} ms, before the message`);
+      // A spinning receiver would have burned about the whole wait.
+      assert.ok(cpu < waited / 4, `${cpu.toFixed(1)} ms of CPU in ${waited.toFixed(0)} ms asleep`);
+      // Killed from another process while this one waits (a blocking wait holds this thread).
+      const killer = new Deno.Command("sh", {
+        args: ["-c", `sleep 0.2; kill -KILL ${child.pid}`],
+      }).spawn();
+      await assert.rejects(
+        async () => await receive(channel),
+        /^ChannelError: the peer \(process \d+\) is gone$/,
+      );
+      await killer.status;
+    } finally {
+      await kill(child);
+      channel.close();
+      channel.unlink();
+    }
+  });
+}
 
 Deno.test("the timeouts: nothing to receive, no room to send; close() ends a wait in progress", async () => {
   using tx = await Channel.create({ slots: 2, slotBytes: 8, fixedSize: true });

@@ -46,7 +46,7 @@ Deno.test("deno task docs writes a figure back from its report, a table cell and
   };
   const tampered: Record<string, string> = {
     "README.md": readme.replace(/^(\| `pipe-uring` *\|[^|]*\|)[^|]*\|/m, "$1 99.9 |"),
-    "docs/running.md": running.replace(/over gcc 1\.256x/, "over gcc 1.266x"),
+    "docs/running.md": running.replace(/over gcc [\d.]+x/, "over gcc 9.999x"),
     // A cell of a table written whole from two reports.
     "docs/results.md": results.replace(/^(\| `ring-futex` *\|)[^|]*\|/m, "$1 1 / 2 |"),
   };

@@ -89,7 +89,7 @@ Deno.test("one pair of workers serves every trial of a placement; another placem
   });
 });
 
-Deno.test("a trial leaves no file open in its workers: every transport and engine, twice", async () => {
+Deno.test("a trial leaves no file open in its workers: every transport and engine, three times", async () => {
   using shim = Shim.open(library);
   await withPool(async (context) => {
     const runs: { name: string; series: Partial<Series> & Pick<Series, "transport"> }[] = [];
@@ -108,11 +108,13 @@ Deno.test("a trial leaves no file open in its workers: every transport and engin
     let id = 0;
     for (const { name, series } of runs) {
       const after: string[][] = [];
-      for (let i = 0; i < 2; i++) {
+      // Three trials: what a process opens once, lazily, during a trial (Deno's runtime does,
+      // now and then) is no leak; what the third trial adds to the second's would be.
+      for (let i = 0; i < 3; i++) {
         const result = await runTrial(context, plan(series, 1_001), `leak${++id}`);
         after.push([...openFiles(result.producer.pid), "|", ...openFiles(result.consumer.pid)]);
       }
-      assert.deepEqual(after[1], after[0], `${name}: files open after one trial and after two`);
+      assert.deepEqual(after[2], after[1], `${name}: files open after two trials and after three`);
       assert.ok(!after[0].some((f) => f.includes("/dev/shm")), `${name}: ${after[0]}`);
     }
     assert.ok(runs.length >= 12, `${runs.length} kinds of trial`);

@@ -8,6 +8,7 @@
 
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/uio.h>
 
 /* One side's view of one pipe. */
@@ -165,6 +166,25 @@ static int splice_setup(struct splice_end *e, int fd, uint64_t size) {
   return RP_OK;
 }
 
+/*
+ * The pipe holds references to the sender's pages until the receiver has read
+ * them, so the buffers may be freed (and reused: a worker process runs trial
+ * after trial) only once the pipe is empty. Waits for that outside the timed
+ * loop; a run stopped meanwhile leaves them allocated, since they may still be
+ * read.
+ */
+static void splice_teardown(struct splice_end *e, struct rp_control *ctl) {
+  if (e->buffers == NULL) return;
+  for (;;) {
+    int queued = 0;
+    if (ioctl(e->fd, FIONREAD, &queued) != 0 || queued == 0) break;
+    if (rp_still_wanted(ctl) != RP_OK) return;
+    struct timespec pause = {0, 20 * 1000};
+    nanosleep(&pause, NULL);
+  }
+  free(e->buffers);
+}
+
 /* Like rp_pipe_run, but every message is sent with vmsplice() (see above). */
 int32_t rp_splice_run(void *segment, int32_t fd_a, int32_t fd_b, int32_t role, int32_t mode,
                       uint64_t size, uint64_t count, uint64_t *out, uint64_t *hist) {
@@ -193,7 +213,7 @@ int32_t rp_splice_run(void *segment, int32_t fd_a, int32_t fd_b, int32_t role, i
     struct rp_end rx = {&rx_end, recv_acquire, recv_release}, tx = {&tx_end, splice_acquire, splice_release};
     status = rp_run_side(segment, role, mode, size, count, rx, tx, out, hist);
   }
-  free(tx_end.buffers);
+  splice_teardown(&tx_end, rp_control_of(segment));
   free(rx_buffer);
   return status;
 }

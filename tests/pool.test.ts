@@ -89,7 +89,7 @@ Deno.test("one pair of workers serves every trial of a placement; another placem
   });
 });
 
-Deno.test("a trial leaves no file open in its workers: every transport and engine, three times", async () => {
+Deno.test("a trial leaves no file open in its workers: every transport and engine, four times", async () => {
   using shim = Shim.open(library);
   await withPool(async (context) => {
     const runs: { name: string; series: Partial<Series> & Pick<Series, "transport"> }[] = [];
@@ -108,13 +108,19 @@ Deno.test("a trial leaves no file open in its workers: every transport and engin
     let id = 0;
     for (const { name, series } of runs) {
       const after: string[][] = [];
-      // Three trials: what a process opens once, lazily, during a trial (Deno's runtime does,
-      // now and then) is no leak; what the third trial adds to the second's would be.
-      for (let i = 0; i < 3; i++) {
+      // Deno's runtime opens a socket pair once, lazily, with a thread it starts during one of the
+      // first deno trials: no leak. A leak adds files at every trial, so of the last two steps
+      // (two to three trials, three to four) at least one must add nothing.
+      for (let i = 0; i < 4; i++) {
         const result = await runTrial(context, plan(series, 1_001), `leak${++id}`);
         after.push([...openFiles(result.producer.pid), "|", ...openFiles(result.consumer.pid)]);
       }
-      assert.deepEqual(after[2], after[1], `${name}: files open after two trials and after three`);
+      const added = (k: number) => after[k].filter((f) => !after[k - 1].includes(f));
+      assert.ok(
+        added(2).length === 0 && after[2].length === after[1].length ||
+          added(3).length === 0 && after[3].length === after[2].length,
+        `${name}: every trial leaves more open: ${added(2)}; ${added(3)}`,
+      );
       assert.ok(!after[0].some((f) => f.includes("/dev/shm")), `${name}: ${after[0]}`);
     }
     assert.ok(runs.length >= 12, `${runs.length} kinds of trial`);
@@ -174,6 +180,18 @@ Deno.test("every thread of a worker gets its loop's nice and CPU, the deno engin
         const cpus = /^Cpus_allowed_list:\s*(\S+)/m.exec(status)?.[1];
         assert.deepEqual({ tid, nice, cpus }, { tid, nice: 5, cpus: String(cpu) }, side.role);
       }
+    }
+  });
+});
+
+Deno.test("pipe-splice, trial after trial in one pair: every last message still checks out", async () => {
+  // vmsplice() leaves the pipe holding the sender's pages until they are read. The sender once
+  // freed its buffers at once, and in a worker that goes on to other work the last message was
+  // sometimes read as zeros ("message 1000 ... got 0").
+  await withPool(async (context) => {
+    for (let i = 0; i < 100; i++) {
+      const mode = i % 2 === 0 ? "pingpong" : "stream";
+      await runTrial(context, plan({ transport: TRANSPORTS["pipe-splice"], mode }, 1_001), `s${i}`);
     }
   });
 });

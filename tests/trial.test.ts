@@ -112,15 +112,16 @@ Deno.test("ring-futex with a paced client: the server sleeps between requests, a
         cpus: [0, 1],
         paceNs: 200_000,
       },
-      iterations: 50,
+      iterations: 200,
       nice: null,
       ringSlots: 64,
       timeoutMs: 30_000,
     }, "paced");
-    // 50 round trips paced 200 us apart take at least 49 paces.
-    assert.ok(result.elapsedNs >= 49 * 200_000, String(result.elapsedNs));
-    // The server slept: it was switched out (voluntarily) for most requests.
-    assert.ok(result.consumer.voluntarySwitches >= 25, String(result.consumer.voluntarySwitches));
+    // 200 round trips paced 200 us apart take at least 199 paces.
+    assert.ok(result.elapsedNs >= 199 * 200_000, String(result.elapsedNs));
+    // The server slept: it was switched out (voluntarily) for many requests. Not for every one:
+    // a client delayed (a loaded CI machine) catches up with requests back to back.
+    assert.ok(result.consumer.voluntarySwitches >= 50, String(result.consumer.voluntarySwitches));
   });
 });
 

@@ -23,7 +23,7 @@ import { RunError } from "../base/errors.ts";
 import type { Role } from "../base/measured.ts";
 import { Status } from "../../ffi/symbols.ts";
 import { WORKER_URL, workerName } from "./worker.ts";
-import type { WorkerSpec } from "./worker.ts";
+import type { SideReport, WorkerSpec } from "./worker.ts";
 
 /** How long a failed worker's peer gets to stop after the abort word before it is killed. */
 export const ABORT_GRACE_MS = 1000;
@@ -36,8 +36,8 @@ export interface WorkerOutcome {
   status: Deno.CommandStatus;
   /** True when the supervisor killed it (after its peer failed, or at the timeout). */
   killedBySupervisor: boolean;
-  /** Its report line, or "" when it printed none. */
-  stdout: string;
+  /** Its report, read from the line it printed; null when it printed none of its role. */
+  report: SideReport | null;
   /** The end of what it wrote on stderr (only read after it exited). */
   stderr: string;
 }
@@ -47,14 +47,14 @@ const STDERR_KEPT = 4096;
 
 const LIVING: Deno.CommandStatus = { success: true, code: 0, signal: null };
 
-/** True for a report line of a loop that succeeded; the worker then waits for its next spec. */
-function succeeded(line: string | null, role: Role): boolean {
-  if (line === null) return false;
+/** The report a worker of `role` printed as `line`, or null when the line is none. */
+function reportOf(line: string | null, role: Role): SideReport | null {
+  if (line === null) return null;
   try {
-    const report = JSON.parse(line) as { role?: unknown; status?: unknown };
-    return report.role === role && report.status === Status.OK;
+    const report = JSON.parse(line) as SideReport;
+    return report.role === role ? report : null;
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -119,14 +119,10 @@ class WorkerProcess {
       line.then((text) => ({ text })),
       this.#child.status.then(() => null),
     ]);
-    if (first !== null && succeeded(first.text, this.role)) {
-      return {
-        role: this.role,
-        status: LIVING,
-        killedBySupervisor: false,
-        stdout: first.text!,
-        stderr: "",
-      };
+    // A loop that succeeded: the worker waits for its next spec.
+    const report = first === null ? null : reportOf(first.text, this.role);
+    if (report?.status === Status.OK) {
+      return { role: this.role, status: LIVING, killedBySupervisor: false, report, stderr: "" };
     }
     onFailure();
     const status = await this.#child.status;
@@ -135,7 +131,7 @@ class WorkerProcess {
       role: this.role,
       status,
       killedBySupervisor: this.#killed,
-      stdout: (await line) ?? "",
+      report: reportOf(await line, this.role),
       stderr: this.#stderr,
     };
   }

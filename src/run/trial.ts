@@ -219,16 +219,6 @@ export function trialLayout(plan: Pick<TrialPlan, "series" | "ringSlots">): Segm
   };
 }
 
-function parseReport(outcome: WorkerOutcome): SideReport | null {
-  const line = outcome.stdout.trim().split("\n").at(-1) ?? "";
-  try {
-    const report = JSON.parse(line) as SideReport;
-    return report.role === outcome.role ? report : null;
-  } catch {
-    return null;
-  }
-}
-
 /** Why a worker did not succeed, in a few words. */
 function failure(outcome: WorkerOutcome, report: SideReport | null): string {
   if (outcome.killedBySupervisor) return "was stopped by the supervisor";
@@ -254,7 +244,7 @@ function consequenceRank(outcome: WorkerOutcome, report: SideReport | null): num
 }
 
 function verify(label: string, plan: TrialPlan, outcomes: WorkerOutcome[]): TrialResult {
-  const reports = outcomes.map(parseReport);
+  const reports = outcomes.map((outcome) => outcome.report);
   const failed = outcomes
     .map((outcome, i) => ({ outcome, report: reports[i] }))
     .filter(({ outcome, report }) => !outcome.status.success || report === null);

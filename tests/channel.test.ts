@@ -439,6 +439,53 @@ Deno.test("one owner per end: a live holder is refused by pid, a closed or dead 
   }
 });
 
+Deno.test("sleeping ends never miss a wake-up: 10,000 round trips, both sides asleep at every wait", async () => {
+  // Both ends announce that they sleep, look once more and sleep, at every wait (no spin), so the
+  // publisher's look at the announcement races the sleeper's last look thousands of times. A
+  // wake-up lost in that race would leave the sleeper to its 100 ms time-out; a round trip
+  // takes tens of microseconds.
+  using requests = await Channel.create({
+    slots: 8,
+    slotBytes: 8,
+    fixedSize: true,
+    spinMicros: 0,
+  });
+  using replies = await Channel.create({
+    slots: 8,
+    slotBytes: 8,
+    fixedSize: true,
+    role: "receiver",
+    spinMicros: 0,
+  });
+  const count = 10_000;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", PEER, requests.name, "echo", String(count), replies.name],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  try {
+    await attached(child);
+    requests.unlink();
+    replies.unlink();
+    let slowest = 0;
+    for (let i = 0; i < count; i++) {
+      const started = performance.now();
+      assert.ok(requests.reserveBlocking(1, 10_000) > 0);
+      requests.u32[requests.writeSlot * 2] = i;
+      requests.commit(1);
+      assert.equal(replies.readableBlocking(1, 10_000), 1, `reply ${i}`);
+      assert.equal(replies.u32[replies.readSlot * 2], i);
+      replies.release(1);
+      slowest = Math.max(slowest, performance.now() - started);
+      assert.ok(slowest < 80, `round trip ${i} took ${slowest.toFixed(1)} ms: a wake-up was lost`);
+    }
+    assert.match(await outputOf(child), /echoed 10000/);
+  } finally {
+    await kill(child);
+  }
+});
+
 /** Receiving one message as the tests of sleeping waits do: the message as text. */
 const sleepingWaits: [string, (channel: Channel<"receiver">) => string | Promise<string>][] = [
   ["receiveAsync", async (c) => new TextDecoder().decode((await c.receiveAsync(10_000))!)],
@@ -599,7 +646,7 @@ Deno.test("channels created at once build and open the shim once", async () => {
   assert.equal(new TextDecoder().decode(output.stdout).trim(), "1");
 });
 
-Deno.test("release with publishEvery holds the tail back until that many, or until the ring looks empty", async () => {
+Deno.test("release with publishEvery holds the tail back until that many, and never past a full ring", async () => {
   using tx = await Channel.create({ slots: 4, slotBytes: 8, fixedSize: true });
   using rx = await Channel.attach(tx.name, { role: "receiver", publishEvery: 3 });
   tx.unlink();
@@ -616,8 +663,22 @@ Deno.test("release with publishEvery holds the tail back until that many, or unt
   rx.release(1);
   assert.equal(tail(), 3, "the third publishes all three");
   rx.release(1);
-  assert.equal(tail(), 3);
-  assert.equal(rx.readable(1), 0, "empty: what was held back is published");
-  assert.equal(tail(), 4);
-  assert.equal(tx.reserve(4), 4);
+  assert.equal(rx.readable(1), 0);
+  assert.equal(tail(), 3, "an empty ring publishes nothing: the store stays off a round trip");
+  assert.equal(tx.reserve(4), 3, "the sender has room for the three published");
+  rx.close();
+  assert.equal(tail(), 4, "close publishes what was held back");
+
+  // Asked for more than the ring holds, the receiver publishes once it has freed a whole ring,
+  // so a sender that filled it is never left waiting.
+  using tx2 = await Channel.create({ slots: 4, slotBytes: 8, fixedSize: true });
+  using rx2 = await Channel.attach(tx2.name, { role: "receiver", publishEvery: 64 });
+  tx2.unlink();
+  tx2.commit(tx2.reserve(4));
+  assert.equal(tx2.reserve(1), 0, "full");
+  for (let k = 0; k < 4; k++) {
+    assert.equal(rx2.readable(1), 1);
+    rx2.release(1);
+  }
+  assert.equal(tx2.reserve(4), 4, "the fourth release published the tail");
 });

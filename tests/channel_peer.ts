@@ -3,13 +3,15 @@
  * prints their sum of lengths and a checksum; `send N` sends N numbered
  * messages of varied length; `hang` attaches and then never returns; `late N`
  * sends one message after N ms, then waits; `records N` sends N 8-byte
- * records (record i holds i) through the zero-copy API, sleeping when full.
+ * records (record i holds i) through the zero-copy API, sleeping when full;
+ * `echo N REPLIES` answers N 8-byte records with the same records on the
+ * channel REPLIES, both ends sleeping whenever they wait (no spin).
  */
 import { Channel } from "../src/channel/channel.ts";
 
 const [name, action, countText] = Deno.args;
 const count = Number(countText ?? "0");
-const channel = await Channel.attach(name);
+const channel = await Channel.attach(name, action === "echo" ? { spinMicros: 0 } : {});
 /** This end, as the sender: the test made the other end the receiver. */
 const sender = () => {
   if (!channel.isSender()) throw new Error(`${name}: attached as the ${channel.role}`);
@@ -67,5 +69,21 @@ if (action === "receive") {
     channel.commit(n);
   }
   console.log(`sent ${count}`);
+} else if (action === "echo") {
+  const requests = receiver();
+  const replies = await Channel.attach(Deno.args[3], { spinMicros: 0 });
+  if (!replies.isSender()) throw new Error(`${Deno.args[3]}: attached as the ${replies.role}`);
+  console.log("attached");
+  for (let i = 0; i < count; i++) {
+    if (requests.readableBlocking(1, 10_000) === 0) throw new Error(`no request ${i} in 10 s`);
+    const request = requests.u32[requests.readSlot * 2];
+    if (request !== i) throw new Error(`request ${i} reads ${request}`);
+    if (replies.reserveBlocking(1, 10_000) === 0) throw new Error(`no room for reply ${i}`);
+    replies.u32[replies.writeSlot * 2] = i;
+    replies.commit(1);
+    requests.release(1);
+  }
+  replies.close();
+  console.log(`echoed ${count}`);
 }
 channel.close();

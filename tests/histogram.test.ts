@@ -32,6 +32,8 @@ Deno.test("every bucket holds the values that map to it, and is at most 1/128 of
     const { low, high } = bucketBounds(index);
     assert.equal(bucketIndex(low), index);
     assert.equal(bucketIndex(high - 1), index);
+    // Fractions too, on both sides of 2^32 ns, where bucketIndex leaves integer arithmetic.
+    assert.equal(bucketIndex(high - 0.5), index);
     if (low >= 256) assert.ok((high - low) / low <= 1 / 128);
   }
 });

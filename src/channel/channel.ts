@@ -92,8 +92,22 @@ const L = CHANNEL_LAYOUT;
 const HEADER_BYTES = L.HEADER_BYTES;
 // Int32 indices into the header.
 const W = (byte: number) => byte / 4;
+const HEAD_WORD = W(L.HEAD);
+const TAIL_WORD = W(L.TAIL);
 const FIXED_SIZE = 1;
+/** {@link Channel.#usable} of an open sending end, and of an open receiving end. */
+const SENDS = 1;
+const RECEIVES = 2;
+/** Whether V8's sequentially consistent store is a full barrier here (x86-64's locked exchange). */
+const FENCED_STORES = Deno.build.arch === "x86_64";
 const PEER_CHECK_SPINS = 1024;
+/**
+ * Looks a blocking wait makes before it reads the clock or allocates anything, so a message that
+ * comes within half a microsecond or so costs no more than a spin. The native loops look 64 times
+ * before they start their clock (`tired()` in `ffi/ring.c`); a look from here costs about four of
+ * theirs (an `Atomics.load` is a call into V8's runtime), so 16 spin about as long.
+ */
+const QUICK_LOOKS = 16;
 /** The header's layout words are looked at again every this many index loads (and on every wait). */
 const LAYOUT_CHECK_LOADS = 0xffff;
 /** Unmaps a closed channel's range once its buffer (and so every view of it) is garbage. */
@@ -160,8 +174,10 @@ export interface ChannelOptions {
   role?: ChannelRole;
   /**
    * Each side publishes its index every this many messages (default 1: every
-   * message): the sender its head, the receiver its tail. Held-back messages
-   * are published when the ring looks full or empty, by `flush()` and by `close()`.
+   * message; never more than `slots`): the sender its head, the receiver its
+   * tail. The sender also publishes what it held back when the ring looks full;
+   * both do in `flush()` and `close()`. A receiver that has freed a whole ring
+   * has published it, so a sender out of room is never left waiting.
    */
   publishEvery?: number;
   /** How long `receiveAsync`/`sendAsync` spin before they sleep, µs (default 10). */
@@ -286,14 +302,23 @@ export class Channel<R extends ChannelRole = ChannelRole> {
   #headSeen = 0;
   #tailSeen = 0;
   #closed = false;
+  /**
+   * What the hot calls check, in one field: {@link SENDS} for an open sending end, {@link RECEIVES}
+   * for an open receiving one, 0 once closed or broken (then {@link Channel.#refuse} says why).
+   */
+  #usable: number;
   /** Why this end refuses further use: what a peer did that the protocol does not allow. */
   #broken: ChannelError | null = null;
   /** Async waits whose FFI call is on a worker thread: `close()` wakes them all. */
   #waits = 0;
   /** Index loads since the layout was last checked. */
   #loads = 0;
-  /** When the peer's process may next be looked for in /proc (`performance.now()` ms). */
-  #nextAliveCheck = 0;
+  /**
+   * When the peer's process may next be looked for in /proc (`performance.now()` ms). A double
+   * from the start: a field that turned from integer to double would change the object's hidden
+   * class, and V8's inline caches in the hot calls would see two.
+   */
+  #nextAliveCheck = -Infinity;
   /**
    * The mapping's buffer: the range stays mapped (as zeros, after close) until it and every view
    * of it are garbage, so no view ever reaches unmapped memory.
@@ -310,7 +335,7 @@ export class Channel<R extends ChannelRole = ChannelRole> {
     this.#segment = segment;
     this.role = role;
     this.#sends = role === "sender";
-    this.#publishEvery = options.publishEvery ?? 1;
+    this.#usable = this.#sends ? SENDS : RECEIVES;
     this.#spinMs = (options.spinMicros ?? 10) / 1000;
     const buffer = Deno.UnsafePointerView.getArrayBuffer(segment.pointer, segment.bytes);
     this.#buffer = buffer;
@@ -318,6 +343,8 @@ export class Channel<R extends ChannelRole = ChannelRole> {
     this.#lengths = new DataView(buffer);
     this.name = segment.name;
     this.slots = this.#header[W(L.SLOTS)];
+    // Never more than the ring holds: a sender out of room then always gets the tail (see release).
+    this.#publishEvery = Math.min(options.publishEvery ?? 1, this.slots);
     this.slotBytes = this.#header[W(L.SLOT_BYTES)];
     this.fixedSize = (this.#header[W(L.FLAGS)] & FIXED_SIZE) !== 0;
     this.maxMessageBytes = this.fixedSize ? this.slotBytes : this.slotBytes - 4;
@@ -624,15 +651,14 @@ export class Channel<R extends ChannelRole = ChannelRole> {
    * ```
    */
   reserve(this: Channel<"sender">, n: number): number {
-    this.#open(true);
-    wholeCount(n, "reserve");
-    let free = this.slots - ((this.#head - this.#tailSeen) >>> 0);
+    if (this.#usable !== SENDS || n >>> 0 !== n) this.#refuse(true, "reserve", n);
+    const head = this.#head, slots = this.slots;
+    let free = slots - ((head - this.#tailSeen) >>> 0);
     if (free < n) {
       this.#tailSeen = this.#loadTail();
-      free = this.slots - ((this.#head - this.#tailSeen) >>> 0);
+      free = slots - ((head - this.#tailSeen) >>> 0);
     }
-    const toWrap = this.slots - (this.#head & this.#mask);
-    return Math.min(n, free, toWrap);
+    return least(n, free, slots - (head & this.#mask));
   }
 
   /**
@@ -676,6 +702,10 @@ export class Channel<R extends ChannelRole = ChannelRole> {
    * ```
    */
   reserveBlocking(this: Channel<"sender">, n: number, timeoutMs = Infinity): number {
+    for (let looks = 0; looks < QUICK_LOOKS; looks++) {
+      const got = this.reserve(n);
+      if (got > 0) return got;
+    }
     return Math.max(0, this.#waitBlocking(() => this.reserve(n) || -1, timeoutMs));
   }
 
@@ -690,12 +720,12 @@ export class Channel<R extends ChannelRole = ChannelRole> {
    * @throws {RangeError} When `n` is not a whole number, or more than was reserved room for.
    */
   commit(this: Channel<"sender">, n: number): void {
-    this.#open(true);
-    wholeCount(n, "commit");
-    if (n > this.slots - ((this.#head - this.#tailSeen) >>> 0)) {
-      throw new RangeError(`commit(${n}): more than the free slots reserved`);
+    if (this.#usable !== SENDS || n >>> 0 !== n) this.#refuse(true, "commit", n);
+    const head = this.#head;
+    if (n > this.slots - ((head - this.#tailSeen) >>> 0)) {
+      tooMany("commit", n, "free slots reserved");
     }
-    this.#head = (this.#head + n) >>> 0;
+    this.#head = (head + n) >>> 0;
     this.#publish();
   }
 
@@ -705,17 +735,15 @@ export class Channel<R extends ChannelRole = ChannelRole> {
    * ring is empty. Read them through `bytes`, `u32` or `f64`, then `release`.
    */
   readable(this: Channel<"receiver">, max: number): number {
-    this.#open(false);
-    wholeCount(max, "readable");
-    let ready = (this.#headSeen - this.#tail) >>> 0;
+    if (this.#usable !== RECEIVES || max >>> 0 !== max) this.#refuse(false, "readable", max);
+    const tail = this.#tail;
+    let ready = (this.#headSeen - tail) >>> 0;
     if (ready < max) {
-      this.#headSeen = this.#loadHead();
-      ready = (this.#headSeen - this.#tail) >>> 0;
+      const head = this.#loadHead();
+      this.#headSeen = head;
+      ready = (head - tail) >>> 0;
     }
-    // Empty: the sender may be waiting for the slots released but not yet published.
-    if (ready === 0) this.#publishTail();
-    const toWrap = this.slots - (this.#tail & this.#mask);
-    return Math.min(max, ready, toWrap);
+    return least(max, ready, this.slots - (tail & this.#mask));
   }
 
   /**
@@ -769,6 +797,10 @@ export class Channel<R extends ChannelRole = ChannelRole> {
    * ```
    */
   readableBlocking(this: Channel<"receiver">, max: number, timeoutMs = Infinity): number {
+    for (let looks = 0; looks < QUICK_LOOKS; looks++) {
+      const got = this.readable(max);
+      if (got > 0) return got;
+    }
     return Math.max(0, this.#waitBlocking(() => this.readable(max) || -1, timeoutMs));
   }
 
@@ -779,21 +811,20 @@ export class Channel<R extends ChannelRole = ChannelRole> {
 
   /**
    * Receiver, zero-copy: gives the first `n` readable slots back to the sender. The tail is
-   * published at once with the default `publishEvery` of 1; with more, every that many messages,
-   * and whenever `readable` finds the ring empty (so a sender waiting for room is never left
-   * waiting), which keeps the store off a request and reply's path.
+   * published at once with the default `publishEvery` of 1; with more, every that many messages
+   * (at most `slots`, so a sender that filled the ring gets room once it is drained), which keeps
+   * the store, and its wait for the cache line, off the path of a request and its reply.
    *
    * @throws {RangeError} When `n` is not a whole number, or more than was readable.
    */
   release(this: Channel<"receiver">, n: number): void {
-    this.#open(false);
-    wholeCount(n, "release");
-    if (n > ((this.#headSeen - this.#tail) >>> 0)) {
-      throw new RangeError(`release(${n}): more than the messages readable`);
-    }
-    this.#tail = (this.#tail + n) >>> 0;
-    // Every `publishEvery` messages; what is held back is published when the ring looks empty.
-    if (((this.#tail - this.#tailPublished) >>> 0) >= this.#publishEvery) this.#publishTail();
+    if (this.#usable !== RECEIVES || n >>> 0 !== n) this.#refuse(false, "release", n);
+    const tail = this.#tail;
+    if (n > ((this.#headSeen - tail) >>> 0)) tooMany("release", n, "messages readable");
+    const next = (tail + n) >>> 0;
+    this.#tail = next;
+    // Every `publishEvery` messages (at most `slots`, so a sender out of room always gets it).
+    if (((next - this.#tailPublished) >>> 0) >= this.#publishEvery) this.#publishTail();
   }
 
   /**
@@ -820,10 +851,7 @@ export class Channel<R extends ChannelRole = ChannelRole> {
     this.#open(false);
     if (this.#tail === this.#headSeen) {
       this.#headSeen = this.#loadHead();
-      if (this.#tail === this.#headSeen) {
-        this.#publishTail(); // the sender may be waiting for the slots held back
-        return -1;
-      }
+      if (this.#tail === this.#headSeen) return -1;
     }
     const at = HEADER_BYTES + (this.#tail & this.#mask) * this.slotBytes;
     const length = this.fixedSize ? this.slotBytes : this.#lengths.getUint32(at, true);
@@ -1103,6 +1131,7 @@ export class Channel<R extends ChannelRole = ChannelRole> {
     // Waits in progress are woken (one that starts later finds a zero page: it returns at once).
     if (this.#waits > 0) this.#wake(this.#mySleep, this.#mySleepWord, true, WAKE_ALL);
     this.#closed = true;
+    this.#usable = 0;
     // Every view handed out now reads zeros of this process's own, never unmapped memory; the
     // range is unmapped when the buffer, and so every view of it, is garbage.
     this.#segment.blank();
@@ -1184,14 +1213,21 @@ export class Channel<R extends ChannelRole = ChannelRole> {
    * of it (a peer could otherwise have this side read slots it never wrote, or read them twice).
    */
   #loadHead(): number {
-    const head = Atomics.load(this.#header, W(L.HEAD)) >>> 0;
+    const head = Atomics.load(this.#header, HEAD_WORD) >>> 0;
+    if (((head - this.#tail) >>> 0) > this.slots || (++this.#loads & LAYOUT_CHECK_LOADS) === 0) {
+      this.#checkHead(head);
+    }
+    return head;
+  }
+
+  /** The cold half of {@link Channel.#loadHead}: a head outside the ring, or the layout's turn. */
+  #checkHead(head: number): void {
     if (((head - this.#tail) >>> 0) > this.slots) {
       this.#fail(
         `the sender published head ${head}, outside the ${this.slots} slots after tail ${this.#tail}`,
       );
     }
-    if ((++this.#loads & LAYOUT_CHECK_LOADS) === 0) this.#checkLayout();
-    return head;
+    this.#checkLayout();
   }
 
   /**
@@ -1199,14 +1235,21 @@ export class Channel<R extends ChannelRole = ChannelRole> {
    * `slots` behind it (a peer could otherwise have this side overwrite slots not yet read).
    */
   #loadTail(): number {
-    const tail = Atomics.load(this.#header, W(L.TAIL)) >>> 0;
+    const tail = Atomics.load(this.#header, TAIL_WORD) >>> 0;
+    if (
+      ((this.#published - tail) >>> 0) > this.slots || (++this.#loads & LAYOUT_CHECK_LOADS) === 0
+    ) this.#checkTail(tail);
+    return tail;
+  }
+
+  /** The cold half of {@link Channel.#loadTail}: a tail outside the ring, or the layout's turn. */
+  #checkTail(tail: number): void {
     if (((this.#published - tail) >>> 0) > this.slots) {
       this.#fail(
         `the receiver published tail ${tail}, outside the ${this.slots} slots before head ${this.#published}`,
       );
     }
-    if ((++this.#loads & LAYOUT_CHECK_LOADS) === 0) this.#checkLayout();
-    return tail;
+    this.#checkLayout();
   }
 
   /** A slot's length word longer than a slot holds: the peer wrote it, or wrote over it. */
@@ -1242,23 +1285,31 @@ export class Channel<R extends ChannelRole = ChannelRole> {
    */
   #fail(what: string): never {
     this.#broken = new ChannelError(`${this.name}: ${what}; this end refuses further use`);
+    this.#usable = 0;
     throw this.#broken;
   }
 
   #publishTail(): void {
-    if (this.#tailPublished !== this.#tail) {
-      Atomics.store(this.#header, W(L.TAIL), this.#tail | 0);
-      this.#tailPublished = this.#tail;
-      this.#wake(this.#peerSleep, this.#peerSleepWord, false);
+    const tail = this.#tail;
+    if (this.#tailPublished !== tail) {
+      Atomics.store(this.#header, TAIL_WORD, tail | 0);
+      this.#tailPublished = tail;
+      if (announced(this.#header, this.#peerSleep)) this.#wakePeer();
     }
   }
 
   #publish(): void {
-    if (this.#published !== this.#head) {
-      Atomics.store(this.#header, W(L.HEAD), this.#head | 0);
-      this.#published = this.#head;
-      this.#wake(this.#peerSleep, this.#peerSleepWord, false);
+    const head = this.#head;
+    if (this.#published !== head) {
+      Atomics.store(this.#header, HEAD_WORD, head | 0);
+      this.#published = head;
+      if (announced(this.#header, this.#peerSleep)) this.#wakePeer();
     }
+  }
+
+  /** Wakes the peer, which announced that it sleeps. */
+  #wakePeer(): void {
+    this.#wake(this.#peerSleep, this.#peerSleepWord, true);
   }
 
   /**
@@ -1275,15 +1326,27 @@ export class Channel<R extends ChannelRole = ChannelRole> {
 
   /** Throws when this end is closed, or (given `sending`) is not the end that does that. */
   #open(sending?: boolean): void {
+    if (
+      this.#closed || this.#broken !== null || (sending !== undefined && sending !== this.#sends)
+    ) {
+      this.#refuse(sending);
+    }
+  }
+
+  /**
+   * Why {@link Channel.#open}, or a hot call's one check, refuses: this end is closed or broken,
+   * it is the other end, or the count `n` given to `what` is not a whole number. Out of line, so
+   * the checks stay small enough for V8 to inline the calls into a caller's loop.
+   */
+  #refuse(sending?: boolean, what?: string, n?: number): never {
+    if (what !== undefined && this.#usable === (sending ? SENDS : RECEIVES)) notWhole(n!, what);
     if (this.#closed) throw new ChannelError(`the channel ${this.name} is closed`);
     if (this.#broken !== null) {
       throw new ChannelError(this.#broken.message, { cause: this.#broken });
     }
-    if (sending !== undefined && sending !== this.#sends) {
-      throw new ChannelError(
-        `this end of ${this.name} is the ${this.role}: it cannot ${sending ? "send" : "receive"}`,
-      );
-    }
+    throw new ChannelError(
+      `this end of ${this.name} is the ${this.role}: it cannot ${sending ? "send" : "receive"}`,
+    );
   }
 
   /**
@@ -1341,11 +1404,37 @@ function copy(
 }
 
 /** Throws unless `n` is a whole number from 0: a count given to `what`. */
+/** A count past what the ring allows at this point: the caller's mistake. */
+function tooMany(what: string, n: number, than: string): never {
+  throw new RangeError(`${what}(${n}): more than the ${than}`);
+}
+
+/** The least of three numbers, without a call to `Math.min` (which costs V8's inliner more). */
+function least(a: number, b: number, c: number): number {
+  const ab = a < b ? a : b;
+  return ab < c ? ab : c;
+}
+
+/**
+ * Whether the side sleeping on word `index` of `header` announced that it sleeps, read right after
+ * this side's sequentially consistent store of its index: one of the two sides sees the other (the
+ * sleeper announces, then looks once more). On x86-64 that store is a locked exchange, a full
+ * barrier, so a plain read cannot pass it and saves `Atomics.load`'s call into V8's runtime (about
+ * 20 ns in Deno 2.9.6); elsewhere (arm64's store-release can be passed by a later plain load) it is
+ * `Atomics.load`.
+ */
+function announced(header: Int32Array, index: number): boolean {
+  return (FENCED_STORES ? header[index] : Atomics.load(header, index)) !== 0;
+}
+
 function wholeCount(n: number, what: string): void {
   // One operation for "a whole number from 0 below 2^32": true of no fraction, NaN or infinity.
-  if (n >>> 0 !== n) {
-    throw new RangeError(`${what}(${n}): a count must be a whole number from 0`);
-  }
+  if (n >>> 0 !== n) notWhole(n, what);
+}
+
+/** The error of {@link wholeCount}, out of line so the check stays small enough to inline. */
+function notWhole(n: number, what: string): never {
+  throw new RangeError(`${what}(${n}): a count must be a whole number from 0`);
 }
 
 /** Why `slots` and `slotBytes` cannot make a channel, or null when they can. */

@@ -18,6 +18,7 @@ export type { LatencySummary };
 const FIRST = 1 << SUB_BITS; // 256
 const HALF = 1 << (SUB_BITS - 1); // 128
 const MAGNITUDES = 33;
+const TWO32 = 2 ** 32;
 
 export { HISTOGRAM_BUCKETS, SUB_BITS };
 
@@ -41,6 +42,13 @@ export type SparseHistogram = [bucket: number, count: number][];
  */
 export function bucketIndex(value: number): number {
   if (value < FIRST) return Math.max(0, Math.floor(value));
+  if (value < TWO32) {
+    // Below 2^32 ns, in integers: no Math.log2 or powers, which cost the deno ping-pong client
+    // about 100 ns on every stamped round trip. The same buckets as the general case below.
+    const whole = value >>> 0;
+    const shift = 31 - Math.clz32(whole) - (SUB_BITS - 1);
+    return FIRST + (shift - 1) * HALF + (whole >>> shift) - HALF;
+  }
   const shift = Math.floor(Math.log2(value)) - (SUB_BITS - 1);
   // Math.log2 can round up just below a power of two; correct it exactly.
   const exactShift = value < 2 ** (shift + SUB_BITS - 1) ? shift - 1 : shift;

@@ -319,6 +319,15 @@ export class Channel<R extends ChannelRole = ChannelRole> {
    * class, and V8's inline caches in the hot calls would see two.
    */
   #nextAliveCheck = -Infinity;
+  /** How many slots or messages the blocking wait in progress asks for. */
+  #wanted = 0;
+  /**
+   * The blocking waits' looks, made once per channel: a wait that allocated its own would allocate
+   * once per message in a request/reply loop whose ends sleep. (The thread waits, so no two blocking
+   * waits of one end overlap.)
+   */
+  readonly #lookForRoom = () => (this as Channel<"sender">).reserve(this.#wanted) || -1;
+  readonly #lookForMessages = () => (this as Channel<"receiver">).readable(this.#wanted) || -1;
   /**
    * The mapping's buffer: the range stays mapped (as zeros, after close) until it and every view
    * of it are garbage, so no view ever reaches unmapped memory.
@@ -706,7 +715,8 @@ export class Channel<R extends ChannelRole = ChannelRole> {
       const got = this.reserve(n);
       if (got > 0) return got;
     }
-    return Math.max(0, this.#waitBlocking(() => this.reserve(n) || -1, timeoutMs));
+    this.#wanted = n;
+    return Math.max(0, this.#waitBlocking(this.#lookForRoom, timeoutMs));
   }
 
   /** The slot where the next reserved message goes (sender, zero-copy). */
@@ -801,7 +811,8 @@ export class Channel<R extends ChannelRole = ChannelRole> {
       const got = this.readable(max);
       if (got > 0) return got;
     }
-    return Math.max(0, this.#waitBlocking(() => this.readable(max) || -1, timeoutMs));
+    this.#wanted = max;
+    return Math.max(0, this.#waitBlocking(this.#lookForMessages, timeoutMs));
   }
 
   /** The slot of the next message to read (receiver, zero-copy). */
@@ -1292,24 +1303,25 @@ export class Channel<R extends ChannelRole = ChannelRole> {
   #publishTail(): void {
     const tail = this.#tail;
     if (this.#tailPublished !== tail) {
-      Atomics.store(this.#header, TAIL_WORD, tail | 0);
       this.#tailPublished = tail;
-      if (announced(this.#header, this.#peerSleep)) this.#wakePeer();
+      this.#store(TAIL_WORD, tail);
     }
   }
 
   #publish(): void {
     const head = this.#head;
     if (this.#published !== head) {
-      Atomics.store(this.#header, HEAD_WORD, head | 0);
       this.#published = head;
-      if (announced(this.#header, this.#peerSleep)) this.#wakePeer();
+      this.#store(HEAD_WORD, head);
     }
   }
 
-  /** Wakes the peer, which announced that it sleeps. */
-  #wakePeer(): void {
-    this.#wake(this.#peerSleep, this.#peerSleepWord, true);
+  /** Stores this side's index in header word `word`, then wakes the peer if it announced a sleep. */
+  #store(word: number, index: number): void {
+    Atomics.store(this.#header, word, index | 0);
+    if (announced(this.#header, this.#peerSleep)) {
+      this.#wake(this.#peerSleep, this.#peerSleepWord, true);
+    }
   }
 
   /**

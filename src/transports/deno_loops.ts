@@ -14,7 +14,8 @@
  *   one publication; its receiver checks what is readable (up to as many) in
  *   place and releases it with one. Ping-pong moves one message at a time.
  *   Over `ring-futex` a side with nothing to do spins briefly, then sleeps on
- *   its futex word (`reserveAsync`, `readableAsync`); over `shm` it spins.
+ *   its futex word on its own thread (`reserveBlocking`, `readableBlocking`:
+ *   the FFI call a sleeping ring needs); over `shm` it spins.
  * - The pipes are `Deno.FsFile`s on the same `pipe(2)` as the native loops:
  *   `writeSync` and `readSync`, finishing short transfers.
  *

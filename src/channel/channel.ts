@@ -102,8 +102,8 @@ const RECEIVES = 2;
 const FENCED_STORES = Deno.build.arch === "x86_64";
 const PEER_CHECK_SPINS = 1024;
 /**
- * Looks a blocking wait makes before it reads the clock or allocates anything, so a message that
- * comes within half a microsecond or so costs no more than a spin. The native loops look 64 times
+ * Looks a blocking wait makes before it reads the clock, so a message that comes within half a
+ * microsecond or so costs no more than a spin. The native loops look 64 times
  * before they start their clock (`tired()` in `ffi/ring.c`); a look from here costs about four of
  * theirs (an `Atomics.load` is a call into V8's runtime), so 16 spin about as long.
  */
@@ -711,10 +711,6 @@ export class Channel<R extends ChannelRole = ChannelRole> {
    * ```
    */
   reserveBlocking(this: Channel<"sender">, n: number, timeoutMs = Infinity): number {
-    for (let looks = 0; looks < QUICK_LOOKS; looks++) {
-      const got = this.reserve(n);
-      if (got > 0) return got;
-    }
     this.#wanted = n;
     return Math.max(0, this.#waitBlocking(this.#lookForRoom, timeoutMs));
   }
@@ -807,10 +803,6 @@ export class Channel<R extends ChannelRole = ChannelRole> {
    * ```
    */
   readableBlocking(this: Channel<"receiver">, max: number, timeoutMs = Infinity): number {
-    for (let looks = 0; looks < QUICK_LOOKS; looks++) {
-      const got = this.readable(max);
-      if (got > 0) return got;
-    }
     this.#wanted = max;
     return Math.max(0, this.#waitBlocking(this.#lookForMessages, timeoutMs));
   }
@@ -1066,8 +1058,15 @@ export class Channel<R extends ChannelRole = ChannelRole> {
     }
   }
 
-  /** {@link Channel.#waitFor}, sleeping on this thread: its event loop stops meanwhile. */
+  /**
+   * {@link Channel.#waitFor}, sleeping on this thread: its event loop stops meanwhile. The first
+   * {@link QUICK_LOOKS} looks read no clock.
+   */
   #waitBlocking(attempt: () => number, timeoutMs: number): number {
+    for (let looks = 0; looks < QUICK_LOOKS; looks++) {
+      const got = attempt();
+      if (got >= 0) return got;
+    }
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       const got = this.#beforeSleep(attempt, deadline);

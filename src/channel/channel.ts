@@ -103,9 +103,10 @@ const FENCED_STORES = Deno.build.arch === "x86_64";
 const PEER_CHECK_SPINS = 1024;
 /**
  * Looks a blocking wait makes before it reads the clock, so a message that comes within half a
- * microsecond or so costs no more than a spin. The native loops look 64 times
- * before they start their clock (`tired()` in `ffi/ring.c`); a look from here costs about four of
- * theirs (an `Atomics.load` is a call into V8's runtime), so 16 spin about as long.
+ * microsecond or so costs no more than a spin. The native loops look 64 times before they start
+ * their clock (`tired()` in `ffi/ring.c`). A look from here is an `Atomics.load`, a call into V8's
+ * runtime (26-46 ns in a loop in one process), theirs a load and a `pause`, so 16 should spin about
+ * as long (an estimate: theirs were not timed). 64 here cost the paced client more CPU than C's.
  */
 const QUICK_LOOKS = 16;
 /** The header's layout words are looked at again every this many index loads (and on every wait). */
@@ -365,11 +366,11 @@ export class Channel<R extends ChannelRole = ChannelRole> {
     this.u32 = new Uint32Array(buffer, HEADER_BYTES, area / 4);
     this.f64 = new Float64Array(buffer, HEADER_BYTES, area / 8);
     this.#mask = this.slots - 1;
-    this.#head = this.#published = this.#headSeen = Atomics.load(this.#header, W(L.HEAD)) >>> 0;
+    this.#head = this.#published = this.#headSeen = Atomics.load(this.#header, HEAD_WORD) >>> 0;
     this.#tail =
       this.#tailSeen =
       this.#tailPublished =
-        Atomics.load(this.#header, W(L.TAIL)) >>> 0;
+        Atomics.load(this.#header, TAIL_WORD) >>> 0;
     const sender = role === "sender";
     this.#mySleep = W(sender ? L.SENDER_SLEEPS : L.RECEIVER_SLEEPS);
     this.#peerSleep = W(sender ? L.RECEIVER_SLEEPS : L.SENDER_SLEEPS);
@@ -1337,9 +1338,7 @@ export class Channel<R extends ChannelRole = ChannelRole> {
 
   /** Throws when this end is closed, or (given `sending`) is not the end that does that. */
   #open(sending?: boolean): void {
-    if (
-      this.#closed || this.#broken !== null || (sending !== undefined && sending !== this.#sends)
-    ) {
+    if (this.#usable === 0 || (sending !== undefined && sending !== this.#sends)) {
       this.#refuse(sending);
     }
   }
@@ -1414,7 +1413,6 @@ function copy(
   }
 }
 
-/** Throws unless `n` is a whole number from 0: a count given to `what`. */
 /** A count past what the ring allows at this point: the caller's mistake. */
 function tooMany(what: string, n: number, than: string): never {
   throw new RangeError(`${what}(${n}): more than the ${than}`);
@@ -1438,6 +1436,7 @@ function announced(header: Int32Array, index: number): boolean {
   return (FENCED_STORES ? header[index] : Atomics.load(header, index)) !== 0;
 }
 
+/** Throws unless `n` is a whole number from 0: a count given to `what`. */
 function wholeCount(n: number, what: string): void {
   // One operation for "a whole number from 0 below 2^32": true of no fraction, NaN or infinity.
   if (n >>> 0 !== n) notWhole(n, what);

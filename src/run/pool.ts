@@ -82,6 +82,10 @@ class WorkerProcess {
         WORKER_URL,
         workerName(Deno.pid, role),
       ],
+      // Deno looks for a newer release in the background at most once a day, and where it cannot
+      // reach the network it tries again in every process: a TLS connection (sockets, the CA
+      // store) opened at some moment of a worker's trials. Off, so nothing but the loop runs.
+      env: { DENO_NO_UPDATE_CHECK: "1" },
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",

@@ -99,6 +99,11 @@ Deno.test("the builds run in every round, each with its own library; B over A is
   const text = renderSummary(report, colorsFor({ isTerminal: () => false }));
   assert.match(text, /^builds: a = cc -O2; b = cc -O1$/m);
   assert.ok(text.includes(lines[0].line));
+  // One legend under the lines, whatever their verdicts, at the run's margin (here the default).
+  assert.match(
+    text,
+    /slower\n\(the same: the interval within ±2% of 1; faster, slower: it excludes 1; inconclusive: neither\)$/m,
+  );
   const page = renderMarkdown(report);
   assert.match(page, /## Builds side by side/);
   assert.ok(page.includes(`- ${lines[1].line}`));

@@ -131,11 +131,22 @@ export const SLEEP_SLICE_MS = 100;
 /** What a wait's spin returns when it found nothing and announced that its end sleeps. */
 const MUST_SLEEP = -2;
 
-/** How long one sleep of a wait lasts, ns: until the deadline, at most {@link SLEEP_SLICE_MS}. */
+/**
+ * Every length a sleep may have, ns, in steps of 0.1 ms up to {@link SLEEP_SLICE_MS}: made once,
+ * so that no sleep allocates a BigInt for the futex's time-out.
+ */
+const SLEEPS_NS: readonly bigint[] = Array.from(
+  { length: SLEEP_SLICE_MS * 10 + 1 },
+  (_, tenths) => BigInt(tenths * 100_000),
+);
+
+/**
+ * How long one sleep of a wait lasts, ns: until the deadline rounded up to 0.1 ms (so a sleep may
+ * end up to 0.1 ms after it, never before), at most {@link SLEEP_SLICE_MS}.
+ */
 function sleepNs(deadline: number): bigint {
-  return BigInt(
-    Math.ceil(Math.max(0, Math.min(deadline - performance.now(), SLEEP_SLICE_MS)) * 1e6),
-  );
+  const tenths = Math.ceil((deadline - performance.now()) * 10);
+  return SLEEPS_NS[tenths <= 0 ? 0 : tenths < SLEEPS_NS.length ? tenths : SLEEPS_NS.length - 1];
 }
 
 /**
@@ -632,8 +643,25 @@ export class Channel<R extends ChannelRole = ChannelRole> {
     return await this.#waitFor(() => this.send(message) ? 1 : -1, timeoutMs) >= 0;
   }
 
-  /** Publishes at once what this side holds back: messages sent, or slots freed. */
-  flush(this: Channel<"sender">): void {
+  /**
+   * Publishes at once what this end holds back under `publishEvery`: a sender's messages, or the
+   * slots a receiver has freed.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Channel } from "./channel.ts";
+   * using tx = await Channel.create({ slots: 4, slotBytes: 8, fixedSize: true });
+   * using rx = await Channel.attach(tx.name, { role: "receiver", publishEvery: 4 });
+   * tx.unlink();
+   * tx.commit(tx.reserve(4));
+   * rx.release(rx.readable(2));
+   * assert.equal(tx.reserve(4), 0); // the receiver holds its two freed slots back
+   * rx.flush();
+   * assert.equal(tx.reserve(4), 2);
+   * ```
+   */
+  flush(): void {
     this.#open();
     this.#publish();
     this.#publishTail();

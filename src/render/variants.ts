@@ -38,7 +38,7 @@ function buildWords(
 export function variantTerminalLines(report: Report): string[] {
   const builds = report.environment.variants ?? [];
   if (builds.length === 0) return [];
-  const margin = report.parameters.margin;
+  const margin = marginText(report.parameters.margin ?? DEFAULTS.margin);
   return [
     `builds: ${
       builds.map((v) => {
@@ -47,7 +47,8 @@ export function variantTerminalLines(report: Report): string[] {
       }).join("; ")
     }`,
     ...variantLines(report).map(({ line }) => line),
-    ...(margin === undefined ? [] : [`(the same: B over A within ±${marginText(margin)})`]),
+    `(the same: the interval within ±${margin} of 1; faster, slower: it excludes 1; ` +
+    `inconclusive: neither)`,
   ];
 }
 

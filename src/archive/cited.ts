@@ -56,7 +56,7 @@ const TRANSPORT_RUNS = [
 const FILESERVER_RUN = "results/vm-d215170e/2026-11-27T17-18-41Z_de3cb9c.json";
 const URING_FILESERVER_RUN = "results/vm-00745d78/2026-11-28T11-12-41Z_535bea9.json";
 /** The `deno task bench:micro` run `docs/deno-engine.md` cites. */
-const MICRO_RUN = "results/vm-d092e051/2026-12-04T18-30-36Z_39d7d15.micro.json";
+const MICRO_RUN = "results/vm-d092e051/2026-12-04T23-46-24Z_58e9709.micro.json";
 /** An earlier paced run whose Unix socket `docs/results.md` sets beside the later one's. */
 const EARLIER_PACED_RUN = "results/vm-d215170e/2026-11-27T17-05-05Z_635b502.json";
 /** The replicate set `docs/archive.md` audits. */

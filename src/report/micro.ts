@@ -56,7 +56,7 @@ export interface MicroFile {
  * ```ts
  * import assert from "node:assert/strict";
  * import { loadMicro } from "./micro.ts";
- * const url = new URL("../../results/vm-d092e051/2026-12-04T18-30-36Z_39d7d15.micro.json", import.meta.url);
+ * const url = new URL("../../results/vm-d092e051/2026-12-04T23-46-24Z_58e9709.micro.json", import.meta.url);
  * const file = await loadMicro(url.pathname);
  * assert.equal(file.benchmarks[0].name, "FFI call, no work");
  * ```

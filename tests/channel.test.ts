@@ -125,25 +125,34 @@ Deno.test("full and empty, and the bulk forms", async () => {
 });
 
 Deno.test("a peer that went away, or closed, is an error, not a hang", async () => {
-  const channel = await Channel.create({ slots: 4, slotBytes: 16, role: "receiver" });
-  try {
-    const child = peer(channel.name, "hang");
-    const reader = child.stdout.getReader();
-    await reader.read(); // "attached"
-    reader.releaseLock();
-    child.kill("SIGKILL");
-    await child.status;
-    const started = performance.now();
-    assert.throws(() => channel.receiveWaitInto(new Uint8Array(12), 10_000), (error: unknown) => {
-      assert.ok(error instanceof ChannelError);
-      assert.match(error.message, /^the peer \(process \d+\) is gone$/);
-      return true;
-    });
-    assert.ok(performance.now() - started < 2_000, "noticed at once");
-    await child.stderr.cancel();
-  } finally {
-    channel.close();
-    channel.unlink();
+  // The spinning wait, the blocking one and the one on a pool thread: the sleeping waits ask
+  // /proc only after a sleep no wake ended, so they notice within a slice (100 ms).
+  const waits: [string, (rx: Channel<"receiver">) => Promise<unknown>][] = [
+    ["receiveWaitInto", async (rx) => await rx.receiveWaitInto(new Uint8Array(12), 10_000)],
+    ["readableBlocking", async (rx) => await rx.readableBlocking(1, 10_000)],
+    ["receiveAsync", (rx) => rx.receiveAsync(10_000)],
+  ];
+  for (const [name, wait] of waits) {
+    const channel = await Channel.create({ slots: 4, slotBytes: 16, role: "receiver" });
+    try {
+      const child = peer(channel.name, "hang");
+      const reader = child.stdout.getReader();
+      await reader.read(); // "attached"
+      reader.releaseLock();
+      child.kill("SIGKILL");
+      await child.status;
+      const started = performance.now();
+      await assert.rejects(() => wait(channel), (error: unknown) => {
+        assert.ok(error instanceof ChannelError, `${name}: ${error}`);
+        assert.match(error.message, /^the peer \(process \d+\) is gone$/);
+        return true;
+      });
+      assert.ok(performance.now() - started < 2_000, `${name}: noticed at once`);
+      await child.stderr.cancel();
+    } finally {
+      channel.close();
+      channel.unlink();
+    }
   }
   const a = await Channel.create({ slots: 2, slotBytes: 8, role: "receiver" });
   const b = await Channel.attach(a.name);

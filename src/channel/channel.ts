@@ -115,11 +115,16 @@ const LAYOUT_CHECK_LOADS = 0xffff;
 const UNMAP_WHEN_UNREACHABLE = new FinalizationRegistry<Segment>((segment) => segment.unmap());
 /**
  * How often, at most, a wait asks whether the peer's process still lives (ms). The answer is a
- * read of /proc: at once a millisecond it was about a seventh of a paced ring server's CPU in a
- * profile (`perf`, 100 µs pace, the deno loops), since such a side waits on every round trip.
- * A sleeping wait wakes every 100 ms to ask anyway, so 20 ms delays no verdict by much.
+ * read of /proc, 14 to 22 µs here: at once a millisecond it was about a seventh of a paced ring
+ * server's CPU in a profile (`perf`, 100 µs pace, the deno loops). A sleeping wait asks only after
+ * a sleep that no wake ended (a dead peer wakes nobody; a sleep lasts at most
+ * {@link SLEEP_SLICE_MS}) and when its time is up, so a busy exchange, whose sleeps its peer ends,
+ * never reads /proc between a message's arrival and its notice. A spinning wait asks every
+ * {@link PEER_CHECK_SPINS} looks, at most this often.
  */
 const ALIVE_CHECK_MS = 20;
+/** What `rp_futex_wait` returns when its time-out passed without a wake: -ETIMEDOUT (Linux). */
+const TIMED_OUT = -110;
 /** Wakes every thread sleeping on a word. */
 const WAKE_ALL = 0x7fff_ffff;
 /**
@@ -985,7 +990,7 @@ export class Channel<R extends ChannelRole = ChannelRole> {
       const length = this.receiveInto(into);
       if (length >= 0) return length;
       if (spins % PEER_CHECK_SPINS === 0) {
-        const last = this.#unlessPeerGone(() => this.receiveInto(into));
+        const last = this.#unlessPeerGone(() => this.receiveInto(into), true);
         if (last >= 0) return last;
         if (performance.now() > deadline) return -1;
       }
@@ -1074,13 +1079,14 @@ export class Channel<R extends ChannelRole = ChannelRole> {
    */
   async #waitFor(attempt: () => number, timeoutMs: number): Promise<number> {
     const deadline = performance.now() + timeoutMs;
-    for (;;) {
-      const got = this.#beforeSleep(attempt);
+    for (let silent = false;;) {
+      const got = this.#beforeSleep(attempt, silent);
       if (got !== MUST_SLEEP) return got;
-      if (deadline <= performance.now()) return this.#timedOut();
+      if (deadline <= performance.now()) return this.#timedOut(attempt);
       this.#waits++;
       try {
-        await this.#shim.symbols.rp_futex_wait(this.#mySleepWord, 1, sleepNs(deadline));
+        silent = await this.#shim.symbols.rp_futex_wait(this.#mySleepWord, 1, sleepNs(deadline)) ===
+          TIMED_OUT;
       } finally {
         this.#waits--;
       }
@@ -1098,11 +1104,12 @@ export class Channel<R extends ChannelRole = ChannelRole> {
       if (got >= 0) return got;
     }
     const deadline = performance.now() + timeoutMs;
-    for (;;) {
-      const got = this.#beforeSleep(attempt);
+    for (let silent = false;;) {
+      const got = this.#beforeSleep(attempt, silent);
       if (got !== MUST_SLEEP) return got;
-      if (deadline <= performance.now()) return this.#timedOut();
-      this.#shim.symbols.rp_futex_wait_here(this.#mySleepWord, 1, sleepNs(deadline));
+      if (deadline <= performance.now()) return this.#timedOut(attempt);
+      silent = this.#shim.symbols.rp_futex_wait_here(this.#mySleepWord, 1, sleepNs(deadline)) ===
+        TIMED_OUT;
       this.#afterSleep();
     }
   }
@@ -1112,16 +1119,17 @@ export class Channel<R extends ChannelRole = ChannelRole> {
    * {@link MUST_SLEEP} when this end announced it sleeps, after which the caller sleeps or, its time
    * up, withdraws the announcement ({@link Channel.#timedOut}). The deadline stays with the caller:
    * V8 boxes a double handed to a call it does not inline, and a box per sleep was most of what a
-   * paced round trip allocated.
+   * paced round trip allocated. Whether the peer's process lives is asked only when `silent`, the
+   * last sleep having ended without a wake (see {@link ALIVE_CHECK_MS}).
    */
-  #beforeSleep(attempt: () => number): number {
+  #beforeSleep(attempt: () => number, silent: boolean): number {
     const spinUntil = performance.now() + this.#spinMs;
     for (let looks = 1;; looks++) {
       const got = attempt();
       if (got >= 0) return got;
       if ((looks & 63) === 0 && performance.now() > spinUntil) break;
     }
-    const last = this.#unlessPeerGone(attempt);
+    const last = this.#unlessPeerGone(attempt, silent);
     if (last >= 0) return last;
     // Announce, then look once more: the peer publishes, then reads the announcement.
     Atomics.store(this.#header, this.#mySleep, 1);
@@ -1131,10 +1139,13 @@ export class Channel<R extends ChannelRole = ChannelRole> {
     return got;
   }
 
-  /** A wait whose time is up after it announced a sleep: withdraws the announcement; -1. */
-  #timedOut(): number {
+  /**
+   * A wait whose time is up after it announced a sleep: withdraws the announcement; -1, unless the
+   * peer is found gone (then what it left, or the ChannelError).
+   */
+  #timedOut(attempt: () => number): number {
     Atomics.store(this.#header, this.#mySleep, 0);
-    return -1;
+    return this.#unlessPeerGone(attempt, true);
   }
 
   /** After a sleep: this end is awake again, unless it was closed meanwhile. */
@@ -1400,9 +1411,9 @@ export class Channel<R extends ChannelRole = ChannelRole> {
    * -1 while the peer is there; when it closed or is gone, one last `attempt`
    * (what it published before closing is still read), else the ChannelError.
    */
-  #unlessPeerGone(attempt: () => number): number {
+  #unlessPeerGone(attempt: () => number, askProc: boolean): number {
     try {
-      this.#checkPeer();
+      this.#checkPeer(askProc);
       return -1;
     } catch (error) {
       const got = this.#closed ? -1 : attempt();
@@ -1411,8 +1422,11 @@ export class Channel<R extends ChannelRole = ChannelRole> {
     }
   }
 
-  /** Throws when the peer closed or its process is gone, or the header changed. */
-  #checkPeer(): void {
+  /**
+   * Throws when the peer closed or the header changed, or, when `askProc` and not asked in the
+   * last {@link ALIVE_CHECK_MS}, when its process is gone.
+   */
+  #checkPeer(askProc = true): void {
     this.#open();
     this.#checkLayout();
     const peerSends = this.role === "receiver";
@@ -1420,9 +1434,7 @@ export class Channel<R extends ChannelRole = ChannelRole> {
     if (Atomics.load(this.#header, W(peerSends ? L.SENDER_CLOSED : L.RECEIVER_CLOSED)) === 1) {
       throw new ChannelError(`the peer closed the channel ${this.name}`);
     }
-    // Whether the peer's process lives is a read of /proc: at most every ALIVE_CHECK_MS, so a
-    // spinning wait that looks every 1,024 spins, or one that waits every round trip, is not
-    // slowed by it.
+    if (!askProc) return;
     const now = performance.now();
     if (now < this.#nextAliveCheck) return;
     this.#nextAliveCheck = now + ALIVE_CHECK_MS;

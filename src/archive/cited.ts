@@ -34,8 +34,8 @@ const ENGINE_RUN = "results/vm-00745d78/2026-11-28T11-44-51Z_e20d0e4.json";
 /** The paced `--engine both` ping-pong run `docs/deno-engine.md` cites. */
 const PACED_ENGINE_RUN = "results/vm-00745d78/2026-11-28T11-45-54Z_e20d0e4.json";
 /** The Channel's round trips beside C's, back to back and paced, that the README cites. */
-const TRIPS_RUN = "results/vm-d092e051/2026-12-04T22-37-13Z_1973bc8.json";
-const PACED_TRIPS_RUN = "results/vm-d092e051/2026-12-04T22-38-15Z_1973bc8.json";
+const TRIPS_RUN = "results/vm-d092e051/2026-12-05T00-07-24Z_cdffa75.json";
+const PACED_TRIPS_RUN = "results/vm-d092e051/2026-12-05T00-08-28Z_cdffa75.json";
 /** The `--variant` run `docs/running.md` cites: gcc -O3 against clang -O3 -flto. */
 const VARIANT_RUN = "results/vm-d092e051/2026-12-04T19-48-19Z_98e1202.json";
 /** The same command hours earlier, each trial between a fresh pair of processes. */
